@@ -1,0 +1,1 @@
+//! Conversions from text to typed values (CSV loading, casts) and between types.
