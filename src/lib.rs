@@ -2,10 +2,16 @@
 //! Cypher dialect.
 //!
 //! Layers, bottom up (see `docs/ARCHITECTURE.md`): `types`, `storage` (file, buffer, column,
-//! node, rel, index), `catalog`, `loader`, `cypher`, and the embedded API. Data flows up,
-//! control flows down; `storage` never imports `cypher` or `loader`.
+//! node, rel, index), `catalog`, `loader`, `cypher`, `exec`, and the embedded API. Data flows
+//! up, control flows down; `storage` never imports `cypher`, `exec` or `loader`.
 
+pub mod catalog;
+pub mod cypher;
 pub mod error;
+pub mod exec;
+pub mod loader;
+pub mod storage;
+pub mod testfile;
 pub mod types;
 
 pub use error::{Error, InputError, Result};

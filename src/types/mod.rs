@@ -9,6 +9,7 @@
 pub mod cast;
 pub mod render;
 pub mod temporal;
+pub mod vector;
 
 use std::fmt;
 

@@ -1,0 +1,1 @@
+//! Cypher text to AST (pest grammar in `cypher.pest`), Kuzu's dialect.

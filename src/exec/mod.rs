@@ -1,0 +1,1 @@
+//! Vectorized query execution.

@@ -1,0 +1,1 @@
+//! The bulk load pipeline: CSV files to column chunks, CSR groups and index pages.

@@ -1,0 +1,2 @@
+//! The storage layer: the page file, the buffer pool and memory budget, column chunks, node
+//! groups, CSR adjacency and the primary-key index. Knows nothing of Cypher or the loader.

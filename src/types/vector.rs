@@ -1,0 +1,562 @@
+//! Typed column vectors: the in-memory form of a run of values of one type.
+//!
+//! Owns: `Column` (a logical type, typed values, a null mask) and `NullMask`. The loader
+//! parses CSV chunks into `Column`s, storage writes `Column`s into column chunks and reads
+//! ranges back into them, and the executor's batches are `Column`s of up to 2048 values.
+//! Nested types are a child `Column` plus offsets (LIST) or one child per field (STRUCT).
+
+use super::{Interval, LogicalType, Value};
+
+/// One bit per row, set = NULL. Rows past `len` are not NULL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NullMask {
+    words: Vec<u64>,
+    len: usize,
+    count: usize,
+}
+
+impl NullMask {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_len(len: usize) -> Self {
+        NullMask {
+            words: vec![0; len.div_ceil(64)],
+            len,
+            count: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Number of NULL rows.
+    pub fn null_count(&self) -> usize {
+        self.count
+    }
+
+    pub fn push(&mut self, null: bool) {
+        if self.len % 64 == 0 {
+            self.words.push(0);
+        }
+        if null {
+            self.words[self.len / 64] |= 1 << (self.len % 64);
+            self.count += 1;
+        }
+        self.len += 1;
+    }
+
+    #[inline]
+    pub fn is_null(&self, i: usize) -> bool {
+        i < self.len && self.words[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    pub fn set(&mut self, i: usize, null: bool) {
+        if i >= self.len {
+            self.resize(i + 1);
+        }
+        let was = self.is_null(i);
+        if null && !was {
+            self.words[i / 64] |= 1 << (i % 64);
+            self.count += 1;
+        } else if !null && was {
+            self.words[i / 64] &= !(1 << (i % 64));
+            self.count -= 1;
+        }
+    }
+
+    pub fn resize(&mut self, len: usize) {
+        if len < self.len {
+            for i in len..self.len {
+                self.set(i, false);
+            }
+        }
+        self.words.resize(len.div_ceil(64), 0);
+        self.len = len;
+    }
+
+    pub fn clear(&mut self) {
+        self.words.clear();
+        self.len = 0;
+        self.count = 0;
+    }
+
+    /// The raw words, bit i of word w = row w*64+i.
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
+
+    pub fn from_words(words: Vec<u64>, len: usize) -> Self {
+        let mut words = words;
+        words.resize(len.div_ceil(64), 0);
+        if len % 64 != 0 {
+            if let Some(last) = words.last_mut() {
+                *last &= (1u64 << (len % 64)) - 1;
+            }
+        }
+        let count = words.iter().map(|w| w.count_ones() as usize).sum();
+        NullMask { words, len, count }
+    }
+}
+
+/// Variable-length byte strings stored as offsets into one buffer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StringData {
+    /// `offsets[i]..offsets[i+1]` are the bytes of row i; `offsets.len() == rows + 1`.
+    pub offsets: Vec<u64>,
+    pub bytes: Vec<u8>,
+}
+
+impl StringData {
+    pub fn new() -> Self {
+        StringData {
+            offsets: vec![0],
+            bytes: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn push(&mut self, s: &[u8]) {
+        self.bytes.extend_from_slice(s);
+        self.offsets.push(self.bytes.len() as u64);
+    }
+
+    #[inline]
+    pub fn get(&self, i: usize) -> &[u8] {
+        &self.bytes[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+
+    /// The row as text. Strings are validated as UTF-8 when they enter a column, so this
+    /// falls back to a lossy view only for BLOB data read as text.
+    pub fn get_str(&self, i: usize) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(self.get(i))
+    }
+}
+
+/// The typed payload of a column. NULL rows hold a default value of the type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnData {
+    Bool(Vec<bool>),
+    Int8(Vec<i8>),
+    Int16(Vec<i16>),
+    Int32(Vec<i32>),
+    Int64(Vec<i64>),
+    Int128(Vec<i128>),
+    UInt8(Vec<u8>),
+    UInt16(Vec<u16>),
+    UInt32(Vec<u32>),
+    UInt64(Vec<u64>),
+    Float(Vec<f32>),
+    Double(Vec<f64>),
+    Interval(Vec<Interval>),
+    /// STRING and BLOB.
+    String(StringData),
+    /// LIST, ARRAY and MAP (a list of key/value structs): `offsets.len() == rows + 1`.
+    List {
+        offsets: Vec<u64>,
+        child: Box<Column>,
+    },
+    /// STRUCT and UNION: one child per field, each with `rows` values.
+    Struct(Vec<Column>),
+}
+
+/// A run of values of one logical type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub ty: LogicalType,
+    pub data: ColumnData,
+    pub nulls: NullMask,
+}
+
+impl Column {
+    /// An empty column of the type. Physical representation by type:
+    /// DATE as Int32 days, TIMESTAMP* as Int64, SERIAL as Int64, DECIMAL as Int64 or Int128
+    /// (unscaled), UUID as Int128, INTERNAL_ID as UInt64 offsets (table in the type's context).
+    pub fn new(ty: LogicalType) -> Self {
+        let data = Self::empty_data(&ty);
+        Column {
+            ty,
+            data,
+            nulls: NullMask::new(),
+        }
+    }
+
+    pub fn with_capacity(ty: LogicalType, cap: usize) -> Self {
+        let mut c = Self::new(ty);
+        c.reserve(cap);
+        c
+    }
+
+    fn empty_data(ty: &LogicalType) -> ColumnData {
+        use LogicalType as T;
+        match ty {
+            T::Bool => ColumnData::Bool(Vec::new()),
+            T::Int8 => ColumnData::Int8(Vec::new()),
+            T::Int16 => ColumnData::Int16(Vec::new()),
+            T::Int32 | T::Date => ColumnData::Int32(Vec::new()),
+            T::Int64
+            | T::Serial
+            | T::Timestamp
+            | T::TimestampNs
+            | T::TimestampMs
+            | T::TimestampSec
+            | T::TimestampTz => ColumnData::Int64(Vec::new()),
+            T::Decimal { precision, .. } if *precision <= 18 => ColumnData::Int64(Vec::new()),
+            T::Decimal { .. } | T::Int128 | T::Uuid => ColumnData::Int128(Vec::new()),
+            T::UInt8 => ColumnData::UInt8(Vec::new()),
+            T::UInt16 => ColumnData::UInt16(Vec::new()),
+            T::UInt32 => ColumnData::UInt32(Vec::new()),
+            T::UInt64 | T::InternalId => ColumnData::UInt64(Vec::new()),
+            T::Float => ColumnData::Float(Vec::new()),
+            T::Double => ColumnData::Double(Vec::new()),
+            T::Interval => ColumnData::Interval(Vec::new()),
+            T::String | T::Blob | T::Any => ColumnData::String(StringData::new()),
+            T::List(child) | T::Array(child, _) => ColumnData::List {
+                offsets: vec![0],
+                child: Box::new(Column::new((**child).clone())),
+            },
+            T::Map(k, v) => ColumnData::List {
+                offsets: vec![0],
+                child: Box::new(Column::new(T::Struct(vec![
+                    ("KEY".into(), (**k).clone()),
+                    ("VALUE".into(), (**v).clone()),
+                ]))),
+            },
+            T::Struct(fields) | T::Union(fields) => ColumnData::Struct(
+                fields.iter().map(|(_, t)| Column::new(t.clone())).collect(),
+            ),
+            T::Node | T::Rel | T::RecursiveRel => ColumnData::Struct(Vec::new()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.nulls.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn null_count(&self) -> usize {
+        self.nulls.null_count()
+    }
+
+    pub fn reserve(&mut self, n: usize) {
+        match &mut self.data {
+            ColumnData::Bool(v) => v.reserve(n),
+            ColumnData::Int8(v) => v.reserve(n),
+            ColumnData::Int16(v) => v.reserve(n),
+            ColumnData::Int32(v) => v.reserve(n),
+            ColumnData::Int64(v) => v.reserve(n),
+            ColumnData::Int128(v) => v.reserve(n),
+            ColumnData::UInt8(v) => v.reserve(n),
+            ColumnData::UInt16(v) => v.reserve(n),
+            ColumnData::UInt32(v) => v.reserve(n),
+            ColumnData::UInt64(v) => v.reserve(n),
+            ColumnData::Float(v) => v.reserve(n),
+            ColumnData::Double(v) => v.reserve(n),
+            ColumnData::Interval(v) => v.reserve(n),
+            ColumnData::String(s) => s.offsets.reserve(n),
+            ColumnData::List { offsets, .. } => offsets.reserve(n),
+            ColumnData::Struct(children) => children.iter_mut().for_each(|c| c.reserve(n)),
+        }
+    }
+
+    /// Appends a NULL row.
+    pub fn push_null(&mut self) {
+        match &mut self.data {
+            ColumnData::Bool(v) => v.push(false),
+            ColumnData::Int8(v) => v.push(0),
+            ColumnData::Int16(v) => v.push(0),
+            ColumnData::Int32(v) => v.push(0),
+            ColumnData::Int64(v) => v.push(0),
+            ColumnData::Int128(v) => v.push(0),
+            ColumnData::UInt8(v) => v.push(0),
+            ColumnData::UInt16(v) => v.push(0),
+            ColumnData::UInt32(v) => v.push(0),
+            ColumnData::UInt64(v) => v.push(0),
+            ColumnData::Float(v) => v.push(0.0),
+            ColumnData::Double(v) => v.push(0.0),
+            ColumnData::Interval(v) => v.push(Interval::default()),
+            ColumnData::String(s) => s.push(b""),
+            ColumnData::List { offsets, .. } => {
+                let last = *offsets.last().unwrap_or(&0);
+                offsets.push(last);
+            }
+            ColumnData::Struct(children) => children.iter_mut().for_each(|c| c.push_null()),
+        }
+        self.nulls.push(true);
+    }
+
+    /// Appends a value, converting it to the column's physical representation. Returns
+    /// `false` (and appends nothing) if the value does not fit the column's type.
+    pub fn push_value(&mut self, v: &Value) -> bool {
+        if v.is_null() {
+            self.push_null();
+            return true;
+        }
+        let ok = match (&mut self.data, v) {
+            (ColumnData::Bool(d), Value::Bool(x)) => {
+                d.push(*x);
+                true
+            }
+            (ColumnData::Int8(d), Value::Int8(x)) => {
+                d.push(*x);
+                true
+            }
+            (ColumnData::Int16(d), Value::Int16(x)) => {
+                d.push(*x);
+                true
+            }
+            (ColumnData::Int32(d), Value::Int32(x) | Value::Date(x)) => {
+                d.push(*x);
+                true
+            }
+            (
+                ColumnData::Int64(d),
+                Value::Int64(x)
+                | Value::Timestamp(x)
+                | Value::TimestampNs(x)
+                | Value::TimestampMs(x)
+                | Value::TimestampSec(x)
+                | Value::TimestampTz(x),
+            ) => {
+                d.push(*x);
+                true
+            }
+            (ColumnData::Int64(d), Value::Decimal { value, .. }) => match i64::try_from(*value) {
+                Ok(x) => {
+                    d.push(x);
+                    true
+                }
+                Err(_) => false,
+            },
+            (ColumnData::Int128(d), Value::Int128(x) | Value::Decimal { value: x, .. }) => {
+                d.push(*x);
+                true
+            }
+            (ColumnData::Int128(d), Value::Uuid(x)) => {
+                d.push(*x as i128);
+                true
+            }
+            (ColumnData::UInt8(d), Value::UInt8(x)) => {
+                d.push(*x);
+                true
+            }
+            (ColumnData::UInt16(d), Value::UInt16(x)) => {
+                d.push(*x);
+                true
+            }
+            (ColumnData::UInt32(d), Value::UInt32(x)) => {
+                d.push(*x);
+                true
+            }
+            (ColumnData::UInt64(d), Value::UInt64(x)) => {
+                d.push(*x);
+                true
+            }
+            (ColumnData::UInt64(d), Value::InternalId(id)) => {
+                d.push(id.offset);
+                true
+            }
+            (ColumnData::Float(d), Value::Float(x)) => {
+                d.push(*x);
+                true
+            }
+            (ColumnData::Double(d), Value::Double(x)) => {
+                d.push(*x);
+                true
+            }
+            (ColumnData::Interval(d), Value::Interval(x)) => {
+                d.push(*x);
+                true
+            }
+            (ColumnData::String(s), Value::String(x)) => {
+                s.push(x.as_bytes());
+                true
+            }
+            (ColumnData::String(s), Value::Blob(x)) => {
+                s.push(x);
+                true
+            }
+            (ColumnData::List { offsets, child }, Value::List(items) | Value::Array(items)) => {
+                for it in items {
+                    if !child.push_value(it) {
+                        return false;
+                    }
+                }
+                offsets.push(child.len() as u64);
+                true
+            }
+            (ColumnData::List { offsets, child }, Value::Map(entries)) => {
+                for (k, val) in entries {
+                    let kv = Value::Struct(vec![
+                        ("KEY".into(), k.clone()),
+                        ("VALUE".into(), val.clone()),
+                    ]);
+                    if !child.push_value(&kv) {
+                        return false;
+                    }
+                }
+                offsets.push(child.len() as u64);
+                true
+            }
+            (ColumnData::Struct(children), Value::Struct(fields))
+                if children.len() == fields.len() =>
+            {
+                for (c, (_, fv)) in children.iter_mut().zip(fields) {
+                    if !c.push_value(fv) {
+                        return false;
+                    }
+                }
+                true
+            }
+            _ => false,
+        };
+        if ok {
+            self.nulls.push(false);
+        }
+        ok
+    }
+
+    /// The value of row `i` as a `Value` of the column's logical type.
+    pub fn get(&self, i: usize) -> Value {
+        use LogicalType as T;
+        if self.nulls.is_null(i) {
+            return Value::Null;
+        }
+        match (&self.data, &self.ty) {
+            (ColumnData::Bool(d), _) => Value::Bool(d[i]),
+            (ColumnData::Int8(d), _) => Value::Int8(d[i]),
+            (ColumnData::Int16(d), _) => Value::Int16(d[i]),
+            (ColumnData::Int32(d), T::Date) => Value::Date(d[i]),
+            (ColumnData::Int32(d), _) => Value::Int32(d[i]),
+            (ColumnData::Int64(d), T::Timestamp) => Value::Timestamp(d[i]),
+            (ColumnData::Int64(d), T::TimestampNs) => Value::TimestampNs(d[i]),
+            (ColumnData::Int64(d), T::TimestampMs) => Value::TimestampMs(d[i]),
+            (ColumnData::Int64(d), T::TimestampSec) => Value::TimestampSec(d[i]),
+            (ColumnData::Int64(d), T::TimestampTz) => Value::TimestampTz(d[i]),
+            (ColumnData::Int64(d), T::Decimal { precision, scale }) => Value::Decimal {
+                value: d[i] as i128,
+                precision: *precision,
+                scale: *scale,
+            },
+            (ColumnData::Int64(d), _) => Value::Int64(d[i]),
+            (ColumnData::Int128(d), T::Uuid) => Value::Uuid(d[i] as u128),
+            (ColumnData::Int128(d), T::Decimal { precision, scale }) => Value::Decimal {
+                value: d[i],
+                precision: *precision,
+                scale: *scale,
+            },
+            (ColumnData::Int128(d), _) => Value::Int128(d[i]),
+            (ColumnData::UInt8(d), _) => Value::UInt8(d[i]),
+            (ColumnData::UInt16(d), _) => Value::UInt16(d[i]),
+            (ColumnData::UInt32(d), _) => Value::UInt32(d[i]),
+            (ColumnData::UInt64(d), _) => Value::UInt64(d[i]),
+            (ColumnData::Float(d), _) => Value::Float(d[i]),
+            (ColumnData::Double(d), _) => Value::Double(d[i]),
+            (ColumnData::Interval(d), _) => Value::Interval(d[i]),
+            (ColumnData::String(s), T::Blob) => Value::Blob(s.get(i).to_vec()),
+            (ColumnData::String(s), _) => Value::String(s.get_str(i).into_owned()),
+            (ColumnData::List { offsets, child }, T::Map(..)) => {
+                let (a, b) = (offsets[i] as usize, offsets[i + 1] as usize);
+                Value::Map(
+                    (a..b)
+                        .map(|j| match child.get(j) {
+                            Value::Struct(mut kv) if kv.len() == 2 => {
+                                let v = kv.pop().map(|x| x.1).unwrap_or(Value::Null);
+                                let k = kv.pop().map(|x| x.1).unwrap_or(Value::Null);
+                                (k, v)
+                            }
+                            other => (other, Value::Null),
+                        })
+                        .collect(),
+                )
+            }
+            (ColumnData::List { offsets, child }, T::Array(..)) => {
+                let (a, b) = (offsets[i] as usize, offsets[i + 1] as usize);
+                Value::Array((a..b).map(|j| child.get(j)).collect())
+            }
+            (ColumnData::List { offsets, child }, _) => {
+                let (a, b) = (offsets[i] as usize, offsets[i + 1] as usize);
+                Value::List((a..b).map(|j| child.get(j)).collect())
+            }
+            (ColumnData::Struct(children), T::Struct(fields)) => Value::Struct(
+                fields
+                    .iter()
+                    .zip(children)
+                    .map(|((n, _), c)| (n.clone(), c.get(i)))
+                    .collect(),
+            ),
+            (ColumnData::Struct(children), T::Union(fields)) => {
+                // The active member is the first non-null one.
+                for ((n, _), c) in fields.iter().zip(children) {
+                    if !c.nulls.is_null(i) {
+                        return Value::Union {
+                            tag: n.clone(),
+                            value: Box::new(c.get(i)),
+                        };
+                    }
+                }
+                Value::Null
+            }
+            (ColumnData::Struct(_), _) => Value::Null,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_mask_counts_and_resizes() {
+        let mut m = NullMask::new();
+        for i in 0..130 {
+            m.push(i % 3 == 0);
+        }
+        assert_eq!(m.len(), 130);
+        assert_eq!(m.null_count(), 44);
+        assert!(m.is_null(129));
+        assert!(!m.is_null(128));
+        m.set(128, true);
+        assert_eq!(m.null_count(), 45);
+        m.resize(100);
+        assert_eq!(m.null_count(), 34);
+        let w = NullMask::from_words(m.words().to_vec(), 100);
+        assert_eq!(w, m);
+    }
+
+    #[test]
+    fn column_round_trips_values() {
+        let ty = LogicalType::List(Box::new(LogicalType::Int64));
+        let mut c = Column::new(ty);
+        let v = Value::List(vec![Value::Int64(1), Value::Null, Value::Int64(3)]);
+        assert!(c.push_value(&v));
+        c.push_null();
+        assert!(c.push_value(&Value::List(vec![])));
+        assert_eq!(c.len(), 3);
+        assert_eq!(c.get(0), v);
+        assert_eq!(c.get(1), Value::Null);
+        assert_eq!(c.get(2), Value::List(vec![]));
+
+        let mut s = Column::new(LogicalType::String);
+        assert!(s.push_value(&Value::String("héllo".into())));
+        assert!(!s.push_value(&Value::Int64(1)));
+        assert_eq!(s.len(), 1);
+        assert_eq!(s.get(0), Value::String("héllo".into()));
+    }
+}
