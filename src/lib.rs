@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod cypher;
+pub mod db;
 pub mod error;
 pub mod exec;
 pub mod loader;
@@ -14,5 +15,6 @@ pub mod storage;
 pub mod testfile;
 pub mod types;
 
+pub use db::{Config, Connection, Database, QueryResult};
 pub use error::{Error, InputError, Result};
 pub use types::{LogicalType, Value};
