@@ -21,6 +21,8 @@ pub struct InputError {
     pub column: Option<usize>,
     pub column_name: Option<String>,
     pub reason: String,
+    /// The raw text of the offending record, as Kuzu quotes it in its COPY errors.
+    pub record: Option<String>,
 }
 
 impl InputError {
@@ -31,12 +33,18 @@ impl InputError {
             column: None,
             column_name: None,
             reason: reason.into(),
+            record: None,
         }
     }
 
     pub fn with_column(mut self, column: usize, name: Option<String>) -> Self {
         self.column = Some(column);
         self.column_name = name;
+        self
+    }
+
+    pub fn with_record(mut self, record: impl Into<String>) -> Self {
+        self.record = Some(record.into());
         self
     }
 
@@ -52,12 +60,17 @@ impl InputError {
     }
 
     /// Kuzu's form, used for `COPY` statements:
-    /// `Copy exception: Error in file F on line N: reason`.
+    /// `Copy exception: Error in file F on line N: reason Line/record containing the error:
+    /// 'record'` (the last part only when the record is known).
     pub fn kuzu_form(&self) -> String {
-        format!(
+        let mut s = format!(
             "Copy exception: Error in file {} on line {}: {}",
             self.file, self.line, self.reason
-        )
+        );
+        if let Some(r) = &self.record {
+            s.push_str(&format!(" Line/record containing the error: '{r}'"));
+        }
+        s
     }
 }
 
