@@ -1,0 +1,1 @@
+//! The persistent primary-key hash index.
