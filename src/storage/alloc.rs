@@ -73,16 +73,21 @@ impl PageAllocator {
                 _ => merged.push((s, c)),
             }
         }
-        // A free run at the end of the file shrinks the file instead.
-        while let Some(&(s, c)) = merged.last() {
-            if s + c == self.end {
-                self.end = s;
-                merged.pop();
-            } else {
-                break;
-            }
-        }
+        // The file never shrinks here: the previous checkpoint may still reference its tail
+        // until the new header is durable.
         self.free = merged;
+    }
+
+    /// Appends `n` pages at the end of the file (never from the free list); returns the first.
+    pub fn extend(&mut self, n: u64) -> u64 {
+        let s = self.end;
+        self.end += n;
+        s
+    }
+
+    /// Bytes `encode` produces.
+    pub fn encoded_len(&self) -> usize {
+        12 + 16 * self.free.len()
     }
 
     /// Reusable ranges.
@@ -150,16 +155,18 @@ mod tests {
         a.free(5, 2);
         a.free(10, 1);
         a.commit_frees();
-        // 4..7 merged; page 10 was the last page, so the file shrinks.
-        assert_eq!(a.free_ranges(), &[(4, 3)]);
-        assert_eq!(a.end(), 10);
+        // 4..7 merged; the file keeps its length.
+        assert_eq!(a.free_ranges(), &[(4, 3), (10, 1)]);
+        assert_eq!(a.end(), 11);
+        assert_eq!(a.extend(2), 11);
+        assert_eq!(a.end(), 13);
 
         let mut e = Encoder::new();
         a.encode(&mut e);
         let b = PageAllocator::decode(&mut Decoder::new(&e.buf, "free list")).unwrap();
         assert_eq!(a, b);
         let mut bad = e.buf.clone();
-        bad[0] = 2; // end = 2 < the free range
+        bad[0] = 2; // end = 2 < the free ranges
         assert!(PageAllocator::decode(&mut Decoder::new(&bad, "free list")).is_err());
     }
 }

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Positional I/O on one file. Implementations are shared between threads.
+#[allow(clippy::len_without_is_empty)]
 pub trait StorageBackend: Send + Sync {
     /// Current length in bytes.
     fn len(&self) -> Result<u64>;
@@ -80,16 +81,22 @@ impl StorageBackend for OsBackend {
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<()> {
         use std::os::unix::fs::FileExt;
-        self.file
-            .read_exact_at(buf, offset)
-            .map_err(|e| self.err(&format!("cannot read {} bytes at {offset} of", buf.len()), e))
+        self.file.read_exact_at(buf, offset).map_err(|e| {
+            self.err(
+                &format!("cannot read {} bytes at {offset} of", buf.len()),
+                e,
+            )
+        })
     }
 
     fn write_at(&self, offset: u64, buf: &[u8]) -> Result<()> {
         use std::os::unix::fs::FileExt;
-        self.file
-            .write_all_at(buf, offset)
-            .map_err(|e| self.err(&format!("cannot write {} bytes at {offset} of", buf.len()), e))
+        self.file.write_all_at(buf, offset).map_err(|e| {
+            self.err(
+                &format!("cannot write {} bytes at {offset} of", buf.len()),
+                e,
+            )
+        })
     }
 
     fn set_len(&self, len: u64) -> Result<()> {
@@ -99,7 +106,9 @@ impl StorageBackend for OsBackend {
     }
 
     fn sync(&self) -> Result<()> {
-        self.file.sync_data().map_err(|e| self.err("cannot sync", e))
+        self.file
+            .sync_data()
+            .map_err(|e| self.err("cannot sync", e))
     }
 }
 

@@ -4,5 +4,7 @@
 pub mod alloc;
 pub mod buffer;
 pub mod file;
+pub mod header;
 pub mod index;
 pub mod page;
+pub mod pager;

@@ -42,7 +42,7 @@ impl NullMask {
     }
 
     pub fn push(&mut self, null: bool) {
-        if self.len % 64 == 0 {
+        if self.len.is_multiple_of(64) {
             self.words.push(0);
         }
         if null {
@@ -95,7 +95,7 @@ impl NullMask {
     pub fn from_words(words: Vec<u64>, len: usize) -> Self {
         let mut words = words;
         words.resize(len.div_ceil(64), 0);
-        if len % 64 != 0 {
+        if !len.is_multiple_of(64) {
             if let Some(last) = words.last_mut() {
                 *last &= (1u64 << (len % 64)) - 1;
             }
@@ -235,9 +235,9 @@ impl Column {
                     ("VALUE".into(), (**v).clone()),
                 ]))),
             },
-            T::Struct(fields) | T::Union(fields) => ColumnData::Struct(
-                fields.iter().map(|(_, t)| Column::new(t.clone())).collect(),
-            ),
+            T::Struct(fields) | T::Union(fields) => {
+                ColumnData::Struct(fields.iter().map(|(_, t)| Column::new(t.clone())).collect())
+            }
             T::Node | T::Rel | T::RecursiveRel => ColumnData::Struct(Vec::new()),
         }
     }
