@@ -3,6 +3,7 @@
 
 pub mod alloc;
 pub mod buffer;
+pub mod column;
 pub mod file;
 pub mod header;
 pub mod index;
