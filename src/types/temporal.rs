@@ -571,7 +571,7 @@ pub fn format_timestamp_sec(secs: i64) -> String {
 /// Kuzu's INTERVAL rendering (`1 year 2 months 3 days 04:05:06.7`, `00:00:00` when zero).
 pub fn format_interval(iv: &Interval) -> String {
     let mut out = String::new();
-    let mut part = |out: &mut String, v: i64, name: &str| {
+    let part = |out: &mut String, v: i64, name: &str| {
         if v == 0 {
             return;
         }
