@@ -164,7 +164,8 @@ fn parse_fields(t: &str, what: &str) -> Result<Vec<(String, LogicalType)>> {
         let f = f.trim_start();
         let (name, ty) = match f.find(' ') {
             Some(p) => (&f[..p], &f[p + 1..]),
-            None => (f, ""),
+            // Kuzu: without a space the whole text is both the name and the type.
+            None => (f, f),
         };
         if fields.iter().any(|(n, _)| n == name) {
             return Err(Error::Binder(format!(
@@ -1379,7 +1380,10 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
                     tag: n.clone(),
                     value: Box::new(cast_value(value, t)?),
                 }),
-                None => Err(unsupported(v, to)),
+                None => Err(Error::Conversion(format!(
+                    "Cannot cast from {} to {to}, target type is missing field '{tag}'.",
+                    type_of(v)
+                ))),
             }
         }
         _ => Err(unsupported(v, to)),
@@ -2008,6 +2012,40 @@ mod tests {
                 tag: "i".into(),
                 value: Box::new(Value::Int64(3))
             })
+        );
+        assert_eq!(
+            c(
+                Value::Union {
+                    tag: "x".into(),
+                    value: Box::new(Value::Int64(1))
+                },
+                "UNION(q INT64, w STRING)"
+            ),
+            "Conversion exception: Cannot cast from UNION(x INT64) to UNION(q INT64, w STRING), \
+             target type is missing field 'x'."
+        );
+        assert_eq!(
+            cast_value(
+                &Value::Union {
+                    tag: "w".into(),
+                    value: Box::new(Value::Int64(1))
+                },
+                &parse_type("UNION(q INT64, w STRING)").unwrap_or(T::Any)
+            )
+            .ok(),
+            Some(Value::Union {
+                tag: "w".into(),
+                value: Box::new(Value::String("1".into()))
+            })
+        );
+        assert_eq!(
+            rendered("324324", "UNION(uint64, int128, BOOLEAN)"),
+            "324324"
+        );
+        assert_eq!(rendered("false", "UNION(uint64, int128, BOOLEAN)"), "False");
+        assert_eq!(
+            rendered("11111111111111111", "UUID"),
+            "Conversion exception: Invalid UUID: 11111111111111111"
         );
         assert_eq!(
             type_of(&Value::Map(vec![(Value::String("a".into()), Value::Null)])),

@@ -935,6 +935,27 @@ pub fn micros_to_secs(micros: i64) -> i64 {
     micros / MICROS_PER_SEC
 }
 
+/// `to_timestamp(seconds)`: seconds (double) since the epoch → TIMESTAMP micros, rounded
+/// half to even, with Kuzu's error.
+pub fn epoch_seconds_to_timestamp(secs: f64) -> Result<i64, String> {
+    let v = secs * MICROS_PER_SEC as f64;
+    if v >= -9_223_372_036_854_775_808.0 && v < 9_223_372_036_854_775_808.0 {
+        Ok(v.round_ties_even() as i64)
+    } else {
+        Err("Could not convert epoch seconds to TIMESTAMP".to_string())
+    }
+}
+
+/// `epoch_ms(ms)`: milliseconds since the epoch → TIMESTAMP micros.
+pub fn epoch_ms_to_timestamp(ms: i64) -> Result<i64, String> {
+    millis_to_micros(ms)
+}
+
+/// `to_epoch_ms(ts)`: TIMESTAMP micros → milliseconds (truncating toward zero).
+pub fn timestamp_to_epoch_ms(micros: i64) -> i64 {
+    micros / MICROS_PER_MSEC
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1047,6 +1068,18 @@ mod tests {
         assert_eq!(
             parse_interval("-1 year"),
             Err("Error occurred during parsing interval. Given: \"-1 year\".".into())
+        );
+        assert_eq!(
+            parse_interval("3 years 2 months 45"),
+            Err("Error occurred during parsing interval. Field name is missing.".into())
+        );
+        assert_eq!(
+            parse_interval("20 years 30 months 20 days minutes"),
+            Err("Error occurred during parsing interval. Given: \"20 years 30 months 20 days minutes\".".into())
+        );
+        assert_eq!(
+            parse_interval("2 years 30 minutes20 seconds"),
+            Err("Unrecognized interval specifier string: minutes20.".into())
         );
         assert_eq!(
             parse_interval("1 foo"),
@@ -1250,5 +1283,12 @@ mod tests {
         assert_eq!(micros_to_millis(-1_999), -1);
         assert_eq!(millis_to_micros(5), Ok(5_000));
         assert!(secs_to_micros(i64::MAX / 10).is_err());
+        assert_eq!(epoch_seconds_to_timestamp(1.5), Ok(1_500_000));
+        assert_eq!(
+            epoch_seconds_to_timestamp(9_223_372_036_854_775_808.0),
+            Err("Could not convert epoch seconds to TIMESTAMP".into())
+        );
+        assert_eq!(epoch_ms_to_timestamp(-5), Ok(-5_000));
+        assert_eq!(timestamp_to_epoch_ms(-5_999), -5);
     }
 }
