@@ -939,7 +939,7 @@ pub fn micros_to_secs(micros: i64) -> i64 {
 /// half to even, with Kuzu's error.
 pub fn epoch_seconds_to_timestamp(secs: f64) -> Result<i64, String> {
     let v = secs * MICROS_PER_SEC as f64;
-    if v >= -9_223_372_036_854_775_808.0 && v < 9_223_372_036_854_775_808.0 {
+    if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&v) {
         Ok(v.round_ties_even() as i64)
     } else {
         Err("Could not convert epoch seconds to TIMESTAMP".to_string())
