@@ -601,20 +601,38 @@ fn trim_str(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_ascii() && is_space(c as u8))
 }
 
-/// Whether a nested element's text is NULL (Kuzu's `isNull` / null strings for STRING).
-fn element_is_null(text: &str, ty: &LogicalType, opts: &CastOptions) -> bool {
+/// Kuzu's `isNull` for non-STRING fields: empty, only whitespace, or `NULL` (any case)
+/// surrounded by whitespace. No allocation (for the loader's hot loop).
+pub fn is_null_text(bytes: &[u8]) -> bool {
+    let t = trim_ws(bytes);
+    t.is_empty() || t.eq_ignore_ascii_case(b"null")
+}
+
+/// Whether a field's text is NULL for a column of type `ty`: STRING columns use the null
+/// strings (exact match, default only `""`), all other types `is_null_text`.
+pub fn field_is_null(text: &str, ty: &LogicalType, opts: &CastOptions) -> bool {
     if matches!(ty, LogicalType::String) {
         return opts.null_strings.iter().any(|n| n == text);
     }
-    let t = trim_str(text);
-    t.is_empty() || t.eq_ignore_ascii_case("null")
+    is_null_text(text.as_bytes())
 }
 
-fn cast_element(text: &str, ty: &LogicalType, opts: &CastOptions) -> Result<Value> {
-    if element_is_null(text, ty, opts) {
+/// A CSV field (or nested element) as Kuzu's `copyStringToVector` converts it: NULL per
+/// `field_is_null`, otherwise `cast_text_with`. This is the entry point for COPY/LOAD FROM.
+pub fn cast_field(text: &str, ty: &LogicalType, opts: &CastOptions) -> Result<Value> {
+    if field_is_null(text, ty, opts) {
         return Ok(Value::Null);
     }
     cast_text_with(text, ty, opts)
+}
+
+/// Raw field bytes as text, with Kuzu's message for invalid UTF-8.
+pub fn field_str(bytes: &[u8]) -> Result<&str> {
+    std::str::from_utf8(bytes).map_err(|_| conv("Invalid UTF8-encoded string.".into()))
+}
+
+fn cast_element(text: &str, ty: &LogicalType, opts: &CastOptions) -> Result<Value> {
+    cast_field(text, ty, opts)
 }
 
 /// Position of the quote closing the one at `pos` (`skipToCloseQuotes`).
@@ -1539,6 +1557,40 @@ mod tests {
         assert_eq!(parse_bool(b"0"), Some(false));
         assert_eq!(parse_bool(b"yes"), None);
         assert_eq!(parse_bool(b""), None);
+    }
+
+    #[test]
+    fn csv_fields() {
+        let o = CastOptions::default();
+        assert_eq!(cast_field(" NULL ", &T::Int64, &o).ok(), Some(Value::Null));
+        assert_eq!(cast_field("nUll", &T::Date, &o).ok(), Some(Value::Null));
+        assert_eq!(cast_field("  ", &T::Double, &o).ok(), Some(Value::Null));
+        assert_eq!(cast_field("", &T::String, &o).ok(), Some(Value::Null));
+        assert_eq!(
+            cast_field("NULL", &T::String, &o).ok(),
+            Some(Value::String("NULL".into()))
+        );
+        assert_eq!(
+            cast_field(" ", &T::String, &o).ok(),
+            Some(Value::String(" ".into()))
+        );
+        let o2 = CastOptions {
+            null_strings: vec!["NULL".into()],
+            ..CastOptions::default()
+        };
+        assert_eq!(cast_field("NULL", &T::String, &o2).ok(), Some(Value::Null));
+        assert_eq!(
+            cast_field("", &T::String, &o2).ok(),
+            Some(Value::String(String::new()))
+        );
+        assert_eq!(cast_field("7", &T::Int64, &o).ok(), Some(Value::Int64(7)));
+        assert!(is_null_text(b"\tnull\r"));
+        assert_eq!(field_str(b"ab").ok(), Some("ab"));
+        assert_eq!(
+            msg(field_str(&[0xff, 0x41])),
+            "Conversion exception: Invalid UTF8-encoded string."
+        );
+        assert!(!is_null_text(b"nul"));
     }
 
     #[test]
