@@ -1106,8 +1106,9 @@ fn as_num(v: &Value) -> Option<Num> {
     })
 }
 
+/// 10^n, saturating (precisions above 38 cannot occur in valid types).
 fn pow10(n: u8) -> i128 {
-    10i128.pow(n as u32)
+    10i128.checked_pow(n as u32).unwrap_or(i128::MAX)
 }
 
 /// Bounds of an integer target type, as i128.
@@ -2103,5 +2104,47 @@ mod tests {
             type_of(&Value::Map(vec![(Value::String("a".into()), Value::Null)])),
             T::Map(Box::new(T::String), Box::new(T::Any))
         );
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn parse_i64_matches_reference(s in "[ \t]{0,2}-?[0-9]{0,21}[ a]{0,2}") {
+            let t = s.trim_matches(|c: char| c == ' ' || c == '\t');
+            let digits = t.strip_prefix('-').unwrap_or(t);
+            let leading_zero = !t.starts_with('-') && t.len() > 1 && t.starts_with('0');
+            let expected = if leading_zero || digits.is_empty() { None } else { t.parse::<i64>().ok() };
+            prop_assert_eq!(parse_i64(s.as_bytes()), expected);
+        }
+
+        #[test]
+        fn i64_render_parse_roundtrip(v in any::<i64>()) {
+            prop_assert_eq!(parse_i64(Value::Int64(v).to_string().as_bytes()), Some(v));
+        }
+
+        #[test]
+        fn u64_render_parse_roundtrip(v in any::<u64>()) {
+            prop_assert_eq!(parse_u64(Value::UInt64(v).to_string().as_bytes()), Some(v));
+        }
+
+        #[test]
+        fn i128_render_parse_roundtrip(v in any::<i128>()) {
+            prop_assert_eq!(parse_i128(Value::Int128(v).to_string().as_bytes()), Some(v));
+        }
+
+        #[test]
+        fn list_text_roundtrip(xs in proptest::collection::vec(proptest::option::of(any::<i32>()), 0..8)) {
+            // `[NULL]` renders as `[]`, which reads back as the empty list.
+            prop_assume!(xs != vec![None]);
+            let v = Value::List(xs.iter().map(|x| x.map(Value::Int32).unwrap_or(Value::Null)).collect());
+            let t = LogicalType::List(Box::new(LogicalType::Int32));
+            let back = cast_text(&v.to_string(), &t).map_err(|e| e.to_string());
+            prop_assert_eq!(back, Ok(v));
+        }
     }
 }

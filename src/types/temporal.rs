@@ -490,7 +490,7 @@ pub fn parse_interval(s: &str) -> Result<Interval, String> {
             DatePart::Second => add_i64(&mut r.micros, number, MICROS_PER_SEC, fraction)?,
             DatePart::Millisecond => add_i64(&mut r.micros, number, MICROS_PER_MSEC, fraction)?,
             DatePart::Microsecond => {
-                number += (fraction * 2) / MICROS_PER_SEC;
+                number = number.saturating_add((fraction * 2) / MICROS_PER_SEC);
                 add_i64(&mut r.micros, number, 1, 0)?;
             }
         }
@@ -1290,5 +1290,29 @@ mod tests {
         );
         assert_eq!(epoch_ms_to_timestamp(-5), Ok(-5_000));
         assert_eq!(timestamp_to_epoch_ms(-5_999), -5);
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn date_format_parse_roundtrip(d in days_from_civil(1, 1, 1)..days_from_civil(294_000, 1, 1)) {
+            prop_assert_eq!(parse_date(&format_date(d)), Ok(d));
+        }
+
+        #[test]
+        fn timestamp_format_parse_roundtrip(t in -62_000_000_000_000_000i64..9_000_000_000_000_000_000i64) {
+            prop_assert_eq!(parse_timestamp(&format_timestamp(t)), Ok(t));
+        }
+
+        #[test]
+        fn interval_format_parse_roundtrip(m in 0i32..100_000, d in 0i32..100_000, us in 0i64..1_000_000_000_000_000) {
+            let iv = Interval { months: m, days: d, micros: us };
+            prop_assert_eq!(parse_interval(&format_interval(&iv)), Ok(iv));
+        }
     }
 }
