@@ -7,6 +7,7 @@
 //! `temporal`). Knows nothing of storage or queries.
 
 pub mod cast;
+pub mod infer;
 pub mod render;
 pub mod temporal;
 pub mod vector;
