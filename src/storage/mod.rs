@@ -9,3 +9,4 @@ pub mod header;
 pub mod index;
 pub mod page;
 pub mod pager;
+pub mod table;
