@@ -38,6 +38,41 @@ pub enum Encoding {
     ForBitpack { base: i128, width: u8 },
     /// Raw little-endian values of `width` bytes (4, 8 or 16).
     Plain { width: u8 },
+    /// Floats that are decimals with `exp` digits after the point: value =
+    /// (base + delta) / 10^exp, deltas bit-packed as in `ForBitpack`.
+    Decimal { base: i128, width: u8, exp: u8 },
+}
+
+impl Encoding {
+    /// The integer encoding underneath (for `Decimal`, its frame of reference).
+    fn int_part(self) -> Encoding {
+        match self {
+            Encoding::Decimal { base, width, .. } => Encoding::ForBitpack { base, width },
+            e => e,
+        }
+    }
+}
+
+const POW10: [f64; 16] = [
+    1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// The smallest number of decimal digits with which every non-null value round-trips
+/// exactly through an integer (`x / 10^e == v`, bit for bit), if there is one.
+fn decimal_exponent(v: &[f64], col: &Column) -> Option<u8> {
+    'e: for (e, &p) in POW10.iter().enumerate() {
+        for (i, &x) in v.iter().enumerate() {
+            if col.nulls.is_null(i) {
+                continue;
+            }
+            let m = (x * p).round();
+            if !(m.abs() < 9.0e15) || m / p != x || (x == 0.0 && x.is_sign_negative()) {
+                continue 'e;
+            }
+        }
+        return Some(e as u8);
+    }
+    None
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -191,6 +226,12 @@ impl ChunkMeta {
                         e.u8(2);
                         e.u8(*width);
                     }
+                    Encoding::Decimal { base, width, exp } => {
+                        e.u8(3);
+                        e.i128(*base);
+                        e.u8(*width);
+                        e.u8(*exp);
+                    }
                 }
                 e.u64(data.first);
                 e.u64(data.count);
@@ -269,6 +310,15 @@ impl ChunkMeta {
                         }
                         Encoding::Plain { width }
                     }
+                    3 => {
+                        let base = d.i128()?;
+                        let width = d.u8()?;
+                        let exp = d.u8()?;
+                        if (width > MAX_PACKED && width != 64) || exp as usize >= POW10.len() {
+                            return Err(d.bad("bad decimal encoding"));
+                        }
+                        Encoding::Decimal { base, width, exp }
+                    }
                     _ => return Err(d.bad("unknown encoding")),
                 };
                 let data = PageRun {
@@ -276,8 +326,8 @@ impl ChunkMeta {
                     count: d.u64()?,
                 };
                 let need = match enc {
-                    Encoding::ForBitpack { width: 0, .. } => 0,
-                    Encoding::ForBitpack { width, .. } => {
+                    Encoding::ForBitpack { width: 0, .. } | Encoding::Decimal { width: 0, .. } => 0,
+                    Encoding::ForBitpack { width, .. } | Encoding::Decimal { width, .. } => {
                         num_values.div_ceil(values_per_page(width))
                     }
                     Encoding::Plain { width } => {
@@ -512,9 +562,40 @@ pub fn encode_chunk(col: &Column, sink: &mut RunSink) -> ChunkMeta {
             encode_plain(raw, 4, n, stats, sink)
         }
         ColumnData::Double(v) => {
-            let raw: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
             let stats = float_stats(v.iter().copied(), col);
-            encode_plain(raw, 8, n, stats, sink)
+            match decimal_exponent(v, col) {
+                Some(exp) => {
+                    let p = POW10[exp as usize];
+                    let body = encode_ints(
+                        &mut v.iter().map(|&x| {
+                            if x.is_finite() {
+                                (x * p).round() as i128
+                            } else {
+                                0
+                            }
+                        }),
+                        n,
+                        col,
+                        sink,
+                    );
+                    match body {
+                        ChunkBody::Fixed {
+                            enc: Encoding::ForBitpack { base, width },
+                            data,
+                            ..
+                        } => ChunkBody::Fixed {
+                            enc: Encoding::Decimal { base, width, exp },
+                            data,
+                            stats,
+                        },
+                        other => other,
+                    }
+                }
+                None => {
+                    let raw: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+                    encode_plain(raw, 8, n, stats, sink)
+                }
+            }
         }
         ColumnData::Interval(v) => {
             let raw: Vec<u8> = v
@@ -592,7 +673,9 @@ fn for_each_word(
     mut f: impl FnMut(&[u8], usize, usize, u8) -> Result<()>,
 ) -> Result<()> {
     let (vpp, width) = match enc {
-        Encoding::ForBitpack { width, .. } => (values_per_page(width), width),
+        Encoding::ForBitpack { width, .. } | Encoding::Decimal { width, .. } => {
+            (values_per_page(width), width)
+        }
         Encoding::Plain { width } => ((PAGE_PAYLOAD / width as usize) as u64, width * 8),
     };
     let mut i = 0usize;
@@ -637,7 +720,7 @@ fn read_ints(
     count: usize,
     out: &mut Vec<u64>,
 ) -> Result<()> {
-    let Encoding::ForBitpack { base, width } = enc else {
+    let Encoding::ForBitpack { base, width } = enc.int_part() else {
         return Err(Error::corrupted(None, "integer chunk is not bit-packed"));
     };
     let b = base as u64;
@@ -740,6 +823,19 @@ pub fn scan(
             read_plain(pool, *enc, *data, start, count, |b| {
                 v.push(f32::from_le_bytes(b.try_into().unwrap_or([0; 4])))
             })?;
+        }
+        (
+            ChunkBody::Fixed {
+                enc: enc @ Encoding::Decimal { exp, .. },
+                data,
+                ..
+            },
+            ColumnData::Double(v),
+        ) => {
+            let p = POW10[*exp as usize];
+            let mut w = Vec::with_capacity(count);
+            read_ints(pool, *enc, *data, start, count, &mut w)?;
+            v.extend(w.iter().map(|&x| (x as i64) as f64 / p));
         }
         (ChunkBody::Fixed { enc, data, .. }, ColumnData::Double(v)) => {
             read_plain(pool, *enc, *data, start, count, |b| {
@@ -972,6 +1068,52 @@ mod tests {
         round_trip(&s);
         round_trip(&l);
         round_trip(&t);
+    }
+
+    #[test]
+    fn decimal_doubles_are_packed_and_exact() {
+        let mut c = Column::new(LogicalType::Double);
+        for i in 0..10_000i64 {
+            c.push_value(&if i % 17 == 0 {
+                Value::Null
+            } else {
+                Value::Double((i * 7919 % 10_000) as f64 / 10_000.0)
+            });
+        }
+        c.push_value(&Value::Double(-0.5));
+        let mut sink = RunSink::new();
+        let meta = encode_chunk(&c, &mut sink);
+        match meta.body {
+            ChunkBody::Fixed {
+                enc: Encoding::Decimal { exp: 4, width, .. },
+                ..
+            } => assert!(width <= 15, "width {width}"),
+            ref other => panic!("not decimal: {other:?}"),
+        }
+        round_trip(&c);
+        // Values that are not short decimals stay plain (bit-exact).
+        let mut p = Column::new(LogicalType::Double);
+        for v in [0.1 + 0.2, 1.0 / 3.0, f64::NAN, -0.0, f64::INFINITY] {
+            p.push_value(&Value::Double(v));
+        }
+        let mut sink = RunSink::new();
+        let meta = encode_chunk(&p, &mut sink);
+        assert!(matches!(
+            meta.body,
+            ChunkBody::Fixed {
+                enc: Encoding::Plain { width: 8 },
+                ..
+            }
+        ));
+        let pool = place(&sink);
+        let mut out = Column::new(LogicalType::Double);
+        scan(&pool, &meta, 0, 5, &mut out).unwrap();
+        let ColumnData::Double(v) = &out.data else {
+            panic!()
+        };
+        assert_eq!(v[0].to_bits(), (0.1f64 + 0.2).to_bits());
+        assert!(v[2].is_nan());
+        assert!(v[3].is_sign_negative());
     }
 
     #[test]
