@@ -19,7 +19,14 @@ pub(crate) struct CypherParser;
 pub fn parse(text: &str) -> Result<Vec<Statement>> {
     let pairs = match CypherParser::parse(Rule::statements, text) {
         Ok(p) => p,
-        Err(e) => return Err(errors::syntax_error(text, &e)),
+        Err(e) => {
+            // Re-parse with pest's detailed attempt tracking (which also records failed
+            // literal tokens) to find the furthest position, as Kuzu's lexer-level errors do.
+            pest::set_error_detail(true);
+            let detailed = CypherParser::parse(Rule::statements, text).err();
+            pest::set_error_detail(false);
+            return Err(errors::syntax_error(text, detailed.as_ref().unwrap_or(&e)));
+        }
     };
     let mut out = Vec::new();
     for top in pairs {
@@ -472,13 +479,20 @@ impl<'a> Builder<'a> {
         }
         let (properties, mut pks) =
             self.property_definitions(self.req(&p, Rule::property_definitions)?)?;
+        // As Kuzu: `PRIMARY KEY(p)` repeating the inline primary key is not a second key.
+        let mut count = pks.len();
+        let mut pk = pks.pop();
         if let Some(c) = first(&p, Rule::node_pk_constraint) {
-            pks.push(self.name(self.req(&c, Rule::property_key_name)?)?);
+            let name = self.name(self.req(&c, Rule::property_key_name)?)?;
+            if count == 0 || pk.as_deref() != Some(name.as_str()) {
+                count += 1;
+            }
+            pk = Some(name);
         }
-        if pks.len() > 1 {
+        if count > 1 {
             return Err(Error::Parser("Found multiple primary keys.".into()));
         }
-        let Some(pk) = pks.pop() else {
+        let Some(pk) = pk else {
             return Err(Error::Parser("Can not find primary key.".into()));
         };
         Ok(CreateNodeTable {

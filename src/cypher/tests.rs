@@ -784,6 +784,18 @@ fn create_node_table() {
         "Parser exception: Found multiple primary keys."
     );
     let StatementKind::CreateNodeTable(t) =
+        kind("CREATE NODE TABLE P(ID INT64 PRIMARY KEY, x INT64, PRIMARY KEY(ID))")
+    else {
+        panic!()
+    };
+    assert_eq!(t.primary_key.as_deref(), Some("ID"));
+    assert_eq!(
+        parse("CREATE NODE TABLE P2(ID INT64 PRIMARY KEY, x INT64, PRIMARY KEY(x))")
+            .unwrap_err()
+            .to_string(),
+        "Parser exception: Found multiple primary keys."
+    );
+    let StatementKind::CreateNodeTable(t) =
         kind("CREATE NODE TABLE T AS LOAD FROM 'a.csv' RETURN *")
     else {
         panic!()
@@ -822,6 +834,12 @@ fn create_rel_tables() {
     assert!(t.group && t.if_not_exists);
     assert!(t.properties.is_empty() && t.multiplicity.is_none());
     assert_eq!(t.options[0].name, "storage_direction");
+    let StatementKind::CreateRelTable(t) =
+        kind("CREATE REL TABLE r(FROM a TO b) AS MATCH (x)-[e]->(y) RETURN x.id, y.id")
+    else {
+        panic!()
+    };
+    assert!(t.as_query.is_some() && t.properties.is_empty());
     let StatementKind::CreateRelTable(t) = kind("CREATE REL TABLE r(FROM a TO b, ONE_ONE)") else {
         panic!()
     };
@@ -1213,6 +1231,16 @@ fn error_messages_match_kuzu() {
             "RETURN 1 = 2 = 3",
             "Non-binary comparison (e.g. a=b=c) is not supported (line: 1, offset: 7)\n\
              \"RETURN 1 = 2 = 3\"\n        ^",
+        ),
+        (
+            "CREATE MACRO add4(x) AS exists match (a:person) return a.age",
+            "Invalid input <exists match>: expected rule oC_ComparisonExpression (line: 1, offset: 31)\n\
+             \"CREATE MACRO add4(x) AS exists match (a:person) return a.age\"\n                                ^^^^^",
+        ),
+        (
+            "CREATE NODE TABLE T(a INT64 DEFAULT 1 +, PRIMARY KEY(a))",
+            "Invalid input <1 +,>: expected rule oC_ComparisonExpression (line: 1, offset: 39)\n\
+             \"CREATE NODE TABLE T(a INT64 DEFAULT 1 +, PRIMARY KEY(a))\"\n                                        ^",
         ),
         (
             "FOO BAR",
