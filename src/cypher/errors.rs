@@ -64,8 +64,8 @@ fn token(text: &str, pos: usize) -> (Tok, usize, usize) {
         let r = &rest[i..];
         if let Some(ch) = r.chars().next().filter(|ch| ch.is_whitespace()) {
             i += ch.len_utf8();
-        } else if r.starts_with("/*") {
-            match r[2..].find("*/") {
+        } else if let Some(body) = r.strip_prefix("/*") {
+            match body.find("*/") {
                 Some(e) => i += e + 4,
                 None => break,
             }
@@ -116,6 +116,9 @@ fn token(text: &str, pos: usize) -> (Tok, usize, usize) {
         let mut esc = false;
         for (j, ch) in rest.char_indices().skip(1) {
             if esc {
+                if !"\\'\"bfnrtBFNRTxXuU".contains(ch) {
+                    break;
+                }
                 esc = false;
             } else if ch == '\\' && c != '`' {
                 esc = true;
@@ -138,6 +141,23 @@ fn token(text: &str, pos: usize) -> (Tok, usize, usize) {
 pub(crate) fn token_at(text: &str, pos: usize) -> (usize, usize) {
     let (_, w, n) = token(text, pos);
     (n, w)
+}
+
+/// Length in bytes of `text` without trailing whitespace and comments.
+pub(crate) fn meaningful_len(text: &str) -> usize {
+    let mut end = 0;
+    let mut p = 0;
+    while p < text.len() {
+        let (k, _, n) = token(text, p);
+        if n == 0 {
+            break;
+        }
+        if k != Tok::Space {
+            end = p + n;
+        }
+        p += n;
+    }
+    end
 }
 
 /// All tokens from `start` to `end`: (kind, byte start, byte len).
@@ -195,11 +215,20 @@ const QUERY_START: &[&str] = &[
 
 /// Maps a pest failure onto Kuzu's message.
 pub(crate) fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> Error {
-    let pos = match e.location {
+    let rule_pos = match e.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     }
     .min(text.len());
+    // The detailed position also counts literals tried inside atomic tokens (the closing
+    // quote of a bad string); Kuzu's lexer blames the opening quote then.
+    let pos = if text[rule_pos..].starts_with(['\'', '"', '`']) {
+        rule_pos
+    } else {
+        rule_pos
+            .max(e.parse_attempts().map(|a| a.max_position).unwrap_or(0))
+            .min(text.len())
+    };
     // Statement containing `pos`: after the last top-level `;` before it.
     let mut stmt_start = trimmed_start(text);
     for (k, s, n) in tokens(text, 0, pos) {
@@ -265,10 +294,29 @@ pub(crate) fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> Error {
                 second_word,
                 "NODE" | "REL" | "SEQUENCE" | "TYPE" | "MACRO" | "USER" | "ROLE"
             ))
-        && !(first_word == "LOAD" && !matches!(second_word, "FROM" | "WITH"))
+        && (first_word != "LOAD" || matches!(second_word, "FROM" | "WITH"))
         && !(first_word == "DETACH" && second_word != "DELETE");
     if !is_query {
-        return invalid(stmt_start, "oC_Statement");
+        // Inside an expression (a DEFAULT value, a macro body, a CALL option value): Kuzu's
+        // oC_ComparisonExpression prediction fails, looking ahead from the expression start.
+        let is_macro = first_word == "CREATE" && second_word == "MACRO";
+        let is_call = first_word == "CALL";
+        let mut expr_start = None;
+        for (i, &(k, s, n)) in toks.iter().enumerate() {
+            let t = &text[s..s + n];
+            let opens = (k == Tok::Word && t.eq_ignore_ascii_case("default"))
+                || (is_macro && k == Tok::Word && t.eq_ignore_ascii_case("as"))
+                || (is_call && k == Tok::Other && t == "=");
+            if opens {
+                expr_start = Some(toks.get(i + 1).map(|t2| t2.1).unwrap_or(pos));
+            } else if k == Tok::Other && t == "," && !is_macro {
+                expr_start = None;
+            }
+        }
+        return match expr_start {
+            Some(es) => invalid(es.min(pos), "oC_ComparisonExpression"),
+            None => invalid(stmt_start, "oC_Statement"),
+        };
     }
     if first_word == "RETURN" {
         return invalid(stmt_start, "oC_RegularQuery");

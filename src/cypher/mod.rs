@@ -18,3 +18,6 @@ pub use parser::parse;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod suite_check;

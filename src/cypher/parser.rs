@@ -19,7 +19,14 @@ pub(crate) struct CypherParser;
 pub fn parse(text: &str) -> Result<Vec<Statement>> {
     let pairs = match CypherParser::parse(Rule::statements, text) {
         Ok(p) => p,
-        Err(e) => return Err(errors::syntax_error(text, &e)),
+        Err(e) => {
+            // Re-parse with pest's detailed attempt tracking (which also records failed
+            // literal tokens) to find the furthest position, as Kuzu's lexer-level errors do.
+            pest::set_error_detail(true);
+            let detailed = CypherParser::parse(Rule::statements, text).err();
+            pest::set_error_detail(false);
+            return Err(errors::syntax_error(text, detailed.as_ref().unwrap_or(&e)));
+        }
     };
     let mut out = Vec::new();
     for top in pairs {
@@ -43,11 +50,9 @@ pub(crate) fn is_complete_statement(text: &str) -> bool {
 }
 
 fn build_statement(text: &str, p: Pair<Rule>) -> Result<Statement> {
-    let span = p.as_span();
-    let b = Builder {
-        text,
-        base: span.start(),
-    };
+    let start = p.as_span().start();
+    let end = end_of(&p);
+    let b = Builder { text, base: start };
     let mut option = None;
     let mut kind = None;
     for c in p.into_inner() {
@@ -67,9 +72,21 @@ fn build_statement(text: &str, p: Pair<Rule>) -> Result<Statement> {
     Ok(Statement {
         option,
         kind,
-        text: span.as_str().to_string(),
-        span: Span::new(span.start(), span.end()),
+        text: text[start..end].to_string(),
+        span: Span::new(start, end),
     })
+}
+
+/// The end of a pair without the whitespace and comments pest's implicit skipping leaves at
+/// the end of rules that finish with an unmatched optional part.
+fn end_of(p: &P) -> usize {
+    let s = p.as_span();
+    let text = s.as_str();
+    match text.chars().last() {
+        Some(c) if !c.is_whitespace() && c != '/' => s.end(),
+        None => s.end(),
+        _ => s.start() + errors::meaningful_len(text),
+    }
 }
 
 fn internal(what: &str) -> Error {
@@ -112,7 +129,7 @@ fn all<'i>(p: &P<'i>, r: Rule) -> Vec<P<'i>> {
 impl<'a> Builder<'a> {
     fn span(&self, p: &P) -> Span {
         let s = p.as_span();
-        Span::new(s.start() - self.base, s.end() - self.base)
+        Span::new(s.start() - self.base, end_of(p) - self.base)
     }
 
     fn error_at(&self, pos: usize, width: usize, msg: &str) -> Error {
@@ -462,13 +479,20 @@ impl<'a> Builder<'a> {
         }
         let (properties, mut pks) =
             self.property_definitions(self.req(&p, Rule::property_definitions)?)?;
+        // As Kuzu: `PRIMARY KEY(p)` repeating the inline primary key is not a second key.
+        let mut count = pks.len();
+        let mut pk = pks.pop();
         if let Some(c) = first(&p, Rule::node_pk_constraint) {
-            pks.push(self.name(self.req(&c, Rule::property_key_name)?)?);
+            let name = self.name(self.req(&c, Rule::property_key_name)?)?;
+            if count == 0 || pk.as_deref() != Some(name.as_str()) {
+                count += 1;
+            }
+            pk = Some(name);
         }
-        if pks.len() > 1 {
+        if count > 1 {
             return Err(Error::Parser("Found multiple primary keys.".into()));
         }
-        let Some(pk) = pks.pop() else {
+        let Some(pk) = pk else {
             return Err(Error::Parser("Can not find primary key.".into()));
         };
         Ok(CreateNodeTable {
@@ -480,7 +504,7 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn from_to(&self, p: P) -> Result<FromTo> {
+    fn connection(&self, p: P) -> Result<FromTo> {
         let names = all(&p, Rule::schema_name);
         if names.len() != 2 {
             return Err(internal("from-to connection"));
@@ -497,7 +521,7 @@ impl<'a> Builder<'a> {
             Rule::from_to_connection,
         )
         .into_iter()
-        .map(|c| self.from_to(c))
+        .map(|c| self.connection(c))
         .collect::<Result<Vec<_>>>()?;
         let properties = match first(&p, Rule::property_definitions) {
             Some(d) => self.property_definitions(d)?.0,
@@ -594,11 +618,11 @@ impl<'a> Builder<'a> {
                 new_name: self.name(keys[1].clone())?,
             },
             Rule::add_from_to_connection => AlterAction::AddConnection {
-                connection: self.from_to(self.req(&a, Rule::from_to_connection)?)?,
+                connection: self.connection(self.req(&a, Rule::from_to_connection)?)?,
                 if_not_exists: first(&a, Rule::if_not_exists).is_some(),
             },
             Rule::drop_from_to_connection => AlterAction::DropConnection {
-                connection: self.from_to(self.req(&a, Rule::from_to_connection)?)?,
+                connection: self.connection(self.req(&a, Rule::from_to_connection)?)?,
                 if_exists: first(&a, Rule::if_exists).is_some(),
             },
             r => return Err(internal(&format!("unexpected alter action {r:?}"))),
@@ -879,7 +903,8 @@ impl<'a> Builder<'a> {
         let mut out = Vec::new();
         for it in all(&p, Rule::projection_item) {
             let e = self.req(&it, Rule::expression)?;
-            let raw = e.as_str().to_string();
+            let sp = self.span(&e);
+            let raw = self.text[self.base + sp.start..self.base + sp.end].to_string();
             out.push(ProjectionItem {
                 expr: self.expr(e)?,
                 alias: first(&it, Rule::variable)
@@ -1138,7 +1163,7 @@ impl<'a> Builder<'a> {
         let mut it = p.into_inner();
         let mut acc = self.expr(it.next().ok_or_else(|| internal("empty operand list"))?)?;
         while let Some(op) = it.next() {
-            let op = match op.as_str() {
+            let op = match op.as_str().trim() {
                 ">>" => BinaryOp::ShiftRight,
                 "<<" => BinaryOp::ShiftLeft,
                 "+" => BinaryOp::Add,
@@ -1157,6 +1182,12 @@ impl<'a> Builder<'a> {
     fn comparison(&self, p: P) -> Result<Expr> {
         let start = p.as_span().start();
         let ops = all(&p, Rule::comparison_operator);
+        // Kuzu reports problems inside the operands (e.g. empty names) first.
+        let operands = kids(p.clone())
+            .into_iter()
+            .filter(|c| c.as_rule() != Rule::comparison_operator)
+            .map(|c| self.expr(c))
+            .collect::<Result<Vec<_>>>()?;
         for o in &ops {
             if o.as_str() == "!=" {
                 return Err(self.error_at(
@@ -1175,13 +1206,13 @@ impl<'a> Builder<'a> {
                 "Non-binary comparison (e.g. a=b=c) is not supported",
             ));
         }
-        let mut it = p.into_inner();
-        let left = self.expr(it.next().ok_or_else(|| internal("comparison"))?)?;
-        let Some(op) = it.next() else {
+        let mut operands = operands.into_iter();
+        let left = operands.next().ok_or_else(|| internal("comparison"))?;
+        let Some(op) = ops.first() else {
             return Ok(left);
         };
-        let right = self.expr(it.next().ok_or_else(|| internal("comparison rhs"))?)?;
-        let op = match op.as_str() {
+        let right = operands.next().ok_or_else(|| internal("comparison rhs"))?;
+        let op = match op.as_str().trim() {
             "=" => BinaryOp::Eq,
             "<>" => BinaryOp::Ne,
             "<" => BinaryOp::Lt,
@@ -1586,7 +1617,7 @@ mod tests {
 
     #[test]
     fn unescape_sequences() {
-        assert_eq!(unescape(r#"a\nb"#), "a\nb");
+        assert_eq!(unescape(r#"a\nb\tc\\d\'e\"f"#), "a\nb\tc\\d'e\"f");
         assert_eq!(unescape(r"\x41\u00e9\U0001F600"), "Aé😀");
         assert_eq!(unescape("plain"), "plain");
     }
