@@ -1,0 +1,701 @@
+//! The bulk loader's CSV reader: chunked, parallel, typed, with exact error positions.
+//!
+//! Owns: reading one CSV file into typed `Column` batches in file order (`read_csv`), the
+//! options (`CsvOptions`, Kuzu's defaults and names), dialect and header detection
+//! (`detect_dialect`), and the error positions of bad records (`InputError`: file, physical
+//! line, field, Kuzu's reason, the record as Kuzu quotes it). Does not touch storage.
+//!
+//! Pipeline: the caller's thread reads the file in blocks of `chunk_size` bytes, cut after the
+//! last line break, and hands each chunk to a rayon pool of `threads` threads, at most
+//! `threads + 1` chunks in flight (memory stays bounded whatever the file size). Each worker
+//! parses its chunk *speculatively*, assuming the chunk starts at a record boundary, and
+//! converts fields straight into typed columns. The caller takes results back in file order
+//! and verifies the assumption: chunk k+1's start is a record boundary exactly when the
+//! (verified) parse of chunk k ended outside any record. When it did not (the last line break
+//! of chunk k was inside a quoted field), the unfinished record's bytes are prepended to
+//! chunk k+1 and that is re-parsed on the caller's thread. Results are therefore exactly
+//! those of one sequential parse, whatever `threads` and `chunk_size` are; line numbers are
+//! made absolute by adding the line breaks of the chunks before.
+
+mod convert;
+mod sniff;
+mod tokenizer;
+
+#[cfg(test)]
+mod tests;
+
+pub use tokenizer::Dialect;
+
+use crate::error::{Error, InputError, Result};
+use crate::types::vector::Column;
+use crate::LogicalType;
+use convert::ColumnSink;
+use sniff::TextSink;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+use tokenizer::{RecordError, Step, Tokenizer};
+
+/// How record positions are numbered in batches and errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LineNumbers {
+    /// The 1-based physical line on which the record starts (header, blank lines and line
+    /// breaks inside quoted fields all count). ruzu's own choice.
+    #[default]
+    Physical,
+    /// Kuzu's numbering: the 1-based index of the record among the file's records, counting
+    /// skipped and header rows and bad records but not blank lines.
+    Record,
+}
+
+/// CSV reading options; `Default` is Kuzu's defaults.
+#[derive(Debug, Clone)]
+pub struct CsvOptions {
+    /// `None`: detect (when `auto_detect`), else no header.
+    pub header: Option<bool>,
+    /// `None`: detect among `,` `;` TAB `|` (when `auto_detect`), else `,`.
+    pub delimiter: Option<u8>,
+    /// `None`: detect among `"` `'` (when `auto_detect`), else `"`.
+    pub quote: Option<u8>,
+    /// `None`: detect among `"` `\` `'` (when `auto_detect`), else `"`. An escape equal to the
+    /// quote means quotes are escaped by doubling them.
+    pub escape: Option<u8>,
+    /// Records to skip at the start of the file (before the header).
+    pub skip: u64,
+    /// `false` reads with one thread.
+    pub parallel: bool,
+    /// Skip bad records and report them as warnings instead of failing.
+    pub ignore_errors: bool,
+    /// Detect the dialect and header for the options left `None`.
+    pub auto_detect: bool,
+    /// Records sampled by the detection.
+    pub sample_size: usize,
+    /// Texts read as NULL in STRING columns (Kuzu's `NULL_STRINGS`, default `[""]`). Other
+    /// types read empty, blank and `NULL` (any case) fields as NULL.
+    pub null_strings: Vec<String>,
+    /// Refuse line breaks inside quoted fields with Kuzu's parallel-reader error; set it to
+    /// `parallel` to reproduce Kuzu's COPY/LOAD FROM exactly. ruzu-load leaves it off.
+    pub refuse_quoted_newlines: bool,
+    pub line_numbers: LineNumbers,
+    /// Bytes per parallel chunk.
+    pub chunk_size: usize,
+    /// Warnings kept in the summary (all are counted).
+    pub warning_limit: usize,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions {
+            header: None,
+            delimiter: None,
+            quote: None,
+            escape: None,
+            skip: 0,
+            parallel: true,
+            ignore_errors: false,
+            auto_detect: true,
+            sample_size: sniff::SAMPLE_ROWS,
+            null_strings: vec![String::new()],
+            refuse_quoted_newlines: false,
+            line_numbers: LineNumbers::Physical,
+            chunk_size: 8 << 20,
+            warning_limit: 8192,
+        }
+    }
+}
+
+/// The fields expected in each record, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CsvSchema {
+    pub columns: Vec<(String, LogicalType)>,
+}
+
+/// The dialect a file was read with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvDialect {
+    pub delimiter: u8,
+    pub quote: u8,
+    /// Equal to `quote` when quotes are escaped by doubling.
+    pub escape: u8,
+    pub header: bool,
+}
+
+/// One run of consecutive good records, as typed columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvBatch {
+    /// One column per schema column, all of `lines.len()` rows.
+    pub columns: Vec<Column>,
+    /// Per record: the line number (see `LineNumbers`) where it starts.
+    pub lines: Vec<u64>,
+    /// Per record: its byte range in the file, line break excluded (see `record_text`).
+    pub spans: Vec<(u64, u64)>,
+    /// 0-based index of the first record of this batch among the file's good records.
+    pub first_row: u64,
+}
+
+impl CsvBatch {
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvSummary {
+    /// Good records delivered.
+    pub rows: u64,
+    /// File size.
+    pub bytes: u64,
+    /// Bad records skipped (with `ignore_errors`).
+    pub skipped_rows: u64,
+    /// The first `warning_limit` skipped records' errors, in file order.
+    pub warnings: Vec<InputError>,
+    /// The header's fields, when the file has a header.
+    pub header: Option<Vec<String>>,
+    pub dialect: CsvDialect,
+}
+
+/// Kuzu's quoting of a record in errors: its text with line breaks trimmed at both ends, and
+/// `...` when the record was not read to its end.
+pub fn render_record(bytes: &[u8], complete: bool) -> String {
+    let mut s = String::from_utf8_lossy(bytes).into_owned();
+    if !complete {
+        s.push_str("...");
+    }
+    s.trim_matches(|c| c == '\n' || c == '\r').to_string()
+}
+
+/// Reads the raw text of a record back from the file, as Kuzu quotes it in errors.
+pub fn record_text(path: &Path, span: (u64, u64)) -> Result<String> {
+    use std::io::{Seek, SeekFrom};
+    let ctx = || format!("reading {}", path.display());
+    let mut f = File::open(path).map_err(|e| Error::io(ctx(), e))?;
+    f.seek(SeekFrom::Start(span.0))
+        .map_err(|e| Error::io(ctx(), e))?;
+    let mut buf = vec![0u8; span.1.saturating_sub(span.0) as usize];
+    f.read_exact(&mut buf).map_err(|e| Error::io(ctx(), e))?;
+    Ok(render_record(&buf, true))
+}
+
+fn strip_bom(b: &[u8]) -> &[u8] {
+    b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
+}
+
+/// Detects delimiter, quote, escape and header on a sample from the start of a file (a UTF-8
+/// BOM is skipped), for the options left `None`, as Kuzu's sniffer does. `whole_file` says
+/// the sample is the entire file.
+pub fn detect_dialect(
+    sample: &[u8],
+    whole_file: bool,
+    opts: &CsvOptions,
+    schema: &CsvSchema,
+) -> CsvDialect {
+    let sample = strip_bom(sample);
+    let ncols = schema.columns.len();
+    let d = if opts.auto_detect {
+        let rows = opts.sample_size + usize::from(opts.header == Some(true));
+        sniff::detect(
+            sample,
+            whole_file,
+            opts.delimiter,
+            opts.quote,
+            opts.escape,
+            ncols,
+            rows,
+        )
+    } else {
+        Dialect {
+            delimiter: opts.delimiter.unwrap_or(b','),
+            quote: opts.quote.unwrap_or(b'"'),
+            escape: opts.escape.unwrap_or(b'"'),
+        }
+    };
+    let header = match opts.header {
+        Some(h) => h,
+        None if opts.auto_detect => {
+            let mut tok = Tokenizer::new(sample, whole_file, d, false);
+            let mut skip = TextSink {
+                fields: Vec::new(),
+                ncols: 1,
+            };
+            let mut ok = true;
+            for _ in 0..opts.skip {
+                if matches!(tok.next_record(&mut skip), Step::End | Step::Incomplete) {
+                    ok = false;
+                    break;
+                }
+            }
+            let mut sink = TextSink {
+                fields: Vec::new(),
+                ncols: 0,
+            };
+            let mut first = None;
+            if ok {
+                loop {
+                    match tok.next_record(&mut sink) {
+                        Step::Row(_) => {
+                            first = Some(std::mem::take(&mut sink.fields));
+                            break;
+                        }
+                        Step::Blank => sink.fields.clear(),
+                        _ => break,
+                    }
+                }
+            }
+            let types: Vec<LogicalType> = schema.columns.iter().map(|c| c.1.clone()).collect();
+            first.is_some_and(|f| sniff::looks_like_header(&f, &types))
+        }
+        None => false,
+    };
+    CsvDialect {
+        delimiter: d.delimiter,
+        quote: d.quote,
+        escape: d.escape,
+        header,
+    }
+}
+
+/// Everything a worker needs to parse a chunk.
+struct ParseCtx {
+    dialect: Dialect,
+    types: Vec<LogicalType>,
+    null_strings: Arc<Vec<String>>,
+    ignore_errors: bool,
+    refuse_quoted_newlines: bool,
+}
+
+/// A chunk's parse, positions relative to the chunk.
+struct ChunkOutput {
+    columns: Vec<Column>,
+    lines: Vec<u64>,
+    records: Vec<u64>,
+    spans: Vec<(usize, usize)>,
+    /// Refused records with their relative record number.
+    errors: Vec<(RecordError, u64)>,
+    /// Bytes, line breaks and records fully consumed.
+    consumed: usize,
+    lines_consumed: u64,
+    records_consumed: u64,
+    /// The chunk ended inside a record that starts at `consumed`.
+    incomplete: bool,
+    /// Parsing stopped at the last error (fatal, or errors not ignored).
+    stopped: bool,
+}
+
+fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx) -> ChunkOutput {
+    let mut tok = Tokenizer::new(data, is_last, ctx.dialect, ctx.refuse_quoted_newlines);
+    let mut sink = ColumnSink::new(&ctx.types, ctx.null_strings.clone());
+    sink.reserve(memchr::memchr_iter(b'\n', data).count() + 1);
+    let mut out = ChunkOutput {
+        columns: Vec::new(),
+        lines: Vec::new(),
+        records: Vec::new(),
+        spans: Vec::new(),
+        errors: Vec::new(),
+        consumed: 0,
+        lines_consumed: 0,
+        records_consumed: 0,
+        incomplete: false,
+        stopped: false,
+    };
+    let mut rec = 0u64;
+    loop {
+        match tok.next_record(&mut sink) {
+            Step::End => break,
+            Step::Incomplete => {
+                out.incomplete = true;
+                break;
+            }
+            Step::Row(info) => {
+                out.lines.push(info.line);
+                out.records.push(rec);
+                out.spans.push((info.start, info.end));
+                rec += 1;
+            }
+            Step::Blank => {}
+            Step::Error(e) => {
+                let stop = e.fatal || !ctx.ignore_errors;
+                out.errors.push((e, rec));
+                rec += 1;
+                if stop {
+                    out.stopped = true;
+                    break;
+                }
+            }
+        }
+    }
+    out.consumed = tok.position();
+    out.lines_consumed = tok.line();
+    out.records_consumed = rec;
+    out.columns = sink.columns;
+    out
+}
+
+/// Reads the file in chunks that end after a line break.
+struct ChunkReader {
+    file: File,
+    name: String,
+    buf: Vec<u8>,
+    /// File offset of `buf[0]`.
+    offset: u64,
+    eof: bool,
+    chunk_size: usize,
+}
+
+struct Chunk {
+    data: Vec<u8>,
+    offset: u64,
+    is_last: bool,
+}
+
+impl ChunkReader {
+    fn fill_to(&mut self, n: usize) -> Result<()> {
+        while !self.eof && self.buf.len() < n {
+            let old = self.buf.len();
+            self.buf.resize(n, 0);
+            let got = self
+                .file
+                .read(&mut self.buf[old..])
+                .map_err(|e| Error::io(format!("reading {}", self.name), e));
+            match got {
+                Ok(0) => {
+                    self.buf.truncate(old);
+                    self.eof = true;
+                }
+                Ok(k) => self.buf.truncate(old + k),
+                Err(e) => {
+                    self.buf.truncate(old);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn next_chunk(&mut self) -> Result<Option<Chunk>> {
+        let mut want = self.chunk_size.max(1);
+        loop {
+            self.fill_to(want)?;
+            if self.buf.is_empty() {
+                return Ok(None);
+            }
+            // The sample read for detection may hold more than one chunk.
+            let limit = self.buf.len().min(want);
+            let window = &self.buf[..limit];
+            let split = if self.eof && limit == self.buf.len() {
+                Some(limit)
+            } else if let Some(i) = memchr::memrchr(b'\n', window) {
+                Some(i + 1)
+            } else {
+                // Old Mac line ends: a `\r` that is not the last byte of the window (so it
+                // cannot be the first half of a `\r\n`).
+                memchr::memrchr(b'\r', &window[..limit - 1]).map(|i| i + 1)
+            };
+            match split {
+                Some(s) => {
+                    let rest = self.buf.split_off(s);
+                    let data = std::mem::replace(&mut self.buf, rest);
+                    let chunk = Chunk {
+                        data,
+                        offset: self.offset,
+                        is_last: self.eof && self.buf.is_empty(),
+                    };
+                    self.offset += s as u64;
+                    return Ok(Some(chunk));
+                }
+                None => want = self.buf.len().saturating_mul(2).max(want + 1),
+            }
+        }
+    }
+}
+
+/// Turns chunk results into batches, in file order, verifying speculative parses.
+struct Assembler<'a, F> {
+    ctx: Arc<ParseCtx>,
+    display_name: &'a str,
+    names: Vec<String>,
+    line_numbers: LineNumbers,
+    warning_limit: usize,
+    /// Position of the next unparsed byte: file offset, line breaks and records before it.
+    offset: u64,
+    line: u64,
+    record: u64,
+    /// An unfinished record carried into the next chunk.
+    carry: Option<Vec<u8>>,
+    rows: u64,
+    skipped: u64,
+    warnings: Vec<InputError>,
+    on_batch: F,
+}
+
+impl<F: FnMut(CsvBatch) -> Result<()>> Assembler<'_, F> {
+    fn input_error(&self, data: &[u8], e: &RecordError, rec: u64) -> InputError {
+        let line = match self.line_numbers {
+            LineNumbers::Physical => self.line + e.line + 1,
+            LineNumbers::Record => self.record + rec + 1,
+        };
+        let mut err =
+            InputError::new(self.display_name, line, e.reason.clone()).with_record(render_record(
+                &data[e.start.min(data.len())..e.end.min(data.len())],
+                e.complete,
+            ));
+        if let Some(c) = e.column {
+            err = err.with_column(c + 1, self.names.get(c).cloned());
+        }
+        err
+    }
+
+    /// Takes the next chunk in file order with its speculative parse.
+    fn accept(&mut self, chunk: &Chunk, speculative: Option<ChunkOutput>) -> Result<()> {
+        let combined;
+        let (data, base_offset, out): (&[u8], u64, ChunkOutput) = match self.carry.take() {
+            Some(mut tail) => {
+                tail.extend_from_slice(&chunk.data);
+                combined = tail;
+                let out = parse_chunk(&combined, chunk.is_last, &self.ctx);
+                (&combined, self.offset, out)
+            }
+            None => {
+                let out = match speculative {
+                    Some(o) => o,
+                    None => parse_chunk(&chunk.data, chunk.is_last, &self.ctx),
+                };
+                (&chunk.data, chunk.offset, out)
+            }
+        };
+        if out.stopped {
+            if let Some((e, rec)) = out.errors.last() {
+                return Err(Error::input(self.input_error(data, e, *rec)));
+            }
+        }
+        for (e, rec) in &out.errors {
+            self.skipped += 1;
+            if self.warnings.len() < self.warning_limit {
+                let w = self.input_error(data, e, *rec);
+                self.warnings.push(w);
+            }
+        }
+        let n = out.lines.len() as u64;
+        if n > 0 {
+            let lines = match self.line_numbers {
+                LineNumbers::Physical => out.lines.iter().map(|l| self.line + l + 1).collect(),
+                LineNumbers::Record => out.records.iter().map(|r| self.record + r + 1).collect(),
+            };
+            let spans = out
+                .spans
+                .iter()
+                .map(|&(a, b)| (base_offset + a as u64, base_offset + b as u64))
+                .collect();
+            let batch = CsvBatch {
+                columns: out.columns,
+                lines,
+                spans,
+                first_row: self.rows,
+            };
+            self.rows += n;
+            (self.on_batch)(batch)?;
+        }
+        self.offset = base_offset + out.consumed as u64;
+        self.line += out.lines_consumed;
+        self.record += out.records_consumed;
+        if out.incomplete {
+            self.carry = Some(data[out.consumed..].to_vec());
+        }
+        Ok(())
+    }
+}
+
+/// Reads a CSV file into typed batches. `on_batch` is called on the caller's thread with the
+/// batches in file order; parsing proceeds on `threads` rayon threads. The first bad record
+/// stops the read with `Error::Input` unless `opts.ignore_errors`.
+pub fn read_csv(
+    path: &Path,
+    display_name: &str,
+    opts: &CsvOptions,
+    schema: &CsvSchema,
+    threads: usize,
+    on_batch: impl FnMut(CsvBatch) -> Result<()>,
+) -> Result<CsvSummary> {
+    let file = File::open(path).map_err(|e| Error::io(format!("opening {display_name}"), e))?;
+    let bytes = file
+        .metadata()
+        .map_err(|e| Error::io(format!("reading {display_name}"), e))?
+        .len();
+    let mut reader = ChunkReader {
+        file,
+        name: display_name.to_string(),
+        buf: Vec::new(),
+        offset: 0,
+        eof: false,
+        chunk_size: opts.chunk_size.max(1),
+    };
+    // The sample for detection: the first chunk's worth of bytes (at least 64 KiB).
+    reader.fill_to(opts.chunk_size.max(64 << 10))?;
+    if reader.buf.starts_with(b"\xEF\xBB\xBF") {
+        reader.buf.drain(..3);
+        reader.offset = 3;
+    }
+    let dialect = detect_dialect(&reader.buf, reader.eof, opts, schema);
+    let d = Dialect {
+        delimiter: dialect.delimiter,
+        quote: dialect.quote,
+        escape: dialect.escape,
+    };
+
+    // Skipped records and the header, read sequentially.
+    let (consumed, lines, records, header) = loop {
+        let mut tok = Tokenizer::new(&reader.buf, reader.eof, d, false);
+        let mut sink = TextSink {
+            fields: Vec::new(),
+            ncols: 1,
+        };
+        let mut incomplete = false;
+        let mut records = 0u64;
+        let wanted = opts.skip + u64::from(dialect.header);
+        let mut header = None;
+        while records < wanted {
+            sink.fields.clear();
+            match tok.next_record(&mut sink) {
+                Step::End => break,
+                Step::Incomplete => {
+                    incomplete = true;
+                    break;
+                }
+                Step::Error(e) if records == opts.skip && !opts.ignore_errors => {
+                    let line = match opts.line_numbers {
+                        LineNumbers::Physical => e.line + 1,
+                        LineNumbers::Record => records + 1,
+                    };
+                    let rec =
+                        &reader.buf[e.start.min(reader.buf.len())..e.end.min(reader.buf.len())];
+                    return Err(Error::input(
+                        InputError::new(display_name, line, e.reason)
+                            .with_record(render_record(rec, e.complete)),
+                    ));
+                }
+                _ => {
+                    if records == opts.skip && dialect.header {
+                        header = Some(std::mem::take(&mut sink.fields));
+                    }
+                    records += 1;
+                }
+            }
+        }
+        if incomplete {
+            let want = reader.buf.len().saturating_mul(2).max(1 << 16);
+            reader.fill_to(want)?;
+            continue;
+        }
+        break (tok.position(), tok.line(), records, header);
+    };
+    reader.buf.drain(..consumed);
+    reader.offset += consumed as u64;
+
+    let ctx = Arc::new(ParseCtx {
+        dialect: d,
+        types: schema.columns.iter().map(|c| c.1.clone()).collect(),
+        null_strings: Arc::new(opts.null_strings.clone()),
+        ignore_errors: opts.ignore_errors,
+        refuse_quoted_newlines: opts.refuse_quoted_newlines,
+    });
+    let mut asm = Assembler {
+        ctx: ctx.clone(),
+        display_name,
+        names: schema.columns.iter().map(|c| c.0.clone()).collect(),
+        line_numbers: opts.line_numbers,
+        warning_limit: opts.warning_limit,
+        offset: reader.offset,
+        line: lines,
+        record: records,
+        carry: None,
+        rows: 0,
+        skipped: 0,
+        warnings: Vec::new(),
+        on_batch,
+    };
+
+    let threads = if opts.parallel { threads.max(1) } else { 1 };
+    if threads == 1 {
+        while let Some(chunk) = reader.next_chunk()? {
+            asm.accept(&chunk, None)?;
+        }
+    } else {
+        run_parallel(&mut reader, &mut asm, ctx, threads)?;
+    }
+    if let Some(tail) = asm.carry.take() {
+        // Only possible if the last chunk was not marked last; parse what is left as final.
+        let chunk = Chunk {
+            data: tail,
+            offset: asm.offset,
+            is_last: true,
+        };
+        asm.accept(&chunk, None)?;
+    }
+    Ok(CsvSummary {
+        rows: asm.rows,
+        bytes,
+        skipped_rows: asm.skipped,
+        warnings: asm.warnings,
+        header,
+        dialect,
+    })
+}
+
+fn run_parallel<F: FnMut(CsvBatch) -> Result<()>>(
+    reader: &mut ChunkReader,
+    asm: &mut Assembler<'_, F>,
+    ctx: Arc<ParseCtx>,
+    threads: usize,
+) -> Result<()> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Runtime(format!("cannot start CSV reader threads: {e}")))?;
+    type Done = (usize, Arc<Chunk>, Option<ChunkOutput>);
+    let (tx, rx) = crossbeam_channel::unbounded::<Done>();
+    let max_in_flight = threads + 1;
+    let mut submitted = 0usize;
+    let mut consumed = 0usize;
+    let mut done_reading = false;
+    let mut pending: BTreeMap<usize, (Arc<Chunk>, Option<ChunkOutput>)> = BTreeMap::new();
+    loop {
+        while !done_reading && submitted - consumed < max_in_flight {
+            match reader.next_chunk()? {
+                Some(chunk) => {
+                    let chunk = Arc::new(chunk);
+                    let (tx, ctx, idx) = (tx.clone(), ctx.clone(), submitted);
+                    pool.spawn(move || {
+                        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            parse_chunk(&chunk.data, chunk.is_last, &ctx)
+                        }))
+                        .ok();
+                        // The receiver is gone only if the read already failed.
+                        let _ = tx.send((idx, chunk, out));
+                    });
+                    submitted += 1;
+                }
+                None => done_reading = true,
+            }
+        }
+        if consumed == submitted {
+            break;
+        }
+        while !pending.contains_key(&consumed) {
+            let (i, chunk, out) = rx
+                .recv()
+                .map_err(|_| Error::Runtime("a CSV reader thread stopped".into()))?;
+            pending.insert(i, (chunk, out));
+        }
+        if let Some((chunk, out)) = pending.remove(&consumed) {
+            let out = out.ok_or_else(|| Error::Runtime("a CSV reader thread panicked".into()))?;
+            asm.accept(&chunk, Some(out))?;
+        }
+        consumed += 1;
+    }
+    Ok(())
+}
