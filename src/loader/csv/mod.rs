@@ -235,14 +235,16 @@ pub fn detect_dialect(
                 ncols: 0,
             };
             let mut first = None;
-            while ok {
-                match tok.next_record(&mut sink) {
-                    Step::Row(_) => {
-                        first = Some(std::mem::take(&mut sink.fields));
-                        break;
+            if ok {
+                loop {
+                    match tok.next_record(&mut sink) {
+                        Step::Row(_) => {
+                            first = Some(std::mem::take(&mut sink.fields));
+                            break;
+                        }
+                        Step::Blank => sink.fields.clear(),
+                        _ => break,
                     }
-                    Step::Blank => sink.fields.clear(),
-                    _ => break,
                 }
             }
             let types: Vec<LogicalType> = schema.columns.iter().map(|c| c.1.clone()).collect();
@@ -288,6 +290,7 @@ struct ChunkOutput {
 fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx) -> ChunkOutput {
     let mut tok = Tokenizer::new(data, is_last, ctx.dialect, ctx.refuse_quoted_newlines);
     let mut sink = ColumnSink::new(&ctx.types, ctx.null_strings.clone());
+    sink.reserve(memchr::memchr_iter(b'\n', data).count() + 1);
     let mut out = ChunkOutput {
         columns: Vec::new(),
         lines: Vec::new(),
@@ -381,15 +384,17 @@ impl ChunkReader {
             if self.buf.is_empty() {
                 return Ok(None);
             }
-            let split = if self.eof {
-                Some(self.buf.len())
-            } else if let Some(i) = memchr::memrchr(b'\n', &self.buf) {
+            // The sample read for detection may hold more than one chunk.
+            let limit = self.buf.len().min(want);
+            let window = &self.buf[..limit];
+            let split = if self.eof && limit == self.buf.len() {
+                Some(limit)
+            } else if let Some(i) = memchr::memrchr(b'\n', window) {
                 Some(i + 1)
             } else {
-                // Old Mac line ends: a `\r` that is not the last byte read (so it cannot be
-                // the first half of a `\r\n`).
-                let n = self.buf.len();
-                memchr::memrchr(b'\r', &self.buf[..n - 1]).map(|i| i + 1)
+                // Old Mac line ends: a `\r` that is not the last byte of the window (so it
+                // cannot be the first half of a `\r\n`).
+                memchr::memrchr(b'\r', &window[..limit - 1]).map(|i| i + 1)
             };
             match split {
                 Some(s) => {

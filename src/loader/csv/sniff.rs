@@ -266,7 +266,7 @@ fn patterns() -> Option<&'static Patterns> {
             .ok()?,
             // Kuzu tries its timestamp parser; this is its accepted shape.
             timestamp: Regex::new(
-                "^-?\\d{1,}-\\d{1,2}-\\d{1,2}([T ]\\d{1,2}:\\d{1,2}(:\\d{1,2}(\\.\\d+)?)?)? ?(Z|[+-]\\d{1,2}(:?\\d{2})?)?$",
+                "^-?\\d{1,}-\\d{1,2}-\\d{1,2}([T ]\\d{1,2}:\\d{1,2}(:\\d{1,2}(\\.\\d+)?)?)? ?Z?([+-]\\d{1,2}(:?\\d{2})?)?$",
             )
             .ok()?,
             uuid: Regex::new(
