@@ -46,7 +46,7 @@ impl Mismatch {
             }
             for (i, r) in rows.iter().enumerate().skip(start).take(limit) {
                 let mark = if Some(i) == first_diff { "!" } else { " " };
-                let _ = writeln!(s, "{indent}  {mark} {r}");
+                let _ = writeln!(s, "{indent}  {mark} {}", super::run::elide(r, 400));
             }
             let shown = start + limit;
             if rows.len() > shown {
@@ -251,8 +251,7 @@ fn split_bar(s: &str) -> Vec<&str> {
 }
 
 fn precise_match(out: &QueryOutput, expected: &[String], column_names: bool) -> bool {
-    let mut idx = usize::from(column_names);
-    for row in &out.rows {
+    for (idx, row) in (usize::from(column_names)..).zip(out.rows.iter()) {
         let Some(exp) = expected.get(idx) else {
             return false;
         };
@@ -274,7 +273,6 @@ fn precise_match(out: &QueryOutput, expected: &[String], column_names: bool) -> 
                 return false;
             }
         }
-        idx += 1;
     }
     true
 }

@@ -496,8 +496,9 @@ impl<'a> Parser<'a> {
         let var = self.param(1)?.to_string();
         let mut values = Vec::new();
         let p2 = self.param(2)?.to_string();
-        if self.params.len() == 3 && p2.starts_with('[') && p2.ends_with(']') {
-            for v in p2[1..p2.len() - 1].split(',') {
+        let list = self.params_from(2);
+        if p2.starts_with('[') && list.ends_with(']') {
+            for v in list[1..list.len() - 1].split(',') {
                 let v = v.trim_matches([' ', '\t']);
                 if !v.is_empty() {
                     values.push(v.to_string());

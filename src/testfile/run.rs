@@ -455,6 +455,22 @@ fn execute_case<E: Engine>(
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `text` shortened to about `max` bytes, the middle replaced by `...`.
+pub fn elide(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut head = max / 2;
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = text.len() - max / 2;
+    while !text.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!("{} ... {}", &text[..head], &text[tail..])
+}
+
 fn indent(text: &str, by: &str) -> String {
     text.lines()
         .map(|l| format!("{by}{l}\n"))
@@ -485,14 +501,15 @@ fn load_dataset<E: Engine>(
                 continue;
             }
             let query = rewrite_data_paths(line, root);
+            let shown = elide(&query, 400);
             let results = guarded(|| Ok(engine.run(conn, &query))).unwrap_or_else(|e| vec![Err(e)]);
             if results.is_empty() {
-                return Err(format!("dataset {name}: no result for: {query}"));
+                return Err(format!("dataset {name}: no result for: {shown}"));
             }
             for r in results {
                 if let Err(e) = r {
                     return Err(format!(
-                        "dataset {name} failed to load ({script}): {query}\nError: {e}"
+                        "dataset {name} failed to load ({script}): {shown}\nError: {e}"
                     ));
                 }
             }
@@ -607,7 +624,7 @@ fn run_statement<E: Engine>(
         } else {
             format!(" [{}]", st.conn)
         };
-        let mut h = format!("  line {}{conn_tag}: {}\n", st.line, st.query);
+        let mut h = format!("  line {}{conn_tag}: {}\n", st.line, elide(&st.query, 400));
         if let Some(l) = &st.log {
             h.push_str(&format!("    (-LOG {l})\n"));
         }
