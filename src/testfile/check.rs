@@ -17,6 +17,8 @@ pub struct Mismatch {
     pub reason: String,
     pub expected: Vec<String>,
     pub actual: Vec<String>,
+    /// `expected` and `actual` are one message each (error texts), not rows.
+    pub messages: bool,
 }
 
 impl Mismatch {
@@ -25,6 +27,16 @@ impl Mismatch {
             reason: reason.into(),
             expected,
             actual,
+            messages: false,
+        }
+    }
+
+    fn message(reason: impl Into<String>, expected: &str, actual: &str) -> Mismatch {
+        Mismatch {
+            reason: reason.into(),
+            expected: vec![expected.to_string()],
+            actual: vec![actual.to_string()],
+            messages: true,
         }
     }
 
@@ -33,6 +45,15 @@ impl Mismatch {
     pub fn render(&self, indent: &str, limit: usize) -> String {
         let mut s = String::new();
         let _ = writeln!(s, "{indent}{}", self.reason);
+        if self.messages {
+            for (label, text) in [("expected:", &self.expected), ("actual:  ", &self.actual)] {
+                let text = text.join("\n");
+                let shown =
+                    super::run::elide(&text, 2000).replace('\n', &format!("\n{indent}          "));
+                let _ = writeln!(s, "{indent}{label} {shown}");
+            }
+            return s;
+        }
         let first_diff = (0..self.expected.len().max(self.actual.len()))
             .find(|&i| self.expected.get(i) != self.actual.get(i));
         for (label, rows) in [("expected", &self.expected), ("actual", &self.actual)] {
@@ -103,21 +124,17 @@ pub fn check_result(
     match exp {
         Expected::Ok => match res {
             Ok(_) => Ok(()),
-            Err(e) => Err(Mismatch::new(
+            Err(e) => Err(Mismatch::message(
                 "expected success, got an error",
-                vec!["---- ok".into()],
-                vec![e.clone()],
+                "---- ok",
+                e,
             )),
         },
         Expected::Error(msg) => {
             let want = msg.trim_end();
             match res {
                 Err(e) if e.trim_end() == want => Ok(()),
-                Err(e) => Err(Mismatch::new(
-                    "wrong error message",
-                    vec![want.to_string()],
-                    vec![e.trim_end().to_string()],
-                )),
+                Err(e) => Err(Mismatch::message("wrong error message", want, e.trim_end())),
                 Ok(out) => Err(Mismatch::new(
                     "expected an error, the query succeeded",
                     vec![want.to_string()],
@@ -130,16 +147,12 @@ pub fn check_result(
                 let actual = e.trim_end();
                 match regex_whole_match(pattern, actual) {
                     Ok(true) => Ok(()),
-                    Ok(false) => Err(Mismatch::new(
+                    Ok(false) => Err(Mismatch::message(
                         "error message does not match the regex",
-                        vec![pattern.clone()],
-                        vec![actual.to_string()],
+                        pattern,
+                        actual,
                     )),
-                    Err(why) => Err(Mismatch::new(
-                        why,
-                        vec![pattern.clone()],
-                        vec![actual.to_string()],
-                    )),
+                    Err(why) => Err(Mismatch::message(why, pattern, actual)),
                 }
             }
             Ok(out) => Err(Mismatch::new(
@@ -185,13 +198,8 @@ pub fn check_result(
 }
 
 fn success(res: &Result<QueryOutput, String>, expected: String) -> Result<&QueryOutput, Mismatch> {
-    res.as_ref().map_err(|e| {
-        Mismatch::new(
-            "expected rows, got an error",
-            vec![expected],
-            vec![e.clone()],
-        )
-    })
+    res.as_ref()
+        .map_err(|e| Mismatch::message("expected rows, got an error", &expected, e))
 }
 
 fn check_rows(
