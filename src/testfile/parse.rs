@@ -911,3 +911,63 @@ pub fn display_path(root: &Path, file: &Path) -> String {
     }
     file.to_string_lossy().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_keep_quoted_strings_whole() {
+        assert_eq!(
+            tokenize(r#"-STATEMENT RETURN 'a  b', "c \" d"  x"#),
+            vec!["-STATEMENT", "RETURN", "'a  b',", r#""c \" d""#, "x"]
+        );
+        // An unterminated quote is an ordinary run of non-space characters.
+        assert_eq!(tokenize("a 'b c"), vec!["a", "'b", "c"]);
+        assert_eq!(tokenize("   "), Vec::<String>::new());
+    }
+
+    #[test]
+    fn leading_integers_like_stoll() {
+        assert_eq!(parse_leading_int("42"), Some(42));
+        assert_eq!(parse_leading_int(" -7x"), Some(-7));
+        assert_eq!(parse_leading_int("2026-11-27 09:00:00"), Some(2026));
+        assert_eq!(parse_leading_int("x1"), None);
+        assert_eq!(parse_leading_int(""), None);
+    }
+
+    #[test]
+    fn connection_prefix() {
+        let mut q = "[conn_write] CREATE (a)".to_string();
+        assert_eq!(extract_conn_name(&mut q), "conn_write");
+        assert_eq!(q, "CREATE (a)");
+        let mut q = "RETURN [1]".to_string();
+        assert_eq!(extract_conn_name(&mut q), DEFAULT_CONN);
+        assert_eq!(q, "RETURN [1]");
+    }
+
+    #[test]
+    fn timestamps_render_like_kuzu() {
+        assert_eq!(timestamp_text(0), "1970-01-01 00:00:00");
+        assert_eq!(
+            timestamp_text(530_310_511_521_000),
+            "1986-10-21 20:28:31.521"
+        );
+        assert_eq!(timestamp_text(-1), "1969-12-31 23:59:59.999999");
+    }
+
+    #[test]
+    fn display_paths() {
+        let dir = std::env::temp_dir().join(format!("ruzu-testfile-dp-{}", std::process::id()));
+        let area = dir.join("test").join("test_files").join("area");
+        assert!(std::fs::create_dir_all(&area).is_ok());
+        let f = area.join("x.test");
+        assert!(std::fs::write(&f, "").is_ok());
+        assert_eq!(display_path(&dir, &f), "area/x.test");
+        assert_eq!(
+            display_path(&dir, Path::new("tests/e2e/y.test")),
+            "tests/e2e/y.test"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
