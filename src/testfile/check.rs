@@ -334,6 +334,25 @@ mod tests {
     }
 
     #[test]
+    fn ecmascript_patterns_from_the_suite() {
+        // csv/errors.test escapes a double quote, which ECMAScript allows.
+        let pattern = r#"Copy exception: Error in file /k/x\.csv on line 3: Could not convert \" Eliz\" to INT64\. Line/record containing the error: 'Eliz, Eliz'"#;
+        let msg = r#"Copy exception: Error in file /k/x.csv on line 3: Could not convert " Eliz" to INT64. Line/record containing the error: 'Eliz, Eliz'"#;
+        assert_eq!(regex_whole_match(pattern, msg), Ok(true));
+        // Whole match: a prefix is not enough.
+        assert_eq!(regex_whole_match("Copy exception", msg), Ok(false));
+        let p2 = r"^Runtime exception: Node\(nodeOffset: 0\) has connected edges in table (knows|studyAt) in the fwd direction\.$";
+        assert_eq!(
+            regex_whole_match(
+                p2,
+                "Runtime exception: Node(nodeOffset: 0) has connected edges in table studyAt in the fwd direction."
+            ),
+            Ok(true)
+        );
+        assert!(regex_whole_match("(", "x").is_err());
+    }
+
+    #[test]
     fn ulp_comparison() {
         assert!(precision_equal_f64(0.1 + 0.2, 0.3));
         assert!(!precision_equal_f64(0.3, 0.30000000000001));

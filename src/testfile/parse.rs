@@ -497,7 +497,7 @@ impl<'a> Parser<'a> {
         let mut values = Vec::new();
         let p2 = self.param(2)?.to_string();
         let list = self.params_from(2);
-        if p2.starts_with('[') && list.ends_with(']') {
+        if list.len() >= 2 && p2.starts_with('[') && list.ends_with(']') {
             for v in list[1..list.len() - 1].split(',') {
                 let v = v.trim_matches([' ', '\t']);
                 if !v.is_empty() {
