@@ -972,3 +972,35 @@ fn the_projects_e2e_files_parse_and_run_on_the_mock() {
         s.outcomes
     );
 }
+
+#[test]
+fn dump_lists_cases_and_steps_without_running() {
+    let suite = two_case_suite();
+    let engine = MockEngine::scripted(vec![]);
+    let log = Arc::new(engine);
+    let mut out = Vec::new();
+    let root = suite.root().as_os_str().to_owned();
+    let code = cli::main_with(
+        log.clone(),
+        vec![
+            "ruzu-testfile".into(),
+            "--root".into(),
+            root,
+            "--dump".into(),
+            "area".into(),
+        ],
+        &mut out,
+    );
+    assert_eq!(code, 0);
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(
+        text.lines().take(3).collect::<Vec<_>>(),
+        vec![
+            "area/x.test::Good (1 statements; conn_default)",
+            "  6: [conn_default] Q",
+            "    ---- 1 rows"
+        ]
+    );
+    assert!(text.contains("area/x.test::DISABLED_Off [skipped] (1 statements; conn_default)"));
+    assert!(log.log().is_empty());
+}

@@ -9,7 +9,10 @@ use super::engine::Engine;
 use super::lists::{
     evaluate_lists, parse_case_list, parse_deviations, updated_passing, write_passing, CaseLists,
 };
-use super::run::{collect_test_files, run_files, CaseStatus, RunOptions};
+use super::parse::{Expected, Step, TestFile};
+use super::run::{
+    collect_test_files, parse_context, parse_files, run_files, CaseStatus, RunOptions,
+};
 use clap::Parser;
 use std::ffi::OsString;
 use std::io::Write;
@@ -53,6 +56,9 @@ pub struct Args {
     /// Print one line per finished case to stderr.
     #[arg(long)]
     pub progress: bool,
+    /// Do not run: print every case with its statements as parsed.
+    #[arg(long)]
+    pub dump: bool,
     /// .test files or folders (searched recursively).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
@@ -125,6 +131,13 @@ fn run_args<E: Engine>(engine: Arc<E>, args: &Args, out: &mut dyn Write) -> Resu
         })
         .collect();
     let files = collect_test_files(&paths).map_err(|e| e.to_string())?;
+    if args.dump {
+        let ctx = parse_context(&*engine, &root);
+        let text = dump(&parse_files(&files, &root, &ctx));
+        out.write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write: {e}"))?;
+        return Ok(0);
+    }
     let list_file = args.passing.as_ref().or(args.update_passing.as_ref());
     let mut lists = CaseLists::default();
     if let Some(p) = &args.passing {
@@ -198,4 +211,74 @@ fn run_args<E: Engine>(engine: Arc<E>, args: &Args, out: &mut dyn Write) -> Resu
         write_passing(p, &new).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
     }
     Ok(if report.is_failure(args.strict) { 1 } else { 0 })
+}
+
+/// The `--dump` listing: each case with its steps and expectations.
+pub fn dump(files: &[(String, Result<TestFile, String>)]) -> String {
+    let mut s = String::new();
+    for (display, parsed) in files {
+        let file = match parsed {
+            Ok(f) => f,
+            Err(e) => {
+                s.push_str(&format!("{display}: PARSE ERROR {e}\n"));
+                continue;
+            }
+        };
+        for case in &file.cases {
+            let skipped = if file.disabled || case.is_disabled() {
+                " [skipped]"
+            } else {
+                ""
+            };
+            let conns: Vec<&str> = case.connections.iter().map(|c| c.as_str()).collect();
+            s.push_str(&format!(
+                "{display}::{}{skipped} ({} statements; {})\n",
+                case.name,
+                case.statement_count(),
+                conns.join(", ")
+            ));
+            for step in &case.steps {
+                match step {
+                    Step::Query(q) => {
+                        let flags = [
+                            (q.check_order, " ORDER"),
+                            (q.check_column_names, " COLUMNS"),
+                            (q.check_precision, " PRECISION"),
+                        ]
+                        .iter()
+                        .filter(|(on, _)| *on)
+                        .map(|(_, f)| *f)
+                        .collect::<String>();
+                        s.push_str(&format!(
+                            "  {}: [{}]{flags} {}\n",
+                            q.line,
+                            q.conn,
+                            super::run::elide(&q.query, 200)
+                        ));
+                        for e in &q.expected {
+                            let what = match e {
+                                Expected::Ok => "ok".to_string(),
+                                Expected::Error(m) => format!("error {}", m.replace('\n', "\\n")),
+                                Expected::ErrorRegex(m) => format!("error(regex) {m}"),
+                                Expected::Hash { tuples, md5 } => format!("hash {tuples} {md5}"),
+                                Expected::Rows { count, .. } => format!("{count} rows"),
+                                Expected::File { count, path } => {
+                                    format!("{count} rows from {}", path.display())
+                                }
+                            };
+                            s.push_str(&format!("    ---- {}\n", super::run::elide(&what, 200)));
+                        }
+                    }
+                    Step::Log(l) => s.push_str(&format!("  -LOG {l}\n")),
+                    Step::ReloadDb => s.push_str("  -RELOADDB\n"),
+                    Step::BeginConcurrent => s.push_str("  -BEGIN_CONCURRENT_EXECUTION\n"),
+                    Step::EndConcurrent => s.push_str("  -END_CONCURRENT_EXECUTION\n"),
+                    Step::Unsupported { directive, line } => {
+                        s.push_str(&format!("  {line}: unsupported {directive}\n"))
+                    }
+                }
+            }
+        }
+    }
+    s
 }

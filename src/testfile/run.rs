@@ -129,23 +129,42 @@ struct Task {
     case: usize,
 }
 
+/// Reads and parses `files`: display path and parsed file (or the error text) for each.
+pub fn parse_files(
+    files: &[PathBuf],
+    root: &Path,
+    ctx: &ParseContext,
+) -> Vec<(String, Result<TestFile, String>)> {
+    files
+        .iter()
+        .map(|path| {
+            let display = display_path(root, path);
+            let parsed = std::fs::read(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))
+                .and_then(|bytes| {
+                    let text = String::from_utf8_lossy(&bytes);
+                    parse_test_file(&display, &text, ctx).map_err(|e| e.to_string())
+                });
+            (display, parsed)
+        })
+        .collect()
+}
+
+/// The parse context for `root` and `engine`.
+pub fn parse_context<E: Engine>(engine: &E, root: &Path) -> ParseContext {
+    ParseContext {
+        root: absolute(root),
+        version: engine.version(),
+    }
+}
+
 /// Parses and runs `files`; outcomes are sorted by file and case name.
 pub fn run_files<E: Engine>(engine: Arc<E>, files: &[PathBuf], opts: &RunOptions) -> RunSummary {
-    let ctx = ParseContext {
-        root: absolute(&opts.root),
-        version: engine.version(),
-    };
+    let ctx = parse_context(&*engine, &opts.root);
     let mut summary = RunSummary::default();
     let mut tasks = VecDeque::new();
-    for path in files {
-        let display = display_path(&opts.root, path);
+    for (display, parsed) in parse_files(files, &opts.root, &ctx) {
         summary.files.insert(display.clone());
-        let parsed = std::fs::read(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))
-            .and_then(|bytes| {
-                let text = String::from_utf8_lossy(&bytes);
-                parse_test_file(&display, &text, &ctx).map_err(|e| e.to_string())
-            });
         let file = match parsed {
             Ok(f) => Arc::new(f),
             Err(e) => {
