@@ -5,11 +5,12 @@
 //! `statements:` line and the closing `N passed, N failed, N skipped` line), the list options
 //! and the exit code (0 fine, 1 the list check failed, 2 usage errors).
 
-use super::engine::Engine;
+use super::engine::{Engine, RuzuEngine};
 use super::lists::{
     evaluate_lists, parse_case_list, parse_deviations, updated_passing, write_passing, CaseLists,
 };
 use super::parse::{Expected, Step, TestFile};
+use super::pykuzu::PyKuzuEngine;
 use super::run::{
     collect_test_files, parse_context, parse_files, run_files, CaseStatus, RunOptions,
 };
@@ -59,6 +60,12 @@ pub struct Args {
     /// Do not run: print every case with its statements as parsed.
     #[arg(long)]
     pub dump: bool,
+    /// `ruzu`, or `kuzu-python` (Kuzu itself through its Python package, as a reference).
+    #[arg(long, default_value = "ruzu")]
+    pub engine: String,
+    /// The Python interpreter for `--engine kuzu-python`.
+    #[arg(long, default_value = "python3")]
+    pub python: PathBuf,
     /// .test files or folders (searched recursively).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
@@ -92,8 +99,35 @@ fn read_list(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-/// Runs the command with `args` (program name first) on `engine`, writing the report to
-/// `out` and errors to stderr; returns the exit code.
+/// The `ruzu-testfile` command: picks the engine (`--engine`), runs, returns the exit code.
+pub fn main(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write) -> i32 {
+    let args = match Args::try_parse_from(args) {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match args.engine.as_str() {
+        "ruzu" => run_args(Arc::new(RuzuEngine), &args, out),
+        "kuzu-python" => PyKuzuEngine::new(&args.python)
+            .and_then(|engine| run_args(Arc::new(engine), &args, out)),
+        other => Err(format!(
+            "unknown engine {other} (expected ruzu or kuzu-python)"
+        )),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ruzu-testfile: {e}");
+            2
+        }
+    }
+}
+
+/// Runs the command with `args` (program name first) on `engine` (`--engine` is ignored),
+/// writing the report to `out` and errors to stderr; returns the exit code.
 pub fn main_with<E: Engine>(
     engine: Arc<E>,
     args: impl IntoIterator<Item = OsString>,

@@ -4,7 +4,8 @@
 //! statements through (`engine`, with the ruzu implementation and a scripted mock for tests),
 //! checking results against expectations (`check`), running cases with datasets, connections,
 //! reloads, concurrency and timeouts (`run`), the passing / deviations / unstable lists
-//! (`lists`), and the command line (`cli`). The format is defined in
+//! (`lists`), the command line (`cli`), and a reference engine on the Kuzu Python package
+//! (`pykuzu`) to check the runner against Kuzu itself. The format is defined in
 //! `kuzu-suite/README.md`; Kuzu's own runner is authoritative where that is unclear.
 
 pub mod check;
@@ -13,6 +14,7 @@ pub mod engine;
 pub mod lists;
 pub mod mock;
 pub mod parse;
+pub mod pykuzu;
 pub mod rng;
 pub mod run;
 
