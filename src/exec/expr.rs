@@ -113,6 +113,27 @@ pub enum ExprKind {
         expr: Box<BoundExpr>,
         index: usize,
     },
+    /// A list function with a lambda (`list_transform(l, x -> ...)`, `all(x IN l WHERE ..)`).
+    /// The body is bound against the input columns followed by the lambda variables: for a
+    /// chunk of `k` columns, `x` is column `k` (for `list_reduce`, `x` is the accumulator at
+    /// column `k` and `y` the element at column `k + 1`).
+    Lambda {
+        op: LambdaOp,
+        list: Box<BoundExpr>,
+        body: Box<BoundExpr>,
+    },
+}
+
+/// The list functions that take a lambda.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LambdaOp {
+    Transform,
+    Filter,
+    Reduce,
+    All,
+    Any,
+    None,
+    Single,
 }
 
 /// A bound expression with its result type.
@@ -191,6 +212,7 @@ impl BoundExpr {
             }
             ExprKind::ListCreate(items) => items.iter().all(|e| e.is_constant()),
             ExprKind::StructPack(f) => f.iter().all(|(_, e)| e.is_constant()),
+            ExprKind::Lambda { list, .. } => list.is_constant(),
         }
     }
 }
@@ -510,6 +532,7 @@ pub fn eval_ref<'a>(
                 _ => null_column(&e.ty, n),
             }
         }
+        ExprKind::Lambda { op, list, body } => eval_lambda(*op, &e.ty, list, body, chunk, ctx)?,
     }))
 }
 
@@ -816,4 +839,546 @@ pub fn gather_column(c: &Column, idx: &[usize]) -> Column {
 /// Builds a function call expression (see `function::bind_function`).
 pub fn bind_call(name: &str, args: Vec<BoundExpr>) -> Result<BoundExpr> {
     function::bind_function(name, args)
+}
+
+/// Binds a lambda list function. `body` must already be bound against the input columns
+/// plus the lambda variable(s) (see `ExprKind::Lambda`).
+pub fn bind_lambda(op: LambdaOp, list: BoundExpr, body: BoundExpr) -> Result<BoundExpr> {
+    let list = match &list.ty {
+        LogicalType::Array(c, _) => {
+            let t = LogicalType::List(c.clone());
+            list.cast_to(&t)?
+        }
+        LogicalType::Any => list.cast_to(&LogicalType::List(Box::new(LogicalType::Int64)))?,
+        _ => list,
+    };
+    let child = match &list.ty {
+        LogicalType::List(c) => (**c).clone(),
+        other => {
+            return Err(Error::Binder(format!(
+                "{other} is not a LIST and cannot be used with a lambda function."
+            )))
+        }
+    };
+    let (ty, body) = match op {
+        LambdaOp::Transform => (LogicalType::List(Box::new(body.ty.clone())), body),
+        LambdaOp::Filter => (list.ty.clone(), to_bool(body)?),
+        LambdaOp::Reduce => {
+            let body = body.cast_to(&child)?;
+            (child, body)
+        }
+        _ => (LogicalType::Bool, to_bool(body)?),
+    };
+    Ok(BoundExpr {
+        kind: ExprKind::Lambda {
+            op,
+            list: Box::new(list),
+            body: Box::new(body),
+        },
+        ty,
+    })
+}
+
+fn eval_lambda(
+    op: LambdaOp,
+    ty: &LogicalType,
+    list: &BoundExpr,
+    body: &BoundExpr,
+    chunk: &DataChunk,
+    ctx: &EvalContext,
+) -> Result<Column> {
+    let n = chunk.len;
+    let lists = eval(list, chunk, ctx)?;
+    let (offsets, child) = match &lists.data {
+        ColumnData::List { offsets, child } => (offsets.clone(), (**child).clone()),
+        _ => return Ok(null_column(ty, n)),
+    };
+    let len_of = |i: usize| (offsets[i + 1] - offsets[i]) as usize;
+    if op == LambdaOp::Reduce {
+        let mut out = Column::with_capacity(ty.clone(), n);
+        for i in 0..n {
+            if !lists.nulls.is_null(i) && len_of(i) == 0 {
+                return Err(Error::Runtime(
+                    "Cannot execute list_reduce on an empty list.".into(),
+                ));
+            }
+        }
+        // Accumulators, one per row with a non-empty list, advanced one position at a time.
+        let rows: Vec<usize> = (0..n).filter(|&i| !lists.nulls.is_null(i)).collect();
+        let first: Vec<usize> = rows.iter().map(|&i| offsets[i] as usize).collect();
+        let mut acc = gather(&child, &first);
+        let max_len = rows.iter().map(|&i| len_of(i)).max().unwrap_or(0);
+        for p in 1..max_len {
+            let active: Vec<usize> = (0..rows.len()).filter(|&k| len_of(rows[k]) > p).collect();
+            let outer: Vec<usize> = active.iter().map(|&k| rows[k]).collect();
+            let elems: Vec<usize> = outer.iter().map(|&i| offsets[i] as usize + p).collect();
+            let mut sub = chunk.gather(&outer);
+            sub.columns.push(gather(&acc, &active));
+            sub.columns.push(gather(&child, &elems));
+            let res = eval(body, &sub, ctx)?;
+            // Write the new accumulators back.
+            let mut pos = vec![usize::MAX; rows.len()];
+            for (j, &k) in active.iter().enumerate() {
+                pos[k] = j;
+            }
+            let mut next = Column::with_capacity(acc.ty.clone(), rows.len());
+            for (k, &pk) in pos.iter().enumerate() {
+                if pk == usize::MAX {
+                    append_row(&mut next, &acc, k);
+                } else {
+                    append_row(&mut next, &res, pk);
+                }
+            }
+            acc = next;
+        }
+        let mut k = 0;
+        for i in 0..n {
+            if lists.nulls.is_null(i) {
+                out.push_null();
+            } else {
+                append_row(&mut out, &acc, k);
+                k += 1;
+            }
+        }
+        return Ok(out);
+    }
+    // One row per element: the outer row's columns plus the element.
+    let mut parent = Vec::with_capacity(child.len());
+    let mut elems = Vec::with_capacity(child.len());
+    for i in 0..n {
+        if lists.nulls.is_null(i) {
+            continue;
+        }
+        for j in offsets[i] as usize..offsets[i + 1] as usize {
+            parent.push(i);
+            elems.push(j);
+        }
+    }
+    let mut sub = chunk.gather(&parent);
+    sub.columns.push(gather(&child, &elems));
+    match op {
+        LambdaOp::Transform => {
+            let res = eval(body, &sub, ctx)?;
+            let mut new_off = Vec::with_capacity(n + 1);
+            new_off.push(0u64);
+            let mut total = 0u64;
+            for i in 0..n {
+                if !lists.nulls.is_null(i) {
+                    total += len_of(i) as u64;
+                }
+                new_off.push(total);
+            }
+            Ok(Column {
+                ty: ty.clone(),
+                data: ColumnData::List {
+                    offsets: new_off,
+                    child: Box::new(res),
+                },
+                nulls: lists.nulls.clone(),
+            })
+        }
+        LambdaOp::Filter => {
+            let keep = eval_predicate(body, &sub, ctx)?;
+            let kept: Vec<usize> = (0..keep.len()).filter(|&j| keep[j]).collect();
+            let mut new_off = vec![0u64; n + 1];
+            for (j, &k) in keep.iter().enumerate() {
+                if k {
+                    new_off[parent[j] + 1] += 1;
+                }
+            }
+            for i in 0..n {
+                new_off[i + 1] += new_off[i];
+            }
+            let kept_elems: Vec<usize> = kept.iter().map(|&j| elems[j]).collect();
+            Ok(Column {
+                ty: ty.clone(),
+                data: ColumnData::List {
+                    offsets: new_off,
+                    child: Box::new(gather(&child, &kept_elems)),
+                },
+                nulls: lists.nulls.clone(),
+            })
+        }
+        _ => {
+            let keep = eval_predicate(body, &sub, ctx)?;
+            let mut count = vec![0usize; n];
+            for (j, &k) in keep.iter().enumerate() {
+                if k {
+                    count[parent[j]] += 1;
+                }
+            }
+            let mut vals = Vec::with_capacity(n);
+            for (i, &c) in count.iter().enumerate() {
+                vals.push(match op {
+                    LambdaOp::All => c == len_of(i),
+                    LambdaOp::Any => c > 0,
+                    LambdaOp::None => c == 0,
+                    _ => c == 1,
+                });
+            }
+            Ok(Column {
+                ty: LogicalType::Bool,
+                data: ColumnData::Bool(vals),
+                nulls: lists.nulls.clone(),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Value::*;
+
+    fn ctx() -> EvalContext {
+        EvalContext::default()
+    }
+
+    fn bools() -> DataChunk {
+        // Every combination of TRUE / FALSE / NULL for two operands.
+        let vals = [Bool(true), Bool(false), Null];
+        let mut rows = Vec::new();
+        for a in &vals {
+            for b in &vals {
+                rows.push(vec![a.clone(), b.clone()]);
+            }
+        }
+        DataChunk::from_rows(&[LogicalType::Bool, LogicalType::Bool], &rows).unwrap()
+    }
+
+    fn col(i: usize, t: LogicalType) -> BoundExpr {
+        BoundExpr::column(i, t)
+    }
+
+    fn values(c: &Column) -> Vec<Value> {
+        (0..c.len()).map(|i| c.get(i)).collect()
+    }
+
+    #[test]
+    fn three_valued_logic_truth_tables() {
+        let chunk = bools();
+        let run = |op| {
+            let e = bind_bool(op, col(0, LogicalType::Bool), col(1, LogicalType::Bool)).unwrap();
+            values(&eval(&e, &chunk, &ctx()).unwrap())
+        };
+        // Rows: (T,T) (T,F) (T,N) (F,T) (F,F) (F,N) (N,T) (N,F) (N,N)
+        assert_eq!(
+            run(BoolOp::And),
+            vec![
+                Bool(true),
+                Bool(false),
+                Null,
+                Bool(false),
+                Bool(false),
+                Bool(false),
+                Null,
+                Bool(false),
+                Null
+            ]
+        );
+        assert_eq!(
+            run(BoolOp::Or),
+            vec![
+                Bool(true),
+                Bool(true),
+                Bool(true),
+                Bool(true),
+                Bool(false),
+                Null,
+                Bool(true),
+                Null,
+                Null
+            ]
+        );
+        assert_eq!(
+            run(BoolOp::Xor),
+            vec![
+                Bool(false),
+                Bool(true),
+                Null,
+                Bool(true),
+                Bool(false),
+                Null,
+                Null,
+                Null,
+                Null
+            ]
+        );
+        let not = bind_not(col(0, LogicalType::Bool)).unwrap();
+        let out = values(&eval(&not, &chunk, &ctx()).unwrap());
+        assert_eq!(&out[0..1], &[Bool(false)]);
+        assert_eq!(&out[3..4], &[Bool(true)]);
+        assert_eq!(&out[6..7], &[Null]);
+        // WHERE keeps only TRUE.
+        let and = bind_bool(
+            BoolOp::And,
+            col(0, LogicalType::Bool),
+            col(1, LogicalType::Bool),
+        )
+        .unwrap();
+        assert_eq!(
+            eval_predicate(&and, &chunk, &ctx()).unwrap(),
+            vec![true, false, false, false, false, false, false, false, false]
+        );
+        let isnull = bind_is_null(col(0, LogicalType::Bool), false);
+        assert_eq!(
+            values(&eval(&isnull, &chunk, &ctx()).unwrap())[5..8].to_vec(),
+            vec![Bool(false), Bool(true), Bool(true)]
+        );
+    }
+
+    fn ints_strings() -> DataChunk {
+        DataChunk::from_rows(
+            &[LogicalType::Int64, LogicalType::String, LogicalType::Double],
+            &[
+                vec![Int64(1), String("abc".into()), Double(1.0)],
+                vec![Int64(5), String("B".into()), Double(0.5)],
+                vec![Null, Null, Null],
+            ],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn comparisons_typed_and_mixed() {
+        let chunk = ints_strings();
+        let cmp = |op, l, r| {
+            let e = bind_comparison(op, l, r).unwrap();
+            values(&eval(&e, &chunk, &ctx()).unwrap())
+        };
+        assert_eq!(
+            cmp(
+                CmpOp::Gt,
+                col(0, LogicalType::Int64),
+                BoundExpr::literal(Int64(2))
+            ),
+            vec![Bool(false), Bool(true), Null]
+        );
+        assert_eq!(
+            cmp(
+                CmpOp::Le,
+                BoundExpr::literal(Int64(2)),
+                col(0, LogicalType::Int64)
+            ),
+            vec![Bool(false), Bool(true), Null]
+        );
+        // INT64 against DOUBLE column: both sides become DOUBLE.
+        assert_eq!(
+            cmp(
+                CmpOp::Eq,
+                col(0, LogicalType::Int64),
+                col(2, LogicalType::Double)
+            ),
+            vec![Bool(true), Bool(false), Null]
+        );
+        // Strings compare byte-wise ('B' < 'a').
+        assert_eq!(
+            cmp(
+                CmpOp::Lt,
+                col(1, LogicalType::String),
+                BoundExpr::literal(String("a".into()))
+            ),
+            vec![Bool(false), Bool(true), Null]
+        );
+        // '1' = 1: the string is cast to INT64.
+        assert_eq!(
+            cmp(
+                CmpOp::Eq,
+                BoundExpr::literal(String("1".into())),
+                col(0, LogicalType::Int64)
+            ),
+            vec![Bool(true), Bool(false), Null]
+        );
+        assert_eq!(
+            cmp(
+                CmpOp::Ne,
+                col(0, LogicalType::Int64),
+                BoundExpr::literal(Null)
+            ),
+            vec![Null, Null, Null]
+        );
+        let err = bind_comparison(
+            CmpOp::Eq,
+            BoundExpr::literal(Bool(true)),
+            BoundExpr::literal(Int64(1)),
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "Binder exception: Type Mismatch: Cannot compare types BOOL and INT64"
+        );
+        let lists = bind_comparison(
+            CmpOp::Eq,
+            BoundExpr::literal(List(vec![Int64(1), Null])),
+            BoundExpr::literal(List(vec![Int64(1), Null])),
+        )
+        .unwrap();
+        assert_eq!(eval_constant(&lists, &ctx()).unwrap(), Bool(true));
+    }
+
+    #[test]
+    fn case_only_evaluates_taken_branches() {
+        let chunk = ints_strings();
+        // CASE WHEN x > 1 THEN 10 / (x - 5) ... would divide by zero on row 1 if evaluated.
+        let x = || col(0, LogicalType::Int64);
+        let cond = bind_comparison(CmpOp::Lt, x(), BoundExpr::literal(Int64(2))).unwrap();
+        let minus = bind_call("-", vec![x(), BoundExpr::literal(Int64(5))]).unwrap();
+        let div = bind_call("/", vec![BoundExpr::literal(Int64(10)), minus]).unwrap();
+        let e = bind_case(None, vec![(cond, div)], Some(BoundExpr::literal(Int64(0)))).unwrap();
+        assert_eq!(
+            values(&eval(&e, &chunk, &ctx()).unwrap()),
+            vec![Int64(-2), Int64(0), Int64(0)]
+        );
+        // Simple CASE with no ELSE: NULL when nothing matches.
+        let e = bind_case(
+            Some(x()),
+            vec![(
+                BoundExpr::literal(Int64(5)),
+                BoundExpr::literal(String("five".into())),
+            )],
+            None,
+        )
+        .unwrap();
+        assert_eq!(e.ty, LogicalType::String);
+        assert_eq!(
+            values(&eval(&e, &chunk, &ctx()).unwrap()),
+            vec![Null, String("five".into()), Null]
+        );
+    }
+
+    #[test]
+    fn lists_structs_in_and_casts() {
+        let chunk = ints_strings();
+        let x = || col(0, LogicalType::Int64);
+        let l = bind_list(vec![x(), BoundExpr::literal(Double(2.5))]).unwrap();
+        assert_eq!(l.ty, LogicalType::List(Box::new(LogicalType::Double)));
+        assert_eq!(
+            values(&eval(&l, &chunk, &ctx()).unwrap()),
+            vec![
+                List(vec![Double(1.0), Double(2.5)]),
+                List(vec![Double(5.0), Double(2.5)]),
+                List(vec![Null, Double(2.5)])
+            ]
+        );
+        let err = bind_list(vec![x(), BoundExpr::literal(Bool(true))])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("Implicit cast is not supported."), "{err}");
+        let st = bind_struct(vec![
+            ("a".into(), x()),
+            ("b".into(), col(1, LogicalType::String)),
+        ]);
+        let field = bind_struct_field(st.clone(), "B").unwrap();
+        assert_eq!(
+            values(&eval(&field, &chunk, &ctx()).unwrap()),
+            vec![String("abc".into()), String("B".into()), Null]
+        );
+        assert_eq!(
+            bind_struct_field(st, "c").unwrap_err().to_string(),
+            "Binder exception: Invalid struct field name: c."
+        );
+        // x IN [1, NULL]: list_contains semantics (FALSE, not NULL, when absent).
+        let inl = bind_call(
+            "list_contains",
+            vec![BoundExpr::literal(List(vec![Int64(1), Null])), x()],
+        )
+        .unwrap();
+        assert_eq!(
+            values(&eval(&inl, &chunk, &ctx()).unwrap()),
+            vec![Bool(true), Bool(false), Null]
+        );
+        let c = x().cast_to(&LogicalType::String).unwrap();
+        assert_eq!(
+            values(&eval(&c, &chunk, &ctx()).unwrap()),
+            vec![String("1".into()), String("5".into()), Null]
+        );
+        let p = BoundExpr::parameter("p", LogicalType::Int64);
+        let mut params = std::collections::HashMap::new();
+        params.insert("p".to_string(), Int32(7));
+        let pctx = EvalContext { params };
+        assert_eq!(eval_constant(&p, &pctx).unwrap(), Int64(7));
+    }
+
+    #[test]
+    fn arithmetic_vectorized_with_nulls() {
+        let chunk = ints_strings();
+        let x = || col(0, LogicalType::Int64);
+        let e = bind_call("*", vec![x(), x()]).unwrap();
+        assert_eq!(e.ty, LogicalType::Int64);
+        assert_eq!(
+            values(&eval(&e, &chunk, &ctx()).unwrap()),
+            vec![Int64(1), Int64(25), Null]
+        );
+        let e = bind_call("/", vec![col(2, LogicalType::Double), x()]).unwrap();
+        assert_eq!(
+            values(&eval(&e, &chunk, &ctx()).unwrap()),
+            vec![Double(1.0), Double(0.1), Null]
+        );
+        let big = bind_call("+", vec![x(), BoundExpr::literal(Int64(i64::MAX))]).unwrap();
+        assert_eq!(
+            eval(&big, &chunk, &ctx()).unwrap_err().to_string(),
+            "Overflow exception: Value 1 + 9223372036854775807 is not within INT64 range."
+        );
+    }
+
+    #[test]
+    fn lambda_functions() {
+        let lt = LogicalType::List(Box::new(LogicalType::Int64));
+        let chunk = DataChunk::from_rows(
+            &[LogicalType::Int64, lt.clone()],
+            &[
+                vec![Int64(1), List(vec![Int64(1), Int64(2), Int64(3)])],
+                vec![Int64(10), Null],
+                vec![Int64(100), List(vec![Int64(5), Null])],
+            ],
+        )
+        .unwrap();
+        let l = || col(1, lt.clone());
+        let x = || col(2, LogicalType::Int64);
+        // x -> x + a (outer column 0)
+        let body = bind_call("+", vec![x(), col(0, LogicalType::Int64)]).unwrap();
+        let t = bind_lambda(LambdaOp::Transform, l(), body).unwrap();
+        assert_eq!(
+            values(&eval(&t, &chunk, &ctx()).unwrap()),
+            vec![
+                List(vec![Int64(2), Int64(3), Int64(4)]),
+                Null,
+                List(vec![Int64(105), Null])
+            ]
+        );
+        let pred = bind_comparison(CmpOp::Gt, x(), BoundExpr::literal(Int64(1))).unwrap();
+        let f = bind_lambda(LambdaOp::Filter, l(), pred.clone()).unwrap();
+        assert_eq!(
+            values(&eval(&f, &chunk, &ctx()).unwrap()),
+            vec![List(vec![Int64(2), Int64(3)]), Null, List(vec![Int64(5)])]
+        );
+        let q = |op| {
+            values(&eval(&bind_lambda(op, l(), pred.clone()).unwrap(), &chunk, &ctx()).unwrap())
+        };
+        assert_eq!(q(LambdaOp::All), vec![Bool(false), Null, Bool(false)]);
+        assert_eq!(q(LambdaOp::Any), vec![Bool(true), Null, Bool(true)]);
+        assert_eq!(q(LambdaOp::None), vec![Bool(false), Null, Bool(false)]);
+        assert_eq!(q(LambdaOp::Single), vec![Bool(false), Null, Bool(true)]);
+        // (acc, y) -> acc - y
+        let body = bind_call(
+            "-",
+            vec![col(2, LogicalType::Int64), col(3, LogicalType::Int64)],
+        )
+        .unwrap();
+        let r = bind_lambda(LambdaOp::Reduce, l(), body.clone()).unwrap();
+        assert_eq!(
+            values(&eval(&r, &chunk, &ctx()).unwrap()),
+            vec![Int64(-4), Null, Null]
+        );
+        let empty = DataChunk::from_rows(
+            &[LogicalType::Int64, lt.clone()],
+            &[vec![Int64(1), List(vec![])]],
+        )
+        .unwrap();
+        assert_eq!(
+            eval(&r, &empty, &ctx()).unwrap_err().to_string(),
+            "Runtime exception: Cannot execute list_reduce on an empty list."
+        );
+    }
 }
