@@ -519,6 +519,106 @@ fn union_tag(a: &[Value], _t: &LogicalType) -> Result<Value> {
     }
 }
 
+fn float_list(v: &Value) -> Vec<f64> {
+    arg_list(v).iter().map(super::arg_f64).collect()
+}
+
+fn array_pair(a: &[Value]) -> Result<(Vec<f64>, Vec<f64>)> {
+    let (x, y) = (float_list(&a[0]), float_list(&a[1]));
+    if x.len() != y.len() {
+        return Err(runtime(format!(
+            "Array lengths must be equal, got {} and {}.",
+            x.len(),
+            y.len()
+        )));
+    }
+    Ok((x, y))
+}
+
+fn float_out(x: f64, t: &LogicalType) -> Value {
+    if *t == LogicalType::Float {
+        Value::Float(x as f32)
+    } else {
+        Value::Double(x)
+    }
+}
+
+fn dot(x: &[f64], y: &[f64]) -> f64 {
+    x.iter().zip(y).map(|(a, b)| a * b).sum()
+}
+
+fn array_cosine_similarity(a: &[Value], t: &LogicalType) -> Result<Value> {
+    let (x, y) = array_pair(a)?;
+    Ok(float_out(
+        dot(&x, &y) / (dot(&x, &x).sqrt() * dot(&y, &y).sqrt()),
+        t,
+    ))
+}
+
+fn array_distance(a: &[Value], t: &LogicalType) -> Result<Value> {
+    let (x, y) = array_pair(a)?;
+    let d: f64 = x.iter().zip(&y).map(|(p, q)| (p - q) * (p - q)).sum();
+    Ok(float_out(d.sqrt(), t))
+}
+
+fn array_squared_distance(a: &[Value], t: &LogicalType) -> Result<Value> {
+    let (x, y) = array_pair(a)?;
+    Ok(float_out(
+        x.iter().zip(&y).map(|(p, q)| (p - q) * (p - q)).sum(),
+        t,
+    ))
+}
+
+fn array_inner_product(a: &[Value], t: &LogicalType) -> Result<Value> {
+    let (x, y) = array_pair(a)?;
+    Ok(float_out(dot(&x, &y), t))
+}
+
+fn array_cross_product(a: &[Value], t: &LogicalType) -> Result<Value> {
+    let (x, y) = array_pair(a)?;
+    if x.len() != 3 {
+        return Err(runtime("ARRAY_CROSS_PRODUCT requires arrays of size 3."));
+    }
+    let c = [
+        x[1] * y[2] - x[2] * y[1],
+        x[2] * y[0] - x[0] * y[2],
+        x[0] * y[1] - x[1] * y[0],
+    ];
+    let child = child_of(t);
+    Ok(Value::Array(
+        c.iter().map(|v| float_out(*v, &child)).collect(),
+    ))
+}
+
+fn bind_array_math(name: &'static str, args: &[LogicalType]) -> Result<LogicalType> {
+    let c0 = child_of(&args[0]);
+    let c1 = child_of(&args[1]);
+    let ok = |c: &LogicalType| matches!(c, LogicalType::Float | LogicalType::Double);
+    if !ok(&c0) || !ok(&c1) {
+        return Err(Error::Binder(format!(
+            "{name} requires argument type to be FLOAT[] or DOUBLE[]."
+        )));
+    }
+    Ok(if c0 == LogicalType::Double || c1 == LogicalType::Double {
+        LogicalType::Double
+    } else {
+        LogicalType::Float
+    })
+}
+
+fn offset(a: &[Value], _t: &LogicalType) -> Result<Value> {
+    Ok(match &a[0] {
+        Value::InternalId(id) => Value::Int64(id.offset as i64),
+        other => as_i128(other)
+            .map(|x| Value::Int64(x as i64))
+            .unwrap_or(Value::Null),
+    })
+}
+
+fn array_value(a: &[Value], _t: &LogicalType) -> Result<Value> {
+    Ok(Value::Array(a.to_vec()))
+}
+
 pub(super) fn register(r: &mut Registry) {
     use TypeId as T;
     r.row("LIST_CREATION", &[T::Any], T::List, list_creation)
@@ -640,6 +740,60 @@ pub(super) fn register(r: &mut Registry) {
     r.row("MAP_VALUES", &[T::Map], T::List, map_values)
         .with_bind(bind_map_values);
     r.row("UNION_TAG", &[T::Union], T::String, union_tag);
+    r.row("OFFSET", &[T::InternalId], T::Int64, offset);
+    r.row("ARRAY_VALUE", &[T::Any], T::Array, array_value)
+        .var_arg()
+        .nulls_handled()
+        .with_bind(|a| {
+            let (targets, ret) = bind_list_creation(a)?;
+            let child = child_of(&ret);
+            Ok((targets, LogicalType::Array(Box::new(child), a.len() as u32)))
+        });
+    r.row(
+        "ARRAY_COSINE_SIMILARITY",
+        &[T::Array, T::Array],
+        T::Any,
+        array_cosine_similarity,
+    )
+    .with_bind(|a| Ok((a.to_vec(), bind_array_math("ARRAY_COSINE_SIMILARITY", a)?)));
+    r.row(
+        "ARRAY_DISTANCE",
+        &[T::Array, T::Array],
+        T::Any,
+        array_distance,
+    )
+    .with_bind(|a| Ok((a.to_vec(), bind_array_math("ARRAY_DISTANCE", a)?)));
+    r.row(
+        "ARRAY_SQUARED_DISTANCE",
+        &[T::Array, T::Array],
+        T::Any,
+        array_squared_distance,
+    )
+    .with_bind(|a| Ok((a.to_vec(), bind_array_math("ARRAY_SQUARED_DISTANCE", a)?)));
+    r.row(
+        "ARRAY_INNER_PRODUCT",
+        &[T::Array, T::Array],
+        T::Any,
+        array_inner_product,
+    )
+    .with_bind(|a| Ok((a.to_vec(), bind_array_math("ARRAY_INNER_PRODUCT", a)?)));
+    r.row(
+        "ARRAY_DOT_PRODUCT",
+        &[T::Array, T::Array],
+        T::Any,
+        array_inner_product,
+    )
+    .with_bind(|a| Ok((a.to_vec(), bind_array_math("ARRAY_DOT_PRODUCT", a)?)));
+    r.row(
+        "ARRAY_CROSS_PRODUCT",
+        &[T::Array, T::Array],
+        T::Array,
+        array_cross_product,
+    )
+    .with_bind(|a| {
+        let c = bind_array_math("ARRAY_CROSS_PRODUCT", a)?;
+        Ok((a.to_vec(), LogicalType::Array(Box::new(c), 3)))
+    });
 }
 
 #[cfg(test)]
@@ -793,5 +947,24 @@ mod tests {
         });
         let e = call_values("size", &[id]).unwrap_err().to_string();
         assert_eq!(e, "Binder exception: Function SIZE did not receive correct arguments:\nActual:   (INTERNAL_ID)\nExpected: (LIST) -> INT64\n          (ARRAY) -> INT64\n          (MAP) -> INT64\n          (STRING) -> INT64\n");
+    }
+
+    #[test]
+    fn array_math() {
+        let d = |v: &[f64]| List(v.iter().map(|x| Double(*x)).collect());
+        match call_values("array_cosine_similarity", &[d(&[1.0, 2.0]), d(&[3.0, 4.0])]).unwrap() {
+            Double(x) => assert!((x - 0.983870).abs() < 1e-6),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            call_values("array_distance", &[d(&[0.0, 0.0]), d(&[3.0, 4.0])]).unwrap(),
+            Double(5.0)
+        );
+        assert_eq!(
+            call_values("array_cosine_similarity", &[l(&[1, 2]), d(&[3.0, 4.0])])
+                .unwrap_err()
+                .to_string(),
+            "Binder exception: ARRAY_COSINE_SIMILARITY requires argument type to be FLOAT[] or DOUBLE[]."
+        );
     }
 }

@@ -177,6 +177,14 @@ pub(super) fn register(r: &mut Registry) {
     .nulls_handled()
     .with_bind(bind_first);
     r.row("TYPEOF", &[T::Any], T::String, |_, _| Ok(Value::Null));
+    r.row("STRUCT_EXTRACT", &[T::Struct, T::String], T::Any, |_, _| {
+        Ok(Value::Null)
+    })
+    .with_bind(|_| {
+        Err(Error::Binder(
+            "STRUCT_EXTRACT expects a literal field name.".into(),
+        ))
+    });
     r.row("COUNT_IF", &[T::Any], T::UInt8, count_if);
     r.row("ERROR", &[T::String], T::Int32, error);
     r.row("GREATEST", &[T::Date, T::Date], T::Date, greatest);

@@ -351,6 +351,14 @@ pub fn bind_function(name: &str, args: Vec<BoundExpr>) -> Result<BoundExpr> {
         .get(&upper)
         .ok_or_else(|| Error::Catalog(format!("function {upper} does not exist.")))?;
     let types: Vec<LogicalType> = args.iter().map(|a| a.ty.clone()).collect();
+    if upper == "STRUCT_EXTRACT" && args.len() == 2 {
+        if let ExprKind::Literal(Value::String(field)) = &args[1].kind {
+            let field = field.clone();
+            let mut args = args;
+            let st = args.swap_remove(0);
+            return super::expr::bind_struct_field(st, &field);
+        }
+    }
     if upper == "TYPEOF" && args.len() == 1 {
         let name = match &args[0].ty {
             LogicalType::Any => "NULL".to_string(),

@@ -1,9 +1,10 @@
 //! String functions (Kuzu semantics: positions are 1-based and count characters; regexes
 //! follow RE2 syntax via the `regex` crate; `=~` is `REGEXP_FULL_MATCH`).
 
-use super::{arg_i64, arg_str, runtime, Registry};
+use super::{arg_i64, arg_str, runtime, Exec, Registry};
 use crate::error::{Error, Result};
 use crate::exec::typing::TypeId;
+use crate::types::vector::{Column, ColumnData, NullMask};
 use crate::types::{LogicalType, Value};
 use regex::Regex;
 use std::cell::RefCell;
@@ -194,16 +195,6 @@ fn repeat(a: &[Value], _t: &LogicalType) -> Result<Value> {
 
 fn reverse(a: &[Value], _t: &LogicalType) -> Result<Value> {
     s(arg_str(&a[0]).chars().rev().collect())
-}
-
-fn contains(a: &[Value], _t: &LogicalType) -> Result<Value> {
-    Ok(Value::Bool(arg_str(&a[0]).contains(arg_str(&a[1]))))
-}
-fn starts_with(a: &[Value], _t: &LogicalType) -> Result<Value> {
-    Ok(Value::Bool(arg_str(&a[0]).starts_with(arg_str(&a[1]))))
-}
-fn ends_with(a: &[Value], _t: &LogicalType) -> Result<Value> {
-    Ok(Value::Bool(arg_str(&a[0]).ends_with(arg_str(&a[1]))))
 }
 
 fn regexp_matches(a: &[Value], _t: &LogicalType) -> Result<Value> {
@@ -444,6 +435,39 @@ fn octet_length(a: &[Value], _t: &LogicalType) -> Result<Value> {
     }))
 }
 
+/// Byte-level string predicates over whole columns (no per-row allocation).
+fn str_pred(args: &[&Column], n: usize, f: impl Fn(&[u8], &[u8]) -> bool) -> Result<Column> {
+    let (a, b) = match (&args[0].data, &args[1].data) {
+        (ColumnData::String(a), ColumnData::String(b)) => (a, b),
+        _ => return Err(runtime("string predicate on non-string input")),
+    };
+    let mut vals = Vec::with_capacity(n);
+    let mut nulls = NullMask::with_len(n);
+    for i in 0..n {
+        if args[0].nulls.is_null(i) || args[1].nulls.is_null(i) {
+            nulls.set(i, true);
+            vals.push(false);
+        } else {
+            vals.push(f(a.get(i), b.get(i)));
+        }
+    }
+    Ok(Column {
+        ty: LogicalType::Bool,
+        data: ColumnData::Bool(vals),
+        nulls,
+    })
+}
+
+fn contains_vec(args: &[&Column], _t: &LogicalType, n: usize) -> Result<Column> {
+    str_pred(args, n, |s, p| memchr::memmem::find(s, p).is_some())
+}
+fn starts_with_vec(args: &[&Column], _t: &LogicalType, n: usize) -> Result<Column> {
+    str_pred(args, n, |s, p| s.starts_with(p))
+}
+fn ends_with_vec(args: &[&Column], _t: &LogicalType, n: usize) -> Result<Column> {
+    str_pred(args, n, |s, p| s.ends_with(p))
+}
+
 pub(super) fn register(r: &mut Registry) {
     use TypeId as T;
     let st = T::String;
@@ -470,10 +494,15 @@ pub(super) fn register(r: &mut Registry) {
     r.row("RPAD", &[st, T::Int64, st], st, rpad);
     r.row("REPEAT", &[st, T::Int64], st, repeat);
     r.row("REVERSE", &[st], st, reverse);
-    r.row("CONTAINS", &[st, st], T::Bool, contains);
-    r.row("STARTS_WITH", &[st, st], T::Bool, starts_with);
+    r.add("CONTAINS", &[st, st], T::Bool, Exec::Vector(contains_vec));
+    r.add(
+        "STARTS_WITH",
+        &[st, st],
+        T::Bool,
+        Exec::Vector(starts_with_vec),
+    );
     r.alias("PREFIX", "STARTS_WITH");
-    r.row("ENDS_WITH", &[st, st], T::Bool, ends_with);
+    r.add("ENDS_WITH", &[st, st], T::Bool, Exec::Vector(ends_with_vec));
     r.alias("SUFFIX", "ENDS_WITH");
     r.row("REGEXP_MATCHES", &[st, st], T::Bool, regexp_matches);
     r.row("REGEXP_FULL_MATCH", &[st, st], T::Bool, regexp_full_match);

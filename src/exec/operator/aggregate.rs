@@ -43,18 +43,18 @@ impl AggTable {
 
     fn group(
         &mut self,
-        key: Vec<u8>,
+        key: &[u8],
         key_chunk: &DataChunk,
         row: usize,
         aggs: &[AggregateSpec],
     ) -> Result<usize> {
-        if let Some(&g) = self.map.get(&key) {
+        if let Some(&g) = self.map.get(key) {
             return Ok(g);
         }
         self.reservation
             .grow(key.len() as u64 * 2 + 64 + 48 * aggs.len() as u64)?;
         let g = self.states.len();
-        self.map.insert(key, g);
+        self.map.insert(key.to_vec(), g);
         append_chunk_row(&mut self.keys, key_chunk, row);
         self.states
             .push(aggs.iter().map(|a| a.func.init()).collect());
@@ -94,7 +94,7 @@ impl AggTable {
         };
         if keys.is_empty() {
             if self.states.is_empty() {
-                self.group(Vec::new(), &key_chunk, 0, aggs)?;
+                self.group(&[], &key_chunk, 0, aggs)?;
             }
             for (j, a) in aggs.iter().enumerate() {
                 a.func
@@ -106,7 +106,7 @@ impl AggTable {
         for i in 0..chunk.len {
             key.clear();
             encode_row(&key_chunk.columns, i, &mut key);
-            let g = self.group(key.clone(), &key_chunk, i, aggs)?;
+            let g = self.group(&key, &key_chunk, i, aggs)?;
             for (j, a) in aggs.iter().enumerate() {
                 a.func.update(&mut self.states[g][j], args[j].as_ref(), i)?;
             }
@@ -124,7 +124,7 @@ impl AggTable {
         by_index.sort_by_key(|(g, _)| *g);
         let mut states = other.states;
         for (g, key) in by_index {
-            let target = self.group(key, &other_keys, g, aggs)?;
+            let target = self.group(&key, &other_keys, g, aggs)?;
             let st = std::mem::take(&mut states[g]);
             for (j, (a, s)) in aggs.iter().zip(st).enumerate() {
                 a.func.merge(&mut self.states[target][j], s)?;
