@@ -290,7 +290,9 @@ impl BufferPool {
             self.forget(fi, page_no);
             return Err(e);
         }
-        let buf = w.buf.get_or_insert_with(|| vec![0u8; PAGE_SIZE].into_boxed_slice());
+        let buf = w
+            .buf
+            .get_or_insert_with(|| vec![0u8; PAGE_SIZE].into_boxed_slice());
         buf.fill(0);
         w.page = page_no;
         w.kind = Some(kind);
@@ -617,7 +619,9 @@ mod tests {
     fn pinned_pages_are_not_evicted_and_exhaustion_is_an_error() {
         let m = file_with_pages(100);
         let pool = BufferPool::new(Arc::new(m), MemoryManager::new(MIN_BUDGET));
-        let held: Vec<_> = (0..64).map(|p| pool.pin(p, PageKind::Column).unwrap()).collect();
+        let held: Vec<_> = (0..64)
+            .map(|p| pool.pin(p, PageKind::Column).unwrap())
+            .collect();
         let e = pool.pin(70, PageKind::Column).err().unwrap();
         assert!(matches!(e, Error::OutOfMemory { .. }));
         for (p, r) in held.iter().enumerate() {

@@ -80,16 +80,22 @@ impl StorageBackend for OsBackend {
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<()> {
         use std::os::unix::fs::FileExt;
-        self.file
-            .read_exact_at(buf, offset)
-            .map_err(|e| self.err(&format!("cannot read {} bytes at {offset} of", buf.len()), e))
+        self.file.read_exact_at(buf, offset).map_err(|e| {
+            self.err(
+                &format!("cannot read {} bytes at {offset} of", buf.len()),
+                e,
+            )
+        })
     }
 
     fn write_at(&self, offset: u64, buf: &[u8]) -> Result<()> {
         use std::os::unix::fs::FileExt;
-        self.file
-            .write_all_at(buf, offset)
-            .map_err(|e| self.err(&format!("cannot write {} bytes at {offset} of", buf.len()), e))
+        self.file.write_all_at(buf, offset).map_err(|e| {
+            self.err(
+                &format!("cannot write {} bytes at {offset} of", buf.len()),
+                e,
+            )
+        })
     }
 
     fn set_len(&self, len: u64) -> Result<()> {
@@ -99,7 +105,9 @@ impl StorageBackend for OsBackend {
     }
 
     fn sync(&self) -> Result<()> {
-        self.file.sync_data().map_err(|e| self.err("cannot sync", e))
+        self.file
+            .sync_data()
+            .map_err(|e| self.err("cannot sync", e))
     }
 }
 
