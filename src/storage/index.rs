@@ -87,8 +87,8 @@
 //! 128-bit product. See `hash_u64`, `hash_u128`, `hash_bytes`.
 
 use super::alloc::PageAllocator;
-use super::buffer::{BufferPool, PageMut};
-use super::page::{Decoder, Encoder, PageKind, PAGE_PAYLOAD};
+use super::buffer::{BufferPool, PageMut, PageRef};
+use super::page::{Decoder, Encoder, PageKind, PAGE_PAYLOAD, PAGE_SIZE};
 use crate::error::{Error, Result};
 use crate::types::vector::{Column, ColumnData};
 use rayon::prelude::*;
@@ -315,6 +315,31 @@ fn split_slot_addr(addr: u64, from: u64) -> Result<(u64, usize)> {
     Ok((page, idx))
 }
 
+/// A failed read of a page past the end of the file means a bad page pointer: corruption.
+fn past_end(pool: &BufferPool, page: u64, e: Error) -> Error {
+    if let Error::Io { .. } = e {
+        let end = page
+            .checked_mul(PAGE_SIZE as u64)
+            .and_then(|b| b.checked_add(PAGE_SIZE as u64));
+        match (pool.file().len(), end) {
+            (Ok(len), Some(end)) if end <= len => e,
+            _ => corrupt(page, "page pointer is past the end of the file"),
+        }
+    } else {
+        e
+    }
+}
+
+fn pin(pool: &BufferPool, page: u64) -> Result<PageRef<'_>> {
+    pool.pin(page, PageKind::Index)
+        .map_err(|e| past_end(pool, page, e))
+}
+
+fn pin_mut(pool: &BufferPool, page: u64) -> Result<PageMut<'_>> {
+    pool.pin_mut(page, PageKind::Index)
+        .map_err(|e| past_end(pool, page, e))
+}
+
 /// Rows of a key column, typed.
 enum KeyRows<'a> {
     I8(&'a [i8]),
@@ -483,12 +508,12 @@ impl HashIndex {
         &self,
         pool: &'p BufferPool,
         ordinal: u64,
-    ) -> Result<Option<(u64, super::buffer::PageRef<'p>)>> {
+    ) -> Result<Option<(u64, PageRef<'p>)>> {
         if ordinal >= self.initialized {
             return Ok(None);
         }
         let pno = self.page_of(ordinal)?;
-        let pg = pool.pin(pno, PageKind::Index)?;
+        let pg = pin(pool, pno)?;
         self.check_page(&pg, pno, TYPE_PRIMARY)?;
         if rd_u64(&pg, 8) != ordinal {
             return Err(corrupt(pno, "primary page has the wrong ordinal"));
@@ -500,7 +525,7 @@ impl HashIndex {
     fn pin_primary_mut<'p>(&mut self, pool: &'p BufferPool, ordinal: u64) -> Result<PageMut<'p>> {
         if ordinal < self.initialized {
             let pno = self.page_of(ordinal)?;
-            let pg = pool.pin_mut(pno, PageKind::Index)?;
+            let pg = pin_mut(pool, pno)?;
             self.check_page(&pg, pno, TYPE_PRIMARY)?;
             if rd_u64(&pg, 8) != ordinal {
                 return Err(corrupt(pno, "primary page has the wrong ordinal"));
@@ -631,7 +656,7 @@ impl HashIndex {
         if self.free_slot != 0 {
             let addr = self.free_slot;
             let (pno, i) = split_slot_addr(addr, 0)?;
-            let mut pg = pool.pin_mut(pno, PageKind::Index)?;
+            let mut pg = pin_mut(pool, pno)?;
             self.check_page(&pg, pno, TYPE_OVERFLOW)?;
             let slot = &mut pg[slot_range(i)];
             let next = rd_u64(slot, 8);
@@ -649,7 +674,7 @@ impl HashIndex {
             }
             if self.ovf.pages > 0 {
                 let t = self.ovf.tail;
-                let mut pg = pool.pin_mut(t, PageKind::Index)?;
+                let mut pg = pin_mut(pool, t)?;
                 self.check_page(&pg, t, TYPE_OVERFLOW)?;
                 wr_u64(&mut pg, 8, p);
             } else {
@@ -692,7 +717,7 @@ impl HashIndex {
                 return Err(corrupt(from, "overflow chain loops"));
             }
             let (pno, i) = split_slot_addr(next, from)?;
-            let mut pg = pool.pin_mut(pno, PageKind::Index)?;
+            let mut pg = pin_mut(pool, pno)?;
             self.check_page(&pg, pno, TYPE_OVERFLOW)?;
             let slot = &mut pg[slot_range(i)];
             let n = slot[0] as usize;
@@ -741,7 +766,7 @@ impl HashIndex {
         for (k, &addr) in addrs.iter().enumerate() {
             let c = chunks.next().unwrap_or(&[]);
             let (pno, i) = split_slot_addr(addr, 0)?;
-            let mut pg = pool.pin_mut(pno, PageKind::Index)?;
+            let mut pg = pin_mut(pool, pno)?;
             self.check_page(&pg, pno, TYPE_OVERFLOW)?;
             let slot = &mut pg[slot_range(i)];
             slot.fill(0);
@@ -790,7 +815,7 @@ impl HashIndex {
             }
             let (opno, i) = split_slot_addr(next, from)?;
             let nx = {
-                let mut opg = pool.pin_mut(opno, PageKind::Index)?;
+                let mut opg = pin_mut(pool, opno)?;
                 self.check_page(&opg, opno, TYPE_OVERFLOW)?;
                 let slot = &mut opg[slot_range(i)];
                 let n = slot[0] as usize;
@@ -806,7 +831,7 @@ impl HashIndex {
             };
             if nx == 0 {
                 let addr = self.new_slot_with(pool, alloc, entry)?;
-                let mut opg = pool.pin_mut(opno, PageKind::Index)?;
+                let mut opg = pin_mut(pool, opno)?;
                 wr_u64(&mut opg[slot_range(i)], 8, addr);
                 return Ok(());
             }
@@ -823,7 +848,7 @@ impl HashIndex {
     ) -> Result<u64> {
         let addr = self.alloc_slot(pool, Some(alloc))?;
         let (pno, i) = split_slot_addr(addr, 0)?;
-        let mut pg = pool.pin_mut(pno, PageKind::Index)?;
+        let mut pg = pin_mut(pool, pno)?;
         self.check_page(&pg, pno, TYPE_OVERFLOW)?;
         let slot = &mut pg[slot_range(i)];
         slot.fill(0);
@@ -843,7 +868,7 @@ impl HashIndex {
         }
         if self.strings.pages > 0 {
             let t = self.strings.tail;
-            let mut pg = pool.pin_mut(t, PageKind::Index)?;
+            let mut pg = pin_mut(pool, t)?;
             self.check_page(&pg, t, TYPE_STRING)?;
             wr_u64(&mut pg, 8, p);
         } else {
@@ -871,7 +896,7 @@ impl HashIndex {
             let used = self.strings.tail_used as usize;
             let n = (PAGE_PAYLOAD - used).min(rem.len());
             {
-                let mut pg = pool.pin_mut(t, PageKind::Index)?;
+                let mut pg = pin_mut(pool, t)?;
                 self.check_page(&pg, t, TYPE_STRING)?;
                 pg[used..used + n].copy_from_slice(&rem[..n]);
             }
@@ -901,7 +926,7 @@ impl HashIndex {
         }
         let mut rem = len;
         while rem > 0 {
-            let pg = pool.pin(page, PageKind::Index)?;
+            let pg = pin(pool, page)?;
             self.check_page(&pg, page, TYPE_STRING)?;
             let n = (PAGE_PAYLOAD - off).min(rem);
             if !f(&pg[off..off + n]) {
@@ -1058,7 +1083,7 @@ impl HashIndex {
                 return Err(corrupt(from, "overflow chain loops"));
             }
             let (opno, i) = split_slot_addr(next, from)?;
-            let opg = pool.pin(opno, PageKind::Index)?;
+            let opg = pin(pool, opno)?;
             self.check_page(&opg, opno, TYPE_OVERFLOW)?;
             let (found, nx) = self.scan_slot(pool, &opg[slot_range(i)], opno, key, h)?;
             if found.is_some() {
@@ -1202,31 +1227,36 @@ impl HashIndex {
         let order = self.order_by_page(&hashes, keys);
         let spp = SLOTS_PER_PAGE as u64;
         let chunk = 16384;
-        let results: Vec<Vec<Option<u64>>> = order
-            .par_chunks(chunk)
-            .map(|part| -> Result<Vec<Option<u64>>> {
-                let mut res = Vec::with_capacity(part.len());
-                let mut cur: Option<(u64, Option<(u64, super::buffer::PageRef<'_>)>)> = None;
-                for &r in part {
-                    let r = r as usize;
-                    let h = hashes[r];
-                    let b = self.bucket(h);
-                    let ordinal = b / spp;
-                    if cur.as_ref().map(|c| c.0) != Some(ordinal) {
-                        drop(cur.take());
-                        cur = Some((ordinal, self.pin_primary(pool, ordinal)?));
-                    }
-                    let found = match cur.as_ref().and_then(|c| c.1.as_ref()) {
-                        None => None,
-                        Some((pno, pg)) => {
-                            self.find(pool, pg, *pno, (b % spp) as usize, rows.get(r), h)?
-                        }
-                    };
-                    res.push(found);
+        let run = |part: &[u32]| -> Result<Vec<Option<u64>>> {
+            let mut res = Vec::with_capacity(part.len());
+            let mut cur: Option<(u64, Option<(u64, PageRef<'_>)>)> = None;
+            for &r in part {
+                let r = r as usize;
+                let h = hashes[r];
+                let b = self.bucket(h);
+                let ordinal = b / spp;
+                if cur.as_ref().map(|c| c.0) != Some(ordinal) {
+                    drop(cur.take());
+                    cur = Some((ordinal, self.pin_primary(pool, ordinal)?));
                 }
-                Ok(res)
-            })
-            .collect::<Result<_>>()?;
+                let found = match cur.as_ref().and_then(|c| c.1.as_ref()) {
+                    None => None,
+                    Some((pno, pg)) => {
+                        self.find(pool, pg, *pno, (b % spp) as usize, rows.get(r), h)?
+                    }
+                };
+                res.push(found);
+            }
+            Ok(res)
+        };
+        // Each worker pins up to 3 pages at once; stay sequential when the pool is small.
+        let frames = pool.memory().budget() / PAGE_SIZE as u64;
+        let parallel = order.len() > chunk && frames >= 16 * rayon::current_num_threads() as u64;
+        let results: Vec<Vec<Option<u64>>> = if parallel {
+            order.par_chunks(chunk).map(run).collect::<Result<_>>()?
+        } else {
+            order.chunks(chunk).map(run).collect::<Result<_>>()?
+        };
         for (part, res) in order.chunks(chunk).zip(results) {
             for (&r, v) in part.iter().zip(res) {
                 out[r as usize] = v;
@@ -1288,7 +1318,7 @@ impl HashIndex {
                 });
             }
         };
-        let mut cur: Option<(u64, Option<(u64, super::buffer::PageRef<'_>)>)> = None;
+        let mut cur: Option<(u64, Option<(u64, PageRef<'_>)>)> = None;
         let mut run_start = 0;
         for k in 0..order.len() {
             let r = order[k] as usize;
@@ -1375,7 +1405,7 @@ impl HashIndex {
                     ));
                 }
                 out.push(p);
-                let pg = pool.pin(p, PageKind::Index)?;
+                let pg = pin(pool, p)?;
                 self.check_page(&pg, p, ty)?;
                 let next = rd_u64(&pg, 8);
                 if i + 1 == chain.pages && (p != chain.tail || next != 0) {
@@ -1411,7 +1441,7 @@ impl HashIndex {
         let spp = SLOTS_PER_PAGE as u64;
         let mut count = 0u64;
         let mut sbuf = Vec::new();
-        let mut pg_cur: Option<(u64, super::buffer::PageRef<'_>)> = None;
+        let mut pg_cur: Option<(u64, PageRef<'_>)> = None;
         for b in 0..nb {
             let ordinal = b / spp;
             if b % spp == 0 || pg_cur.is_none() {
@@ -1471,7 +1501,7 @@ impl HashIndex {
                     return Err(corrupt(pno, "overflow chain loops"));
                 }
                 let (opno, i) = split_slot_addr(next, pno)?;
-                let opg = pool.pin(opno, PageKind::Index)?;
+                let opg = pin(pool, opno)?;
                 self.check_page(&opg, opno, TYPE_OVERFLOW)?;
                 slot_bytes = opg[slot_range(i)].to_vec();
                 pno = opno;
@@ -1487,6 +1517,41 @@ impl HashIndex {
             ));
         }
         Ok(())
+    }
+
+    /// A copy of the index in freshly allocated pages, for copy-on-write checkpoints: change
+    /// the copy, and free the old `pages()` once metadata without them is durable.
+    pub fn copy_to_new_pages(
+        &self,
+        pool: &BufferPool,
+        alloc: &mut PageAllocator,
+    ) -> Result<HashIndex> {
+        let mut new = HashIndex::new(self.key_type);
+        if self.primary_pages() == 0 {
+            return Ok(new);
+        }
+        // Same geometry, so entries go bucket for bucket and pages fill in order.
+        new.level = self.level;
+        new.next_split = self.next_split;
+        new.ensure_pages(
+            alloc,
+            self.num_buckets().div_ceil(SLOTS_PER_PAGE as u64),
+            true,
+        );
+        let spp = SLOTS_PER_PAGE as u64;
+        let mut buf = [0u8; MAX_ENTRY];
+        self.for_each(pool, |key, off| {
+            let h = hash_key(key);
+            let e = new.make_entry(pool, alloc, key, h, off, &mut buf)?;
+            let b = new.bucket(h);
+            let mut pg = new.pin_primary_mut(pool, b / spp)?;
+            let pno = pg.page_no();
+            new.append(pool, alloc, &mut pg, pno, (b % spp) as usize, &buf[..e])?;
+            new.len += 1;
+            Ok(())
+        })?;
+        new.finish_init(pool)?;
+        Ok(new)
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1598,7 +1663,6 @@ mod tests {
     use super::*;
     use crate::storage::buffer::{MemoryManager, MIN_BUDGET};
     use crate::storage::file::{MemBackend, StorageBackend};
-    use crate::storage::page::PAGE_SIZE;
     use crate::types::vector::{NullMask, StringData};
     use crate::types::LogicalType;
     use proptest::prelude::*;
@@ -2070,6 +2134,74 @@ mod tests {
             assert_eq!(*g, want, "key {k}");
         }
         assert_eq!(idx.len(), 70_000 - 23_334);
+    }
+
+    #[test]
+    fn copy_to_new_pages_is_independent() {
+        let m = MemBackend::new();
+        let pool = pool_over(&m, MIN_BUDGET);
+        let mut alloc = PageAllocator::new(1);
+        let mut idx = HashIndex::new(IndexKeyType::String);
+        let keys: Vec<Vec<u8>> = (0..2000)
+            .map(|i| format!("name-{i}-{}", "z".repeat(i % 40)).into_bytes())
+            .collect();
+        idx.insert_column(&pool, &mut alloc, &str_col(&keys), 10)
+            .unwrap()
+            .unwrap();
+        let mut copy = idx.copy_to_new_pages(&pool, &mut alloc).unwrap();
+        assert_eq!(copy.len(), 2000);
+        let old: std::collections::HashSet<u64> = idx.pages(&pool).unwrap().into_iter().collect();
+        assert!(copy.pages(&pool).unwrap().iter().all(|p| !old.contains(p)));
+        assert!(copy.delete(&pool, IndexKey::String(&keys[7])).unwrap());
+        assert_eq!(
+            copy.insert(&pool, &mut alloc, IndexKey::String(b"new"), 5)
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            idx.lookup(&pool, IndexKey::String(&keys[7])).unwrap(),
+            Some(17)
+        );
+        assert_eq!(idx.lookup(&pool, IndexKey::String(b"new")).unwrap(), None);
+        assert_eq!(
+            copy.lookup(&pool, IndexKey::String(&keys[7])).unwrap(),
+            None
+        );
+        assert_eq!(
+            copy.lookup(&pool, IndexKey::String(&keys[1999])).unwrap(),
+            Some(2009)
+        );
+        assert_eq!(
+            copy.lookup(&pool, IndexKey::String(b"new")).unwrap(),
+            Some(5)
+        );
+        let empty = HashIndex::new(IndexKeyType::Int64);
+        assert_eq!(empty.copy_to_new_pages(&pool, &mut alloc).unwrap(), empty);
+    }
+
+    #[test]
+    fn pointer_past_the_end_of_the_file_is_corruption() {
+        let m = MemBackend::new();
+        let pool = pool_over(&m, MIN_BUDGET);
+        let mut alloc = PageAllocator::new(1);
+        let mut idx = HashIndex::new(IndexKeyType::Int64);
+        idx.insert(&pool, &mut alloc, IndexKey::Int64(1), 1)
+            .unwrap();
+        let si = idx.bucket(hash_u64(1)) as usize;
+        let p = idx.page_of(0).unwrap();
+        {
+            let mut pg = pool.pin_mut(p, PageKind::Index).unwrap();
+            pg[slot_range(si)][0] = 0;
+            wr_u64(&mut pg[slot_range(si)], 8, 5000 << 4);
+        }
+        pool.flush().unwrap();
+        assert!(matches!(
+            idx.lookup(&pool, IndexKey::Int64(1)),
+            Err(Error::Corrupted {
+                page: Some(5000),
+                ..
+            })
+        ));
     }
 
     #[derive(Debug, Clone)]
