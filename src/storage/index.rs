@@ -1012,9 +1012,11 @@ impl HashIndex {
         pno: u64,
     ) -> Result<bool> {
         Ok(match key {
-            IndexKey::Int64(k) => ent[..8] == k.to_le_bytes(),
-            IndexKey::UInt64(k) => ent[..8] == k.to_le_bytes(),
-            IndexKey::Int128(k) => ent[..16] == k.to_le_bytes(),
+            IndexKey::Int64(k) => rd_u64(ent, 0) == k as u64,
+            IndexKey::UInt64(k) => rd_u64(ent, 0) == k,
+            IndexKey::Int128(k) => {
+                rd_u64(ent, 0) == k as u64 && rd_u64(ent, 8) == ((k as u128) >> 64) as u64
+            }
             IndexKey::String(s) => {
                 if rd_u64(ent, 8) != h || rd_u32(ent, 16) as usize != s.len() {
                     return Ok(false);
@@ -2346,42 +2348,79 @@ mod tests {
         }
     }
 
+    /// Process CPU time (user + system) in seconds, from /proc (Linux), for the benchmark.
+    fn cpu_secs() -> f64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let after = stat.rsplit(')').next().unwrap_or("");
+        let f: Vec<u64> = after
+            .split_whitespace()
+            .map(|x| x.parse().unwrap_or(0))
+            .collect();
+        // Fields 14 and 15 of the whole line (utime, stime) are 11 and 12 after the name.
+        (f.get(11).unwrap_or(&0) + f.get(12).unwrap_or(&0)) as f64 / 100.0
+    }
+
+    fn bench(pool_bytes: u64) {
+        let n = 1_000_000i64;
+        let m = MemBackend::new();
+        let pool = pool_over(&m, pool_bytes);
+        let mut alloc = PageAllocator::new(1);
+        let mut idx = HashIndex::new(IndexKeyType::Int64);
+        let keys: Vec<i64> = (0..n).map(|k| k * 17 + 3).collect();
+        let timed = |what: &str, f: &mut dyn FnMut()| {
+            let (t, c) = (std::time::Instant::now(), cpu_secs());
+            f();
+            eprintln!(
+                "pool {} MiB, 1M {what}: wall {:?}, cpu {:.2}s",
+                pool_bytes >> 20,
+                t.elapsed(),
+                cpu_secs() - c
+            );
+        };
+        timed("INT64 build", &mut || {
+            idx.insert_column(&pool, &mut alloc, &int_col(keys.clone()), 0)
+                .unwrap()
+                .unwrap();
+        });
+        timed("INT64 lookup", &mut || {
+            let got = idx.lookup_column(&pool, &int_col(keys.clone())).unwrap();
+            assert!(got.iter().enumerate().all(|(i, o)| *o == Some(i as u64)));
+        });
+        let skeys: Vec<Vec<u8>> = (0..n)
+            .map(|k| format!("person-{k:012}").into_bytes())
+            .collect();
+        let scol = str_col(&skeys);
+        let mut sidx = HashIndex::new(IndexKeyType::String);
+        timed("STRING(19 B) build", &mut || {
+            sidx.insert_column(&pool, &mut alloc, &scol, 0)
+                .unwrap()
+                .unwrap();
+        });
+        timed("STRING(19 B) lookup", &mut || {
+            let got = sidx.lookup_column(&pool, &scol).unwrap();
+            assert!(got.iter().enumerate().all(|(i, o)| *o == Some(i as u64)));
+        });
+        let lkeys: Vec<Vec<u8>> = (0..n)
+            .map(|k| format!("a-long-person-name-{k:012}").into_bytes())
+            .collect();
+        let lcol = str_col(&lkeys);
+        let mut lidx = HashIndex::new(IndexKeyType::String);
+        timed("STRING(31 B, spilled) build", &mut || {
+            lidx.insert_column(&pool, &mut alloc, &lcol, 0)
+                .unwrap()
+                .unwrap();
+        });
+        timed("STRING(31 B, spilled) lookup", &mut || {
+            let got = lidx.lookup_column(&pool, &lcol).unwrap();
+            assert!(got.iter().enumerate().all(|(i, o)| *o == Some(i as u64)));
+        });
+    }
+
     /// `cargo test --release --lib storage::index -- --ignored --nocapture`
     #[test]
     #[ignore]
     fn bulk_one_million_keys() {
-        let n = 1_000_000i64;
-        let m = MemBackend::new();
-        let pool = pool_over(&m, 1 << 20);
-        let mut alloc = PageAllocator::new(1);
-        let mut idx = HashIndex::new(IndexKeyType::Int64);
-        let keys: Vec<i64> = (0..n).map(|k| k * 17 + 3).collect();
-        let t = std::time::Instant::now();
-        idx.insert_column(&pool, &mut alloc, &int_col(keys.clone()), 0)
-            .unwrap()
-            .unwrap();
-        let build = t.elapsed();
-        let t = std::time::Instant::now();
-        let got = idx.lookup_column(&pool, &int_col(keys)).unwrap();
-        let look = t.elapsed();
-        assert!(got.iter().enumerate().all(|(i, o)| *o == Some(i as u64)));
-        let skeys: Vec<Vec<u8>> = (0..n)
-            .map(|k| format!("person-{k:012}").into_bytes())
-            .collect();
-        let mut sidx = HashIndex::new(IndexKeyType::String);
-        let t = std::time::Instant::now();
-        sidx.insert_column(&pool, &mut alloc, &str_col(&skeys), 0)
-            .unwrap()
-            .unwrap();
-        let sbuild = t.elapsed();
-        let t = std::time::Instant::now();
-        let got = sidx.lookup_column(&pool, &str_col(&skeys)).unwrap();
-        let slook = t.elapsed();
-        assert!(got.iter().enumerate().all(|(i, o)| *o == Some(i as u64)));
-        eprintln!(
-            "1M INT64: build {build:?}, lookup {look:?}; 1M STRING(19 B): build {sbuild:?}, \
-             lookup {slook:?}; pool 1 MiB, {} pages",
-            alloc.end()
-        );
+        bench(1 << 20);
+        bench(256 << 20);
     }
 }
