@@ -105,6 +105,8 @@ const INLINE_MAX: usize = 20;
 const PREFIX: usize = 12;
 const MAX_ENTRY: usize = 40;
 const MAX_LEVEL: u8 = 56;
+/// Most primary pages one single-key insert adds at once.
+const MAX_GROWTH: u64 = 256;
 
 const K1: u64 = 0x9E37_79B9_7F4A_7C15;
 const K2: u64 = 0xD6E8_FEB8_6659_FD93;
@@ -204,6 +206,8 @@ pub struct HashIndex {
     next_split: u64,
     /// Primary-slot pages: (first page, count), in ordinal order.
     extents: Vec<(u64, u64)>,
+    /// First ordinal of each extent (derived from `extents`).
+    starts: Vec<u64>,
     /// Ordinals `0..initialized` have been created in the pool or file. Equals the page count
     /// between public operations; pages past it are allocated but not yet written.
     initialized: u64,
@@ -424,6 +428,7 @@ impl HashIndex {
             level: 0,
             next_split: 0,
             extents: Vec::new(),
+            starts: Vec::new(),
             initialized: 0,
             ovf: Chain::default(),
             free_slot: 0,
@@ -462,7 +467,20 @@ impl HashIndex {
     }
 
     fn primary_pages(&self) -> u64 {
-        self.extents.iter().map(|e| e.1).sum()
+        match (self.starts.last(), self.extents.last()) {
+            (Some(s), Some(e)) => s + e.1,
+            _ => 0,
+        }
+    }
+
+    fn push_extent(&mut self, first: u64, count: u64) {
+        match self.extents.last_mut() {
+            Some((s, c)) if *s + *c == first => *c += count,
+            _ => {
+                self.starts.push(self.primary_pages());
+                self.extents.push((first, count));
+            }
+        }
     }
 
     /// Buckets needed so that `len` keys stay under the load factor.
@@ -472,12 +490,13 @@ impl HashIndex {
     }
 
     fn page_of(&self, ordinal: u64) -> Result<u64> {
-        let mut k = ordinal;
-        for &(first, count) in &self.extents {
+        let i = self.starts.partition_point(|&s| s <= ordinal);
+        if i > 0 {
+            let (first, count) = self.extents[i - 1];
+            let k = ordinal - self.starts[i - 1];
             if k < count {
                 return Ok(first + k);
             }
-            k -= count;
         }
         Err(Error::corrupted(
             None,
@@ -561,16 +580,15 @@ impl HashIndex {
         if pages <= have {
             return;
         }
+        // Geometric growth keeps the extent list short; the cap bounds the pages one insert
+        // creates (every allocated page is written before the operation returns).
         let grow = if exact {
             pages - have
         } else {
-            (pages - have).max(have / 4)
+            (pages - have).max((have / 4).min(MAX_GROWTH))
         };
         let first = alloc.allocate(grow);
-        match self.extents.last_mut() {
-            Some((s, c)) if *s + *c == first => *c += grow,
-            _ => self.extents.push((first, grow)),
-        }
+        self.push_extent(first, grow);
     }
 
     /// Grows the table so that `target_len` keys fit under the load factor.
@@ -1597,6 +1615,7 @@ impl HashIndex {
         }
         let n = d.u32()? as usize;
         let mut extents = Vec::with_capacity(n.min(1024));
+        let mut starts = Vec::with_capacity(n.min(1024));
         let mut total = 0u64;
         for _ in 0..n {
             let s = d.u64()?;
@@ -1607,6 +1626,7 @@ impl HashIndex {
             total = total
                 .checked_add(c)
                 .ok_or_else(|| d.bad("bad primary-key index extent"))?;
+            starts.push(total - c);
             extents.push((s, c));
         }
         let buckets = (1u64 << level) + next_split;
@@ -1625,6 +1645,7 @@ impl HashIndex {
             level,
             next_split,
             extents,
+            starts,
             initialized: total,
             ovf,
             free_slot,
@@ -2123,6 +2144,8 @@ mod tests {
         // Chains exist at this size, and the pool was far too small to hold the index.
         assert!(idx.ovf.pages > 0);
         assert!(idx.primary_pages() > 64);
+        assert!(idx.extents.len() > 1);
+        assert_eq!(idx.starts.len(), idx.extents.len());
         assert!(pool.stats().evictions > 1000);
         let got = idx
             .lookup_column(&pool, &int_col((0..70_001).collect()))
