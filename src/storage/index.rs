@@ -19,8 +19,19 @@
 //! first grows the table to its final size, then inserts page by page.
 //!
 //! Memory: the only in-memory state is `HashIndex` itself: counters and the list of extents
-//! (contiguous page runs) of the primary-slot array, which grows geometrically, so its length is
-//! O(log n). Everything else is read through the pool; a 64-page pool works for any size.
+//! (contiguous page runs) of the primary-slot array, which grows geometrically (a single-key
+//! insert adds at most 256 pages), so the list stays short. Everything else is read through
+//! the pool; a 64-page pool works for any size. Batch calls use 16 bytes of working memory per
+//! key of the batch (hashes and the page order), not charged to the budget: the caller sizes
+//! its batches. Primary pages are created lazily within an operation, but every allocated page
+//! has been written (to the pool) when a public method returns.
+//!
+//! Writes change index pages in place through the pool. For copy-on-write checkpoints, change a
+//! `copy_to_new_pages` copy and free the old `pages()` once the new metadata is durable.
+//!
+//! Errors: every count, pointer and page type read from a page is checked; a bad one is
+//! `Error::Corrupted { page: Some(p), .. }`. Chain walks are bounded by the number of overflow
+//! slots, string walks by the string's length.
 //!
 //! Keys: INT64 (every signed or small unsigned integer, DATE, TIMESTAMP, SERIAL: the caller
 //! converts to i64), UINT64, INT128 (INT128, UUID, DECIMAL > 18 digits: fixed 16 bytes) and
