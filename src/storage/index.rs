@@ -2250,6 +2250,136 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn raw_layout_matches_the_documentation() {
+        let m = MemBackend::new();
+        let pool = pool_over(&m, MIN_BUDGET);
+        let mut alloc = PageAllocator::new(1);
+        let mut idx = HashIndex::new(IndexKeyType::Int64);
+        idx.insert(&pool, &mut alloc, IndexKey::Int64(-5), 9)
+            .unwrap();
+        assert_eq!(
+            (idx.level, idx.next_split, idx.extents.clone()),
+            (0, 0, vec![(1, 1)])
+        );
+        {
+            let pg = pool.pin(1, PageKind::Index).unwrap();
+            assert_eq!(&pg[..16], &[1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            // Bucket 0 = slot 0: count 1, no chain, entry (key, offset).
+            assert_eq!(pg[16], 1);
+            assert_eq!(rd_u64(&pg, 24), 0);
+            assert_eq!(rd_u64(&pg, 32), (-5i64) as u64);
+            assert_eq!(rd_u64(&pg, 40), 9);
+            assert!(pg[48..].iter().all(|&b| b == 0));
+        }
+        let mut e = Encoder::new();
+        idx.encode(&mut e);
+        let mut want = vec![1u8, 1];
+        want.extend_from_slice(&1u64.to_le_bytes()); // len
+        want.push(0); // level
+        want.extend_from_slice(&0u64.to_le_bytes()); // next split
+        want.extend_from_slice(&1u32.to_le_bytes());
+        want.extend_from_slice(&1u64.to_le_bytes());
+        want.extend_from_slice(&1u64.to_le_bytes());
+        want.extend_from_slice(&[0; 24]); // no overflow pages
+        want.push(0);
+        want.extend_from_slice(&[0; 8]); // free list
+        want.extend_from_slice(&[0; 24]); // no string pages
+        want.extend_from_slice(&[0; 2]);
+        assert_eq!(e.buf, want);
+
+        // A long string: entry fields, prefix, and the string page.
+        let mut s = HashIndex::new(IndexKeyType::String);
+        let long = b"abcdefghijklmnopqrstuvwxyz";
+        s.insert(&pool, &mut alloc, IndexKey::String(long), 77)
+            .unwrap();
+        s.insert(&pool, &mut alloc, IndexKey::String(b"short"), 78)
+            .unwrap();
+        let sp = s.strings.head;
+        let pp = s.extents[0].0;
+        let pg = pool.pin(pp, PageKind::Index).unwrap();
+        assert_eq!(&pg[..2], &[1, 4]);
+        let mut found = 0;
+        for b in 0..s.num_buckets() as usize {
+            let slot = &pg[slot_range(b)];
+            for i in 0..slot[0] as usize {
+                let ent = &slot[16 + 40 * i..16 + 40 * (i + 1)];
+                match rd_u64(ent, 0) {
+                    77 => {
+                        assert_eq!(rd_u64(ent, 8), hash_bytes(long));
+                        assert_eq!(rd_u32(ent, 16), 26);
+                        assert_eq!(&ent[20..32], &long[..12]);
+                        assert_eq!(rd_u64(ent, 32), (sp << 12) | 16);
+                        found += 1;
+                    }
+                    78 => {
+                        assert_eq!(rd_u32(ent, 16), 5);
+                        assert_eq!(&ent[20..25], b"short");
+                        assert!(ent[25..].iter().all(|&b| b == 0));
+                        found += 1;
+                    }
+                    o => panic!("unexpected offset {o}"),
+                }
+            }
+        }
+        assert_eq!(found, 2);
+        let spg = pool.pin(sp, PageKind::Index).unwrap();
+        assert_eq!(&spg[..2], &[3, 4]);
+        assert_eq!(rd_u64(&spg, 8), 0);
+        assert_eq!(&spg[16..42], long);
+        assert_eq!(s.strings.tail_used, 42);
+    }
+
+    #[test]
+    fn small_integer_columns_use_the_int64_index() {
+        let m = MemBackend::new();
+        let pool = pool_over(&m, MIN_BUDGET);
+        let mut alloc = PageAllocator::new(1);
+        let mut idx = HashIndex::new(IndexKeyType::Int64);
+        let col = Column {
+            ty: LogicalType::Int32,
+            data: ColumnData::Int32(vec![-3, 4, 1 << 30]),
+            nulls: NullMask::with_len(3),
+        };
+        idx.insert_column(&pool, &mut alloc, &col, 50)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            idx.lookup(&pool, IndexKey::Int64(1 << 30)).unwrap(),
+            Some(52)
+        );
+        let col16 = Column {
+            ty: LogicalType::UInt16,
+            data: ColumnData::UInt16(vec![4, 5]),
+            nulls: NullMask::with_len(2),
+        };
+        assert_eq!(
+            idx.lookup_column(&pool, &col16).unwrap(),
+            vec![Some(51), None]
+        );
+        let r = idx.insert_column(&pool, &mut alloc, &col16, 60).unwrap();
+        assert_eq!(
+            r,
+            Err(Duplicate {
+                row: 0,
+                existing_offset: 51
+            })
+        );
+        let dbl = Column {
+            ty: LogicalType::Double,
+            data: ColumnData::Double(vec![1.0]),
+            nulls: NullMask::with_len(1),
+        };
+        assert!(matches!(
+            idx.lookup_column(&pool, &dbl),
+            Err(Error::Runtime(_))
+        ));
+        assert!(matches!(
+            idx.lookup_column(&pool, &str_col(&[b"x".to_vec()])),
+            Err(Error::Runtime(_))
+        ));
+    }
+
     #[derive(Debug, Clone)]
     enum Op {
         Insert(u16, u64),
