@@ -19,8 +19,19 @@
 //! first grows the table to its final size, then inserts page by page.
 //!
 //! Memory: the only in-memory state is `HashIndex` itself: counters and the list of extents
-//! (contiguous page runs) of the primary-slot array, which grows geometrically, so its length is
-//! O(log n). Everything else is read through the pool; a 64-page pool works for any size.
+//! (contiguous page runs) of the primary-slot array, which grows geometrically (a single-key
+//! insert adds at most 256 pages), so the list stays short. Everything else is read through
+//! the pool; a 64-page pool works for any size. Batch calls use 16 bytes of working memory per
+//! key of the batch (hashes and the page order), not charged to the budget: the caller sizes
+//! its batches. Primary pages are created lazily within an operation, but every allocated page
+//! has been written (to the pool) when a public method returns.
+//!
+//! Writes change index pages in place through the pool. For copy-on-write checkpoints, change a
+//! `copy_to_new_pages` copy and free the old `pages()` once the new metadata is durable.
+//!
+//! Errors: every count, pointer and page type read from a page is checked; a bad one is
+//! `Error::Corrupted { page: Some(p), .. }`. Chain walks are bounded by the number of overflow
+//! slots, string walks by the string's length.
 //!
 //! Keys: INT64 (every signed or small unsigned integer, DATE, TIMESTAMP, SERIAL: the caller
 //! converts to i64), UINT64, INT128 (INT128, UUID, DECIMAL > 18 digits: fixed 16 bytes) and
@@ -105,6 +116,8 @@ const INLINE_MAX: usize = 20;
 const PREFIX: usize = 12;
 const MAX_ENTRY: usize = 40;
 const MAX_LEVEL: u8 = 56;
+/// Most primary pages one single-key insert adds at once.
+const MAX_GROWTH: u64 = 256;
 
 const K1: u64 = 0x9E37_79B9_7F4A_7C15;
 const K2: u64 = 0xD6E8_FEB8_6659_FD93;
@@ -204,6 +217,8 @@ pub struct HashIndex {
     next_split: u64,
     /// Primary-slot pages: (first page, count), in ordinal order.
     extents: Vec<(u64, u64)>,
+    /// First ordinal of each extent (derived from `extents`).
+    starts: Vec<u64>,
     /// Ordinals `0..initialized` have been created in the pool or file. Equals the page count
     /// between public operations; pages past it are allocated but not yet written.
     initialized: u64,
@@ -330,12 +345,22 @@ fn past_end(pool: &BufferPool, page: u64, e: Error) -> Error {
     }
 }
 
+/// Page numbers this large are bad pointers (the pool would overflow computing their position).
+fn check_page_no(page: u64) -> Result<()> {
+    if page >= 1 << 48 {
+        return Err(corrupt(page, "page pointer out of range"));
+    }
+    Ok(())
+}
+
 fn pin(pool: &BufferPool, page: u64) -> Result<PageRef<'_>> {
+    check_page_no(page)?;
     pool.pin(page, PageKind::Index)
         .map_err(|e| past_end(pool, page, e))
 }
 
 fn pin_mut(pool: &BufferPool, page: u64) -> Result<PageMut<'_>> {
+    check_page_no(page)?;
     pool.pin_mut(page, PageKind::Index)
         .map_err(|e| past_end(pool, page, e))
 }
@@ -424,6 +449,7 @@ impl HashIndex {
             level: 0,
             next_split: 0,
             extents: Vec::new(),
+            starts: Vec::new(),
             initialized: 0,
             ovf: Chain::default(),
             free_slot: 0,
@@ -462,7 +488,20 @@ impl HashIndex {
     }
 
     fn primary_pages(&self) -> u64 {
-        self.extents.iter().map(|e| e.1).sum()
+        match (self.starts.last(), self.extents.last()) {
+            (Some(s), Some(e)) => s + e.1,
+            _ => 0,
+        }
+    }
+
+    fn push_extent(&mut self, first: u64, count: u64) {
+        match self.extents.last_mut() {
+            Some((s, c)) if *s + *c == first => *c += count,
+            _ => {
+                self.starts.push(self.primary_pages());
+                self.extents.push((first, count));
+            }
+        }
     }
 
     /// Buckets needed so that `len` keys stay under the load factor.
@@ -472,12 +511,13 @@ impl HashIndex {
     }
 
     fn page_of(&self, ordinal: u64) -> Result<u64> {
-        let mut k = ordinal;
-        for &(first, count) in &self.extents {
+        let i = self.starts.partition_point(|&s| s <= ordinal);
+        if i > 0 {
+            let (first, count) = self.extents[i - 1];
+            let k = ordinal - self.starts[i - 1];
             if k < count {
                 return Ok(first + k);
             }
-            k -= count;
         }
         Err(Error::corrupted(
             None,
@@ -561,16 +601,15 @@ impl HashIndex {
         if pages <= have {
             return;
         }
+        // Geometric growth keeps the extent list short; the cap bounds the pages one insert
+        // creates (every allocated page is written before the operation returns).
         let grow = if exact {
             pages - have
         } else {
-            (pages - have).max(have / 4)
+            (pages - have).max((have / 4).min(MAX_GROWTH))
         };
         let first = alloc.allocate(grow);
-        match self.extents.last_mut() {
-            Some((s, c)) if *s + *c == first => *c += grow,
-            _ => self.extents.push((first, grow)),
-        }
+        self.push_extent(first, grow);
     }
 
     /// Grows the table so that `target_len` keys fit under the load factor.
@@ -1012,9 +1051,11 @@ impl HashIndex {
         pno: u64,
     ) -> Result<bool> {
         Ok(match key {
-            IndexKey::Int64(k) => ent[..8] == k.to_le_bytes(),
-            IndexKey::UInt64(k) => ent[..8] == k.to_le_bytes(),
-            IndexKey::Int128(k) => ent[..16] == k.to_le_bytes(),
+            IndexKey::Int64(k) => rd_u64(ent, 0) == k as u64,
+            IndexKey::UInt64(k) => rd_u64(ent, 0) == k,
+            IndexKey::Int128(k) => {
+                rd_u64(ent, 0) == k as u64 && rd_u64(ent, 8) == ((k as u128) >> 64) as u64
+            }
             IndexKey::String(s) => {
                 if rd_u64(ent, 8) != h || rd_u32(ent, 16) as usize != s.len() {
                     return Ok(false);
@@ -1595,16 +1636,18 @@ impl HashIndex {
         }
         let n = d.u32()? as usize;
         let mut extents = Vec::with_capacity(n.min(1024));
+        let mut starts = Vec::with_capacity(n.min(1024));
         let mut total = 0u64;
         for _ in 0..n {
             let s = d.u64()?;
             let c = d.u64()?;
-            if s == 0 || c == 0 || s.checked_add(c).is_none() {
+            if s == 0 || c == 0 || s.checked_add(c).is_none_or(|e| e > 1 << 48) {
                 return Err(d.bad("bad primary-key index extent"));
             }
             total = total
                 .checked_add(c)
                 .ok_or_else(|| d.bad("bad primary-key index extent"))?;
+            starts.push(total - c);
             extents.push((s, c));
         }
         let buckets = (1u64 << level) + next_split;
@@ -1623,6 +1666,7 @@ impl HashIndex {
             level,
             next_split,
             extents,
+            starts,
             initialized: total,
             ovf,
             free_slot,
@@ -1647,7 +1691,7 @@ fn decode_chain(d: &mut Decoder, slots: bool) -> Result<Chain> {
     } else {
         head != 0 && tail != 0 && (PAGE_HEADER as u64..=PAGE_PAYLOAD as u64).contains(&tail_used)
     };
-    if !ok {
+    if !ok || head >= 1 << 48 || tail >= 1 << 48 {
         return Err(d.bad("bad primary-key index page chain"));
     }
     Ok(Chain {
@@ -2121,6 +2165,8 @@ mod tests {
         // Chains exist at this size, and the pool was far too small to hold the index.
         assert!(idx.ovf.pages > 0);
         assert!(idx.primary_pages() > 64);
+        assert!(idx.extents.len() > 1);
+        assert_eq!(idx.starts.len(), idx.extents.len());
         assert!(pool.stats().evictions > 1000);
         let got = idx
             .lookup_column(&pool, &int_col((0..70_001).collect()))
@@ -2201,6 +2247,136 @@ mod tests {
                 page: Some(5000),
                 ..
             })
+        ));
+    }
+
+    #[test]
+    fn raw_layout_matches_the_documentation() {
+        let m = MemBackend::new();
+        let pool = pool_over(&m, MIN_BUDGET);
+        let mut alloc = PageAllocator::new(1);
+        let mut idx = HashIndex::new(IndexKeyType::Int64);
+        idx.insert(&pool, &mut alloc, IndexKey::Int64(-5), 9)
+            .unwrap();
+        assert_eq!(
+            (idx.level, idx.next_split, idx.extents.clone()),
+            (0, 0, vec![(1, 1)])
+        );
+        {
+            let pg = pool.pin(1, PageKind::Index).unwrap();
+            assert_eq!(&pg[..16], &[1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            // Bucket 0 = slot 0: count 1, no chain, entry (key, offset).
+            assert_eq!(pg[16], 1);
+            assert_eq!(rd_u64(&pg, 24), 0);
+            assert_eq!(rd_u64(&pg, 32), (-5i64) as u64);
+            assert_eq!(rd_u64(&pg, 40), 9);
+            assert!(pg[48..].iter().all(|&b| b == 0));
+        }
+        let mut e = Encoder::new();
+        idx.encode(&mut e);
+        let mut want = vec![1u8, 1];
+        want.extend_from_slice(&1u64.to_le_bytes()); // len
+        want.push(0); // level
+        want.extend_from_slice(&0u64.to_le_bytes()); // next split
+        want.extend_from_slice(&1u32.to_le_bytes());
+        want.extend_from_slice(&1u64.to_le_bytes());
+        want.extend_from_slice(&1u64.to_le_bytes());
+        want.extend_from_slice(&[0; 24]); // no overflow pages
+        want.push(0);
+        want.extend_from_slice(&[0; 8]); // free list
+        want.extend_from_slice(&[0; 24]); // no string pages
+        want.extend_from_slice(&[0; 2]);
+        assert_eq!(e.buf, want);
+
+        // A long string: entry fields, prefix, and the string page.
+        let mut s = HashIndex::new(IndexKeyType::String);
+        let long = b"abcdefghijklmnopqrstuvwxyz";
+        s.insert(&pool, &mut alloc, IndexKey::String(long), 77)
+            .unwrap();
+        s.insert(&pool, &mut alloc, IndexKey::String(b"short"), 78)
+            .unwrap();
+        let sp = s.strings.head;
+        let pp = s.extents[0].0;
+        let pg = pool.pin(pp, PageKind::Index).unwrap();
+        assert_eq!(&pg[..2], &[1, 4]);
+        let mut found = 0;
+        for b in 0..s.num_buckets() as usize {
+            let slot = &pg[slot_range(b)];
+            for i in 0..slot[0] as usize {
+                let ent = &slot[16 + 40 * i..16 + 40 * (i + 1)];
+                match rd_u64(ent, 0) {
+                    77 => {
+                        assert_eq!(rd_u64(ent, 8), hash_bytes(long));
+                        assert_eq!(rd_u32(ent, 16), 26);
+                        assert_eq!(&ent[20..32], &long[..12]);
+                        assert_eq!(rd_u64(ent, 32), (sp << 12) | 16);
+                        found += 1;
+                    }
+                    78 => {
+                        assert_eq!(rd_u32(ent, 16), 5);
+                        assert_eq!(&ent[20..25], b"short");
+                        assert!(ent[25..].iter().all(|&b| b == 0));
+                        found += 1;
+                    }
+                    o => panic!("unexpected offset {o}"),
+                }
+            }
+        }
+        assert_eq!(found, 2);
+        let spg = pool.pin(sp, PageKind::Index).unwrap();
+        assert_eq!(&spg[..2], &[3, 4]);
+        assert_eq!(rd_u64(&spg, 8), 0);
+        assert_eq!(&spg[16..42], long);
+        assert_eq!(s.strings.tail_used, 42);
+    }
+
+    #[test]
+    fn small_integer_columns_use_the_int64_index() {
+        let m = MemBackend::new();
+        let pool = pool_over(&m, MIN_BUDGET);
+        let mut alloc = PageAllocator::new(1);
+        let mut idx = HashIndex::new(IndexKeyType::Int64);
+        let col = Column {
+            ty: LogicalType::Int32,
+            data: ColumnData::Int32(vec![-3, 4, 1 << 30]),
+            nulls: NullMask::with_len(3),
+        };
+        idx.insert_column(&pool, &mut alloc, &col, 50)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            idx.lookup(&pool, IndexKey::Int64(1 << 30)).unwrap(),
+            Some(52)
+        );
+        let col16 = Column {
+            ty: LogicalType::UInt16,
+            data: ColumnData::UInt16(vec![4, 5]),
+            nulls: NullMask::with_len(2),
+        };
+        assert_eq!(
+            idx.lookup_column(&pool, &col16).unwrap(),
+            vec![Some(51), None]
+        );
+        let r = idx.insert_column(&pool, &mut alloc, &col16, 60).unwrap();
+        assert_eq!(
+            r,
+            Err(Duplicate {
+                row: 0,
+                existing_offset: 51
+            })
+        );
+        let dbl = Column {
+            ty: LogicalType::Double,
+            data: ColumnData::Double(vec![1.0]),
+            nulls: NullMask::with_len(1),
+        };
+        assert!(matches!(
+            idx.lookup_column(&pool, &dbl),
+            Err(Error::Runtime(_))
+        ));
+        assert!(matches!(
+            idx.lookup_column(&pool, &str_col(&[b"x".to_vec()])),
+            Err(Error::Runtime(_))
         ));
     }
 
@@ -2333,6 +2509,53 @@ mod tests {
         }
     }
 
+    /// Scribbles over index pages through the pool (so checksums stay valid: a bug or a crafted
+    /// file, not bit rot) and runs every operation: errors are fine, panics and hangs are not.
+    fn scribble_run(kt: IndexKeyType, writes: &[(u16, u16, u8)]) {
+        let m = MemBackend::new();
+        let pool = pool_over(&m, MIN_BUDGET);
+        let mut alloc = PageAllocator::new(1);
+        let mut idx = HashIndex::new(kt);
+        let keys: Vec<u16> = (0..400).collect();
+        let col = |ks: &[u16]| match kt {
+            IndexKeyType::Int64 => int_col(ks.iter().map(|&k| k as i64).collect()),
+            _ => str_col(&ks.iter().map(|&k| string_key(k)).collect::<Vec<_>>()),
+        };
+        idx.insert_column(&pool, &mut alloc, &col(&keys), 0)
+            .unwrap()
+            .unwrap();
+        for k in 400..430u16 {
+            let b = string_key(k);
+            let key = match kt {
+                IndexKeyType::Int64 => IndexKey::Int64(k as i64),
+                _ => IndexKey::String(&b),
+            };
+            idx.insert(&pool, &mut alloc, key, k as u64).unwrap();
+        }
+        let pages = idx.pages(&pool).unwrap();
+        for &(pi, at, v) in writes {
+            let p = pages[pi as usize % pages.len()];
+            let at = at as usize % PAGE_PAYLOAD;
+            pool.pin_mut(p, PageKind::Index).unwrap()[at] = v;
+        }
+        let _ = idx.lookup_column(&pool, &col(&keys));
+        let _ = idx.for_each(&pool, |_, _| Ok(()));
+        let _ = idx.pages(&pool);
+        let more: Vec<u16> = (430..700).collect();
+        let _ = idx.insert_column(&pool, &mut alloc, &col(&more), 430);
+        for k in (0..700u16).step_by(7) {
+            let b = string_key(k);
+            let key = match kt {
+                IndexKeyType::Int64 => IndexKey::Int64(k as i64),
+                _ => IndexKey::String(&b),
+            };
+            let _ = idx.delete(&pool, key);
+            let _ = idx.insert(&pool, &mut alloc, key, 1);
+            let _ = idx.lookup(&pool, key);
+        }
+        let _ = idx.copy_to_new_pages(&pool, &mut alloc);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
         #[test]
@@ -2341,47 +2564,98 @@ mod tests {
         }
 
         #[test]
+        fn scribbled_pages_never_panic(
+            writes in proptest::collection::vec((any::<u16>(), any::<u16>(), any::<u8>()), 1..40),
+            strings in any::<bool>(),
+        ) {
+            let kt = if strings { IndexKeyType::String } else { IndexKeyType::Int64 };
+            scribble_run(kt, &writes);
+        }
+
+        #[test]
+        fn random_metadata_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = HashIndex::decode(&mut Decoder::new(&bytes, "index"));
+        }
+
+        #[test]
         fn string_matches_model(ops in proptest::collection::vec(op(), 1..120)) {
             run_model(&ops, IndexKeyType::String, &string_key);
         }
+    }
+
+    /// Process CPU time (user + system) in seconds, from /proc (Linux), for the benchmark.
+    fn cpu_secs() -> f64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let after = stat.rsplit(')').next().unwrap_or("");
+        let f: Vec<u64> = after
+            .split_whitespace()
+            .map(|x| x.parse().unwrap_or(0))
+            .collect();
+        // Fields 14 and 15 of the whole line (utime, stime) are 11 and 12 after the name.
+        (f.get(11).unwrap_or(&0) + f.get(12).unwrap_or(&0)) as f64 / 100.0
+    }
+
+    fn bench(pool_bytes: u64) {
+        let n = 1_000_000i64;
+        let m = MemBackend::new();
+        let pool = pool_over(&m, pool_bytes);
+        let mut alloc = PageAllocator::new(1);
+        let mut idx = HashIndex::new(IndexKeyType::Int64);
+        let keys: Vec<i64> = (0..n).map(|k| k * 17 + 3).collect();
+        let timed = |what: &str, f: &mut dyn FnMut()| {
+            let (t, c) = (std::time::Instant::now(), cpu_secs());
+            f();
+            eprintln!(
+                "pool {} MiB, 1M {what}: wall {:?}, cpu {:.2}s",
+                pool_bytes >> 20,
+                t.elapsed(),
+                cpu_secs() - c
+            );
+        };
+        timed("INT64 build", &mut || {
+            idx.insert_column(&pool, &mut alloc, &int_col(keys.clone()), 0)
+                .unwrap()
+                .unwrap();
+        });
+        timed("INT64 lookup", &mut || {
+            let got = idx.lookup_column(&pool, &int_col(keys.clone())).unwrap();
+            assert!(got.iter().enumerate().all(|(i, o)| *o == Some(i as u64)));
+        });
+        let skeys: Vec<Vec<u8>> = (0..n)
+            .map(|k| format!("person-{k:012}").into_bytes())
+            .collect();
+        let scol = str_col(&skeys);
+        let mut sidx = HashIndex::new(IndexKeyType::String);
+        timed("STRING(19 B) build", &mut || {
+            sidx.insert_column(&pool, &mut alloc, &scol, 0)
+                .unwrap()
+                .unwrap();
+        });
+        timed("STRING(19 B) lookup", &mut || {
+            let got = sidx.lookup_column(&pool, &scol).unwrap();
+            assert!(got.iter().enumerate().all(|(i, o)| *o == Some(i as u64)));
+        });
+        let lkeys: Vec<Vec<u8>> = (0..n)
+            .map(|k| format!("a-long-person-name-{k:012}").into_bytes())
+            .collect();
+        let lcol = str_col(&lkeys);
+        let mut lidx = HashIndex::new(IndexKeyType::String);
+        timed("STRING(31 B, spilled) build", &mut || {
+            lidx.insert_column(&pool, &mut alloc, &lcol, 0)
+                .unwrap()
+                .unwrap();
+        });
+        timed("STRING(31 B, spilled) lookup", &mut || {
+            let got = lidx.lookup_column(&pool, &lcol).unwrap();
+            assert!(got.iter().enumerate().all(|(i, o)| *o == Some(i as u64)));
+        });
     }
 
     /// `cargo test --release --lib storage::index -- --ignored --nocapture`
     #[test]
     #[ignore]
     fn bulk_one_million_keys() {
-        let n = 1_000_000i64;
-        let m = MemBackend::new();
-        let pool = pool_over(&m, 1 << 20);
-        let mut alloc = PageAllocator::new(1);
-        let mut idx = HashIndex::new(IndexKeyType::Int64);
-        let keys: Vec<i64> = (0..n).map(|k| k * 17 + 3).collect();
-        let t = std::time::Instant::now();
-        idx.insert_column(&pool, &mut alloc, &int_col(keys.clone()), 0)
-            .unwrap()
-            .unwrap();
-        let build = t.elapsed();
-        let t = std::time::Instant::now();
-        let got = idx.lookup_column(&pool, &int_col(keys)).unwrap();
-        let look = t.elapsed();
-        assert!(got.iter().enumerate().all(|(i, o)| *o == Some(i as u64)));
-        let skeys: Vec<Vec<u8>> = (0..n)
-            .map(|k| format!("person-{k:012}").into_bytes())
-            .collect();
-        let mut sidx = HashIndex::new(IndexKeyType::String);
-        let t = std::time::Instant::now();
-        sidx.insert_column(&pool, &mut alloc, &str_col(&skeys), 0)
-            .unwrap()
-            .unwrap();
-        let sbuild = t.elapsed();
-        let t = std::time::Instant::now();
-        let got = sidx.lookup_column(&pool, &str_col(&skeys)).unwrap();
-        let slook = t.elapsed();
-        assert!(got.iter().enumerate().all(|(i, o)| *o == Some(i as u64)));
-        eprintln!(
-            "1M INT64: build {build:?}, lookup {look:?}; 1M STRING(19 B): build {sbuild:?}, \
-             lookup {slook:?}; pool 1 MiB, {} pages",
-            alloc.end()
-        );
+        bench(1 << 20);
+        bench(256 << 20);
     }
 }
