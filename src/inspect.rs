@@ -194,6 +194,17 @@ pub fn check(path: &Path) -> Result<CheckReport> {
             },
         ));
     }
+    // Primary-key index pages.
+    let mut indexes = std::collections::HashMap::new();
+    for t in catalog.node_tables() {
+        if let Some(n) = meta.node(t.id) {
+            let idx = crate::loader::pipeline::index_of(t, n)?;
+            for p in idx.pages(pager.pool())? {
+                runs.push((PageKind::Index, PageRun { first: p, count: 1 }));
+            }
+            indexes.insert(t.id, idx);
+        }
+    }
     let mut owned = vec![false; pages as usize];
     let mut referenced = 0u64;
     for (k, r) in &runs {
@@ -250,9 +261,22 @@ pub fn check(path: &Path) -> Result<CheckReport> {
                         ));
                     }
                 }
-                // Every value of every column decodes; the primary key is unique and non-null.
-                let mut seen_int = HashSet::new();
-                let mut seen_str = HashSet::new();
+                // Every value of every column decodes; the primary key is non-null and the index
+                // maps each key to its row (so keys are unique) and holds nothing else.
+                let index = indexes
+                    .get(&t.id)
+                    .ok_or_else(|| Error::corrupted(None, format!("{}: no index", t.name)))?;
+                if index.len() != n.num_rows {
+                    return Err(Error::corrupted(
+                        None,
+                        format!(
+                            "{}: primary-key index holds {} keys for {} rows",
+                            t.name,
+                            index.len(),
+                            n.num_rows
+                        ),
+                    ));
+                }
                 for (ci, prop) in t.properties.iter().enumerate() {
                     let mut start = 0;
                     while start < n.num_rows {
@@ -260,28 +284,19 @@ pub fn check(path: &Path) -> Result<CheckReport> {
                         let mut col = Column::with_capacity(prop.ty.clone(), cnt);
                         n.scan(pool, ci, start, cnt, &mut col)?;
                         if ci == *primary_key {
-                            for i in 0..cnt {
-                                if col.nulls.is_null(i) {
+                            if col.null_count() > 0 {
+                                return Err(Error::corrupted(
+                                    None,
+                                    format!("{}: NULL primary key", t.name),
+                                ));
+                            }
+                            let found = index.lookup_column(pool, &col)?;
+                            for (i, f) in found.iter().enumerate() {
+                                if *f != Some(start + i as u64) {
                                     return Err(Error::corrupted(
                                         None,
                                         format!(
-                                            "{}: NULL primary key at offset {}",
-                                            t.name,
-                                            start + i as u64
-                                        ),
-                                    ));
-                                }
-                                let fresh = match crate::loader::keys::key_at(&col, i) {
-                                    crate::loader::keys::KeyRef::Int(v) => seen_int.insert(v),
-                                    crate::loader::keys::KeyRef::Bytes(b) => {
-                                        seen_str.insert(b.to_vec())
-                                    }
-                                };
-                                if !fresh {
-                                    return Err(Error::corrupted(
-                                        None,
-                                        format!(
-                                            "{}: duplicate primary key at offset {}",
+                                            "{}: primary-key index disagrees with the key of offset {}",
                                             t.name,
                                             start + i as u64
                                         ),

@@ -12,7 +12,7 @@ use crate::cypher::ast::{
 use crate::db::{Connection, Database, Params, PreparedStatement, QueryResult, Snapshot};
 use crate::error::{Error, Result};
 use crate::loader::csv::CsvOptions;
-use crate::loader::pipeline::{copy_nodes, copy_rels, key_map_of, CopySettings, CopySource};
+use crate::loader::pipeline::{copy_nodes, copy_rels, index_of, CopySettings, CopySource};
 use crate::storage::table::{NodeTableData, RelTableData, TableData};
 use std::sync::atomic::Ordering;
 
@@ -106,8 +106,9 @@ fn write(
             Ok(res)
         }
         Err(e) => {
-            // Pages written by the failed statement are unreferenced: hand them back.
-            db.pager().with_allocator(|a| *a = saved_alloc);
+            // Pages written by the failed statement are unreferenced: hand them back, and
+            // drop any frames the pool holds for them so nothing stale is written back later.
+            db.pager().rollback_allocations(saved_alloc);
             Err(e)
         }
     }
@@ -249,9 +250,14 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
         let rows = match &entry.kind {
             TableKind::Node { .. } => {
                 let data = snap.meta.node(entry.id).cloned().unwrap_or_default();
-                let mut keys = key_map_of(pager, &entry, &data)?;
+                // Copy on write: the committed index stays untouched until the copy commits.
+                let old = index_of(&entry, &data)?;
+                let mut keys = pager.with_allocator(|a| old.copy_to_new_pages(pager.pool(), a))?;
                 let (new, stats) =
                     copy_nodes(pager, &entry, &data, &mut keys, &sources, &settings)?;
+                for p in old.pages(pager.pool())? {
+                    pager.free(p, 1);
+                }
                 snap.meta.tables.insert(entry.id, TableData::Node(new));
                 stats.rows
             }
@@ -270,11 +276,11 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
                     .table_by_id(to)
                     .cloned()
                     .ok_or_else(|| Error::Catalog("missing TO table".into()))?;
-                let fkeys = key_map_of(pager, &fentry, &fdata)?;
+                let fkeys = index_of(&fentry, &fdata)?;
                 let tkeys = if from == to {
                     None
                 } else {
-                    Some(key_map_of(pager, &tentry, &tdata)?)
+                    Some(index_of(&tentry, &tdata)?)
                 };
                 let data = snap.meta.rel(entry.id).cloned().unwrap_or_default();
                 let (new, stats) = copy_rels(

@@ -49,6 +49,18 @@ pub fn check_pk_type(ty: &LogicalType) -> Result<()> {
     }
 }
 
+/// The index key kind for a primary-key type.
+pub fn index_key_type(ty: &LogicalType) -> Result<crate::storage::index::IndexKeyType> {
+    use crate::storage::index::IndexKeyType as K;
+    use LogicalType as T;
+    check_pk_type(ty)?;
+    Ok(match ty {
+        T::UInt64 => K::UInt64,
+        T::String => K::String,
+        _ => K::Int64,
+    })
+}
+
 /// The key of row `i` (which must not be NULL).
 #[inline]
 pub fn key_at(col: &Column, i: usize) -> KeyRef<'_> {

@@ -4,13 +4,13 @@
 //! it and renames it into place, so a failed load never leaves a file under the output name.
 
 use super::csv::CsvOptions;
-use super::pipeline::{copy_nodes, copy_rels, CopySettings, CopySource};
-use super::pk::KeyMap;
+use super::pipeline::{copy_nodes, copy_rels, index_of, CopySettings, CopySource};
 use crate::catalog::{Catalog, TableKind};
 use crate::db::Snapshot;
 use crate::error::{Error, Result};
 use crate::storage::buffer::MemoryManager;
 use crate::storage::file::{OsBackend, StorageBackend};
+use crate::storage::index::HashIndex;
 use crate::storage::pager::{CheckpointData, Pager};
 use crate::storage::table::{NodeTableData, RelTableData, TableData};
 use std::collections::BTreeMap;
@@ -195,7 +195,7 @@ fn build(req: &LoadRequest, tmp: &Path) -> Result<LoadReport> {
         threads: req.threads,
         csv: req.csv.clone(),
     };
-    let mut keys: BTreeMap<u64, KeyMap> = BTreeMap::new();
+    let mut keys: BTreeMap<u64, HashIndex> = BTreeMap::new();
     let mut reports = Vec::new();
     for tf in &req.nodes {
         let t0 = Instant::now();
@@ -205,8 +205,13 @@ fn build(req: &LoadRequest, tmp: &Path) -> Result<LoadReport> {
             .ok_or_else(|| Error::Usage(format!("unknown table '{}'", tf.table)))?
             .clone();
         let data = snap.meta.node(entry.id).cloned().unwrap_or_default();
-        let km = keys.entry(entry.id).or_default();
-        let (new, stats) = copy_nodes(&pager, &entry, &data, km, &tf.files, &settings)?;
+        if !keys.contains_key(&entry.id) {
+            keys.insert(entry.id, index_of(&entry, &data)?);
+        }
+        let index = keys
+            .get_mut(&entry.id)
+            .ok_or_else(|| Error::Runtime("index missing".into()))?;
+        let (new, stats) = copy_nodes(&pager, &entry, &data, index, &tf.files, &settings)?;
         snap.meta.tables.insert(entry.id, TableData::Node(new));
         reports.push(TableReport {
             name: entry.name.clone(),
@@ -216,7 +221,13 @@ fn build(req: &LoadRequest, tmp: &Path) -> Result<LoadReport> {
             seconds: t0.elapsed().as_secs_f64(),
         });
     }
-    let empty = KeyMap::default();
+    // Node tables without files still resolve (to nothing).
+    for t in snap.catalog.node_tables() {
+        if !keys.contains_key(&t.id) {
+            let data = snap.meta.node(t.id).cloned().unwrap_or_default();
+            keys.insert(t.id, index_of(t, &data)?);
+        }
+    }
     for tf in &req.rels {
         let t0 = Instant::now();
         let entry = snap
@@ -238,8 +249,10 @@ fn build(req: &LoadRequest, tmp: &Path) -> Result<LoadReport> {
             0,
             (rows(from), rows(to)),
             (
-                keys.get(&from).unwrap_or(&empty),
-                keys.get(&to).unwrap_or(&empty),
+                keys.get(&from)
+                    .ok_or_else(|| Error::Runtime("FROM index missing".into()))?,
+                keys.get(&to)
+                    .ok_or_else(|| Error::Runtime("TO index missing".into()))?,
             ),
             &tf.files,
             &settings,

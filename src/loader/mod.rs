@@ -4,5 +4,4 @@ pub mod csv;
 pub mod keys;
 pub mod load;
 pub mod pipeline;
-pub mod pk;
 pub mod schema;

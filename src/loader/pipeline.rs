@@ -7,11 +7,12 @@
 //! unreferenced pages behind, which the caller returns to the allocator.
 
 use super::csv::{read_csv, CsvBatch, CsvOptions, CsvSchema};
-use super::keys::{check_pk_type, key_at};
-use super::pk::KeyMap;
+use super::keys::{check_pk_type, index_key_type, key_at};
 use crate::catalog::{Catalog, Multiplicity, TableEntry, TableKind};
 use crate::error::{Error, InputError, Result};
 use crate::storage::column::{encode_chunk, ChunkMeta, RunSink};
+use crate::storage::index::HashIndex;
+use crate::storage::page::{Decoder, Encoder};
 use crate::storage::pager::Pager;
 use crate::storage::table::{
     CsrGroup, NodeGroup, NodeTableData, RelPairData, RelTableData, NODE_GROUP_SIZE,
@@ -94,34 +95,41 @@ fn pk_of(entry: &TableEntry) -> Result<usize> {
     }
 }
 
-/// Builds the key map of a node table's existing rows (to extend it with a copy).
-pub fn key_map_of(pager: &Pager, entry: &TableEntry, data: &NodeTableData) -> Result<KeyMap> {
+/// The primary-key index of a node table as committed (empty if the table has no rows).
+pub fn index_of(entry: &TableEntry, data: &NodeTableData) -> Result<HashIndex> {
     let pk = pk_of(entry)?;
-    let mut map = KeyMap::default();
-    let ty = entry.properties[pk].ty.clone();
-    let mut start = 0u64;
-    while start < data.num_rows {
-        let n = (data.num_rows - start).min(NODE_GROUP_SIZE) as usize;
-        let mut col = Column::with_capacity(ty.clone(), n);
-        data.scan(pager.pool(), pk, start, n, &mut col)?;
-        if map.insert_column(&col, start).is_err() {
+    let kt = index_key_type(&entry.properties[pk].ty)?;
+    if data.pk_index.is_empty() {
+        if data.num_rows > 0 {
             return Err(Error::corrupted(
                 None,
-                format!("duplicate primary key in {}", entry.name),
+                format!(
+                    "node table {} has rows but no primary-key index",
+                    entry.name
+                ),
             ));
         }
-        start += n as u64;
+        return Ok(HashIndex::new(kt));
     }
-    Ok(map)
+    HashIndex::decode(&mut Decoder::new(&data.pk_index, "primary-key index"))
+}
+
+/// The encoded metadata of an index, as stored in `NodeTableData::pk_index`.
+pub fn encode_index(index: &HashIndex) -> Vec<u8> {
+    let mut e = Encoder::new();
+    index.encode(&mut e);
+    e.buf
 }
 
 /// Appends the rows of `sources` to node table `entry`. `data` is the table's current data;
-/// the result is its new data. `keys` is the table's key map, extended in place.
+/// the result is its new data. `keys` is the table's primary-key index, extended in place:
+/// pass a fresh copy (`HashIndex::copy_to_new_pages`) when the table's current index must stay
+/// untouched until the copy commits.
 pub fn copy_nodes(
     pager: &Pager,
     entry: &TableEntry,
     data: &NodeTableData,
-    keys: &mut KeyMap,
+    keys: &mut HashIndex,
     sources: &[CopySource],
     settings: &CopySettings,
 ) -> Result<(NodeTableData, CopyStats)> {
@@ -176,7 +184,10 @@ pub fn copy_nodes(
                     .unlocated_in_kuzu()
                     .into());
                 }
-                if let Err(i) = keys.insert_column(keycol, next_offset) {
+                let inserted = pager
+                    .with_allocator(|a| keys.insert_column(pager.pool(), a, keycol, next_offset))?;
+                if let Err(dup) = inserted {
+                    let i = dup.row;
                     return Err(InputError::new(
                         &src.display,
                         batch.lines[i],
@@ -222,6 +233,7 @@ pub fn copy_nodes(
     write_groups(pager, pending, &mut out.groups)?;
     stats.rows = next_offset - data.num_rows;
     out.num_rows = next_offset;
+    out.pk_index = encode_index(keys);
     Ok((out, stats))
 }
 
@@ -246,7 +258,7 @@ pub fn copy_rels(
     data: &RelTableData,
     pair: usize,
     node_rows: (u64, u64),
-    keys: (&KeyMap, &KeyMap),
+    keys: (&HashIndex, &HashIndex),
     sources: &[CopySource],
     settings: &CopySettings,
 ) -> Result<(RelTableData, CopyStats)> {
@@ -322,12 +334,8 @@ pub fn copy_rels(
                         &mut acc.dst
                     };
                     out.reserve(n);
-                    for i in 0..n {
-                        let found = if col.nulls.is_null(i) {
-                            None
-                        } else {
-                            map.lookup(key_at(col, i))
-                        };
+                    let offsets = map.lookup_column(pager.pool(), col)?;
+                    for (i, found) in offsets.into_iter().enumerate() {
                         match found {
                             Some(o) => out.push(o),
                             None => {
@@ -336,7 +344,6 @@ pub fn copy_rels(
                                 } else {
                                     key_at(col, i).render()
                                 };
-                                // Undo the partial batch so `acc` stays aligned.
                                 return Err(InputError::new(
                                     &src.display,
                                     batch.lines[i],

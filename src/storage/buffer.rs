@@ -391,7 +391,10 @@ impl BufferPool {
         let buf = w
             .buf
             .get_or_insert_with(|| vec![0u8; PAGE_SIZE].into_boxed_slice());
-        self.file.read_at(page_no * PAGE_SIZE as u64, buf)?;
+        let at = page_no
+            .checked_mul(PAGE_SIZE as u64)
+            .ok_or_else(|| Error::corrupted(Some(page_no), "page number beyond any file"))?;
+        self.file.read_at(at, buf)?;
         match page::verify(page_no, buf)? {
             PageState::Sealed(k) if k == kind => {}
             PageState::Sealed(k) => {

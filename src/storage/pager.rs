@@ -166,6 +166,22 @@ impl Pager {
         self.state.lock().alloc.allocate(n)
     }
 
+    /// Restores the allocator to `saved` after a failed write: every page allocated since is
+    /// unreferenced again. Frames the pool holds for those pages are dropped unwritten.
+    pub fn rollback_allocations(&self, saved: PageAllocator) {
+        let mut st = self.state.lock();
+        let end = st.alloc.end();
+        for p in saved.end()..end {
+            self.pool.invalidate(p);
+        }
+        for &(s, c) in saved.free_ranges() {
+            for p in s..s + c {
+                self.pool.invalidate(p);
+            }
+        }
+        st.alloc = saved;
+    }
+
     /// Frees pages that the next checkpoint no longer references.
     pub fn free(&self, start: u64, n: u64) {
         for p in start..start + n {
