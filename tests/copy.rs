@@ -1,0 +1,108 @@
+//! CREATE TABLE and COPY on an open database: Kuzu's result messages, appending to tables
+//! that already hold rows, and a failed COPY leaving the database exactly as it was.
+
+mod common;
+
+use common::*;
+use ruzu::{Database, Value};
+
+fn one(conn: &ruzu::Connection, q: &str) -> String {
+    let mut r = conn.query(q).unwrap_or_else(|e| panic!("{q}: {e}"));
+    let row = r.next().unwrap().unwrap();
+    row[0].to_string()
+}
+
+#[test]
+fn create_copy_append_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("db.ruzu");
+    let f = fixtures();
+    let a = dir.path().join("more_people.csv");
+    std::fs::write(&a, "id,name,age,height,score,verified,visits,tiny,big,birthday,joined\n10,Zed,1,,,,,,,,\n11,Yan,2,,,,,,,,\n").unwrap();
+    let k2 = dir.path().join("more_knows.csv");
+    std::fs::write(&k2, "from,to,since,weight\n10,11,2024,\n11,1,2025,0.5\n").unwrap();
+    {
+        let db = Database::open(&p).unwrap();
+        let c = db.connect();
+        let schema = std::fs::read_to_string(f.join("schema.cypher")).unwrap();
+        for r in c.query_script(&schema) {
+            r.unwrap();
+        }
+        assert_eq!(
+            one(
+                &c,
+                "CREATE NODE TABLE IF NOT EXISTS City(x INT64 PRIMARY KEY)"
+            ),
+            "Table City already exists."
+        );
+        let copy = |t: &str, file: &std::path::Path| {
+            one(
+                &c,
+                &format!("COPY {t} FROM \"{}\" (HEADER=true)", file.display()),
+            )
+        };
+        assert_eq!(
+            copy("Person", &f.join("Person.csv")),
+            "8 tuples have been copied to the Person table."
+        );
+        assert_eq!(
+            copy("City", &f.join("City.csv")),
+            "4 tuples have been copied to the City table."
+        );
+        assert_eq!(
+            copy("knows", &f.join("knows.csv")),
+            "10 tuples have been copied to the knows table."
+        );
+        assert_eq!(
+            copy("Person", &a),
+            "2 tuples have been copied to the Person table."
+        );
+        assert_eq!(
+            copy("knows", &k2),
+            "2 tuples have been copied to the knows table."
+        );
+        // A failing COPY (duplicate key 10) changes nothing.
+        let e = c
+            .query(&format!(
+                "COPY Person FROM \"{}\" (HEADER=true)",
+                a.display()
+            ))
+            .err()
+            .unwrap();
+        assert_eq!(
+            e.to_string(),
+            "Copy exception: Found duplicated primary key value 10, which violates the uniqueness constraint of the primary key column."
+        );
+        let bad = dir.path().join("bad_knows.csv");
+        std::fs::write(&bad, "from,to,since,weight\n1,2,1,1\n1,77,1,1\n").unwrap();
+        let e = c
+            .query(&format!(
+                "COPY knows FROM \"{}\" (HEADER=true)",
+                bad.display()
+            ))
+            .err()
+            .unwrap();
+        assert_eq!(
+            e.to_string(),
+            "Copy exception: Unable to find primary key value 77."
+        );
+        let e = c.query("COPY Nobody FROM \"x.csv\"").err().unwrap();
+        assert!(e.to_string().starts_with("Binder exception:"), "{e}");
+    }
+    assert!(ruzu::inspect::check(&p).is_ok());
+    let db = Database::open(&p).unwrap();
+    let people = node_rows(&db, "Person");
+    assert_eq!(people.len(), 10);
+    assert_eq!(people[8][0], Value::Int64(10));
+    assert_eq!(people[9][1], Value::String("Yan".into()));
+    let knows = rel_rows(&db, "knows", true);
+    assert_eq!(knows.len(), 12);
+    // The appended rels got rel ids 10 and 11; Yan (offset 9) knows Alice (offset 0).
+    assert!(knows.contains(&(8, 9, 10, vec![Value::Int64(2024), Value::Null])));
+    assert!(knows.contains(&(9, 0, 11, vec![Value::Int64(2025), Value::Double(0.5)])));
+    let bwd = rel_rows(&db, "knows", false);
+    assert_eq!(bwd.len(), 12);
+    // Alice's incoming rels in rel-id order: from Carol (3), Eve (5), then Yan (11).
+    let into_alice: Vec<u64> = bwd.iter().filter(|r| r.0 == 0).map(|r| r.2).collect();
+    assert_eq!(into_alice, vec![3, 5, 11]);
+}
