@@ -147,9 +147,10 @@ fn option_char(o: &OptionEntry) -> Result<u8> {
     };
     match t.as_bytes() {
         [b] => Ok(*b),
-        _ => Err(Error::Binder(format!(
+        _ => Err(Error::Binder(
             "Copy csv option value must be a single character with an optional escape character."
-        ))),
+                .into(),
+        )),
     }
 }
 

@@ -205,12 +205,10 @@ fn build(req: &LoadRequest, tmp: &Path) -> Result<LoadReport> {
             .ok_or_else(|| Error::Usage(format!("unknown table '{}'", tf.table)))?
             .clone();
         let data = snap.meta.node(entry.id).cloned().unwrap_or_default();
-        if !keys.contains_key(&entry.id) {
-            keys.insert(entry.id, index_of(&entry, &data)?);
-        }
-        let index = keys
-            .get_mut(&entry.id)
-            .ok_or_else(|| Error::Runtime("index missing".into()))?;
+        let index = match keys.entry(entry.id) {
+            std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::btree_map::Entry::Vacant(v) => v.insert(index_of(&entry, &data)?),
+        };
         let (new, stats) = copy_nodes(&pager, &entry, &data, index, &tf.files, &settings)?;
         snap.meta.tables.insert(entry.id, TableData::Node(new));
         reports.push(TableReport {
@@ -223,9 +221,9 @@ fn build(req: &LoadRequest, tmp: &Path) -> Result<LoadReport> {
     }
     // Node tables without files still resolve (to nothing).
     for t in snap.catalog.node_tables() {
-        if !keys.contains_key(&t.id) {
+        if let std::collections::btree_map::Entry::Vacant(v) = keys.entry(t.id) {
             let data = snap.meta.node(t.id).cloned().unwrap_or_default();
-            keys.insert(t.id, index_of(t, &data)?);
+            v.insert(index_of(t, &data)?);
         }
     }
     for tf in &req.rels {

@@ -66,7 +66,7 @@ fn decimal_exponent(v: &[f64], col: &Column) -> Option<u8> {
                 continue;
             }
             let m = (x * p).round();
-            if !(m.abs() < 9.0e15) || m / p != x || (x == 0.0 && x.is_sign_negative()) {
+            if m.is_nan() || m.abs() >= 9.0e15 || m / p != x || (x == 0.0 && x.is_sign_negative()) {
                 continue 'e;
             }
         }
