@@ -103,6 +103,7 @@ Statements end with ';' and may span lines. Shell commands:
   :schema T    the columns and types of table T, its primary key or FROM/TO pairs
   :timer       toggle printing the elapsed time of each statement
   :quit, :exit leave the shell (or Ctrl-D)
+Ctrl-C drops the statement being typed.
 ";
 
 /// A connection plus the output settings: runs statements and prints their results.
@@ -305,7 +306,7 @@ impl<'a> Session<'a> {
     pub fn interactive(&mut self, src: &mut dyn LineSource) -> Result<(), Stop> {
         let mut buffer = String::new();
         loop {
-            let prompt = if buffer.trim().is_empty() {
+            let prompt = if buffer.is_empty() {
                 PROMPT
             } else {
                 CONTINUATION_PROMPT
@@ -319,7 +320,7 @@ impl<'a> Session<'a> {
                 Ok(Line::Eof) => break,
                 Err(e) => return Err(Stop::Io(e)),
             };
-            if buffer.trim().is_empty() && line.trim_start().starts_with(':') {
+            if buffer.is_empty() && line.trim_start().starts_with(':') {
                 src.add_history(line.trim());
                 buffer.clear();
                 if !self.command(line.trim())? {
@@ -331,7 +332,7 @@ impl<'a> Session<'a> {
             buffer.push('\n');
             let s = split::split(&buffer);
             if s.statements.is_empty() {
-                if !s.rest_has_content {
+                if !s.rest_incomplete() {
                     buffer.clear();
                 }
                 continue;
@@ -341,7 +342,7 @@ impl<'a> Session<'a> {
             for stmt in &s.statements {
                 self.run_statement(stmt)?;
             }
-            buffer = if s.rest_has_content {
+            buffer = if s.rest_incomplete() {
                 s.rest
             } else {
                 String::new()
@@ -549,6 +550,7 @@ pub fn main(args: &[String]) -> i32 {
                     "ruzu shell on {}: statements end with ';', :help for help.",
                     args.db.display()
                 );
+                let _ = session.out.flush();
                 let r = session.interactive(&mut term).map(|()| true);
                 term.save();
                 r

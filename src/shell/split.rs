@@ -15,6 +15,16 @@ pub struct Split {
     pub rest: String,
     /// Whether `rest` holds anything but whitespace and comments (an unterminated statement).
     pub rest_has_content: bool,
+    /// Whether `rest` ends inside a `/* ... */` comment (more lines are needed even without
+    /// content).
+    pub rest_in_comment: bool,
+}
+
+impl Split {
+    /// Whether more input is needed to finish what `rest` started.
+    pub fn rest_incomplete(&self) -> bool {
+        self.rest_has_content || self.rest_in_comment
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -81,6 +91,7 @@ pub fn split(text: &str) -> Split {
         statements,
         rest: text[start..].to_string(),
         rest_has_content: has_content,
+        rest_in_comment: state == State::BlockComment,
     }
 }
 
@@ -114,6 +125,11 @@ mod tests {
         let s = split("RETURN 1 // trailing; comment\n+ 1; /* open; comment");
         assert_eq!(s.statements, vec!["RETURN 1 // trailing; comment\n+ 1"]);
         assert!(!s.rest_has_content);
+        assert!(s.rest_in_comment);
+        assert!(s.rest_incomplete());
+        let s = split("RETURN 1; // line comment");
+        assert!(!s.rest_in_comment);
+        assert!(!s.rest_incomplete());
     }
 
     #[test]

@@ -163,7 +163,8 @@ fn interactive_multiline_commands_and_quit() {
         "  id INT64 PRIMARY KEY); CREATE NODE",
         "TABLE A(id INT64 PRIMARY KEY);",
         "// nothing",
-        "CREATE NODE TABLE B(id INT64 PRIMARY KEY);",
+        "/* a comment; over",
+        "two lines; */ CREATE NODE TABLE B(id INT64 PRIMARY KEY);",
         ":quit",
         "CREATE NODE TABLE C(id INT64 PRIMARY KEY);",
     ]);
@@ -187,6 +188,7 @@ fn interactive_multiline_commands_and_quit() {
             CONTINUATION_PROMPT,
             PROMPT,
             PROMPT,
+            CONTINUATION_PROMPT,
             PROMPT
         ]
     );
