@@ -255,3 +255,44 @@ fn empty_script_is_fine() {
     assert_eq!(out(&o), "");
     assert_eq!(err(&o), "");
 }
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let db = db_path(d.path());
+    let mut script = String::new();
+    for i in 0..20 {
+        script.push_str(&format!("CREATE NODE TABLE T{i}(id INT64 PRIMARY KEY);"));
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ruzu"))
+        .args([db.as_str(), "-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before the shell writes (`ruzu ... | head -0`).
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(err(&o), "");
+}
+
+#[test]
+fn a_script_that_is_not_utf8_fails() {
+    let d = tempfile::tempdir().unwrap();
+    let db = db_path(d.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ruzu"))
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(b"RETURN '\xff';").unwrap();
+    drop(input);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(err(&o), "Error: the script on stdin is not valid UTF-8\n");
+}

@@ -313,7 +313,10 @@ pub fn json_value(out: &mut String, v: &Value) {
         Value::UInt64(x) => {
             let _ = write!(out, "{x}");
         }
-        Value::Float(x) => json_double(out, *x as f64),
+        Value::Float(x) if x.is_finite() => {
+            let _ = write!(out, "{x:?}");
+        }
+        Value::Float(_) => out.push_str("null"),
         Value::Double(x) => json_double(out, *x),
         Value::Decimal { value, scale, .. } => json_decimal(out, *value, *scale),
         Value::String(s) => json_string(out, s),
@@ -511,6 +514,8 @@ mod tests {
         assert_eq!(j(Value::Double(1e20)), "1e20");
         assert_eq!(j(Value::Double(-1.5e-7)), "-1.5e-7");
         assert_eq!(j(Value::Float(1.5)), "1.5");
+        assert_eq!(j(Value::Float(1.731)), "1.731");
+        assert_eq!(j(Value::Float(f32::INFINITY)), "null");
         assert_eq!(j(Value::Double(f64::NAN)), "null");
         assert_eq!(j(Value::Double(f64::NEG_INFINITY)), "null");
         let dec = |value, scale| Value::Decimal {
