@@ -95,6 +95,9 @@ pub trait LineSource {
 pub const PROMPT: &str = "ruzu> ";
 pub const CONTINUATION_PROMPT: &str = "  ..> ";
 
+/// Rows a table shows in the interactive shell unless `:max_rows` says otherwise.
+pub const DEFAULT_MAX_ROWS: usize = 20;
+
 /// The help text of `:help`.
 pub const HELP: &str = "\
 Statements end with ';' and may span lines. Shell commands:
@@ -102,6 +105,7 @@ Statements end with ';' and may span lines. Shell commands:
   :tables      list the tables (name, kind, rows)
   :schema T    the columns and types of table T, its primary key or FROM/TO pairs
   :timer       toggle printing the elapsed time of each statement
+  :max_rows N  show at most N rows of a table result (0: all; default 20)
   :quit, :exit leave the shell (or Ctrl-D)
 Ctrl-C drops the statement being typed.
 ";
@@ -112,6 +116,8 @@ pub struct Session<'a> {
     params: Params,
     format: Format,
     timer: bool,
+    /// Table format only: show at most this many rows of a result.
+    max_rows: Option<usize>,
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
 }
@@ -129,9 +135,15 @@ impl<'a> Session<'a> {
             params,
             format,
             timer: false,
+            max_rows: None,
             out,
             err,
         }
+    }
+
+    /// Limits the rows a table shows (`None`: all); the interactive shell shows 20.
+    pub fn set_max_rows(&mut self, max_rows: Option<usize>) {
+        self.max_rows = max_rows;
     }
 
     fn report(&mut self, e: &Error) {
@@ -170,8 +182,9 @@ impl<'a> Session<'a> {
                         }
                     }
                 }
-                self.out
-                    .write_all(render::table(names, types, &all).as_bytes())?;
+                self.out.write_all(
+                    render::table_limited(names, types, &all, self.max_rows).as_bytes(),
+                )?;
             }
             Format::Csv | Format::Json => {
                 if self.format == Format::Csv {
@@ -274,6 +287,21 @@ impl<'a> Session<'a> {
                     .write_all(format!("Timer is {state}.\n").as_bytes())?;
                 self.out.flush()?;
             }
+            (":max_rows", Some(n)) if words.next().is_none() => match n.parse::<usize>() {
+                Ok(n) => {
+                    self.max_rows = (n > 0).then_some(n);
+                    let shown = match n {
+                        0 => "all".to_string(),
+                        n => n.to_string(),
+                    };
+                    self.out
+                        .write_all(format!("Tables show {shown} rows.\n").as_bytes())?;
+                    self.out.flush()?;
+                }
+                Err(_) => {
+                    let _ = writeln!(self.err, "Error: :max_rows takes a number (0: all rows)");
+                }
+            },
             (":tables", None) => {
                 let snap = self.conn.database().snapshot();
                 let (names, types, rows) = tables_listing(&snap);
@@ -545,6 +573,7 @@ pub fn main(args: &[String]) -> i32 {
     } else if io::stdin().is_terminal() {
         match Terminal::new() {
             Ok(mut term) => {
+                session.set_max_rows(Some(DEFAULT_MAX_ROWS));
                 let _ = writeln!(
                     session.out,
                     "ruzu shell on {}: statements end with ';', :help for help.",

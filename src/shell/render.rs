@@ -89,6 +89,17 @@ fn line(out: &mut String, widths: &[usize], cells: &[String], right_align: &[boo
 /// A box-drawn table: column names, column types, a rule, the rows (numbers right-aligned),
 /// and a `(N tuples)` line. Nothing for a result without columns.
 pub fn table(names: &[String], types: &[LogicalType], rows: &[Vec<Value>]) -> String {
+    table_limited(names, types, rows, None)
+}
+
+/// As `table`, showing at most `max_rows` rows (the first half and the last half, with a
+/// row of `·` between them and `(N tuples, M shown)` below) when there are more.
+pub fn table_limited(
+    names: &[String],
+    types: &[LogicalType],
+    rows: &[Vec<Value>],
+    max_rows: Option<usize>,
+) -> String {
     let mut out = String::new();
     if names.is_empty() {
         return out;
@@ -96,7 +107,18 @@ pub fn table(names: &[String], types: &[LogicalType], rows: &[Vec<Value>]) -> St
     let type_names: Vec<String> = (0..names.len())
         .map(|i| types.get(i).map(|t| t.to_string()).unwrap_or_default())
         .collect();
-    let cells: Vec<Vec<String>> = rows
+    let shown: Vec<&Vec<Value>> = match max_rows {
+        Some(m) if rows.len() > m => {
+            let head = m.div_ceil(2);
+            rows[..head]
+                .iter()
+                .chain(&rows[rows.len() - (m - head)..])
+                .collect()
+        }
+        _ => rows.iter().collect(),
+    };
+    let elided = shown.len() < rows.len();
+    let cells: Vec<Vec<String>> = shown
         .iter()
         .map(|r| r.iter().map(cell_text).collect())
         .collect();
@@ -117,11 +139,22 @@ pub fn table(names: &[String], types: &[LogicalType], rows: &[Vec<Value>]) -> St
     line(&mut out, &widths, names, &[]);
     line(&mut out, &widths, &type_names, &[]);
     rule(&mut out, &widths, '├', '┼', '┤');
-    for r in &cells {
+    let head = max_rows.unwrap_or(0).div_ceil(2);
+    for (i, r) in cells.iter().enumerate() {
+        if elided && i == head {
+            let dots = vec!["·".to_string(); names.len()];
+            line(&mut out, &widths, &dots, &right);
+        }
         line(&mut out, &widths, r, &right);
     }
+    if elided && head >= cells.len() {
+        let dots = vec!["·".to_string(); names.len()];
+        line(&mut out, &widths, &dots, &right);
+    }
     rule(&mut out, &widths, '└', '┴', '┘');
-    if rows.len() == 1 {
+    if elided {
+        let _ = writeln!(out, "({} tuples, {} shown)", rows.len(), shown.len());
+    } else if rows.len() == 1 {
         out.push_str("(1 tuple)\n");
     } else {
         let _ = writeln!(out, "({} tuples)", rows.len());
@@ -467,6 +500,37 @@ mod tests {
             "┌────────┐\n│ result │\n│ STRING │\n├────────┤\n└────────┘\n(0 tuples)\n"
         );
         assert_eq!(table(&[], &[], &[]), "");
+    }
+
+    #[test]
+    fn table_elides_the_middle_rows() {
+        let rows: Vec<Vec<Value>> = (1..=5).map(|i| vec![Value::Int64(i)]).collect();
+        let n = names(&["n"]);
+        let ty = [LogicalType::Int64];
+        assert_eq!(
+            table_limited(&n, &ty, &rows, Some(3)),
+            "\
+┌───────┐
+│ n     │
+│ INT64 │
+├───────┤
+│     1 │
+│     2 │
+│     · │
+│     5 │
+└───────┘
+(5 tuples, 3 shown)
+"
+        );
+        assert_eq!(
+            table_limited(&n, &ty, &rows, Some(0)),
+            "┌───────┐\n│ n     │\n│ INT64 │\n├───────┤\n│     · │\n└───────┘\n(5 tuples, 0 shown)\n"
+        );
+        assert_eq!(
+            table_limited(&n, &ty, &rows, Some(5)),
+            table(&n, &ty, &rows)
+        );
+        assert!(table(&n, &ty, &rows).ends_with("│     5 │\n└───────┘\n(5 tuples)\n"));
     }
 
     #[test]

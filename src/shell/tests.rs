@@ -279,3 +279,33 @@ fn args_parse() {
     assert!(p(&["db", "--buffer-pool", "12XB"]).is_err());
     assert!(p(&[]).is_err());
 }
+
+#[test]
+fn max_rows_limits_tables() {
+    let (d, db) = db();
+    setup_schema(&db, d.path());
+    let (r, o) = with_session(&db, Format::Table, |s| {
+        s.command(":max_rows 1")?;
+        s.command(":tables")?;
+        s.command(":max_rows 0")?;
+        s.command(":max_rows x")
+    });
+    assert!(matches!(r, Ok(true)));
+    assert_eq!(
+        text(&o.out),
+        "Tables show 1 rows.\n\
+         ┌────────┬────────┬────────┐\n\
+         │ name   │ kind   │ rows   │\n\
+         │ STRING │ STRING │ UINT64 │\n\
+         ├────────┼────────┼────────┤\n\
+         │ Person │ NODE   │      2 │\n\
+         │ ·      │ ·      │      · │\n\
+         └────────┴────────┴────────┘\n\
+         (3 tuples, 1 shown)\n\
+         Tables show all rows.\n"
+    );
+    assert_eq!(
+        text(&o.err),
+        "Error: :max_rows takes a number (0: all rows)\n"
+    );
+}
