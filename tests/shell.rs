@@ -244,6 +244,16 @@ fn missing_database_read_only_exits_1() {
     );
     assert_eq!(out(&o), "");
     assert!(!d.path().join("db.ruzu").exists());
+    // Not a database: exit 1 with the reason, the file untouched.
+    let junk = d.path().join("junk");
+    std::fs::write(&junk, "hello\n").unwrap();
+    let o = ruzu(&[junk.to_str().unwrap(), "-c", "RETURN 1;"], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        err(&o),
+        format!("Error: {} is not a ruzu database file\n", junk.display())
+    );
+    assert_eq!(std::fs::read(&junk).unwrap(), b"hello\n");
 }
 
 #[test]

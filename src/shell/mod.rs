@@ -3,7 +3,9 @@
 //! Owns: the command line of `ruzu DB [options]` (clap), the three ways statements arrive
 //! (`-c "Q1; Q2"`, a script on stdin, an interactive terminal with rustyline line editing
 //! and history in `$HOME/.ruzu_history`), the shell commands (`:help`, `:tables`,
-//! `:schema T`, `:timer`, `:quit`/`:exit`), and printing results in the chosen `--format`.
+//! `:schema T`, `:timer`, `:max_rows N`, `:quit`/`:exit`), and printing results in the
+//! chosen `--format` (tables in the interactive shell show 20 rows unless `:max_rows` says
+//! otherwise; `-c` and scripts print every row).
 //! Scripts stop at the first failing statement (exit 1); a closed stdout pipe ends the
 //! shell quietly with exit 0.
 //!
