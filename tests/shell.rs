@@ -1,0 +1,308 @@
+//! `ruzu DB` as a script runner sees it: `-c` and stdin scripts, stopping at the first
+//! failure, csv/json output bytes, usage errors (exit 2) and unopenable databases (exit 1).
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn ruzu(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ruzu"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn db_path(dir: &Path) -> String {
+    dir.join("db.ruzu").to_string_lossy().into_owned()
+}
+
+#[test]
+fn command_runs_statements_until_the_first_failure() {
+    let d = tempfile::tempdir().unwrap();
+    let csv = d.path().join("person.csv");
+    std::fs::write(&csv, "id,name\n1,Alice\n2,\"Bob, Jr.\"\n3,\n").unwrap();
+    let db = db_path(d.path());
+    let script = format!(
+        "CREATE NODE TABLE Person(id INT64, name STRING, PRIMARY KEY(id)); \
+         COPY Person FROM '{}' (HEADER=true); \
+         CREATE NODE TABLE Person(id INT64 PRIMARY KEY); \
+         CREATE NODE TABLE After(id INT64 PRIMARY KEY);",
+        csv.display()
+    );
+    let o = ruzu(&[&db, "-c", &script], "");
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert_eq!(
+        out(&o),
+        "result\nTable Person has been created.\n\
+         result\n3 tuples have been copied to the Person table.\n"
+    );
+    assert_eq!(
+        err(&o),
+        "Error: Binder exception: Person already exists in catalog.\n"
+    );
+    // The statement after the failure did not run: After can be created now, Person cannot.
+    let o = ruzu(
+        &[&db, "-c", "CREATE NODE TABLE After(id INT64 PRIMARY KEY)"],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o), "result\nTable After has been created.\n");
+}
+
+#[test]
+fn stdin_script_with_multiline_statements_and_comments() {
+    let d = tempfile::tempdir().unwrap();
+    let db = db_path(d.path());
+    let script = "// the schema\n\
+                  CREATE NODE TABLE City(\n  name STRING, /* the key; */\n  PRIMARY KEY(name)\n);\n\
+                  CREATE REL TABLE LivesIn(\n  FROM City TO City // odd; but fine\n);\n\
+                  /* trailing comment */\n";
+    let o = ruzu(&[&db], script);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        out(&o),
+        "result\nTable City has been created.\nresult\nTable LivesIn has been created.\n"
+    );
+    assert_eq!(err(&o), "");
+    // A failing statement in a script: exit 1, later statements not run.
+    let o = ruzu(
+        &[&db],
+        "CREATE NODE TABLE City(name STRING PRIMARY KEY);\nCREATE NODE TABLE X(id INT64 PRIMARY KEY);\n",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(out(&o), "");
+    assert_eq!(
+        err(&o),
+        "Error: Binder exception: City already exists in catalog.\n"
+    );
+    let o = ruzu(
+        &[&db, "-c", "CREATE NODE TABLE X(id INT64 PRIMARY KEY);"],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+}
+
+#[test]
+fn output_formats() {
+    let d = tempfile::tempdir().unwrap();
+    let db = db_path(d.path());
+    let o = ruzu(
+        &[
+            &db,
+            "--format",
+            "json",
+            "-c",
+            "CREATE NODE TABLE A(id INT64 PRIMARY KEY); CREATE NODE TABLE B(id INT64 PRIMARY KEY)",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        out(&o),
+        "{\"result\":\"Table A has been created.\"}\n{\"result\":\"Table B has been created.\"}\n"
+    );
+    let o = ruzu(
+        &[
+            &db,
+            "--format",
+            "table",
+            "-c",
+            "CREATE NODE TABLE C(id INT64 PRIMARY KEY);",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        out(&o),
+        "┌───────────────────────────┐\n\
+         │ result                    │\n\
+         │ STRING                    │\n\
+         ├───────────────────────────┤\n\
+         │ Table C has been created. │\n\
+         └───────────────────────────┘\n\
+         (1 tuple)\n"
+    );
+    // Not a terminal: csv by default.
+    let o = ruzu(
+        &[&db, "-c", "CREATE NODE TABLE D(id INT64 PRIMARY KEY);"],
+        "",
+    );
+    assert_eq!(out(&o), "result\nTable D has been created.\n");
+}
+
+#[test]
+fn engine_options_are_accepted() {
+    let d = tempfile::tempdir().unwrap();
+    let db = db_path(d.path());
+    let params = d.path().join("p.json");
+    std::fs::write(
+        &params,
+        r#"{"name": "x", "big": 170141183460469231731687303715884105727}"#,
+    )
+    .unwrap();
+    let o = ruzu(
+        &[
+            &db,
+            "--buffer-pool",
+            "16MB",
+            "--threads",
+            "2",
+            "--params",
+            params.to_str().unwrap(),
+            "-c",
+            "CREATE NODE TABLE A(id INT64 PRIMARY KEY);",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o), "result\nTable A has been created.\n");
+    // Read-only: the database opens, writes are refused.
+    let o = ruzu(
+        &[
+            &db,
+            "--read-only",
+            "-c",
+            "CREATE NODE TABLE B(id INT64 PRIMARY KEY);",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        err(&o),
+        "Error: Runtime exception: Cannot execute write operations in a read-only database!\n"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let d = tempfile::tempdir().unwrap();
+    let db = db_path(d.path());
+    for args in [
+        vec![db.as_str(), "--format", "xml"],
+        vec![db.as_str(), "--threads", "0"],
+        vec![db.as_str(), "--buffer-pool", "lots"],
+        vec![db.as_str(), "--bogus"],
+        vec![db.as_str(), "-c"],
+        vec![db.as_str(), "extra", "positional"],
+    ] {
+        let o = ruzu(&args, "");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+        assert!(!err(&o).is_empty());
+        assert_eq!(out(&o), "");
+    }
+    // A params file that is not a JSON object, or missing.
+    let p = d.path().join("p.json");
+    std::fs::write(&p, "[1, 2]").unwrap();
+    let o = ruzu(
+        &[&db, "--params", p.to_str().unwrap(), "-c", "RETURN 1"],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        err(&o),
+        format!(
+            "ruzu: --params {}: the parameters file must hold a JSON object\n",
+            p.display()
+        )
+    );
+    let missing = d.path().join("missing.json");
+    let o = ruzu(&[&db, "--params", missing.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(2));
+    // Nothing was created by the failed invocations.
+    assert!(!d.path().join("db.ruzu").exists());
+    // --help is not an error.
+    let o = ruzu(&[&db, "--help"], "");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(out(&o).contains("--format <FORMAT>"), "{}", out(&o));
+}
+
+#[test]
+fn missing_database_read_only_exits_1() {
+    let d = tempfile::tempdir().unwrap();
+    let db = db_path(d.path());
+    let o = ruzu(&[&db, "--read-only", "-c", "RETURN 1;"], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).starts_with("Error: IO exception: cannot open "),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(out(&o), "");
+    assert!(!d.path().join("db.ruzu").exists());
+    // Not a database: exit 1 with the reason, the file untouched.
+    let junk = d.path().join("junk");
+    std::fs::write(&junk, "hello\n").unwrap();
+    let o = ruzu(&[junk.to_str().unwrap(), "-c", "RETURN 1;"], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        err(&o),
+        format!("Error: {} is not a ruzu database file\n", junk.display())
+    );
+    assert_eq!(std::fs::read(&junk).unwrap(), b"hello\n");
+}
+
+#[test]
+fn empty_script_is_fine() {
+    let d = tempfile::tempdir().unwrap();
+    let db = db_path(d.path());
+    let o = ruzu(&[&db], "  // nothing to do\n;\n");
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o), "");
+    assert_eq!(err(&o), "");
+}
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let db = db_path(d.path());
+    let mut script = String::new();
+    for i in 0..20 {
+        script.push_str(&format!("CREATE NODE TABLE T{i}(id INT64 PRIMARY KEY);"));
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ruzu"))
+        .args([db.as_str(), "-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before the shell writes (`ruzu ... | head -0`).
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(err(&o), "");
+}
+
+#[test]
+fn a_script_that_is_not_utf8_fails() {
+    let d = tempfile::tempdir().unwrap();
+    let db = db_path(d.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ruzu"))
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(b"RETURN '\xff';").unwrap();
+    drop(input);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(err(&o), "Error: the script on stdin is not valid UTF-8\n");
+}
