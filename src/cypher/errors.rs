@@ -7,7 +7,7 @@
 
 use pest::error::InputLocation;
 
-use super::parser::{is_complete_statement, Rule};
+use super::parser::{is_complete_statement, is_reserved, Rule};
 use crate::error::Error;
 
 /// Kuzu parses the query after trimming leading whitespace; positions count from there.
@@ -213,6 +213,19 @@ const QUERY_START: &[&str] = &[
     "CALL", "LOAD",
 ];
 
+const CLAUSE_KEYWORDS: &str =
+    "CALL, CREATE, DELETE, DETACH, LOAD, MATCH, MERGE, OPTIONAL, RETURN, SET, UNWIND, WITH";
+
+/// Text of the token at `pos` as ANTLR names it in "mismatched input 'X'" messages.
+fn token_text(text: &str, pos: usize) -> String {
+    let (k, _, n) = token(text, pos);
+    if k == Tok::Eof {
+        "<EOF>".to_string()
+    } else {
+        text[pos..pos + n].to_string()
+    }
+}
+
 /// Maps a pest failure onto Kuzu's message.
 pub(crate) fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> Error {
     let rule_pos = match e.location {
@@ -220,43 +233,66 @@ pub(crate) fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> Error {
         InputLocation::Span((s, _)) => s,
     }
     .min(text.len());
-    // The detailed position also counts literals tried inside atomic tokens (the closing
-    // quote of a bad string); Kuzu's lexer blames the opening quote then.
-    let pos = if text[rule_pos..].starts_with(['\'', '"', '`']) {
-        rule_pos
-    } else {
-        rule_pos
-            .max(e.parse_attempts().map(|a| a.max_position).unwrap_or(0))
-            .min(text.len())
-    };
-    // Statement containing `pos`: after the last top-level `;` before it.
+    // pest's detailed position also counts literals tried after a complete token (the `{`
+    // after EXISTS); only trust it when it follows whitespace, since inside atomic tokens
+    // (strings, numbers) it points past the character Kuzu's lexer blames.
+    // Positions where only built-in classes were tried (the `!ident_char` word boundary after
+    // a keyword, also inside `!reserved_word`) do not count.
+    let detailed = e
+        .parse_attempts()
+        .filter(|a| {
+            a.expected_tokens()
+                .iter()
+                .any(|t| t.to_string() != "BUILTIN_RULE")
+        })
+        .map(|a| a.max_position)
+        .unwrap_or(0)
+        .min(text.len());
+    let mut pos = rule_pos;
+    if detailed > rule_pos && text.is_char_boundary(detailed) {
+        let after_space = text[..detailed].ends_with(|c: char| c.is_whitespace());
+        let inside_token_rule = text[rule_pos..].starts_with(['\'', '"', '`', '.']);
+        let at_boundary = tokens(text, rule_pos, detailed)
+            .last()
+            .is_some_and(|&(_, s, n)| s + n == detailed);
+        if after_space || (at_boundary && !inside_token_rule) {
+            pos = detailed;
+        }
+    }
+    // Statement containing `pos`: after the last top-level `;` before it. Snap `pos` to the
+    // start of the token containing it (Kuzu's lexer has `..`, `!=`, ... as single tokens).
     let mut stmt_start = trimmed_start(text);
     for (k, s, n) in tokens(text, 0, pos) {
         if k == Tok::Other && &text[s..s + n] == ";" {
             stmt_start = s + 1;
         }
+        if s < pos && pos < s + n && k != Tok::Space {
+            pos = s;
+        }
     }
+    classify(text, stmt_start, pos, true)
+}
+
+fn classify(text: &str, stmt_start: usize, pos: usize, top: bool) -> Error {
     let toks: Vec<(Tok, usize, usize)> = tokens(text, stmt_start, pos)
         .into_iter()
         .filter(|t| t.0 != Tok::Space)
         .collect();
-    let Some(&(_, s0, _)) = toks.first() else {
+    let (_, width, tok_len) = token(text, pos);
+    let Some(&(_, stmt_start, _)) = toks.first() else {
         // Nothing meaningful before the error: the statement itself starts here.
-        let (k, w, n) = token(text, pos);
-        let tok_text = if k == Tok::Eof {
-            "<EOF>".to_string()
-        } else {
-            text[pos..pos + n].to_string()
-        };
         return positioned(
             text,
             pos,
-            w,
-            &format!("extraneous input '{tok_text}' expecting {{{STATEMENT_KEYWORDS}, SP}}"),
+            width,
+            &format!(
+                "extraneous input '{}' expecting {{{STATEMENT_KEYWORDS}, SP}}",
+                token_text(text, pos)
+            ),
         );
     };
-    let stmt_start = s0;
-    let (_, width, tok_len) = token(text, pos);
+    let ws_before = text[..pos].ends_with(|c: char| c.is_whitespace());
+    let ws_start = text[..pos].trim_end().len().max(stmt_start);
     let invalid = |from: usize, rule: &str| {
         let to = (pos + tok_len).min(text.len());
         positioned(
@@ -267,9 +303,52 @@ pub(crate) fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> Error {
         )
     };
     // A complete statement followed by something unexpected.
-    if is_complete_statement(text[stmt_start..pos].trim_end()) {
-        let ws_start = text[..pos].trim_end().len();
-        return invalid(ws_start.max(stmt_start), "ku_Statements");
+    if top && is_complete_statement(text[stmt_start..pos].trim_end()) {
+        if ws_before {
+            return invalid(ws_start, "ku_Statements");
+        }
+        let next = pos + tok_len;
+        let next_ok = next >= text.len()
+            || text[next..].starts_with(|c: char| c == ';' || c.is_whitespace())
+            || text[next..].starts_with("//")
+            || text[next..].starts_with("/*");
+        let kind = if next_ok { "extraneous" } else { "mismatched" };
+        return positioned(
+            text,
+            pos,
+            width,
+            &format!(
+                "{kind} input '{}' expecting {{<EOF>, ';', SP}}",
+                token_text(text, pos)
+            ),
+        );
+    }
+    // Inside a parenthesized subquery (COPY ... FROM (query), COPY (query) TO): Kuzu's
+    // query rules report from the subquery's start.
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, &(k, s, n)) in toks.iter().enumerate() {
+        match (k, &text[s..s + n]) {
+            (Tok::Other, "(" | "[" | "{") => stack.push(i),
+            (Tok::Other, ")" | "]" | "}") => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    for &i in stack.iter().rev() {
+        if &text[toks[i].1..toks[i].1 + toks[i].2] != "(" {
+            continue;
+        }
+        if let Some(&(Tok::Word, s, n)) = toks.get(i + 1) {
+            let w = text[s..s + n].to_ascii_uppercase();
+            if matches!(
+                w.as_str(),
+                "MATCH" | "OPTIONAL" | "UNWIND" | "WITH" | "RETURN" | "LOAD"
+            ) && i > 0
+            {
+                return classify(text, s, pos, false);
+            }
+        }
     }
     let words: Vec<(String, usize)> = toks
         .iter()
@@ -296,7 +375,66 @@ pub(crate) fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> Error {
             ))
         && (first_word != "LOAD" || matches!(second_word, "FROM" | "WITH"))
         && !(first_word == "DETACH" && second_word != "DELETE");
-    if !is_query {
+    // Statement kinds sharing a first keyword are still undecided.
+    let undecided = (first_word == "CREATE" && words.len() <= wi + 1 && toks.len() <= wi + 1)
+        || (first_word == "CALL"
+            && !toks
+                .iter()
+                .any(|t| matches!(&text[t.1..t.1 + t.2], "(" | "=")));
+    // CREATE followed by neither a pattern nor a DDL keyword.
+    if first_word == "CREATE" {
+        if let Some(&(k2, s2, n2)) = toks.get(wi + 1) {
+            let w2 = text[s2..s2 + n2].to_ascii_uppercase();
+            let ddl = matches!(
+                w2.as_str(),
+                "NODE" | "REL" | "SEQUENCE" | "TYPE" | "MACRO" | "USER" | "ROLE"
+            );
+            let maybe_path_variable = k2 == Tok::Word && !is_reserved(&w2);
+            if !ddl
+                && !maybe_path_variable
+                && !(k2 == Tok::Other && &text[s2..s2 + n2] == "(")
+                && s2 < pos
+            {
+                let (_, w, _) = token(text, s2);
+                return positioned(
+                    text,
+                    s2,
+                    w,
+                    &format!(
+                        "Invalid input <{}>: expected rule oC_Statement",
+                        &text[stmt_start..s2 + n2]
+                    ),
+                );
+            }
+        }
+    }
+    // ALTER TABLE t ADD|DROP|RENAME ...: the alternatives share two more tokens.
+    if first_word == "ALTER" {
+        if let Some(&(_, s4)) = words
+            .get(wi + 3)
+            .filter(|w| matches!(w.0.as_str(), "ADD" | "DROP" | "RENAME"))
+        {
+            let after: Vec<&(Tok, usize, usize)> = toks.iter().filter(|t| t.1 > s4).collect();
+            if after.len() <= 1 {
+                return invalid(s4, "kU_AlterOptions");
+            }
+        }
+    }
+    // CREATE REL TABLE r(FROM a TO b ...: after the connections, properties or `) AS`.
+    if first_word == "CREATE" && second_word == "REL" {
+        let mut after_conn = None;
+        for (i, &(k, s, n)) in toks.iter().enumerate() {
+            if k == Tok::Word && text[s..s + n].eq_ignore_ascii_case("to") {
+                if let Some(&(_, s3, _)) = toks.get(i + 2) {
+                    after_conn = Some(s3);
+                }
+            }
+        }
+        if let Some(ac) = after_conn {
+            return invalid(ac.min(pos), "kU_CreateRelTable");
+        }
+    }
+    if !is_query || undecided {
         // Inside an expression (a DEFAULT value, a macro body, a CALL option value): Kuzu's
         // oC_ComparisonExpression prediction fails, looking ahead from the expression start.
         let is_macro = first_word == "CREATE" && second_word == "MACRO";
@@ -323,7 +461,9 @@ pub(crate) fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> Error {
     }
     // Top-level (bracket depth 0) clause keywords before the error.
     let mut depth = 0i32;
-    let mut last_proj: Option<(usize, usize)> = None; // (keyword index in toks, item start)
+    let mut last_proj: Option<(usize, usize)> = None; // (token index of keyword, item start)
+    let mut first_item = false;
+    let mut last_is_with = false;
     let mut clause_after_with: Option<usize> = None;
     let mut prev_word = String::new();
     for (i, &(k, s, n)) in toks.iter().enumerate() {
@@ -335,6 +475,7 @@ pub(crate) fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> Error {
                 if let Some((ki, _)) = last_proj {
                     if let Some(&(_, ns, _)) = toks.get(i + 1) {
                         last_proj = Some((ki, ns));
+                        first_item = false;
                     }
                 }
             }
@@ -355,6 +496,8 @@ pub(crate) fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> Error {
                     }
                     let item_start = toks.get(j).map(|t2| t2.1).unwrap_or(pos);
                     last_proj = Some((i, item_start));
+                    first_item = true;
+                    last_is_with = is_with_clause;
                     clause_after_with = None;
                 } else if matches!(u.as_str(), "ORDER" | "SKIP" | "LIMIT" | "WHERE") {
                     last_proj = last_proj.map(|(ki, _)| (ki, usize::MAX));
@@ -384,10 +527,32 @@ pub(crate) fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> Error {
     if let Some(cs) = clause_after_with {
         return invalid(cs, "oC_MultiPartQuery");
     }
+    // A complete WITH clause that nothing follows.
+    if last_is_with
+        && last_proj.is_some()
+        && is_complete_statement(&format!("{} RETURN 1", text[stmt_start..pos].trim_end()))
+    {
+        let msg = if ws_before {
+            format!(
+                "extraneous input '{}' expecting {{{CLAUSE_KEYWORDS}}}",
+                token_text(text, pos)
+            )
+        } else {
+            format!(
+                "mismatched input '{}' expecting {{{CLAUSE_KEYWORDS}, SP}}",
+                token_text(text, pos)
+            )
+        };
+        return positioned(text, pos, width, &msg);
+    }
     match last_proj {
         None => invalid(stmt_start, "oC_SingleQuery"),
         Some((_, item_start)) if item_start != usize::MAX => {
-            invalid(item_start.min(pos), "oC_ProjectionItem")
+            if first_item && item_start >= pos && ws_before {
+                invalid(ws_start, "oC_ProjectionBody")
+            } else {
+                invalid(item_start.min(pos), "oC_ProjectionItem")
+            }
         }
         Some(_) => invalid(stmt_start, "oC_SingleQuery"),
     }

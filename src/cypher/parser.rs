@@ -39,6 +39,11 @@ pub fn parse(text: &str) -> Result<Vec<Statement>> {
     Ok(out)
 }
 
+/// Is `word` a reserved keyword (not usable as an unquoted name)?
+pub(crate) fn is_reserved(word: &str) -> bool {
+    CypherParser::parse(Rule::reserved_word, word).is_ok_and(|p| p.as_str().len() == word.len())
+}
+
 /// Does `text` parse as exactly one complete statement? (Used by the error heuristics.)
 pub(crate) fn is_complete_statement(text: &str) -> bool {
     match CypherParser::parse(Rule::statements, text) {
