@@ -390,11 +390,8 @@ fn classify(text: &str, stmt_start: usize, pos: usize, top: bool) -> Error {
                 "NODE" | "REL" | "SEQUENCE" | "TYPE" | "MACRO" | "USER" | "ROLE"
             );
             let maybe_path_variable = k2 == Tok::Word && !is_reserved(&w2);
-            if !ddl
-                && !maybe_path_variable
-                && !(k2 == Tok::Other && &text[s2..s2 + n2] == "(")
-                && s2 < pos
-            {
+            let opens_pattern = k2 == Tok::Other && &text[s2..s2 + n2] == "(";
+            if !(ddl || maybe_path_variable || opens_pattern) && s2 < pos {
                 let (_, w, _) = token(text, s2);
                 return positioned(
                     text,
