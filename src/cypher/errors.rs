@@ -213,6 +213,16 @@ const QUERY_START: &[&str] = &[
     "CALL", "LOAD",
 ];
 
+/// Tokens that can start an expression, in Kuzu's token order (its "expecting {...}" sets).
+const EXPRESSION_START: &str = "'(', '[', '{', '$', ANY, ADD, ALL, ALTER, AS, ATTACH, BEGIN, BY, \
+    CALL, CASE, CAST, CHECKPOINT, COMMENT, COMMIT, CONTAINS, COPY, COUNT, CYCLE, DATABASE, DELETE, \
+    DETACH, DROP, EXISTS, EXPLAIN, EXPORT, EXTENSION, FALSE, FROM, FORCE, GRAPH, IMPORT, IF, \
+    INCREMENT, IS, KEY, LIMIT, LOAD, LOGICAL, MATCH, MAXVALUE, MERGE, MINVALUE, NO, NODE, NOT, NONE, \
+    NULL, PROJECT, READ, REL, RENAME, RETURN, ROLLBACK, SEQUENCE, SET, START, STRUCT, TO, \
+    TRANSACTION, TRUE, TYPE, UNINSTALL, UPDATE, USE, WRITE, SINGLE, YIELD, USER, PASSWORD, ROLE, \
+    MAP, DECIMAL, L_SKIP, '-', StringLiteral, DecimalInteger, HexLetter, ExponentDecimalReal, \
+    RegularDecimalReal, UnescapedSymbolicName, EscapedSymbolicName";
+
 const CLAUSE_KEYWORDS: &str =
     "CALL, CREATE, DELETE, DETACH, LOAD, MATCH, MERGE, OPTIONAL, RETURN, SET, UNWIND, WITH";
 
@@ -322,6 +332,10 @@ fn classify(text: &str, stmt_start: usize, pos: usize, top: bool) -> Error {
                 token_text(text, pos)
             ),
         );
+    }
+    // Single-token expectations that Kuzu reports as "mismatched input".
+    if let Some(m) = mismatched(text, &toks, pos, ws_before) {
+        return positioned(text, pos, width, &m);
     }
     // Inside a parenthesized subquery (COPY ... FROM (query), COPY (query) TO): Kuzu's
     // query rules report from the subquery's start.
@@ -483,7 +497,15 @@ fn classify(text: &str, stmt_start: usize, pos: usize, top: bool) -> Error {
                     && !toks
                         .get(i + 1)
                         .is_some_and(|t2| text[t2.1..t2.1 + t2.2].eq_ignore_ascii_case("headers"));
-                if u == "RETURN" || is_with_clause {
+                // After an operator RETURN/WITH are names (both are non-reserved).
+                let after_operand = i == 0 || {
+                    let (pk, ps, pn) = toks[i - 1];
+                    pk == Tok::Word
+                        || matches!(&text[ps..ps + pn], ")" | "]" | "}" | "*")
+                        || text[ps..]
+                            .starts_with(|c: char| c.is_ascii_digit() || c == '\'' || c == '"')
+                };
+                if (u == "RETURN" || is_with_clause) && after_operand {
                     let mut j = i + 1;
                     if toks
                         .get(j)
@@ -553,4 +575,71 @@ fn classify(text: &str, stmt_start: usize, pos: usize, top: bool) -> Error {
         }
         Some(_) => invalid(stmt_start, "oC_SingleQuery"),
     }
+}
+
+/// ANTLR's "mismatched input 'X' expecting ..." for a few common single-token expectations:
+/// a missing space after RETURN/WITH or after keywords that need one, a missing BY after
+/// ORDER, and a token that cannot start an expression where one must start.
+fn mismatched(
+    text: &str,
+    toks: &[(Tok, usize, usize)],
+    pos: usize,
+    ws_before: bool,
+) -> Option<String> {
+    let &(pk, ps, pn) = toks.last()?;
+    let prev = text[ps..ps + pn].to_ascii_uppercase();
+    let bad = token_text(text, pos);
+    let (bk, _, _) = token(text, pos);
+    let has_projection = toks.iter().any(|t| {
+        t.0 == Tok::Word && {
+            let w = &text[t.1..t.1 + t.2];
+            w.eq_ignore_ascii_case("return") || w.eq_ignore_ascii_case("with")
+        }
+    });
+    if pk == Tok::Word && !ws_before {
+        if matches!(prev.as_str(), "RETURN" | "WITH") && has_projection {
+            return Some(format!(
+                "mismatched input '{bad}' expecting {{DISTINCT, SP}}"
+            ));
+        }
+        if matches!(
+            prev.as_str(),
+            "AS" | "TABLE"
+                | "NODE"
+                | "REL"
+                | "WHERE"
+                | "SKIP"
+                | "LIMIT"
+                | "DEFAULT"
+                | "PRIMARY"
+                | "ORDER"
+        ) {
+            return Some(format!("mismatched input '{bad}' expecting SP"));
+        }
+    }
+    if pk == Tok::Word && prev == "ORDER" && has_projection {
+        return Some(format!("mismatched input '{bad}' expecting BY"));
+    }
+    let can_start = match bk {
+        Tok::Word => true,
+        Tok::Eof | Tok::Space => false,
+        Tok::Other => {
+            text[pos..].starts_with(|c: char| c.is_ascii_digit() || "([{$-'\"`".contains(c))
+                || (text[pos..].starts_with('.')
+                    && text[pos + 1..].starts_with(|c: char| c.is_ascii_digit()))
+        }
+    };
+    let expects_expression = (prev == "," && has_projection)
+        || (pk == Tok::Word && prev == "BY" && has_projection)
+        || (prev == "="
+            && toks
+                .first()
+                .is_some_and(|t| text[t.1..t.1 + t.2].eq_ignore_ascii_case("call")));
+    if !can_start && expects_expression {
+        let sp = if ws_before { "" } else { ", SP" };
+        return Some(format!(
+            "mismatched input '{bad}' expecting {{{EXPRESSION_START}{sp}}}"
+        ));
+    }
+    None
 }

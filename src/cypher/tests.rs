@@ -1265,3 +1265,72 @@ fn multi_line_error_positions() {
          \"WHERE a.x != 1\"\n           ^^"
     );
 }
+
+#[test]
+fn more_error_messages_match_kuzu() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "MATCH (p:person2) RETURN",
+            "mismatched input '<EOF>' expecting {DISTINCT, SP} (line: 1, offset: 24)\n\"MATCH (p:person2) RETURN\"\n                         ",
+        ),
+        (
+            "MATCH (p:person) RETURN p.* ORDER ",
+            "mismatched input '<EOF>' expecting BY (line: 1, offset: 34)\n\"MATCH (p:person) RETURN p.* ORDER \"\n                                   ",
+        ),
+        (
+            "MATCH (o:organisation) RETURN sizeo.name)",
+            "extraneous input ')' expecting {<EOF>, ';', SP} (line: 1, offset: 40)\n\"MATCH (o:organisation) RETURN sizeo.name)\"\n                                         ^",
+        ),
+        (
+            "WITH True AS]p",
+            "mismatched input ']' expecting SP (line: 1, offset: 12)\n\"WITH True AS]p\"\n             ^",
+        ),
+        (
+            "ALTER TABLE person ADD",
+            "Invalid input <ADD>: expected rule kU_AlterOptions (line: 1, offset: 22)\n\"ALTER TABLE person ADD\"\n                       ",
+        ),
+        (
+            "create rel table meets (FROM person TO person, location [2], times INT, data BYTEA, MANY_ONE);",
+            "Invalid input <, location [>: expected rule kU_CreateRelTable (line: 1, offset: 56)\n\"create rel table meets (FROM person TO person, location [2], times INT, data BYTEA, MANY_ONE);\"\n                                                         ^",
+        ),
+        (
+            "MATCH (a) WITH a WHERE a.x = RETURN a",
+            "extraneous input 'a' expecting {CALL, CREATE, DELETE, DETACH, LOAD, MATCH, MERGE, OPTIONAL, RETURN, SET, UNWIND, WITH} (line: 1, offset: 36)\n\"MATCH (a) WITH a WHERE a.x = RETURN a\"\n                                     ^",
+        ),
+        (
+            "MATCH (m:movies) RETURN m.content ORDER BY }.content DESC",
+            "mismatched input '}' expecting {'(', '[', '{', '$', ANY, ADD, ALL, ALTER, AS, ATTACH, BEGIN, BY, CALL, CASE, CAST, CHECKPOINT, COMMENT, COMMIT, CONTAINS, COPY, COUNT, CYCLE, DATABASE, DELETE, DETACH, DROP, EXISTS, EXPLAIN, EXPORT, EXTENSION, FALSE, FROM, FORCE, GRAPH, IMPORT, IF, INCREMENT, IS, KEY, LIMIT, LOAD, LOGICAL, MATCH, MAXVALUE, MERGE, MINVALUE, NO, NODE, NOT, NONE, NULL, PROJECT, READ, REL, RENAME, RETURN, ROLLBACK, SEQUENCE, SET, START, STRUCT, TO, TRANSACTION, TRUE, TYPE, UNINSTALL, UPDATE, USE, WRITE, SINGLE, YIELD, USER, PASSWORD, ROLE, MAP, DECIMAL, L_SKIP, '-', StringLiteral, DecimalInteger, HexLetter, ExponentDecimalReal, RegularDecimalReal, UnescapedSymbolicName, EscapedSymbolicName} (line: 1, offset: 43)\n\"MATCH (m:movies) RETURN m.content ORDER BY }.content DESC\"\n                                            ^",
+        ),
+        (
+            "copy rels from (unwind range(100001,(200000 - 1) as i return i, i + 1, concat(\"a somewhat long string\", cast((i / 100) as string)))",
+            "Invalid input <unwind range(100001,(200000 - 1) as>: expected rule oC_SingleQuery (line: 1, offset: 49)\n\"copy rels from (unwind range(100001,(200000 - 1) as i return i, i + 1, concat(\"a somewhat long string\", cast((i / 100) as string)))\"\n                                                  ^^",
+        ),
+        (
+            "match (o:organisation) return .name",
+            "Invalid input < .>: expected rule oC_ProjectionBody (line: 1, offset: 30)\n\"match (o:organisation) return .name\"\n                               ^",
+        ),
+        (
+            "CREATE NODETABLE N5(ID SERIAL PRIMARY KEY, p DATE);",
+            "Invalid input <CREATE NODETABLE N5>: expected rule oC_SingleQuery (line: 1, offset: 17)\n\"CREATE NODETABLE N5(ID SERIAL PRIMARY KEY, p DATE);\"\n                  ^^",
+        ),
+        (
+            "create  table person2 (ID INt64, fName StRING, gender INT64, PRIMARY KEY (ID));",
+            "Invalid input <create  table>: expected rule oC_Statement (line: 1, offset: 8)\n\"create  table person2 (ID INt64, fName StRING, gender INT64, PRIMARY KEY (ID));\"\n         ^^^^^",
+        ),
+        (
+            "CALL enable_semi_maskfalse",
+            "Invalid input <CALL enable_semi_maskfalse>: expected rule oC_Statement (line: 1, offset: 26)\n\"CALL enable_semi_maskfalse\"\n                           ",
+        ),
+        (
+            "MATCH (p:person) MATCH cast(p.gender, \"float\")",
+            "Invalid input <MATCH (p:person) MATCH cast>: expected rule oC_SingleQuery (line: 1, offset: 23)\n\"MATCH (p:person) MATCH cast(p.gender, \"float\")\"\n                        ^^^^",
+        ),
+        (
+            "MATCH (a:person) RETURN a.., single(name in a.workedHours WHERE name % 5 = 0)",
+            "mismatched input '..' expecting {<EOF>, ';', SP} (line: 1, offset: 25)\n\"MATCH (a:person) RETURN a.., single(name in a.workedHours WHERE name % 5 = 0)\"\n                          ^^",
+        ),
+    ];
+    for (q, want) in cases {
+        assert_eq!(err(q).trim_end(), want.trim_end(), "query: {q}");
+    }
+}
