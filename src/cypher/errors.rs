@@ -355,10 +355,15 @@ fn classify(text: &str, stmt_start: usize, pos: usize, top: bool) -> Error {
         }
         if let Some(&(Tok::Word, s, n)) = toks.get(i + 1) {
             let w = text[s..s + n].to_ascii_uppercase();
+            let after_copy_or_from = i > 0 && {
+                let (_, ps, pn) = toks[i - 1];
+                let pw = &text[ps..ps + pn];
+                pw.eq_ignore_ascii_case("from") || pw.eq_ignore_ascii_case("copy")
+            };
             if matches!(
                 w.as_str(),
                 "MATCH" | "OPTIONAL" | "UNWIND" | "WITH" | "RETURN" | "LOAD"
-            ) && i > 0
+            ) && after_copy_or_from
             {
                 return classify(text, s, pos, false);
             }
@@ -597,7 +602,8 @@ fn mismatched(
         }
     });
     if pk == Tok::Word && !ws_before {
-        if matches!(prev.as_str(), "RETURN" | "WITH") && has_projection {
+        let first_clause = toks.len() == 1;
+        if matches!(prev.as_str(), "RETURN" | "WITH") && has_projection && !first_clause {
             return Some(format!(
                 "mismatched input '{bad}' expecting {{DISTINCT, SP}}"
             ));

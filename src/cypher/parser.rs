@@ -579,7 +579,7 @@ impl<'a> Builder<'a> {
         };
         let mut default_args = Vec::new();
         for d in all(&p, Rule::default_arg) {
-            let mut it = d.into_inner();
+            let mut it = d.into_inner().filter(|c| c.as_rule() != Rule::assign);
             let (Some(n), Some(v)) = (it.next(), it.next()) else {
                 return Err(internal("default arg"));
             };
@@ -889,7 +889,7 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(Projection {
-            distinct: has_kw(&p, Rule::kw_distinct),
+            distinct: has_kw(&p, Rule::kw_distinct_sp),
             star,
             items,
             order_by,
@@ -1546,6 +1546,7 @@ impl<'a> Builder<'a> {
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::symbolic_name => name = Some(self.name(c)?),
+                Rule::assign => {}
                 _ => value = Some(self.atom(c)?),
             }
         }

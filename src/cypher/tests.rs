@@ -557,6 +557,10 @@ fn functions_case_cast_quantifiers_lambdas() {
     assert_eq!(ex("COUNT(a)"), "COUNT(a)");
     assert_eq!(ex("f()"), "f()");
     assert_eq!(ex("f(a, b := 2)"), "f(a, b:=2)");
+    assert!(parse("RETURN f(a, b : = 2)").is_err());
+    assert!(parse("RETURN(1)").is_err());
+    assert!(parse("MATCH (a) RETURN DISTINCT(a)").is_err());
+    assert!(parse("MATCH (a) WITH/* c */a RETURN a").is_ok());
     assert_eq!(ex("CAST(x AS INT64[])"), "(cast x INT64[])");
     assert_eq!(ex("cast(x, 'INT32')"), "(cast x 'INT32')");
     assert_eq!(
