@@ -396,10 +396,24 @@ fn classify(text: &str, stmt_start: usize, pos: usize, top: bool) -> Error {
         && !(first_word == "DETACH" && second_word != "DELETE");
     // Statement kinds sharing a first keyword are still undecided.
     let undecided = (first_word == "CREATE" && words.len() <= wi + 1 && toks.len() <= wi + 1)
-        || (first_word == "CALL"
-            && !toks
-                .iter()
-                .any(|t| matches!(&text[t.1..t.1 + t.2], "(" | "=")));
+        || (first_word == "CALL" && {
+            // Standalone CALL f(...) and in-query CALL f(...) ... share tokens up to `)`.
+            let mut depth = 0i32;
+            let mut closed = false;
+            let mut assign = false;
+            for t in &toks {
+                match &text[t.1..t.1 + t.2] {
+                    "(" => depth += 1,
+                    ")" => {
+                        depth -= 1;
+                        closed |= depth == 0;
+                    }
+                    "=" if depth == 0 => assign = true,
+                    _ => {}
+                }
+            }
+            !closed && !assign
+        });
     // CREATE followed by neither a pattern nor a DDL keyword.
     if first_word == "CREATE" {
         if let Some(&(k2, s2, n2)) = toks.get(wi + 1) {
@@ -635,8 +649,16 @@ fn mismatched(
                     && text[pos + 1..].starts_with(|c: char| c.is_ascii_digit()))
         }
     };
-    let expects_expression = (prev == "," && has_projection)
-        || (pk == Tok::Word && prev == "BY" && has_projection)
+    let mut depth = 0i32;
+    for &(k, s, n) in toks {
+        match (k, &text[s..s + n]) {
+            (Tok::Other, "(" | "[" | "{") => depth += 1,
+            (Tok::Other, ")" | "]" | "}") => depth -= 1,
+            _ => {}
+        }
+    }
+    let expects_expression = (prev == "," && has_projection && depth == 0)
+        || (pk == Tok::Word && prev == "BY" && has_projection && depth == 0)
         || (prev == "="
             && toks
                 .first()
