@@ -393,7 +393,11 @@ fn classify(text: &str, stmt_start: usize, pos: usize, top: bool) -> Error {
                 "NODE" | "REL" | "SEQUENCE" | "TYPE" | "MACRO" | "USER" | "ROLE"
             ))
         && (first_word != "LOAD" || matches!(second_word, "FROM" | "WITH"))
-        && !(first_word == "DETACH" && second_word != "DELETE");
+        && !(first_word == "DETACH" && second_word != "DELETE")
+        && !(first_word == "CALL"
+            && toks
+                .get(wi + 2)
+                .is_some_and(|t| &text[t.1..t.1 + t.2] == "="));
     // Statement kinds sharing a first keyword are still undecided.
     let undecided = (first_word == "CREATE" && words.len() <= wi + 1 && toks.len() <= wi + 1)
         || (first_word == "CALL" && {
@@ -437,6 +441,27 @@ fn classify(text: &str, stmt_start: usize, pos: usize, top: bool) -> Error {
                 );
             }
         }
+    }
+    if first_word == "BEGIN" {
+        return invalid(stmt_start, "kU_Transaction");
+    }
+    // CREATE MACRO f(...: positional and default arguments share their first token.
+    if first_word == "CREATE" && second_word == "MACRO" {
+        if let Some(open) = toks.iter().position(|t| &text[t.1..t.1 + t.2] == "(") {
+            if !toks[open..].iter().any(|t| &text[t.1..t.1 + t.2] == ")") {
+                let from = toks.get(open + 1).map(|t| t.1).unwrap_or(pos);
+                return invalid(from.min(pos), "kU_CreateMacro");
+            }
+        }
+    }
+    // CREATE REL TABLE followed by nothing usable: GROUP / IF NOT EXISTS / name decision.
+    if first_word == "CREATE"
+        && second_word == "REL"
+        && words.len() == wi + 3
+        && toks.len() == wi + 3
+        && ws_before
+    {
+        return invalid(ws_start, "kU_CreateRelTable");
     }
     // ALTER TABLE t ADD|DROP|RENAME ...: the alternatives share two more tokens.
     if first_word == "ALTER" {
@@ -487,6 +512,33 @@ fn classify(text: &str, stmt_start: usize, pos: usize, top: bool) -> Error {
         };
     }
     if first_word == "RETURN" {
+        // `RETURN ... MATCH ...`: Kuzu's second alternative, (RETURN)+ then a single query.
+        let mut depth = 0i32;
+        for (i, &(k, s, n)) in toks.iter().enumerate() {
+            match (k, &text[s..s + n]) {
+                (Tok::Other, "(" | "[" | "{") => depth += 1,
+                (Tok::Other, ")" | "]" | "}") => depth -= 1,
+                (Tok::Word, w) if depth == 0 && i > 0 => {
+                    let u = w.to_ascii_uppercase();
+                    if matches!(
+                        u.as_str(),
+                        "MATCH"
+                            | "OPTIONAL"
+                            | "UNWIND"
+                            | "CREATE"
+                            | "MERGE"
+                            | "SET"
+                            | "DELETE"
+                            | "DETACH"
+                            | "LOAD"
+                            | "CALL"
+                    ) {
+                        return classify(text, s, pos, false);
+                    }
+                }
+                _ => {}
+            }
+        }
         return invalid(stmt_start, "oC_RegularQuery");
     }
     // Top-level (bracket depth 0) clause keywords before the error.
@@ -622,18 +674,25 @@ fn mismatched(
                 "mismatched input '{bad}' expecting {{DISTINCT, SP}}"
             ));
         }
-        if matches!(
-            prev.as_str(),
-            "AS" | "TABLE"
-                | "NODE"
-                | "REL"
-                | "WHERE"
-                | "SKIP"
-                | "LIMIT"
-                | "DEFAULT"
-                | "PRIMARY"
-                | "ORDER"
-        ) {
+        let first = toks
+            .first()
+            .map(|t| text[t.1..t.1 + t.2].to_ascii_uppercase())
+            .unwrap_or_default();
+        let query_lookahead = QUERY_START.contains(&first.as_str()) && !has_projection;
+        if !query_lookahead
+            && matches!(
+                prev.as_str(),
+                "AS" | "TABLE"
+                    | "NODE"
+                    | "REL"
+                    | "WHERE"
+                    | "SKIP"
+                    | "LIMIT"
+                    | "DEFAULT"
+                    | "PRIMARY"
+                    | "ORDER"
+            )
+        {
             return Some(format!("mismatched input '{bad}' expecting SP"));
         }
     }
