@@ -333,6 +333,18 @@ fn classify(text: &str, stmt_start: usize, pos: usize, top: bool) -> Error {
             ),
         );
     }
+    // A `!=` already followed by an operand: Kuzu reported it while parsing, before failing.
+    if let Some(j) = toks.iter().position(|t| &text[t.1..t.1 + t.2] == "!=") {
+        if j + 1 < toks.len() {
+            return positioned(
+                text,
+                toks[j].1,
+                2,
+                "Unknown operation '!=' (you probably meant to use '<>', which is the operator \
+                 for inequality testing.)",
+            );
+        }
+    }
     // Single-token expectations that Kuzu reports as "mismatched input".
     if let Some(m) = mismatched(text, &toks, pos, ws_before) {
         return positioned(text, pos, width, &m);
@@ -347,6 +359,22 @@ fn classify(text: &str, stmt_start: usize, pos: usize, top: bool) -> Error {
                 stack.pop();
             }
             _ => {}
+        }
+    }
+    if let Some(i) = toks
+        .iter()
+        .position(|t| t.0 == Tok::Word && text[t.1..t.1 + t.2].eq_ignore_ascii_case("as"))
+    {
+        let create_table =
+            toks.first()
+                .is_some_and(|t| text[t.1..t.1 + t.2].eq_ignore_ascii_case("create"))
+                && toks.iter().take(i).any(|t| {
+                    t.0 == Tok::Word && text[t.1..t.1 + t.2].eq_ignore_ascii_case("table")
+                });
+        if let Some(&(Tok::Word, s, n)) = toks.get(i + 1) {
+            if create_table && QUERY_START.contains(&text[s..s + n].to_ascii_uppercase().as_str()) {
+                return classify(text, s, pos, false);
+            }
         }
     }
     for &i in stack.iter().rev() {
@@ -495,14 +523,27 @@ fn classify(text: &str, stmt_start: usize, pos: usize, top: bool) -> Error {
         let is_macro = first_word == "CREATE" && second_word == "MACRO";
         let is_call = first_word == "CALL";
         let mut expr_start = None;
+        let mut expr_depth = 0i32;
+        let mut depth = 0i32;
         for (i, &(k, s, n)) in toks.iter().enumerate() {
             let t = &text[s..s + n];
             let opens = (k == Tok::Word && t.eq_ignore_ascii_case("default"))
                 || (is_macro && k == Tok::Word && t.eq_ignore_ascii_case("as"))
                 || (is_call && k == Tok::Other && t == "=");
+            match (k, t) {
+                (Tok::Other, "(" | "[" | "{") => depth += 1,
+                (Tok::Other, ")" | "]" | "}") => {
+                    depth -= 1;
+                    if depth < expr_depth {
+                        expr_start = None;
+                    }
+                }
+                _ => {}
+            }
             if opens {
                 expr_start = Some(toks.get(i + 1).map(|t2| t2.1).unwrap_or(pos));
-            } else if k == Tok::Other && t == "," && !is_macro {
+                expr_depth = depth;
+            } else if k == Tok::Other && t == "," && !is_macro && depth == expr_depth {
                 expr_start = None;
             }
         }
@@ -678,7 +719,8 @@ fn mismatched(
             .first()
             .map(|t| text[t.1..t.1 + t.2].to_ascii_uppercase())
             .unwrap_or_default();
-        let query_lookahead = QUERY_START.contains(&first.as_str()) && !has_projection;
+        let query_lookahead =
+            QUERY_START.contains(&first.as_str()) && (!has_projection || first == "RETURN");
         if !query_lookahead
             && matches!(
                 prev.as_str(),
