@@ -312,6 +312,18 @@ fn classify(text: &str, stmt_start: usize, pos: usize, top: bool) -> Error {
             &format!("Invalid input <{}>: expected rule {rule}", &text[from..to]),
         )
     };
+    // A `!=` already followed by an operand: Kuzu reported it while parsing, before failing.
+    if let Some(j) = toks.iter().position(|t| &text[t.1..t.1 + t.2] == "!=") {
+        if j + 1 < toks.len() {
+            return positioned(
+                text,
+                toks[j].1,
+                2,
+                "Unknown operation '!=' (you probably meant to use '<>', which is the operator \
+                 for inequality testing.)",
+            );
+        }
+    }
     // A complete statement followed by something unexpected.
     if top && is_complete_statement(text[stmt_start..pos].trim_end()) {
         if ws_before {
@@ -332,18 +344,6 @@ fn classify(text: &str, stmt_start: usize, pos: usize, top: bool) -> Error {
                 token_text(text, pos)
             ),
         );
-    }
-    // A `!=` already followed by an operand: Kuzu reported it while parsing, before failing.
-    if let Some(j) = toks.iter().position(|t| &text[t.1..t.1 + t.2] == "!=") {
-        if j + 1 < toks.len() {
-            return positioned(
-                text,
-                toks[j].1,
-                2,
-                "Unknown operation '!=' (you probably meant to use '<>', which is the operator \
-                 for inequality testing.)",
-            );
-        }
     }
     // Single-token expectations that Kuzu reports as "mismatched input".
     if let Some(m) = mismatched(text, &toks, pos, ws_before) {

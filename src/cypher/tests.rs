@@ -1338,3 +1338,57 @@ fn more_error_messages_match_kuzu() {
         assert_eq!(err(q).trim_end(), want.trim_end(), "query: {q}");
     }
 }
+
+/// Texts observed with Kuzu 0.11.3 for mutated suite statements.
+#[test]
+fn observed_error_messages() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "match (a:person) return case_macro(a.age)!=as age",
+            "Unknown operation '!=' (you probably meant to use '<>', which is the operator for inequality testing.) (line: 1, offset: 41)\n\"match (a:person) return case_macro(a.age)!=as age\"\n                                          ^^",
+        ),
+        (
+            "ALTER TABLE person ADD random MAP(STRING, INT64) DEFAULT map(['key1','key2'],[400,=])",
+            "Invalid input <map(['key1','key2'],[400,=>: expected rule oC_ComparisonExpression (line: 1, offset: 82)\n\"ALTER TABLE person ADD random MAP(STRING, INT64) DEFAULT map(['key1','key2'],[400,=])\"\n                                                                                   ^",
+        ),
+        (
+            "CREATE REL TABLE IF NOT EXISTS Knows3 (FROM Person2 TO Person2) AS MATCH (a:Person2)-[e:Knows2]->(b:Person2) ",
+            "Invalid input <MATCH (a:Person2)-[e:Knows2]->(b:Person2) >: expected rule oC_SingleQuery (line: 1, offset: 109)\n\"CREATE REL TABLE IF NOT EXISTS Knows3 (FROM Person2 TO Person2) AS MATCH (a:Person2)-[e:Knows2]->(b:Person2) \"\n                                                                                                              ",
+        ),
+        (
+            "RETURN True XOR False IS NULL AS",
+            "Invalid input <RETURN True XOR False IS NULL AS>: expected rule oC_RegularQuery (line: 1, offset: 32)\n\"RETURN True XOR False IS NULL AS\"\n                                 ",
+        ),
+        (
+            "return case 25 when 24 then 25 else NULL end MATCH ;",
+            "Invalid input <MATCH ;>: expected rule oC_SingleQuery (line: 1, offset: 51)\n\"return case 25 when 24 then 25 else NULL end MATCH ;\"\n                                                    ^",
+        ),
+        (
+            "BEGIN ) READ ONLY",
+            "Invalid input <BEGIN )>: expected rule kU_Transaction (line: 1, offset: 6)\n\"BEGIN ) READ ONLY\"\n       ^",
+        ),
+        (
+            "CREATE MACRO var_macro(x",
+            "Invalid input <x>: expected rule kU_CreateMacro (line: 1, offset: 24)\n\"CREATE MACRO var_macro(x\"\n                         ",
+        ),
+        (
+            "CALL progress_bar=CASE ",
+            "Invalid input <CASE >: expected rule oC_ComparisonExpression (line: 1, offset: 23)\n\"CALL progress_bar=CASE \"\n                        ",
+        ),
+        (
+            "CALL show_tables(RETURN return *;",
+            "Invalid input <CALL show_tables(RETURN return>: expected rule oC_Statement (line: 1, offset: 24)\n\"CALL show_tables(RETURN return *;\"\n                         ^^^^^^",
+        ),
+        (
+            "MATCH (a:person) UNWIND a.workedHours as( x WITH x AS hour WHERE hour < 0 RETURN COUNT(*)",
+            "Invalid input <MATCH (a:person) UNWIND a.workedHours as(>: expected rule oC_SingleQuery (line: 1, offset: 40)\n\"MATCH (a:person) UNWIND a.workedHours as( x WITH x AS hour WHERE hour < 0 RETURN COUNT(*)\"\n                                         ^",
+        ),
+        (
+            "RETURN range(4, );",
+            "Invalid input <RETURN range(4, )>: expected rule oC_RegularQuery (line: 1, offset: 16)\n\"RETURN range(4, );\"\n                 ^",
+        ),
+    ];
+    for (q, want) in cases {
+        assert_eq!(err(q).trim_end(), want.trim_end(), "query: {q}");
+    }
+}
