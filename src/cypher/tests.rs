@@ -1392,3 +1392,29 @@ fn observed_error_messages() {
         assert_eq!(err(q).trim_end(), want.trim_end(), "query: {q}");
     }
 }
+
+#[test]
+fn unicode_whitespace_and_every_prefix_is_handled() {
+    assert_eq!(ex("\u{3000}1 +\u{2003}2"), "(Add 1 2)");
+    assert_eq!(ex("'成績' + `ä b`"), "(Add '成績' ä b)");
+    let stmts = [
+        "MATCH (a:person {name: 'Ä😀'})-[r:knows*1..2 (r, n | WHERE n.x > 1)]->(b) WHERE a.age != 1 RETURN a.name AS `n`, count(*) ORDER BY n DESC LIMIT 3;",
+        "CREATE NODE TABLE T(id INT64 PRIMARY KEY, s STRUCT(a INT64[], b MAP(STRING, INT64)) DEFAULT {a: [1], b: map(['x'], [1])});",
+        "COPY T FROM (MATCH (a) RETURN a.id) (header=true); CALL threads=4; /* c */ RETURN CASE WHEN $p THEN 1.5e3 ELSE -2 END;",
+    ];
+    for s in stmts {
+        let mut ends: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
+        ends.push(s.len());
+        for e in ends {
+            let prefix = &s[..e];
+            match parse(prefix) {
+                Ok(_) => {}
+                Err(Error::Parser(m)) => assert!(
+                    m.contains("(line: 1, offset: ") || m.ends_with('.'),
+                    "{prefix}: {m}"
+                ),
+                Err(other) => panic!("{prefix}: {other}"),
+            }
+        }
+    }
+}
