@@ -1418,3 +1418,97 @@ fn unicode_whitespace_and_every_prefix_is_handled() {
         }
     }
 }
+
+#[test]
+fn scan_sources_options_and_rarer_statements() {
+    let src = |q: &str| match &query(q).first.reading_clauses[0] {
+        ReadingClause::LoadFrom(l) => l.source.clone(),
+        r => panic!("{r:?}"),
+    };
+    assert_eq!(
+        src("LOAD FROM $df RETURN *"),
+        ScanSource::Parameter("df".into())
+    );
+    assert_eq!(
+        src("LOAD FROM df RETURN *"),
+        ScanSource::Variable("df".into())
+    );
+    assert_eq!(
+        src("LOAD FROM g.nodes RETURN *"),
+        ScanSource::VariableProperty {
+            variable: "g".into(),
+            property: "nodes".into()
+        }
+    );
+    match src("LOAD FROM read_csv('a.csv') RETURN *") {
+        ScanSource::Function(f) => assert_eq!(fcall(&f), "read_csv('a.csv')"),
+        s => panic!("{s:?}"),
+    }
+    let StatementKind::CopyFrom(c) = kind("COPY t FROM 'a.csv' (HEADER, delim '|')") else {
+        panic!()
+    };
+    assert_eq!(
+        c.options[0],
+        OptionEntry {
+            name: "HEADER".into(),
+            value: None
+        }
+    );
+    assert_eq!(c.options[1].name, "delim");
+    assert_eq!(sx(c.options[1].value.as_ref().unwrap()), "'|'");
+    assert_eq!(
+        kind("DROP MACRO IF EXISTS m"),
+        StatementKind::Drop {
+            what: DropKind::Macro,
+            name: "m".into(),
+            if_exists: true
+        }
+    );
+    assert_eq!(
+        kind("ALTER TABLE r DROP IF EXISTS FROM a TO b"),
+        StatementKind::AlterTable {
+            table: "r".into(),
+            action: AlterAction::DropConnection {
+                connection: FromTo {
+                    from: "a".into(),
+                    to: "b".into()
+                },
+                if_exists: true
+            }
+        }
+    );
+    assert_eq!(
+        kind("CREATE USER IF NOT EXISTS u WITH PASSWORD 'pw'"),
+        StatementKind::CreateUser {
+            name: "u".into(),
+            if_not_exists: true,
+            password: Some("pw".into())
+        }
+    );
+    assert_eq!(
+        kind("FORCE INSTALL json FROM 'http://x'"),
+        StatementKind::InstallExtension {
+            name: "json".into(),
+            force: true,
+            from: Some("http://x".into())
+        }
+    );
+    let q = query("MERGE (a:T {id: $id})");
+    assert!(matches!(
+        &q.first.updating_clauses[0],
+        UpdatingClause::Merge { pattern, actions } if pat(pattern) == "(a:T {id:$id})" && actions.is_empty()
+    ));
+    assert_eq!(ex("(a)<-[:R]-(:B {x: 1})"), "(path (a)<-[:R]-(:B {x:1}))");
+    assert_eq!(
+        ex("a.x IS NOT NULL AND b.* IS NULL"),
+        "(And (notnull a.x) (isnull b.*))"
+    );
+    let s = one("MATCH (a) WHERE a.name =~ '.*' RETURN a");
+    let StatementKind::Query(q) = &s.kind else {
+        panic!()
+    };
+    let m = first_match(q);
+    let w = m.where_clause.as_ref().unwrap();
+    assert_eq!(s.source(w.span), "a.name =~ '.*'");
+    assert_eq!(s.source(m.pattern[0].element.start.span), "(a)");
+}
