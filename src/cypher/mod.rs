@@ -10,6 +10,9 @@
 //!   itself rejects an input with no statement; the connection decides what to do with `[]`).
 //! - [`split_statements`]`(text) -> Vec<&str>`: statement texts without parsing (quote-,
 //!   back-quote- and comment-aware), trimmed, empty ones dropped.
+//! - [`parse_data_type`]`(text) -> Result<ast::TypeName>` and
+//!   [`parse_expression`]`(text) -> Result<ast::Expr>`: a lone type (`CAST(x, 'INT64[]')`,
+//!   stored schemas) or expression (stored DEFAULT values).
 //!
 //! Errors: `Error::Parser(msg)` with Kuzu's text after the "Parser exception: " prefix, e.g.
 //! `Invalid input <RETURN 1 +>: expected rule oC_RegularQuery (line: 1, offset: 10)` followed by
@@ -30,7 +33,7 @@ mod errors;
 mod parser;
 
 pub use errors::split_statements;
-pub use parser::parse;
+pub use parser::{parse, parse_data_type, parse_expression};
 
 #[cfg(test)]
 mod tests;

@@ -39,6 +39,52 @@ pub fn parse(text: &str) -> Result<Vec<Statement>> {
     Ok(out)
 }
 
+/// Parses a data type written alone, e.g. `INT64[]` or `STRUCT(a INT64, b MAP(STRING, INT64))`
+/// (for `CAST(x, 'TYPE')` and stored schemas). Errors carry Kuzu's position suffix.
+pub fn parse_data_type(text: &str) -> Result<TypeName> {
+    let b = Builder { text, base: 0 };
+    let pairs = CypherParser::parse(Rule::single_data_type, text).map_err(|e| {
+        let pos = match e.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((s, _)) => s,
+        };
+        errors::positioned(
+            text,
+            pos,
+            errors::token_at(text, pos).1,
+            "Invalid data type",
+        )
+    })?;
+    let t = pairs
+        .flat_map(|p| p.into_inner())
+        .find(|p| p.as_rule() == Rule::data_type)
+        .ok_or_else(|| internal("data type"))?;
+    b.data_type(t)
+}
+
+/// Parses an expression written alone (e.g. a stored DEFAULT value). Spans are relative to
+/// `text`.
+pub fn parse_expression(text: &str) -> Result<Expr> {
+    let b = Builder { text, base: 0 };
+    let pairs = CypherParser::parse(Rule::single_expression, text).map_err(|e| {
+        let pos = match e.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((s, _)) => s,
+        };
+        errors::positioned(
+            text,
+            pos,
+            errors::token_at(text, pos).1,
+            "Invalid expression",
+        )
+    })?;
+    let e = pairs
+        .flat_map(|p| p.into_inner())
+        .find(|p| p.as_rule() == Rule::expression)
+        .ok_or_else(|| internal("expression"))?;
+    b.expr(e)
+}
+
 /// Is `word` a reserved keyword (not usable as an unquoted name)?
 pub(crate) fn is_reserved(word: &str) -> bool {
     CypherParser::parse(Rule::reserved_word, word).is_ok_and(|p| p.as_str().len() == word.len())

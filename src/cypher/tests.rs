@@ -2,7 +2,7 @@
 //! Expressions are compared through a compact s-expression rendering (`sx`), exact.
 
 use super::ast::*;
-use super::{parse, split_statements};
+use super::{parse, parse_data_type, parse_expression, split_statements};
 use crate::error::Error;
 
 fn sx(e: &Expr) -> String {
@@ -1511,4 +1511,29 @@ fn scan_sources_options_and_rarer_statements() {
     let w = m.where_clause.as_ref().unwrap();
     assert_eq!(s.source(w.span), "a.name =~ '.*'");
     assert_eq!(s.source(m.pattern[0].element.start.span), "(a)");
+}
+
+#[test]
+fn lone_types_and_expressions() {
+    assert_eq!(
+        parse_data_type(" STRUCT(a INT64, b MAP(STRING, INT64[2])) ")
+            .unwrap()
+            .to_string(),
+        "STRUCT(a INT64, b MAP(STRING, INT64[2]))"
+    );
+    assert_eq!(
+        parse_data_type("decimal(10,2)").unwrap(),
+        TypeName::Decimal {
+            precision: 10,
+            scale: 2
+        }
+    );
+    assert_eq!(
+        parse_data_type("INT64[").unwrap_err().to_string(),
+        "Parser exception: Invalid data type (line: 1, offset: 6)\n\"INT64[\"\n       "
+    );
+    let e = parse_expression("1 + f(x)").unwrap();
+    assert_eq!(sx(&e), "(Add 1 f(x))");
+    assert_eq!(e.span, Span::new(0, 8));
+    assert!(parse_expression("1 +").is_err());
 }
