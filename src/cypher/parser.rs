@@ -710,31 +710,18 @@ impl<'a> Builder<'a> {
     }
 
     fn single_query(&self, p: P) -> Result<SingleQuery> {
+        // The grammar gives a flat clause list; split it into parts at each WITH.
         let mut parts = Vec::new();
         let mut reading = Vec::new();
         let mut updating = Vec::new();
         let mut ret = None;
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::query_part => {
-                    let mut r = Vec::new();
-                    let mut u = Vec::new();
-                    let mut with = None;
-                    for cc in c.into_inner() {
-                        if cc.as_rule() == Rule::with_clause {
-                            with = Some(self.with_clause(cc)?);
-                        } else if let Some(rc) = self.reading_clause(cc.clone())? {
-                            r.push(rc);
-                        } else {
-                            u.push(self.updating_clause(cc)?);
-                        }
-                    }
-                    parts.push(QueryPart {
-                        reading_clauses: r,
-                        updating_clauses: u,
-                        with: with.ok_or_else(|| internal("query part without WITH"))?,
-                    });
-                }
+                Rule::with_clause => parts.push(QueryPart {
+                    reading_clauses: std::mem::take(&mut reading),
+                    updating_clauses: std::mem::take(&mut updating),
+                    with: self.with_clause(c)?,
+                }),
                 Rule::return_clause => {
                     ret = Some(self.projection(self.req(&c, Rule::projection_body)?)?)
                 }
