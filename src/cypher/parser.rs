@@ -28,15 +28,28 @@ pub fn parse(text: &str) -> Result<Vec<Statement>> {
             return Err(errors::syntax_error(text, detailed.as_ref().unwrap_or(&e)));
         }
     };
+    // Kuzu raises its grammar-action errors (`!=`, empty names, ...) while parsing all
+    // statements, and its transformer errors (primary keys, INT128 overflow) afterwards: a
+    // transformer error is reported only if no statement has a parse-time error.
     let mut out = Vec::new();
+    let mut transform_error = None;
     for top in pairs {
         for p in top.into_inner() {
             if p.as_rule() == Rule::cypher {
-                out.push(build_statement(text, p)?);
+                match build_statement(text, p) {
+                    Ok(s) => out.push(s),
+                    Err(e) if is_transform_error(&e) => {
+                        transform_error.get_or_insert(e);
+                    }
+                    Err(e) => return Err(e),
+                }
             }
         }
     }
-    Ok(out)
+    match transform_error {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
 }
 
 /// Parses a data type written alone, e.g. `INT64[]` or `STRUCT(a INT64, b MAP(STRING, INT64))`
@@ -83,6 +96,14 @@ pub fn parse_expression(text: &str) -> Result<Expr> {
         .find(|p| p.as_rule() == Rule::expression)
         .ok_or_else(|| internal("expression"))?;
     b.expr(e)
+}
+
+fn is_transform_error(e: &Error) -> bool {
+    match e {
+        Error::Parser(m) => !m.contains("(line: "),
+        Error::Conversion(_) => true,
+        _ => false,
+    }
 }
 
 /// Is `word` a reserved keyword (not usable as an unquoted name)?

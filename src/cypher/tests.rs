@@ -1537,3 +1537,17 @@ fn lone_types_and_expressions() {
     assert_eq!(e.span, Span::new(0, 8));
     assert!(parse_expression("1 +").is_err());
 }
+
+#[test]
+fn parse_time_errors_win_over_transform_errors() {
+    assert_eq!(
+        err("CREATE NODE TABLE T(a INT64); MATCH (a) WHERE a.x != 1 RETURN a"),
+        "Unknown operation '!=' (you probably meant to use '<>', which is the operator for \
+         inequality testing.) (line: 1, offset: 50)\n\"CREATE NODE TABLE T(a INT64); MATCH (a) \
+         WHERE a.x != 1 RETURN a\"\n                                                   ^^"
+    );
+    assert_eq!(
+        err("CREATE NODE TABLE T(a INT64); CREATE NODE TABLE U(a INT64 PRIMARY KEY, PRIMARY KEY(b))"),
+        "Can not find primary key."
+    );
+}
