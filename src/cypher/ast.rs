@@ -3,8 +3,9 @@
 //! Owns: every statement, clause, pattern, expression and type-name node. Shapes follow Kuzu's
 //! grammar (`Cypher.g4`) and its parsed-statement classes, so a binder can follow Kuzu's
 //! binder. Names are kept as written (case preserved, back-quotes removed); keywords are not
-//! kept. Spans are byte offsets relative to the start of the owning `Statement::text`
-//! (use `Statement::source(span)` to get the raw text Kuzu uses for column names).
+//! kept; a parenthesized expression is its inner expression (as in Kuzu). Spans are byte
+//! offsets relative to the start of the owning `Statement::text` (`Statement::source(span)`
+//! gives the raw text, e.g. for error messages quoting an expression).
 //!
 //! Data types stay syntactic (`TypeName`), converted to `LogicalType` by the binder;
 //! `TypeName`'s `Display` prints Kuzu's canonical spelling of the type as written
@@ -440,7 +441,9 @@ pub struct Projection {
 pub struct ProjectionItem {
     pub expr: Expr,
     pub alias: Option<String>,
-    /// The expression's source text as written (Kuzu's column name when there is no alias).
+    /// The expression's source text as written. Note: Kuzu names an unaliased result column
+    /// by the *bound* expression's string form (`a.name`, `+(a.id,1)`, `COUNT_STAR()`,
+    /// `LOWER(a.name)`), which the binder must build; this is only the raw text.
     pub raw: String,
 }
 

@@ -28,15 +28,87 @@ pub fn parse(text: &str) -> Result<Vec<Statement>> {
             return Err(errors::syntax_error(text, detailed.as_ref().unwrap_or(&e)));
         }
     };
+    // Kuzu raises its grammar-action errors (`!=`, empty names, ...) while parsing all
+    // statements, and its transformer errors (primary keys, INT128 overflow) afterwards: a
+    // transformer error is reported only if no statement has a parse-time error.
     let mut out = Vec::new();
+    let mut transform_error = None;
     for top in pairs {
         for p in top.into_inner() {
             if p.as_rule() == Rule::cypher {
-                out.push(build_statement(text, p)?);
+                match build_statement(text, p) {
+                    Ok(s) => out.push(s),
+                    Err(e) if is_transform_error(&e) => {
+                        transform_error.get_or_insert(e);
+                    }
+                    Err(e) => return Err(e),
+                }
             }
         }
     }
-    Ok(out)
+    match transform_error {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+/// Parses a data type written alone, e.g. `INT64[]` or `STRUCT(a INT64, b MAP(STRING, INT64))`
+/// (for `CAST(x, 'TYPE')` and stored schemas). Errors carry Kuzu's position suffix.
+pub fn parse_data_type(text: &str) -> Result<TypeName> {
+    let b = Builder { text, base: 0 };
+    let pairs = CypherParser::parse(Rule::single_data_type, text).map_err(|e| {
+        let pos = match e.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((s, _)) => s,
+        };
+        errors::positioned(
+            text,
+            pos,
+            errors::token_at(text, pos).1,
+            "Invalid data type",
+        )
+    })?;
+    let t = pairs
+        .flat_map(|p| p.into_inner())
+        .find(|p| p.as_rule() == Rule::data_type)
+        .ok_or_else(|| internal("data type"))?;
+    b.data_type(t)
+}
+
+/// Parses an expression written alone (e.g. a stored DEFAULT value). Spans are relative to
+/// `text`.
+pub fn parse_expression(text: &str) -> Result<Expr> {
+    let b = Builder { text, base: 0 };
+    let pairs = CypherParser::parse(Rule::single_expression, text).map_err(|e| {
+        let pos = match e.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((s, _)) => s,
+        };
+        errors::positioned(
+            text,
+            pos,
+            errors::token_at(text, pos).1,
+            "Invalid expression",
+        )
+    })?;
+    let e = pairs
+        .flat_map(|p| p.into_inner())
+        .find(|p| p.as_rule() == Rule::expression)
+        .ok_or_else(|| internal("expression"))?;
+    b.expr(e)
+}
+
+fn is_transform_error(e: &Error) -> bool {
+    match e {
+        Error::Parser(m) => !m.contains("(line: "),
+        Error::Conversion(_) => true,
+        _ => false,
+    }
+}
+
+/// Is `word` a reserved keyword (not usable as an unquoted name)?
+pub(crate) fn is_reserved(word: &str) -> bool {
+    CypherParser::parse(Rule::reserved_word, word).is_ok_and(|p| p.as_str().len() == word.len())
 }
 
 /// Does `text` parse as exactly one complete statement? (Used by the error heuristics.)
@@ -574,7 +646,7 @@ impl<'a> Builder<'a> {
         };
         let mut default_args = Vec::new();
         for d in all(&p, Rule::default_arg) {
-            let mut it = d.into_inner();
+            let mut it = d.into_inner().filter(|c| c.as_rule() != Rule::assign);
             let (Some(n), Some(v)) = (it.next(), it.next()) else {
                 return Err(internal("default arg"));
             };
@@ -659,31 +731,18 @@ impl<'a> Builder<'a> {
     }
 
     fn single_query(&self, p: P) -> Result<SingleQuery> {
+        // The grammar gives a flat clause list; split it into parts at each WITH.
         let mut parts = Vec::new();
         let mut reading = Vec::new();
         let mut updating = Vec::new();
         let mut ret = None;
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::query_part => {
-                    let mut r = Vec::new();
-                    let mut u = Vec::new();
-                    let mut with = None;
-                    for cc in c.into_inner() {
-                        if cc.as_rule() == Rule::with_clause {
-                            with = Some(self.with_clause(cc)?);
-                        } else if let Some(rc) = self.reading_clause(cc.clone())? {
-                            r.push(rc);
-                        } else {
-                            u.push(self.updating_clause(cc)?);
-                        }
-                    }
-                    parts.push(QueryPart {
-                        reading_clauses: r,
-                        updating_clauses: u,
-                        with: with.ok_or_else(|| internal("query part without WITH"))?,
-                    });
-                }
+                Rule::with_clause => parts.push(QueryPart {
+                    reading_clauses: std::mem::take(&mut reading),
+                    updating_clauses: std::mem::take(&mut updating),
+                    with: self.with_clause(c)?,
+                }),
                 Rule::return_clause => {
                     ret = Some(self.projection(self.req(&c, Rule::projection_body)?)?)
                 }
@@ -884,7 +943,7 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(Projection {
-            distinct: has_kw(&p, Rule::kw_distinct),
+            distinct: has_kw(&p, Rule::kw_distinct_sp),
             star,
             items,
             order_by,
@@ -1541,6 +1600,7 @@ impl<'a> Builder<'a> {
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::symbolic_name => name = Some(self.name(c)?),
+                Rule::assign => {}
                 _ => value = Some(self.atom(c)?),
             }
         }

@@ -243,8 +243,8 @@ fn parse_every_suite_statement() {
     );
 }
 
-/// Prints the outcome of parsing each line of the file named by `RUZU_PARSE_PROBE` in the
-/// layout of a Kuzu comparison script (message, then `---`), to diff error texts with Kuzu.
+/// Prints `[line index, outcome]` JSON lines for each line of the file named by
+/// `RUZU_PARSE_PROBE` (outcome "OK" or the error text), to diff error texts with Kuzu.
 #[test]
 #[ignore]
 fn print_parse_outcomes() {
@@ -254,13 +254,14 @@ fn print_parse_outcomes() {
     let Ok(content) = std::fs::read_to_string(path) else {
         return;
     };
-    for q in content.split('\n').filter(|l| !l.trim().is_empty()) {
-        match parse(q) {
-            Ok(_) => println!("OK: {q}"),
-            Err(e) => {
-                println!("{e}");
-                println!("---");
-            }
+    for (i, q) in content.split('\n').enumerate() {
+        if q.trim().is_empty() {
+            continue;
         }
+        let r = match parse(q) {
+            Ok(_) => "OK".to_string(),
+            Err(e) => e.to_string(),
+        };
+        println!("{}", serde_json::json!([i, r]));
     }
 }

@@ -2,7 +2,7 @@
 //! Expressions are compared through a compact s-expression rendering (`sx`), exact.
 
 use super::ast::*;
-use super::{parse, split_statements};
+use super::{parse, parse_data_type, parse_expression, split_statements};
 use crate::error::Error;
 
 fn sx(e: &Expr) -> String {
@@ -557,6 +557,10 @@ fn functions_case_cast_quantifiers_lambdas() {
     assert_eq!(ex("COUNT(a)"), "COUNT(a)");
     assert_eq!(ex("f()"), "f()");
     assert_eq!(ex("f(a, b := 2)"), "f(a, b:=2)");
+    assert!(parse("RETURN f(a, b : = 2)").is_err());
+    assert!(parse("RETURN(1)").is_err());
+    assert!(parse("MATCH (a) RETURN DISTINCT(a)").is_err());
+    assert!(parse("MATCH (a) WITH/* c */a RETURN a").is_ok());
     assert_eq!(ex("CAST(x AS INT64[])"), "(cast x INT64[])");
     assert_eq!(ex("cast(x, 'INT32')"), "(cast x 'INT32')");
     assert_eq!(
@@ -1263,5 +1267,287 @@ fn multi_line_error_positions() {
         err("MATCH (a)\nWHERE a.x != 1\nRETURN a"),
         "Unknown operation '!=' (you probably meant to use '<>', which is the operator for inequality testing.) (line: 2, offset: 10)\n\
          \"WHERE a.x != 1\"\n           ^^"
+    );
+}
+
+#[test]
+fn more_error_messages_match_kuzu() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "MATCH (p:person2) RETURN",
+            "mismatched input '<EOF>' expecting {DISTINCT, SP} (line: 1, offset: 24)\n\"MATCH (p:person2) RETURN\"\n                         ",
+        ),
+        (
+            "MATCH (p:person) RETURN p.* ORDER ",
+            "mismatched input '<EOF>' expecting BY (line: 1, offset: 34)\n\"MATCH (p:person) RETURN p.* ORDER \"\n                                   ",
+        ),
+        (
+            "MATCH (o:organisation) RETURN sizeo.name)",
+            "extraneous input ')' expecting {<EOF>, ';', SP} (line: 1, offset: 40)\n\"MATCH (o:organisation) RETURN sizeo.name)\"\n                                         ^",
+        ),
+        (
+            "WITH True AS]p",
+            "mismatched input ']' expecting SP (line: 1, offset: 12)\n\"WITH True AS]p\"\n             ^",
+        ),
+        (
+            "ALTER TABLE person ADD",
+            "Invalid input <ADD>: expected rule kU_AlterOptions (line: 1, offset: 22)\n\"ALTER TABLE person ADD\"\n                       ",
+        ),
+        (
+            "create rel table meets (FROM person TO person, location [2], times INT, data BYTEA, MANY_ONE);",
+            "Invalid input <, location [>: expected rule kU_CreateRelTable (line: 1, offset: 56)\n\"create rel table meets (FROM person TO person, location [2], times INT, data BYTEA, MANY_ONE);\"\n                                                         ^",
+        ),
+        (
+            "MATCH (a) WITH a WHERE a.x = RETURN a",
+            "extraneous input 'a' expecting {CALL, CREATE, DELETE, DETACH, LOAD, MATCH, MERGE, OPTIONAL, RETURN, SET, UNWIND, WITH} (line: 1, offset: 36)\n\"MATCH (a) WITH a WHERE a.x = RETURN a\"\n                                     ^",
+        ),
+        (
+            "MATCH (m:movies) RETURN m.content ORDER BY }.content DESC",
+            "mismatched input '}' expecting {'(', '[', '{', '$', ANY, ADD, ALL, ALTER, AS, ATTACH, BEGIN, BY, CALL, CASE, CAST, CHECKPOINT, COMMENT, COMMIT, CONTAINS, COPY, COUNT, CYCLE, DATABASE, DELETE, DETACH, DROP, EXISTS, EXPLAIN, EXPORT, EXTENSION, FALSE, FROM, FORCE, GRAPH, IMPORT, IF, INCREMENT, IS, KEY, LIMIT, LOAD, LOGICAL, MATCH, MAXVALUE, MERGE, MINVALUE, NO, NODE, NOT, NONE, NULL, PROJECT, READ, REL, RENAME, RETURN, ROLLBACK, SEQUENCE, SET, START, STRUCT, TO, TRANSACTION, TRUE, TYPE, UNINSTALL, UPDATE, USE, WRITE, SINGLE, YIELD, USER, PASSWORD, ROLE, MAP, DECIMAL, L_SKIP, '-', StringLiteral, DecimalInteger, HexLetter, ExponentDecimalReal, RegularDecimalReal, UnescapedSymbolicName, EscapedSymbolicName} (line: 1, offset: 43)\n\"MATCH (m:movies) RETURN m.content ORDER BY }.content DESC\"\n                                            ^",
+        ),
+        (
+            "copy rels from (unwind range(100001,(200000 - 1) as i return i, i + 1, concat(\"a somewhat long string\", cast((i / 100) as string)))",
+            "Invalid input <unwind range(100001,(200000 - 1) as>: expected rule oC_SingleQuery (line: 1, offset: 49)\n\"copy rels from (unwind range(100001,(200000 - 1) as i return i, i + 1, concat(\"a somewhat long string\", cast((i / 100) as string)))\"\n                                                  ^^",
+        ),
+        (
+            "match (o:organisation) return .name",
+            "Invalid input < .>: expected rule oC_ProjectionBody (line: 1, offset: 30)\n\"match (o:organisation) return .name\"\n                               ^",
+        ),
+        (
+            "CREATE NODETABLE N5(ID SERIAL PRIMARY KEY, p DATE);",
+            "Invalid input <CREATE NODETABLE N5>: expected rule oC_SingleQuery (line: 1, offset: 17)\n\"CREATE NODETABLE N5(ID SERIAL PRIMARY KEY, p DATE);\"\n                  ^^",
+        ),
+        (
+            "create  table person2 (ID INt64, fName StRING, gender INT64, PRIMARY KEY (ID));",
+            "Invalid input <create  table>: expected rule oC_Statement (line: 1, offset: 8)\n\"create  table person2 (ID INt64, fName StRING, gender INT64, PRIMARY KEY (ID));\"\n         ^^^^^",
+        ),
+        (
+            "CALL enable_semi_maskfalse",
+            "Invalid input <CALL enable_semi_maskfalse>: expected rule oC_Statement (line: 1, offset: 26)\n\"CALL enable_semi_maskfalse\"\n                           ",
+        ),
+        (
+            "MATCH (p:person) MATCH cast(p.gender, \"float\")",
+            "Invalid input <MATCH (p:person) MATCH cast>: expected rule oC_SingleQuery (line: 1, offset: 23)\n\"MATCH (p:person) MATCH cast(p.gender, \"float\")\"\n                        ^^^^",
+        ),
+        (
+            "MATCH (a:person) RETURN a.., single(name in a.workedHours WHERE name % 5 = 0)",
+            "mismatched input '..' expecting {<EOF>, ';', SP} (line: 1, offset: 25)\n\"MATCH (a:person) RETURN a.., single(name in a.workedHours WHERE name % 5 = 0)\"\n                          ^^",
+        ),
+    ];
+    for (q, want) in cases {
+        assert_eq!(err(q).trim_end(), want.trim_end(), "query: {q}");
+    }
+}
+
+/// Texts observed with Kuzu 0.11.3 for mutated suite statements.
+#[test]
+fn observed_error_messages() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "match (a:person) return case_macro(a.age)!=as age",
+            "Unknown operation '!=' (you probably meant to use '<>', which is the operator for inequality testing.) (line: 1, offset: 41)\n\"match (a:person) return case_macro(a.age)!=as age\"\n                                          ^^",
+        ),
+        (
+            "ALTER TABLE person ADD random MAP(STRING, INT64) DEFAULT map(['key1','key2'],[400,=])",
+            "Invalid input <map(['key1','key2'],[400,=>: expected rule oC_ComparisonExpression (line: 1, offset: 82)\n\"ALTER TABLE person ADD random MAP(STRING, INT64) DEFAULT map(['key1','key2'],[400,=])\"\n                                                                                   ^",
+        ),
+        (
+            "CREATE REL TABLE IF NOT EXISTS Knows3 (FROM Person2 TO Person2) AS MATCH (a:Person2)-[e:Knows2]->(b:Person2) ",
+            "Invalid input <MATCH (a:Person2)-[e:Knows2]->(b:Person2) >: expected rule oC_SingleQuery (line: 1, offset: 109)\n\"CREATE REL TABLE IF NOT EXISTS Knows3 (FROM Person2 TO Person2) AS MATCH (a:Person2)-[e:Knows2]->(b:Person2) \"\n                                                                                                              ",
+        ),
+        (
+            "RETURN True XOR False IS NULL AS",
+            "Invalid input <RETURN True XOR False IS NULL AS>: expected rule oC_RegularQuery (line: 1, offset: 32)\n\"RETURN True XOR False IS NULL AS\"\n                                 ",
+        ),
+        (
+            "return case 25 when 24 then 25 else NULL end MATCH ;",
+            "Invalid input <MATCH ;>: expected rule oC_SingleQuery (line: 1, offset: 51)\n\"return case 25 when 24 then 25 else NULL end MATCH ;\"\n                                                    ^",
+        ),
+        (
+            "BEGIN ) READ ONLY",
+            "Invalid input <BEGIN )>: expected rule kU_Transaction (line: 1, offset: 6)\n\"BEGIN ) READ ONLY\"\n       ^",
+        ),
+        (
+            "CREATE MACRO var_macro(x",
+            "Invalid input <x>: expected rule kU_CreateMacro (line: 1, offset: 24)\n\"CREATE MACRO var_macro(x\"\n                         ",
+        ),
+        (
+            "CALL progress_bar=CASE ",
+            "Invalid input <CASE >: expected rule oC_ComparisonExpression (line: 1, offset: 23)\n\"CALL progress_bar=CASE \"\n                        ",
+        ),
+        (
+            "CALL show_tables(RETURN return *;",
+            "Invalid input <CALL show_tables(RETURN return>: expected rule oC_Statement (line: 1, offset: 24)\n\"CALL show_tables(RETURN return *;\"\n                         ^^^^^^",
+        ),
+        (
+            "MATCH (a:person) UNWIND a.workedHours as( x WITH x AS hour WHERE hour < 0 RETURN COUNT(*)",
+            "Invalid input <MATCH (a:person) UNWIND a.workedHours as(>: expected rule oC_SingleQuery (line: 1, offset: 40)\n\"MATCH (a:person) UNWIND a.workedHours as( x WITH x AS hour WHERE hour < 0 RETURN COUNT(*)\"\n                                         ^",
+        ),
+        (
+            "RETURN range(4, );",
+            "Invalid input <RETURN range(4, )>: expected rule oC_RegularQuery (line: 1, offset: 16)\n\"RETURN range(4, );\"\n                 ^",
+        ),
+    ];
+    for (q, want) in cases {
+        assert_eq!(err(q).trim_end(), want.trim_end(), "query: {q}");
+    }
+}
+
+#[test]
+fn unicode_whitespace_and_every_prefix_is_handled() {
+    assert_eq!(ex("\u{3000}1 +\u{2003}2"), "(Add 1 2)");
+    assert_eq!(ex("'成績' + `ä b`"), "(Add '成績' ä b)");
+    let stmts = [
+        "MATCH (a:person {name: 'Ä😀'})-[r:knows*1..2 (r, n | WHERE n.x > 1)]->(b) WHERE a.age != 1 RETURN a.name AS `n`, count(*) ORDER BY n DESC LIMIT 3;",
+        "CREATE NODE TABLE T(id INT64 PRIMARY KEY, s STRUCT(a INT64[], b MAP(STRING, INT64)) DEFAULT {a: [1], b: map(['x'], [1])});",
+        "COPY T FROM (MATCH (a) RETURN a.id) (header=true); CALL threads=4; /* c */ RETURN CASE WHEN $p THEN 1.5e3 ELSE -2 END;",
+    ];
+    for s in stmts {
+        let mut ends: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
+        ends.push(s.len());
+        for e in ends {
+            let prefix = &s[..e];
+            match parse(prefix) {
+                Ok(_) => {}
+                Err(Error::Parser(m)) => assert!(
+                    m.contains("(line: 1, offset: ") || m.ends_with('.'),
+                    "{prefix}: {m}"
+                ),
+                Err(other) => panic!("{prefix}: {other}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn scan_sources_options_and_rarer_statements() {
+    let src = |q: &str| match &query(q).first.reading_clauses[0] {
+        ReadingClause::LoadFrom(l) => l.source.clone(),
+        r => panic!("{r:?}"),
+    };
+    assert_eq!(
+        src("LOAD FROM $df RETURN *"),
+        ScanSource::Parameter("df".into())
+    );
+    assert_eq!(
+        src("LOAD FROM df RETURN *"),
+        ScanSource::Variable("df".into())
+    );
+    assert_eq!(
+        src("LOAD FROM g.nodes RETURN *"),
+        ScanSource::VariableProperty {
+            variable: "g".into(),
+            property: "nodes".into()
+        }
+    );
+    match src("LOAD FROM read_csv('a.csv') RETURN *") {
+        ScanSource::Function(f) => assert_eq!(fcall(&f), "read_csv('a.csv')"),
+        s => panic!("{s:?}"),
+    }
+    let StatementKind::CopyFrom(c) = kind("COPY t FROM 'a.csv' (HEADER, delim '|')") else {
+        panic!()
+    };
+    assert_eq!(
+        c.options[0],
+        OptionEntry {
+            name: "HEADER".into(),
+            value: None
+        }
+    );
+    assert_eq!(c.options[1].name, "delim");
+    assert_eq!(sx(c.options[1].value.as_ref().unwrap()), "'|'");
+    assert_eq!(
+        kind("DROP MACRO IF EXISTS m"),
+        StatementKind::Drop {
+            what: DropKind::Macro,
+            name: "m".into(),
+            if_exists: true
+        }
+    );
+    assert_eq!(
+        kind("ALTER TABLE r DROP IF EXISTS FROM a TO b"),
+        StatementKind::AlterTable {
+            table: "r".into(),
+            action: AlterAction::DropConnection {
+                connection: FromTo {
+                    from: "a".into(),
+                    to: "b".into()
+                },
+                if_exists: true
+            }
+        }
+    );
+    assert_eq!(
+        kind("CREATE USER IF NOT EXISTS u WITH PASSWORD 'pw'"),
+        StatementKind::CreateUser {
+            name: "u".into(),
+            if_not_exists: true,
+            password: Some("pw".into())
+        }
+    );
+    assert_eq!(
+        kind("FORCE INSTALL json FROM 'http://x'"),
+        StatementKind::InstallExtension {
+            name: "json".into(),
+            force: true,
+            from: Some("http://x".into())
+        }
+    );
+    let q = query("MERGE (a:T {id: $id})");
+    assert!(matches!(
+        &q.first.updating_clauses[0],
+        UpdatingClause::Merge { pattern, actions } if pat(pattern) == "(a:T {id:$id})" && actions.is_empty()
+    ));
+    assert_eq!(ex("(a)<-[:R]-(:B {x: 1})"), "(path (a)<-[:R]-(:B {x:1}))");
+    assert_eq!(
+        ex("a.x IS NOT NULL AND b.* IS NULL"),
+        "(And (notnull a.x) (isnull b.*))"
+    );
+    let s = one("MATCH (a) WHERE a.name =~ '.*' RETURN a");
+    let StatementKind::Query(q) = &s.kind else {
+        panic!()
+    };
+    let m = first_match(q);
+    let w = m.where_clause.as_ref().unwrap();
+    assert_eq!(s.source(w.span), "a.name =~ '.*'");
+    assert_eq!(s.source(m.pattern[0].element.start.span), "(a)");
+}
+
+#[test]
+fn lone_types_and_expressions() {
+    assert_eq!(
+        parse_data_type(" STRUCT(a INT64, b MAP(STRING, INT64[2])) ")
+            .unwrap()
+            .to_string(),
+        "STRUCT(a INT64, b MAP(STRING, INT64[2]))"
+    );
+    assert_eq!(
+        parse_data_type("decimal(10,2)").unwrap(),
+        TypeName::Decimal {
+            precision: 10,
+            scale: 2
+        }
+    );
+    assert_eq!(
+        parse_data_type("INT64[").unwrap_err().to_string(),
+        "Parser exception: Invalid data type (line: 1, offset: 6)\n\"INT64[\"\n       "
+    );
+    let e = parse_expression("1 + f(x)").unwrap();
+    assert_eq!(sx(&e), "(Add 1 f(x))");
+    assert_eq!(e.span, Span::new(0, 8));
+    assert!(parse_expression("1 +").is_err());
+}
+
+#[test]
+fn parse_time_errors_win_over_transform_errors() {
+    assert_eq!(
+        err("CREATE NODE TABLE T(a INT64); MATCH (a) WHERE a.x != 1 RETURN a"),
+        "Unknown operation '!=' (you probably meant to use '<>', which is the operator for \
+         inequality testing.) (line: 1, offset: 50)\n\"CREATE NODE TABLE T(a INT64); MATCH (a) \
+         WHERE a.x != 1 RETURN a\"\n                                                   ^^"
+    );
+    assert_eq!(
+        err("CREATE NODE TABLE T(a INT64); CREATE NODE TABLE U(a INT64 PRIMARY KEY, PRIMARY KEY(b))"),
+        "Can not find primary key."
     );
 }
