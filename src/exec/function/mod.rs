@@ -17,6 +17,9 @@ pub mod list;
 pub mod misc;
 pub mod string;
 
+#[cfg(test)]
+mod kuzu_compat;
+
 use super::expr::{BoundExpr, ExprKind};
 use super::typing::{cast_cost, TypeId, UNDEFINED_CAST_COST};
 use crate::error::{Error, Result};

@@ -294,20 +294,14 @@ fn split_part(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let x = arg_str(&a[0]);
     let d = arg_str(&a[1]);
     let i = arg_i64(&a[2]);
-    let parts: Vec<&str> = if d.is_empty() {
-        vec![x]
+    // An empty delimiter splits into characters; positions are 1-based, no negatives.
+    let parts: Vec<String> = if d.is_empty() {
+        x.chars().map(|c| c.to_string()).collect()
     } else {
-        x.split(d).collect()
+        x.split(d).map(|p| p.to_string()).collect()
     };
-    let idx = if i > 0 {
-        i - 1
-    } else if i < 0 {
-        parts.len() as i64 + i
-    } else {
-        -1
-    };
-    s(if idx >= 0 && (idx as usize) < parts.len() {
-        parts[idx as usize].to_string()
+    s(if i >= 1 && (i as usize) <= parts.len() {
+        parts[i as usize - 1].clone()
     } else {
         String::new()
     })

@@ -1,0 +1,1434 @@
+//! Scalar functions checked against Kuzu 0.11.3: each case is an expression with the text
+//! Kuzu gives for `CAST(expr AS STRING)` and for `typeof(expr)` (generated once from the
+//! Python package; values must match exactly).
+
+use crate::exec::context::EvalContext;
+use crate::exec::expr::{bind_list, eval_constant, BoundExpr};
+use crate::exec::function::bind_function;
+use crate::exec::function::date::civil_from_days;
+use crate::types::Value;
+
+fn lit(v: Value) -> BoundExpr {
+    BoundExpr::literal(v)
+}
+
+fn call(name: &str, args: Vec<BoundExpr>) -> BoundExpr {
+    match bind_function(name, args) {
+        Ok(e) => e,
+        Err(e) => panic!("{name}: {e}"),
+    }
+}
+
+fn text(v: &Value) -> Option<String> {
+    Some(match v {
+        Value::Null => return None,
+        Value::Date(d) => {
+            let (y, m, d) = civil_from_days(*d as i64);
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+        Value::Timestamp(t) => {
+            let day = t.div_euclid(86_400_000_000);
+            let us = t.rem_euclid(86_400_000_000);
+            let (y, m, d) = civil_from_days(day);
+            let s = us / 1_000_000;
+            format!(
+                "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+                s / 3600,
+                s / 60 % 60,
+                s % 60
+            )
+        }
+        other => crate::exec::cast::value_to_text(other),
+    })
+}
+
+#[test]
+fn scalar_functions_match_kuzu() {
+    let cases: Vec<(&str, BoundExpr, Option<&str>, &str)> = vec![
+        (
+            "abs(-5)",
+            call("abs", vec![lit(Value::Int64(-5))]),
+            Some("5"),
+            "INT64",
+        ),
+        (
+            "abs(-2.5)",
+            call("abs", vec![lit(Value::Double(-2.5))]),
+            Some("2.500000"),
+            "DOUBLE",
+        ),
+        (
+            "ceil(1.2)",
+            call("ceil", vec![lit(Value::Double(1.2))]),
+            Some("2.000000"),
+            "DOUBLE",
+        ),
+        (
+            "floor(-1.2)",
+            call("floor", vec![lit(Value::Double(-1.2))]),
+            Some("-2.000000"),
+            "DOUBLE",
+        ),
+        (
+            "round(3.14159, 2)",
+            call(
+                "round",
+                vec![lit(Value::Double(3.14159)), lit(Value::Int64(2))],
+            ),
+            Some("3.140000"),
+            "DOUBLE",
+        ),
+        (
+            "round(-2.5, 0)",
+            call(
+                "round",
+                vec![lit(Value::Double(-2.5)), lit(Value::Int64(0))],
+            ),
+            Some("-3.000000"),
+            "DOUBLE",
+        ),
+        (
+            "sqrt(16.0)",
+            call("sqrt", vec![lit(Value::Double(16.0))]),
+            Some("4.000000"),
+            "DOUBLE",
+        ),
+        (
+            "cbrt(27.0)",
+            call("cbrt", vec![lit(Value::Double(27.0))]),
+            Some("3.000000"),
+            "DOUBLE",
+        ),
+        (
+            "ln(2.0)",
+            call("ln", vec![lit(Value::Double(2.0))]),
+            Some("0.693147"),
+            "DOUBLE",
+        ),
+        (
+            "log(100.0)",
+            call("log", vec![lit(Value::Double(100.0))]),
+            Some("2.000000"),
+            "DOUBLE",
+        ),
+        (
+            "log2(8.0)",
+            call("log2", vec![lit(Value::Double(8.0))]),
+            Some("3.000000"),
+            "DOUBLE",
+        ),
+        (
+            "sin(1.0)",
+            call("sin", vec![lit(Value::Double(1.0))]),
+            Some("0.841471"),
+            "DOUBLE",
+        ),
+        (
+            "cos(1.0)",
+            call("cos", vec![lit(Value::Double(1.0))]),
+            Some("0.540302"),
+            "DOUBLE",
+        ),
+        (
+            "tan(1.0)",
+            call("tan", vec![lit(Value::Double(1.0))]),
+            Some("1.557408"),
+            "DOUBLE",
+        ),
+        (
+            "asin(0.5)",
+            call("asin", vec![lit(Value::Double(0.5))]),
+            Some("0.523599"),
+            "DOUBLE",
+        ),
+        (
+            "acos(0.5)",
+            call("acos", vec![lit(Value::Double(0.5))]),
+            Some("1.047198"),
+            "DOUBLE",
+        ),
+        (
+            "atan(1.0)",
+            call("atan", vec![lit(Value::Double(1.0))]),
+            Some("0.785398"),
+            "DOUBLE",
+        ),
+        (
+            "atan2(1.0, 2.0)",
+            call(
+                "atan2",
+                vec![lit(Value::Double(1.0)), lit(Value::Double(2.0))],
+            ),
+            Some("0.463648"),
+            "DOUBLE",
+        ),
+        (
+            "cot(1.0)",
+            call("cot", vec![lit(Value::Double(1.0))]),
+            Some("0.642093"),
+            "DOUBLE",
+        ),
+        (
+            "degrees(1.0)",
+            call("degrees", vec![lit(Value::Double(1.0))]),
+            Some("57.295780"),
+            "DOUBLE",
+        ),
+        (
+            "radians(90.0)",
+            call("radians", vec![lit(Value::Double(90.0))]),
+            Some("1.570796"),
+            "DOUBLE",
+        ),
+        (
+            "gamma(5.5)",
+            call("gamma", vec![lit(Value::Double(5.5))]),
+            Some("52.342778"),
+            "DOUBLE",
+        ),
+        (
+            "lgamma(5.5)",
+            call("lgamma", vec![lit(Value::Double(5.5))]),
+            Some("3.957814"),
+            "DOUBLE",
+        ),
+        (
+            "even(2.5)",
+            call("even", vec![lit(Value::Double(2.5))]),
+            Some("4.000000"),
+            "DOUBLE",
+        ),
+        (
+            "sign(-7)",
+            call("sign", vec![lit(Value::Int64(-7))]),
+            Some("-1"),
+            "INT64",
+        ),
+        (
+            "factorial(10)",
+            call("factorial", vec![lit(Value::Int64(10))]),
+            Some("3628800"),
+            "INT64",
+        ),
+        ("pi()", call("pi", vec![]), Some("3.141593"), "DOUBLE"),
+        (
+            "7 / 2",
+            call("/", vec![lit(Value::Int64(7)), lit(Value::Int64(2))]),
+            Some("3"),
+            "INT64",
+        ),
+        (
+            "-7 / 2",
+            call("/", vec![lit(Value::Int64(-7)), lit(Value::Int64(2))]),
+            Some("-3"),
+            "INT64",
+        ),
+        (
+            "-7 % 3",
+            call("%", vec![lit(Value::Int64(-7)), lit(Value::Int64(3))]),
+            Some("-1"),
+            "INT64",
+        ),
+        (
+            "7.5 % 2",
+            call("%", vec![lit(Value::Double(7.5)), lit(Value::Int64(2))]),
+            Some("1.500000"),
+            "DOUBLE",
+        ),
+        (
+            "2 ^ 10",
+            call("^", vec![lit(Value::Int64(2)), lit(Value::Int64(10))]),
+            Some("1024.000000"),
+            "DOUBLE",
+        ),
+        (
+            "1 + 2.5",
+            call("+", vec![lit(Value::Int64(1)), lit(Value::Double(2.5))]),
+            Some("3.500000"),
+            "DOUBLE",
+        ),
+        (
+            "5 - 7",
+            call("-", vec![lit(Value::Int64(5)), lit(Value::Int64(7))]),
+            Some("-2"),
+            "INT64",
+        ),
+        (
+            "6 * 7",
+            call("*", vec![lit(Value::Int64(6)), lit(Value::Int64(7))]),
+            Some("42"),
+            "INT64",
+        ),
+        (
+            "6 & 3",
+            call("&", vec![lit(Value::Int64(6)), lit(Value::Int64(3))]),
+            Some("2"),
+            "INT64",
+        ),
+        (
+            "6 | 3",
+            call("|", vec![lit(Value::Int64(6)), lit(Value::Int64(3))]),
+            Some("7"),
+            "INT64",
+        ),
+        (
+            "1 << 4",
+            call("<<", vec![lit(Value::Int64(1)), lit(Value::Int64(4))]),
+            Some("16"),
+            "INT64",
+        ),
+        (
+            "256 >> 4",
+            call(">>", vec![lit(Value::Int64(256)), lit(Value::Int64(4))]),
+            Some("16"),
+            "INT64",
+        ),
+        (
+            "lower('HeLLo')",
+            call("lower", vec![lit(Value::String("HeLLo".into()))]),
+            Some("hello"),
+            "STRING",
+        ),
+        (
+            "upper('HeLLo')",
+            call("upper", vec![lit(Value::String("HeLLo".into()))]),
+            Some("HELLO"),
+            "STRING",
+        ),
+        (
+            "initcap('hELLO wORLD')",
+            call("initcap", vec![lit(Value::String("hELLO wORLD".into()))]),
+            Some("Hello world"),
+            "STRING",
+        ),
+        (
+            "concat('a', 'b', 'c')",
+            call(
+                "concat",
+                vec![
+                    lit(Value::String("a".into())),
+                    lit(Value::String("b".into())),
+                    lit(Value::String("c".into())),
+                ],
+            ),
+            Some("abc"),
+            "STRING",
+        ),
+        (
+            "concat_ws('-', 'a', 'b', 'c')",
+            call(
+                "concat_ws",
+                vec![
+                    lit(Value::String("-".into())),
+                    lit(Value::String("a".into())),
+                    lit(Value::String("b".into())),
+                    lit(Value::String("c".into())),
+                ],
+            ),
+            Some("a-b-c"),
+            "STRING",
+        ),
+        (
+            "substring('hello world', 3, 4)",
+            call(
+                "substring",
+                vec![
+                    lit(Value::String("hello world".into())),
+                    lit(Value::Int64(3)),
+                    lit(Value::Int64(4)),
+                ],
+            ),
+            Some("llo "),
+            "STRING",
+        ),
+        (
+            "substring('hello', 4, 10)",
+            call(
+                "substring",
+                vec![
+                    lit(Value::String("hello".into())),
+                    lit(Value::Int64(4)),
+                    lit(Value::Int64(10)),
+                ],
+            ),
+            Some("lo"),
+            "STRING",
+        ),
+        (
+            "left('hello', 3)",
+            call(
+                "left",
+                vec![lit(Value::String("hello".into())), lit(Value::Int64(3))],
+            ),
+            Some("hel"),
+            "STRING",
+        ),
+        (
+            "left('hello', 0)",
+            call(
+                "left",
+                vec![lit(Value::String("hello".into())), lit(Value::Int64(0))],
+            ),
+            Some(""),
+            "STRING",
+        ),
+        (
+            "right('hello', 3)",
+            call(
+                "right",
+                vec![lit(Value::String("hello".into())), lit(Value::Int64(3))],
+            ),
+            Some("llo"),
+            "STRING",
+        ),
+        (
+            "right('hello', 10)",
+            call(
+                "right",
+                vec![lit(Value::String("hello".into())), lit(Value::Int64(10))],
+            ),
+            Some("hello"),
+            "STRING",
+        ),
+        (
+            "trim('  x y  ')",
+            call("trim", vec![lit(Value::String("  x y  ".into()))]),
+            Some("x y"),
+            "STRING",
+        ),
+        (
+            "ltrim('  x ')",
+            call("ltrim", vec![lit(Value::String("  x ".into()))]),
+            Some("x "),
+            "STRING",
+        ),
+        (
+            "rtrim(' x  ')",
+            call("rtrim", vec![lit(Value::String(" x  ".into()))]),
+            Some(" x"),
+            "STRING",
+        ),
+        (
+            "lpad('abc', 6, '*')",
+            call(
+                "lpad",
+                vec![
+                    lit(Value::String("abc".into())),
+                    lit(Value::Int64(6)),
+                    lit(Value::String("*".into())),
+                ],
+            ),
+            Some("***abc"),
+            "STRING",
+        ),
+        (
+            "rpad('abc', 6, '*-')",
+            call(
+                "rpad",
+                vec![
+                    lit(Value::String("abc".into())),
+                    lit(Value::Int64(6)),
+                    lit(Value::String("*-".into())),
+                ],
+            ),
+            Some("abc*-*"),
+            "STRING",
+        ),
+        (
+            "rpad('abc', 2, '*')",
+            call(
+                "rpad",
+                vec![
+                    lit(Value::String("abc".into())),
+                    lit(Value::Int64(2)),
+                    lit(Value::String("*".into())),
+                ],
+            ),
+            Some("ab"),
+            "STRING",
+        ),
+        (
+            "repeat('xy', 2)",
+            call(
+                "repeat",
+                vec![lit(Value::String("xy".into())), lit(Value::Int64(2))],
+            ),
+            Some("xyxy"),
+            "STRING",
+        ),
+        (
+            "reverse('hello')",
+            call("reverse", vec![lit(Value::String("hello".into()))]),
+            Some("olleh"),
+            "STRING",
+        ),
+        (
+            "size('hello')",
+            call("size", vec![lit(Value::String("hello".into()))]),
+            Some("5"),
+            "INT64",
+        ),
+        (
+            "contains('hello', 'ell')",
+            call(
+                "contains",
+                vec![
+                    lit(Value::String("hello".into())),
+                    lit(Value::String("ell".into())),
+                ],
+            ),
+            Some("True"),
+            "BOOL",
+        ),
+        (
+            "starts_with('hello', 'he')",
+            call(
+                "starts_with",
+                vec![
+                    lit(Value::String("hello".into())),
+                    lit(Value::String("he".into())),
+                ],
+            ),
+            Some("True"),
+            "BOOL",
+        ),
+        (
+            "ends_with('hello', 'lo')",
+            call(
+                "ends_with",
+                vec![
+                    lit(Value::String("hello".into())),
+                    lit(Value::String("lo".into())),
+                ],
+            ),
+            Some("True"),
+            "BOOL",
+        ),
+        (
+            "regexp_matches('hello', 'l+')",
+            call(
+                "regexp_matches",
+                vec![
+                    lit(Value::String("hello".into())),
+                    lit(Value::String("l+".into())),
+                ],
+            ),
+            Some("True"),
+            "BOOL",
+        ),
+        (
+            "regexp_replace('hello', 'l', 'L')",
+            call(
+                "regexp_replace",
+                vec![
+                    lit(Value::String("hello".into())),
+                    lit(Value::String("l".into())),
+                    lit(Value::String("L".into())),
+                ],
+            ),
+            Some("heLlo"),
+            "STRING",
+        ),
+        (
+            "regexp_replace('hello', 'l', 'L', 'g')",
+            call(
+                "regexp_replace",
+                vec![
+                    lit(Value::String("hello".into())),
+                    lit(Value::String("l".into())),
+                    lit(Value::String("L".into())),
+                    lit(Value::String("g".into())),
+                ],
+            ),
+            Some("heLLo"),
+            "STRING",
+        ),
+        (
+            "regexp_replace('abc', '(b)', '[\\\\1]')",
+            call(
+                "regexp_replace",
+                vec![
+                    lit(Value::String("abc".into())),
+                    lit(Value::String("(b)".into())),
+                    lit(Value::String("[\\1]".into())),
+                ],
+            ),
+            Some("a[b]c"),
+            "STRING",
+        ),
+        (
+            "regexp_extract('key=value', '(\\\\w+)=(\\\\w+)', 2)",
+            call(
+                "regexp_extract",
+                vec![
+                    lit(Value::String("key=value".into())),
+                    lit(Value::String("(\\w+)=(\\w+)".into())),
+                    lit(Value::Int64(2)),
+                ],
+            ),
+            Some("value"),
+            "STRING",
+        ),
+        (
+            "regexp_extract('abc', 'z')",
+            call(
+                "regexp_extract",
+                vec![
+                    lit(Value::String("abc".into())),
+                    lit(Value::String("z".into())),
+                ],
+            ),
+            Some(""),
+            "STRING",
+        ),
+        (
+            "string_split('a b c', ' ')",
+            call(
+                "string_split",
+                vec![
+                    lit(Value::String("a b c".into())),
+                    lit(Value::String(" ".into())),
+                ],
+            ),
+            Some("[a,b,c]"),
+            "STRING[]",
+        ),
+        (
+            "split_part('a-b-c', '-', -1)",
+            call(
+                "split_part",
+                vec![
+                    lit(Value::String("a-b-c".into())),
+                    lit(Value::String("-".into())),
+                    lit(Value::Int64(-1)),
+                ],
+            ),
+            Some(""),
+            "STRING",
+        ),
+        (
+            "levenshtein('flaw', 'lawn')",
+            call(
+                "levenshtein",
+                vec![
+                    lit(Value::String("flaw".into())),
+                    lit(Value::String("lawn".into())),
+                ],
+            ),
+            Some("2"),
+            "INT64",
+        ),
+        (
+            "md5('hello')",
+            call("md5", vec![lit(Value::String("hello".into()))]),
+            Some("5d41402abc4b2a76b9719d911017c592"),
+            "STRING",
+        ),
+        (
+            "sha256('')",
+            call("sha256", vec![lit(Value::String("".into()))]),
+            Some("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            "STRING",
+        ),
+        (
+            "list_extract([1,2,3], 2)",
+            call(
+                "list_extract",
+                vec![
+                    bind_list(vec![
+                        lit(Value::Int64(1)),
+                        lit(Value::Int64(2)),
+                        lit(Value::Int64(3)),
+                    ])
+                    .unwrap(),
+                    lit(Value::Int64(2)),
+                ],
+            ),
+            Some("2"),
+            "INT64",
+        ),
+        (
+            "list_extract('hello', 2)",
+            call(
+                "list_extract",
+                vec![lit(Value::String("hello".into())), lit(Value::Int64(2))],
+            ),
+            Some("e"),
+            "STRING",
+        ),
+        (
+            "list_concat([1,2], [3])",
+            call(
+                "list_concat",
+                vec![
+                    bind_list(vec![lit(Value::Int64(1)), lit(Value::Int64(2))]).unwrap(),
+                    bind_list(vec![lit(Value::Int64(3))]).unwrap(),
+                ],
+            ),
+            Some("[1,2,3]"),
+            "INT64[]",
+        ),
+        (
+            "list_append([1,2], 3)",
+            call(
+                "list_append",
+                vec![
+                    bind_list(vec![lit(Value::Int64(1)), lit(Value::Int64(2))]).unwrap(),
+                    lit(Value::Int64(3)),
+                ],
+            ),
+            Some("[1,2,3]"),
+            "INT64[]",
+        ),
+        (
+            "list_prepend([1,2], 0)",
+            call(
+                "list_prepend",
+                vec![
+                    bind_list(vec![lit(Value::Int64(1)), lit(Value::Int64(2))]).unwrap(),
+                    lit(Value::Int64(0)),
+                ],
+            ),
+            Some("[0,1,2]"),
+            "INT64[]",
+        ),
+        (
+            "list_contains([1,2,3], 2)",
+            call(
+                "list_contains",
+                vec![
+                    bind_list(vec![
+                        lit(Value::Int64(1)),
+                        lit(Value::Int64(2)),
+                        lit(Value::Int64(3)),
+                    ])
+                    .unwrap(),
+                    lit(Value::Int64(2)),
+                ],
+            ),
+            Some("True"),
+            "BOOL",
+        ),
+        (
+            "list_position([5,6,7], 7)",
+            call(
+                "list_position",
+                vec![
+                    bind_list(vec![
+                        lit(Value::Int64(5)),
+                        lit(Value::Int64(6)),
+                        lit(Value::Int64(7)),
+                    ])
+                    .unwrap(),
+                    lit(Value::Int64(7)),
+                ],
+            ),
+            Some("3"),
+            "INT64",
+        ),
+        (
+            "list_slice([1,2,3,4,5], 2, 4)",
+            call(
+                "list_slice",
+                vec![
+                    bind_list(vec![
+                        lit(Value::Int64(1)),
+                        lit(Value::Int64(2)),
+                        lit(Value::Int64(3)),
+                        lit(Value::Int64(4)),
+                        lit(Value::Int64(5)),
+                    ])
+                    .unwrap(),
+                    lit(Value::Int64(2)),
+                    lit(Value::Int64(4)),
+                ],
+            ),
+            Some("[2,3,4]"),
+            "INT64[]",
+        ),
+        (
+            "list_slice([1,2,3,4,5], -3, -1)",
+            call(
+                "list_slice",
+                vec![
+                    bind_list(vec![
+                        lit(Value::Int64(1)),
+                        lit(Value::Int64(2)),
+                        lit(Value::Int64(3)),
+                        lit(Value::Int64(4)),
+                        lit(Value::Int64(5)),
+                    ])
+                    .unwrap(),
+                    lit(Value::Int64(-3)),
+                    lit(Value::Int64(-1)),
+                ],
+            ),
+            Some("[3,4,5]"),
+            "INT64[]",
+        ),
+        (
+            "list_sort([3,1,2])",
+            call(
+                "list_sort",
+                vec![bind_list(vec![
+                    lit(Value::Int64(3)),
+                    lit(Value::Int64(1)),
+                    lit(Value::Int64(2)),
+                ])
+                .unwrap()],
+            ),
+            Some("[1,2,3]"),
+            "INT64[]",
+        ),
+        (
+            "list_sort([3,1,2], 'DESC')",
+            call(
+                "list_sort",
+                vec![
+                    bind_list(vec![
+                        lit(Value::Int64(3)),
+                        lit(Value::Int64(1)),
+                        lit(Value::Int64(2)),
+                    ])
+                    .unwrap(),
+                    lit(Value::String("DESC".into())),
+                ],
+            ),
+            Some("[3,2,1]"),
+            "INT64[]",
+        ),
+        (
+            "list_reverse_sort([3,1,2])",
+            call(
+                "list_reverse_sort",
+                vec![bind_list(vec![
+                    lit(Value::Int64(3)),
+                    lit(Value::Int64(1)),
+                    lit(Value::Int64(2)),
+                ])
+                .unwrap()],
+            ),
+            Some("[3,2,1]"),
+            "INT64[]",
+        ),
+        (
+            "list_reverse([1,2,3])",
+            call(
+                "list_reverse",
+                vec![bind_list(vec![
+                    lit(Value::Int64(1)),
+                    lit(Value::Int64(2)),
+                    lit(Value::Int64(3)),
+                ])
+                .unwrap()],
+            ),
+            Some("[3,2,1]"),
+            "INT64[]",
+        ),
+        (
+            "list_distinct([1,2,2,3,1])",
+            call(
+                "list_distinct",
+                vec![bind_list(vec![
+                    lit(Value::Int64(1)),
+                    lit(Value::Int64(2)),
+                    lit(Value::Int64(2)),
+                    lit(Value::Int64(3)),
+                    lit(Value::Int64(1)),
+                ])
+                .unwrap()],
+            ),
+            Some("[1,2,3]"),
+            "INT64[]",
+        ),
+        (
+            "list_unique([1,2,2,3,1])",
+            call(
+                "list_unique",
+                vec![bind_list(vec![
+                    lit(Value::Int64(1)),
+                    lit(Value::Int64(2)),
+                    lit(Value::Int64(2)),
+                    lit(Value::Int64(3)),
+                    lit(Value::Int64(1)),
+                ])
+                .unwrap()],
+            ),
+            Some("3"),
+            "INT64",
+        ),
+        (
+            "list_sum([1,2,3])",
+            call(
+                "list_sum",
+                vec![bind_list(vec![
+                    lit(Value::Int64(1)),
+                    lit(Value::Int64(2)),
+                    lit(Value::Int64(3)),
+                ])
+                .unwrap()],
+            ),
+            Some("6"),
+            "INT64",
+        ),
+        (
+            "list_sum([1.5,2.5])",
+            call(
+                "list_sum",
+                vec![bind_list(vec![lit(Value::Double(1.5)), lit(Value::Double(2.5))]).unwrap()],
+            ),
+            Some("4.000000"),
+            "DOUBLE",
+        ),
+        (
+            "list_product([2,3,4])",
+            call(
+                "list_product",
+                vec![bind_list(vec![
+                    lit(Value::Int64(2)),
+                    lit(Value::Int64(3)),
+                    lit(Value::Int64(4)),
+                ])
+                .unwrap()],
+            ),
+            Some("24"),
+            "INT64",
+        ),
+        (
+            "list_any_value([null, 3])",
+            call(
+                "list_any_value",
+                vec![bind_list(vec![lit(Value::Null), lit(Value::Int64(3))]).unwrap()],
+            ),
+            Some("3"),
+            "INT64",
+        ),
+        (
+            "list_to_string('-', [1,2,3])",
+            call(
+                "list_to_string",
+                vec![
+                    lit(Value::String("-".into())),
+                    bind_list(vec![
+                        lit(Value::Int64(1)),
+                        lit(Value::Int64(2)),
+                        lit(Value::Int64(3)),
+                    ])
+                    .unwrap(),
+                ],
+            ),
+            Some("1-2-3"),
+            "STRING",
+        ),
+        (
+            "range(0, 10, 3)",
+            call(
+                "range",
+                vec![
+                    lit(Value::Int64(0)),
+                    lit(Value::Int64(10)),
+                    lit(Value::Int64(3)),
+                ],
+            ),
+            Some("[0,3,6,9]"),
+            "INT64[]",
+        ),
+        (
+            "range(10, 0, -4)",
+            call(
+                "range",
+                vec![
+                    lit(Value::Int64(10)),
+                    lit(Value::Int64(0)),
+                    lit(Value::Int64(-4)),
+                ],
+            ),
+            Some("[10,6,2]"),
+            "INT64[]",
+        ),
+        (
+            "size([1,2,3])",
+            call(
+                "size",
+                vec![bind_list(vec![
+                    lit(Value::Int64(1)),
+                    lit(Value::Int64(2)),
+                    lit(Value::Int64(3)),
+                ])
+                .unwrap()],
+            ),
+            Some("3"),
+            "INT64",
+        ),
+        (
+            "coalesce(null, 'x')",
+            call(
+                "coalesce",
+                vec![lit(Value::Null), lit(Value::String("x".into()))],
+            ),
+            Some("x"),
+            "STRING",
+        ),
+        (
+            "ifnull(null, 5)",
+            call("ifnull", vec![lit(Value::Null), lit(Value::Int64(5))]),
+            Some("5"),
+            "INT64",
+        ),
+        (
+            "nullif(3, 3)",
+            call("nullif", vec![lit(Value::Int64(3)), lit(Value::Int64(3))]),
+            None,
+            "INT64",
+        ),
+        (
+            "nullif(3, 4)",
+            call("nullif", vec![lit(Value::Int64(3)), lit(Value::Int64(4))]),
+            Some("3"),
+            "INT64",
+        ),
+        (
+            "count_if(true)",
+            call("count_if", vec![lit(Value::Bool(true))]),
+            Some("1"),
+            "UINT8",
+        ),
+        (
+            "to_int32(12.6)",
+            call("to_int32", vec![lit(Value::Double(12.6))]),
+            Some("13"),
+            "INT32",
+        ),
+        (
+            "to_int8('12')",
+            call("to_int8", vec![lit(Value::String("12".into()))]),
+            Some("12"),
+            "INT8",
+        ),
+        (
+            "to_double(3)",
+            call("to_double", vec![lit(Value::Int64(3))]),
+            Some("3.000000"),
+            "DOUBLE",
+        ),
+        (
+            "to_float(0.5)",
+            call("to_float", vec![lit(Value::Double(0.5))]),
+            Some("0.500000"),
+            "FLOAT",
+        ),
+        (
+            "to_string(42)",
+            call("to_string", vec![lit(Value::Int64(42))]),
+            Some("42"),
+            "STRING",
+        ),
+        (
+            "to_string(3.25)",
+            call("to_string", vec![lit(Value::Double(3.25))]),
+            Some("3.250000"),
+            "STRING",
+        ),
+        (
+            "to_string([1,2])",
+            call(
+                "to_string",
+                vec![bind_list(vec![lit(Value::Int64(1)), lit(Value::Int64(2))]).unwrap()],
+            ),
+            Some("[1,2]"),
+            "STRING",
+        ),
+        (
+            "to_bool('FALSE')",
+            call("to_bool", vec![lit(Value::String("FALSE".into()))]),
+            Some("False"),
+            "BOOL",
+        ),
+        (
+            "map_keys(map([1,2],['a','b']))",
+            call(
+                "map_keys",
+                vec![call(
+                    "map",
+                    vec![
+                        bind_list(vec![lit(Value::Int64(1)), lit(Value::Int64(2))]).unwrap(),
+                        bind_list(vec![
+                            lit(Value::String("a".into())),
+                            lit(Value::String("b".into())),
+                        ])
+                        .unwrap(),
+                    ],
+                )],
+            ),
+            Some("[1,2]"),
+            "INT64[]",
+        ),
+        (
+            "map_values(map([1,2],['a','b']))",
+            call(
+                "map_values",
+                vec![call(
+                    "map",
+                    vec![
+                        bind_list(vec![lit(Value::Int64(1)), lit(Value::Int64(2))]).unwrap(),
+                        bind_list(vec![
+                            lit(Value::String("a".into())),
+                            lit(Value::String("b".into())),
+                        ])
+                        .unwrap(),
+                    ],
+                )],
+            ),
+            Some("[a,b]"),
+            "STRING[]",
+        ),
+        (
+            "map_extract(map([1,2],['a','b']), 2)",
+            call(
+                "map_extract",
+                vec![
+                    call(
+                        "map",
+                        vec![
+                            bind_list(vec![lit(Value::Int64(1)), lit(Value::Int64(2))]).unwrap(),
+                            bind_list(vec![
+                                lit(Value::String("a".into())),
+                                lit(Value::String("b".into())),
+                            ])
+                            .unwrap(),
+                        ],
+                    ),
+                    lit(Value::Int64(2)),
+                ],
+            ),
+            Some("[b]"),
+            "STRING[]",
+        ),
+        (
+            "size(map([1,2],['a','b']))",
+            call(
+                "size",
+                vec![call(
+                    "map",
+                    vec![
+                        bind_list(vec![lit(Value::Int64(1)), lit(Value::Int64(2))]).unwrap(),
+                        bind_list(vec![
+                            lit(Value::String("a".into())),
+                            lit(Value::String("b".into())),
+                        ])
+                        .unwrap(),
+                    ],
+                )],
+            ),
+            Some("2"),
+            "INT64",
+        ),
+        (
+            "array_inner_product([1.0,2.0], [3.0,4.0])",
+            call(
+                "array_inner_product",
+                vec![
+                    bind_list(vec![lit(Value::Double(1.0)), lit(Value::Double(2.0))]).unwrap(),
+                    bind_list(vec![lit(Value::Double(3.0)), lit(Value::Double(4.0))]).unwrap(),
+                ],
+            ),
+            Some("11.000000"),
+            "DOUBLE",
+        ),
+        (
+            "array_distance([1.0,2.0], [4.0,6.0])",
+            call(
+                "array_distance",
+                vec![
+                    bind_list(vec![lit(Value::Double(1.0)), lit(Value::Double(2.0))]).unwrap(),
+                    bind_list(vec![lit(Value::Double(4.0)), lit(Value::Double(6.0))]).unwrap(),
+                ],
+            ),
+            Some("5.000000"),
+            "DOUBLE",
+        ),
+        (
+            "date_part('year', date('2021-07-15'))",
+            call(
+                "date_part",
+                vec![lit(Value::String("year".into())), lit(Value::Date(18823))],
+            ),
+            Some("2021"),
+            "INT64",
+        ),
+        (
+            "date_part('month', date('2021-07-15'))",
+            call(
+                "date_part",
+                vec![lit(Value::String("month".into())), lit(Value::Date(18823))],
+            ),
+            Some("7"),
+            "INT64",
+        ),
+        (
+            "date_part('quarter', date('2021-07-15'))",
+            call(
+                "date_part",
+                vec![
+                    lit(Value::String("quarter".into())),
+                    lit(Value::Date(18823)),
+                ],
+            ),
+            Some("3"),
+            "INT64",
+        ),
+        (
+            "date_part('week', date('2021-07-15'))",
+            call(
+                "date_part",
+                vec![lit(Value::String("week".into())), lit(Value::Date(18823))],
+            ),
+            Some("0"),
+            "INT64",
+        ),
+        (
+            "date_part('decade', date('2021-07-15'))",
+            call(
+                "date_part",
+                vec![lit(Value::String("decade".into())), lit(Value::Date(18823))],
+            ),
+            Some("202"),
+            "INT64",
+        ),
+        (
+            "date_part('century', date('2021-07-15'))",
+            call(
+                "date_part",
+                vec![
+                    lit(Value::String("century".into())),
+                    lit(Value::Date(18823)),
+                ],
+            ),
+            Some("21"),
+            "INT64",
+        ),
+        (
+            "date_part('millennium', date('2021-07-15'))",
+            call(
+                "date_part",
+                vec![
+                    lit(Value::String("millennium".into())),
+                    lit(Value::Date(18823)),
+                ],
+            ),
+            Some("3"),
+            "INT64",
+        ),
+        (
+            "date_part('hour', timestamp('2021-07-15 13:45:30.123456'))",
+            call(
+                "date_part",
+                vec![
+                    lit(Value::String("hour".into())),
+                    lit(Value::Timestamp(1626356730123456)),
+                ],
+            ),
+            Some("13"),
+            "INT64",
+        ),
+        (
+            "date_part('minute', timestamp('2021-07-15 13:45:30.123456'))",
+            call(
+                "date_part",
+                vec![
+                    lit(Value::String("minute".into())),
+                    lit(Value::Timestamp(1626356730123456)),
+                ],
+            ),
+            Some("45"),
+            "INT64",
+        ),
+        (
+            "date_part('second', timestamp('2021-07-15 13:45:30.123456'))",
+            call(
+                "date_part",
+                vec![
+                    lit(Value::String("second".into())),
+                    lit(Value::Timestamp(1626356730123456)),
+                ],
+            ),
+            Some("30"),
+            "INT64",
+        ),
+        (
+            "date_part('millisecond', timestamp('2021-07-15 13:45:30.123456'))",
+            call(
+                "date_part",
+                vec![
+                    lit(Value::String("millisecond".into())),
+                    lit(Value::Timestamp(1626356730123456)),
+                ],
+            ),
+            Some("30123"),
+            "INT64",
+        ),
+        (
+            "date_part('microsecond', timestamp('2021-07-15 13:45:30.123456'))",
+            call(
+                "date_part",
+                vec![
+                    lit(Value::String("microsecond".into())),
+                    lit(Value::Timestamp(1626356730123456)),
+                ],
+            ),
+            Some("30123456"),
+            "INT64",
+        ),
+        (
+            "date_trunc('month', date('2021-07-15'))",
+            call(
+                "date_trunc",
+                vec![lit(Value::String("month".into())), lit(Value::Date(18823))],
+            ),
+            Some("2021-07-01"),
+            "DATE",
+        ),
+        (
+            "date_trunc('quarter', date('2021-08-15'))",
+            call(
+                "date_trunc",
+                vec![
+                    lit(Value::String("quarter".into())),
+                    lit(Value::Date(18854)),
+                ],
+            ),
+            Some("2021-07-01"),
+            "DATE",
+        ),
+        (
+            "date_trunc('year', date('2021-08-15'))",
+            call(
+                "date_trunc",
+                vec![lit(Value::String("year".into())), lit(Value::Date(18854))],
+            ),
+            Some("2021-01-01"),
+            "DATE",
+        ),
+        (
+            "date_trunc('hour', timestamp('2021-07-15 13:45:30'))",
+            call(
+                "date_trunc",
+                vec![
+                    lit(Value::String("hour".into())),
+                    lit(Value::Timestamp(1626356730000000)),
+                ],
+            ),
+            Some("2021-07-15 13:00:00"),
+            "TIMESTAMP",
+        ),
+        (
+            "date_trunc('day', timestamp('2021-07-15 13:45:30'))",
+            call(
+                "date_trunc",
+                vec![
+                    lit(Value::String("day".into())),
+                    lit(Value::Timestamp(1626356730000000)),
+                ],
+            ),
+            Some("2021-07-15 00:00:00"),
+            "TIMESTAMP",
+        ),
+        (
+            "dayname(date('2021-07-15'))",
+            call("dayname", vec![lit(Value::Date(18823))]),
+            Some("Thursday"),
+            "STRING",
+        ),
+        (
+            "monthname(date('2021-07-15'))",
+            call("monthname", vec![lit(Value::Date(18823))]),
+            Some("July"),
+            "STRING",
+        ),
+        (
+            "last_day(date('2020-02-10'))",
+            call("last_day", vec![lit(Value::Date(18302))]),
+            Some("2020-02-29"),
+            "DATE",
+        ),
+        (
+            "century(date('2000-12-31'))",
+            call("century", vec![lit(Value::Date(11322))]),
+            Some("20"),
+            "INT64",
+        ),
+        (
+            "make_date(2021, 2, 28)",
+            call(
+                "make_date",
+                vec![
+                    lit(Value::Int64(2021)),
+                    lit(Value::Int64(2)),
+                    lit(Value::Int64(28)),
+                ],
+            ),
+            Some("2021-02-28"),
+            "DATE",
+        ),
+        (
+            "epoch_ms(1000000)",
+            call("epoch_ms", vec![lit(Value::Int64(1000000))]),
+            Some("1970-01-01 00:16:40"),
+            "TIMESTAMP",
+        ),
+        (
+            "to_epoch_ms(timestamp('2021-01-01 00:00:01'))",
+            call("to_epoch_ms", vec![lit(Value::Timestamp(1609459201000000))]),
+            Some("1609459201000"),
+            "INT64",
+        ),
+        (
+            "date('2021-01-31') + 1",
+            call("+", vec![lit(Value::Date(18658)), lit(Value::Int64(1))]),
+            Some("2021-02-01"),
+            "DATE",
+        ),
+        (
+            "date('2021-03-01') - date('2021-02-01')",
+            call("-", vec![lit(Value::Date(18687)), lit(Value::Date(18659))]),
+            Some("28"),
+            "INT64",
+        ),
+        (
+            "date('2021-01-31') - 1",
+            call("-", vec![lit(Value::Date(18658)), lit(Value::Int64(1))]),
+            Some("2021-01-30"),
+            "DATE",
+        ),
+        (
+            "greatest(date('2021-01-01'), date('2022-01-01'))",
+            call(
+                "greatest",
+                vec![lit(Value::Date(18628)), lit(Value::Date(18993))],
+            ),
+            Some("2022-01-01"),
+            "DATE",
+        ),
+        (
+            "least(date('2021-01-01'), date('2022-01-01'))",
+            call(
+                "least",
+                vec![lit(Value::Date(18628)), lit(Value::Date(18993))],
+            ),
+            Some("2021-01-01"),
+            "DATE",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (src, e, want, want_ty) in cases {
+        let got = eval_constant(&e, &EvalContext::default()).map(|v| text(&v));
+        let ty = e.ty.to_string();
+        match got {
+            Ok(g) if g.as_deref() == want && ty == want_ty => {}
+            other => failures.push(format!(
+                "{src}: got {other:?} {ty}, want {want:?} {want_ty}"
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
