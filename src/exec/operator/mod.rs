@@ -86,6 +86,56 @@ pub fn run_parallel(
     Ok(out)
 }
 
+/// Rows and time of one operator, for PROFILE.
+#[derive(Debug, Default)]
+pub struct ProfileStats {
+    pub rows: std::sync::atomic::AtomicU64,
+    pub batches: std::sync::atomic::AtomicU64,
+    /// Time spent in this operator's `next`, children included.
+    pub nanos: std::sync::atomic::AtomicU64,
+}
+
+/// Wraps an operator and records its output rows and time (PROFILE).
+pub struct Profiled {
+    inner: Box<dyn Operator>,
+    pub stats: std::sync::Arc<ProfileStats>,
+}
+
+impl Profiled {
+    pub fn new(inner: Box<dyn Operator>) -> (Self, std::sync::Arc<ProfileStats>) {
+        let stats = std::sync::Arc::new(ProfileStats::default());
+        (
+            Profiled {
+                inner,
+                stats: stats.clone(),
+            },
+            stats,
+        )
+    }
+}
+
+impl Operator for Profiled {
+    fn next(&mut self, ctx: &ExecContext) -> Result<Option<DataChunk>> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let start = std::time::Instant::now();
+        let out = self.inner.next(ctx);
+        self.stats
+            .nanos
+            .fetch_add(start.elapsed().as_nanos() as u64, Relaxed);
+        if let Ok(Some(c)) = &out {
+            self.stats.rows.fetch_add(c.len as u64, Relaxed);
+            self.stats.batches.fetch_add(1, Relaxed);
+        }
+        out
+    }
+    fn types(&self) -> Vec<LogicalType> {
+        self.inner.types()
+    }
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+}
+
 /// Whether Kuzu can ORDER BY / compare-sort a type (it refuses nested types:
 /// `Binder exception: Cannot order by x. Order by INT64[] is not supported.`).
 pub fn orderable(ty: &LogicalType) -> bool {
@@ -181,6 +231,15 @@ mod tests {
         let chunks = run_parallel(pipes, &ctx).unwrap();
         assert_eq!(chunks.iter().map(|c| c.len).sum::<usize>(), 5000);
         assert!(!orderable(&LogicalType::List(Box::new(LogicalType::Int64))));
+        let (mut p, stats) = Profiled::new(Box::new(source(
+            vec![LogicalType::Int64],
+            (0..700).map(|i| vec![Int64(i)]).collect(),
+            VECTOR_CAPACITY_FOR_TEST,
+        )));
+        assert_eq!(p.name(), "CHUNK_SOURCE");
+        collect_all(&mut p, &ctx).unwrap();
+        assert_eq!(stats.rows.load(std::sync::atomic::Ordering::Relaxed), 700);
+        assert_eq!(stats.batches.load(std::sync::atomic::Ordering::Relaxed), 3);
         assert!(orderable(&LogicalType::String));
     }
 
