@@ -290,4 +290,23 @@ mod tests {
             vec![Bool(true), Bool(false), Bool(false), Bool(true)]
         );
     }
+
+    #[test]
+    fn build_side_over_budget_fails_cleanly() {
+        use crate::error::Error;
+        use crate::exec::memory::FixedBudget;
+        use std::sync::Arc;
+        let rows: Vec<Vec<Value>> = (0..20_000).map(|i| vec![Int64(i)]).collect();
+        let build = source(vec![LogicalType::Int64], rows, 2048);
+        let probe = source(vec![LogicalType::Int64], vec![vec![Int64(1)]], 1);
+        let mut j = HashJoin::new(
+            Box::new(probe),
+            Box::new(build),
+            vec![BoundExpr::column(0, LogicalType::Int64)],
+            vec![BoundExpr::column(0, LogicalType::Int64)],
+            JoinType::Inner,
+        );
+        let ctx = ExecContext::new(Arc::new(FixedBudget::new(100_000)));
+        assert!(matches!(j.next(&ctx), Err(Error::OutOfMemory { .. })));
+    }
 }
