@@ -59,6 +59,21 @@ pub fn value_to_text(v: &Value) -> String {
             let parts: Vec<String> = items.iter().map(value_to_text).collect();
             format!("[{}]", parts.join(","))
         }
+        Value::Map(entries) => {
+            let parts: Vec<String> = entries
+                .iter()
+                .map(|(k, v)| format!("{}={}", value_to_text(k), value_to_text(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Struct(fields) => {
+            let parts: Vec<String> = fields
+                .iter()
+                .map(|(n, v)| format!("{n}: {}", value_to_text(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Union { value, .. } => value_to_text(value),
         other => other.to_string(),
     }
 }

@@ -328,7 +328,7 @@ pub fn bind_case(
     })
 }
 
-/// `[a, b, ...]`: elements are cast to their common type; an empty list is `INT64[]`.
+/// `[a, b, ...]`: elements are cast to their common type; an empty list is `ANY[]`.
 pub fn bind_list(items: Vec<BoundExpr>) -> Result<BoundExpr> {
     let mut child = LogicalType::Any;
     for it in &items {
@@ -340,9 +340,8 @@ pub fn bind_list(items: Vec<BoundExpr>) -> Result<BoundExpr> {
             ))
         })?;
     }
-    if child == LogicalType::Any {
-        child = LogicalType::Int64;
-    }
+    // `[]` and `[NULL]` stay `ANY[]` so functions can adopt the other argument's type
+    // (`list_append([], 'a')` is STRING[]); function results resolve ANY to INT64.
     let mut cast = Vec::with_capacity(items.len());
     for it in items {
         if it.ty != child

@@ -154,7 +154,7 @@ fn size(a: &[Value], _t: &LogicalType) -> Result<Value> {
 fn list_extract(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let idx = arg_i64(&a[1]);
     if let Value::String(s) = &a[0] {
-        let chars: Vec<char> = s.chars().collect();
+        let chars: Vec<&str> = super::string::graphemes(s);
         let n = chars.len() as i64;
         let pos = if idx > 0 {
             idx - 1
@@ -243,13 +243,11 @@ fn normalize_slice(begin: i64, end: i64, size: i64) -> (i64, i64) {
 fn list_slice(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let (b, e) = (arg_i64(&a[1]), arg_i64(&a[2]));
     if let Value::String(st) = &a[0] {
-        let chars: Vec<char> = st.chars().collect();
+        // Kuzu normalises the bounds, then takes SUBSTR(start, end - start + 1).
+        let chars: Vec<&str> = super::string::graphemes(st);
         let (s, e) = normalize_slice(b, e, chars.len() as i64);
-        return Ok(Value::String(
-            chars[(s - 1) as usize..e.max(s - 1) as usize]
-                .iter()
-                .collect(),
-        ));
+        let end = e.max(s - 1) as usize;
+        return Ok(Value::String(chars[(s - 1) as usize..end].concat()));
     }
     let list = arg_list(&a[0]);
     let (s, e) = normalize_slice(b, e, list.len() as i64);
@@ -421,14 +419,6 @@ fn map_create(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let (k, v) = (arg_list(&a[0]), arg_list(&a[1]));
     if k.len() != v.len() {
         return Err(runtime("Unaligned key list and value list."));
-    }
-    for (i, x) in k.iter().enumerate() {
-        if x.is_null() {
-            return Err(runtime("Null key is not allowed in map."));
-        }
-        if k[..i].iter().any(|y| values_equal(x, y)) {
-            return Err(runtime("Found duplicate key in map."));
-        }
     }
     Ok(Value::Map(
         k.iter().cloned().zip(v.iter().cloned()).collect(),

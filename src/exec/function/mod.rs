@@ -365,7 +365,7 @@ pub fn bind_function(name: &str, args: Vec<BoundExpr>) -> Result<BoundExpr> {
     if upper == "TYPEOF" && args.len() == 1 {
         let name = match &args[0].ty {
             LogicalType::Any => "NULL".to_string(),
-            t => t.to_string(),
+            t => super::typing::resolve_any(t).to_string(),
         };
         return Ok(BoundExpr::literal(Value::String(name)));
     }
@@ -380,6 +380,8 @@ pub fn bind_function(name: &str, args: Vec<BoundExpr>) -> Result<BoundExpr> {
             (t, ret)
         }
     };
+    // A result type still containing ANY (e.g. the child of `[]`) becomes INT64, as in Kuzu.
+    let ret = super::typing::resolve_any(&ret);
     let mut cast_args = Vec::with_capacity(args.len());
     for (a, t) in args.into_iter().zip(targets) {
         cast_args.push(if t == LogicalType::Any {

@@ -39,6 +39,61 @@ fn full_regex(pattern: &str) -> Result<Regex> {
     regex(&format!("^(?:{pattern})$"))
 }
 
+/// Whether a code point extends the previous grapheme (combining marks, variation selectors,
+/// emoji modifiers, tags, ZWJ).
+fn is_extend(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F
+        | 0x0483..=0x0489
+        | 0x0591..=0x05BD
+        | 0x0610..=0x061A
+        | 0x064B..=0x065F
+        | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E
+        | 0x1AB0..=0x1AFF
+        | 0x1DC0..=0x1DFF
+        | 0x200C..=0x200D
+        | 0x20D0..=0x20FF
+        | 0xFE00..=0xFE0F
+        | 0xFE20..=0xFE2F
+        | 0x1F3FB..=0x1F3FF
+        | 0xE0020..=0xE007F
+        | 0xE0100..=0xE01EF)
+}
+
+fn is_regional(c: char) -> bool {
+    (0x1F1E6..=0x1F1FF).contains(&(c as u32))
+}
+
+/// User-perceived characters (an approximation of Unicode extended grapheme clusters:
+/// combining marks, variation selectors, emoji modifiers and ZWJ sequences stay with their
+/// base; regional indicators pair up). Kuzu counts string positions in graphemes.
+pub fn graphemes(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut prev: Option<char> = None;
+    let mut regional_run = 0usize;
+    for (i, c) in s.char_indices() {
+        let join = match prev {
+            None => false,
+            Some(p) => {
+                is_extend(c)
+                    || p == '\u{200D}'
+                    || (is_regional(c) && is_regional(p) && regional_run % 2 == 1)
+            }
+        };
+        if !join && i > 0 {
+            out.push(&s[start..i]);
+            start = i;
+        }
+        regional_run = if is_regional(c) { regional_run + 1 } else { 0 };
+        prev = Some(c);
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
+}
+
 fn lower(a: &[Value], _t: &LogicalType) -> Result<Value> {
     s(arg_str(&a[0]).to_lowercase())
 }
@@ -107,12 +162,16 @@ fn bind_concat_ws(args: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType
     Ok((vec![LogicalType::String; args.len()], LogicalType::String))
 }
 
-/// Characters `[start, start+len)` (0-based start) of a string.
+/// Graphemes `[start, start+len)` (0-based start) of a string.
 fn chars_range(x: &str, start: i64, len: i64) -> String {
     if len <= 0 || start < 0 {
         return String::new();
     }
-    x.chars().skip(start as usize).take(len as usize).collect()
+    graphemes(x)
+        .into_iter()
+        .skip(start as usize)
+        .take(len as usize)
+        .collect()
 }
 
 fn substring(a: &[Value], _t: &LogicalType) -> Result<Value> {
@@ -128,7 +187,7 @@ fn substring(a: &[Value], _t: &LogicalType) -> Result<Value> {
 fn left(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let x = arg_str(&a[0]);
     let n = arg_i64(&a[1]);
-    let count = x.chars().count() as i64;
+    let count = graphemes(x).len() as i64;
     let take = if n >= 0 { n } else { (count + n).max(0) };
     s(chars_range(x, 0, take))
 }
@@ -136,7 +195,7 @@ fn left(a: &[Value], _t: &LogicalType) -> Result<Value> {
 fn right(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let x = arg_str(&a[0]);
     let n = arg_i64(&a[1]);
-    let count = x.chars().count() as i64;
+    let count = graphemes(x).len() as i64;
     let take = if n >= 0 {
         n.min(count)
     } else {
@@ -158,14 +217,14 @@ fn rtrim(a: &[Value], _t: &LogicalType) -> Result<Value> {
 fn pad(a: &[Value], left_side: bool) -> Result<Value> {
     let x = arg_str(&a[0]);
     let n = arg_i64(&a[1]);
-    let p: Vec<char> = arg_str(&a[2]).chars().collect();
+    let p: Vec<&str> = graphemes(arg_str(&a[2]));
     if n <= 0 {
         return s(String::new());
     }
     let n = n as usize;
-    let chars: Vec<char> = x.chars().collect();
+    let chars: Vec<&str> = graphemes(x);
     if chars.len() >= n {
-        return s(chars[..n].iter().collect());
+        return s(chars[..n].concat());
     }
     if p.is_empty() {
         return s(x.to_string());
@@ -194,7 +253,7 @@ fn repeat(a: &[Value], _t: &LogicalType) -> Result<Value> {
 }
 
 fn reverse(a: &[Value], _t: &LogicalType) -> Result<Value> {
-    s(arg_str(&a[0]).chars().rev().collect())
+    s(graphemes(arg_str(&a[0])).into_iter().rev().collect())
 }
 
 fn regexp_matches(a: &[Value], _t: &LogicalType) -> Result<Value> {
@@ -688,6 +747,29 @@ mod tests {
         assert_eq!(
             e,
             "Binder exception: Function SHA256 did not receive correct arguments:\nActual:   ()\nExpected: (STRING) -> STRING\n"
+        );
+    }
+
+    #[test]
+    fn grapheme_positions() {
+        let e = "😃🌍🌦\u{FE0F}🍞🚗";
+        assert_eq!(
+            call_values("substring", &[st(e), Int64(1), Int64(3)]).unwrap(),
+            st("😃🌍🌦\u{FE0F}")
+        );
+        assert_eq!(
+            call_values("right", &[st(e), Int64(3)]).unwrap(),
+            st("🌦\u{FE0F}🍞🚗")
+        );
+        let zwj = "🧘🏻\u{200D}♂\u{FE0F}x";
+        assert_eq!(super::graphemes(zwj), vec!["🧘🏻\u{200D}♂\u{FE0F}", "x"]);
+        assert_eq!(
+            call_values("rpad", &[st("😃🌍♂"), Int64(5), st("<")]).unwrap(),
+            st("😃🌍♂<<")
+        );
+        assert_eq!(
+            call_values("reverse", &[st("ab\u{301}c")]).unwrap(),
+            st("cb\u{301}a")
         );
     }
 }
