@@ -307,6 +307,10 @@ fn round(a: &[Value], _t: &LogicalType) -> Result<Value> {
 fn factorial(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let n = arg_i64(&a[0]);
     let mut r: i64 = 1;
+    // The wrapping product is 0 from 66! on (it has 64 factors of two).
+    if n >= 66 {
+        return Ok(Value::Int64(0));
+    }
     for i in 2..=n.max(1) {
         r = r.wrapping_mul(i);
     }

@@ -402,6 +402,19 @@ fn range(a: &[Value], t: &LogicalType) -> Result<Value> {
     if step == 0 {
         return Err(runtime("Step of range cannot be 0."));
     }
+    let span = if step > 0 {
+        end.checked_sub(start)
+    } else {
+        start.checked_sub(end)
+    };
+    let count = match (span, step.checked_abs()) {
+        (Some(sp), Some(_)) if sp < 0 => 0,
+        (Some(sp), Some(st)) => sp / st + 1,
+        _ => i128::MAX,
+    };
+    if count > 1 << 27 {
+        return Err(runtime(format!("range of {count} elements is too large.")));
+    }
     let child = child_of(t);
     let mut out = Vec::new();
     let mut x = start;
@@ -955,6 +968,18 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "Binder exception: ARRAY_COSINE_SIMILARITY requires argument type to be FLOAT[] or DOUBLE[]."
+        );
+    }
+
+    #[test]
+    fn huge_ranges_fail_instead_of_aborting() {
+        let e = call_values("range", &[Int64(0), Int64(i64::MAX)])
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("Runtime exception: range of"), "{e}");
+        assert_eq!(
+            call_values("range", &[Int64(0), Int64(-1), Int64(i64::MAX)]).unwrap(),
+            l(&[])
         );
     }
 }

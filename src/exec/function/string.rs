@@ -221,6 +221,9 @@ fn pad(a: &[Value], left_side: bool) -> Result<Value> {
     if n <= 0 {
         return s(String::new());
     }
+    if n as u64 > MAX_STRING_BYTES {
+        return Err(too_long());
+    }
     let n = n as usize;
     let chars: Vec<&str> = graphemes(x);
     if chars.len() >= n {
@@ -243,8 +246,18 @@ fn rpad(a: &[Value], _t: &LogicalType) -> Result<Value> {
     pad(a, false)
 }
 
+/// Largest string a function may build (guards against aborting on allocation).
+const MAX_STRING_BYTES: u64 = 1 << 30;
+
+fn too_long() -> crate::error::Error {
+    runtime("The result string is too long.")
+}
+
 fn repeat(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let n = arg_i64(&a[1]);
+    if n > 0 && (n as u64).saturating_mul(arg_str(&a[0]).len() as u64) > MAX_STRING_BYTES {
+        return Err(too_long());
+    }
     s(if n <= 0 {
         String::new()
     } else {

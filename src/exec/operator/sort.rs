@@ -141,7 +141,7 @@ impl TopK {
                 buf.append(&c);
             }
             rows.extend(k);
-            if rows.len() > keep.max(VECTOR_CAPACITY) * 2 {
+            if rows.len() > keep.max(VECTOR_CAPACITY).saturating_mul(2) {
                 let order = sorted_order(&self.keys, &rows);
                 let top = &order[..keep.min(order.len())];
                 buf = buf.gather(top);
