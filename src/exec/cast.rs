@@ -74,6 +74,17 @@ pub fn value_to_text(v: &Value) -> String {
             format!("{{{}}}", parts.join(", "))
         }
         Value::Union { value, .. } => value_to_text(value),
+        Value::Uuid(u) => {
+            let h = format!("{u:032x}");
+            format!(
+                "{}-{}-{}-{}-{}",
+                &h[0..8],
+                &h[8..12],
+                &h[12..16],
+                &h[16..20],
+                &h[20..32]
+            )
+        }
         other => other.to_string(),
     }
 }
@@ -222,8 +233,8 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
         T::Bool => match v {
             Value::Bool(b) => Ok(Value::Bool(*b)),
             Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-                "true" => Ok(Value::Bool(true)),
-                "false" => Ok(Value::Bool(false)),
+                "true" | "t" | "1" => Ok(Value::Bool(true)),
+                "false" | "f" | "0" => Ok(Value::Bool(false)),
                 _ => Err(Error::Conversion(format!(
                     "Value {s} is not a valid boolean"
                 ))),
@@ -281,9 +292,7 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
                 let hex: String = s.trim().chars().filter(|c| *c != '-').collect();
                 match u128::from_str_radix(&hex, 16) {
                     Ok(u) if hex.len() == 32 => Ok(Value::Uuid(u)),
-                    _ => Err(Error::Conversion(format!(
-                        "Error occurred during parsing UUID. Given: \"{s}\"."
-                    ))),
+                    _ => Err(Error::Conversion(format!("Invalid UUID: {s}"))),
                 }
             }
             _ => Err(unsupported(v, to)),

@@ -246,16 +246,30 @@ fn to_bool(e: BoundExpr) -> Result<BoundExpr> {
         LogicalType::Bool => Ok(e),
         LogicalType::Any => e.cast_to(&LogicalType::Bool),
         other => Err(Error::Binder(format!(
-            "{} has data type {other} but BOOL was expected.",
-            describe(&e)
+            "Expression {} has data type {} but expected BOOL. Implicit cast is not supported.",
+            describe(&e),
+            super::typing::resolve_any(other)
         ))),
     }
 }
 
+fn describe_all(items: &[BoundExpr]) -> String {
+    items.iter().map(describe).collect::<Vec<_>>().join(",")
+}
+
+/// The expression as Kuzu names it in binder messages (literals by their text, calls by
+/// name). The binder knows better names for variables and properties.
 fn describe(e: &BoundExpr) -> String {
     match &e.kind {
         ExprKind::Literal(v) => super::cast::value_to_text(v),
-        _ => "Expression".into(),
+        ExprKind::ListCreate(items) => format!("LIST_CREATION({})", describe_all(items)),
+        ExprKind::StructPack(fields) => {
+            let items: Vec<BoundExpr> = fields.iter().map(|(_, e)| e.clone()).collect();
+            format!("STRUCT_PACK({})", describe_all(&items))
+        }
+        ExprKind::Function { func, args } => format!("{}({})", func.name, describe_all(args)),
+        ExprKind::Cast(inner) => describe(inner),
+        _ => "expression".into(),
     }
 }
 
@@ -310,7 +324,19 @@ pub fn bind_case(
     let mut out = Vec::with_capacity(whens.len());
     for (w, t) in whens {
         let cond = match &operand {
-            Some(op) => bind_comparison(CmpOp::Eq, op.clone(), w)?,
+            // Kuzu's simple CASE matches NULL with NULL.
+            Some(op) => {
+                let both_null = bind_bool(
+                    BoolOp::And,
+                    bind_is_null(op.clone(), false),
+                    bind_is_null(w.clone(), false),
+                )?;
+                bind_bool(
+                    BoolOp::Or,
+                    bind_comparison(CmpOp::Eq, op.clone(), w)?,
+                    both_null,
+                )?
+            }
             None => to_bool(w)?,
         };
         out.push((cond, t.cast_to(&ty)?));
@@ -364,6 +390,26 @@ pub fn bind_list(items: Vec<BoundExpr>) -> Result<BoundExpr> {
 
 /// `{name: expr, ...}`.
 pub fn bind_struct(fields: Vec<(String, BoundExpr)>) -> BoundExpr {
+    // Kuzu types a NULL field of a struct literal as STRING.
+    let fields: Vec<(String, BoundExpr)> = fields
+        .into_iter()
+        .map(|(n, e)| {
+            if e.ty == LogicalType::Any {
+                let e = match e.kind {
+                    ExprKind::Literal(Value::Null) => {
+                        BoundExpr::typed_literal(Value::Null, LogicalType::String)
+                    }
+                    kind => BoundExpr {
+                        kind,
+                        ty: LogicalType::String,
+                    },
+                };
+                (n, e)
+            } else {
+                (n, e)
+            }
+        })
+        .collect();
     let ty = LogicalType::Struct(
         fields
             .iter()

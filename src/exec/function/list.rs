@@ -114,6 +114,16 @@ fn bind_child(args: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
     Ok((args.to_vec(), child_of(&args[0])))
 }
 
+fn bind_numeric_child(name: &str, args: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
+    let c = child_of(&args[0]);
+    if !(c.is_numeric() || c == LogicalType::Any) {
+        return Err(Error::Binder(format!(
+            "Unsupported inner data type for {name}: {c}"
+        )));
+    }
+    Ok((args.to_vec(), c))
+}
+
 fn bind_list_creation(args: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
     let child = max_logical_type_of(args)
         .ok_or_else(|| Error::Binder("Cannot infer the child type of a list literal.".into()))?;
@@ -428,6 +438,23 @@ fn range(a: &[Value], t: &LogicalType) -> Result<Value> {
     Ok(Value::List(out))
 }
 
+/// `MAP` with key validation (Kuzu's `CALL disable_map_key_check=false`).
+fn map_create_checked(a: &[Value], t: &LogicalType) -> Result<Value> {
+    let k = arg_list(&a[0]);
+    for (i, x) in k.iter().enumerate() {
+        if x.is_null() {
+            return Err(runtime("Null value key is not allowed in map."));
+        }
+        if k[..i].iter().any(|y| values_equal(x, y)) {
+            return Err(runtime(format!(
+                "Found duplicate key: {} in map.",
+                crate::exec::cast::value_to_text(x)
+            )));
+        }
+    }
+    map_create(a, t)
+}
+
 fn map_create(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let (k, v) = (arg_list(&a[0]), arg_list(&a[1]));
     if k.len() != v.len() {
@@ -715,9 +742,9 @@ pub(super) fn register(r: &mut Registry) {
         .with_bind(bind_same_list);
     r.row("LIST_UNIQUE", &[T::List], T::Int64, list_unique);
     r.row("LIST_SUM", &[T::List], T::Any, list_sum)
-        .with_bind(bind_child);
+        .with_bind(|a| bind_numeric_child("LIST_SUM", a));
     r.row("LIST_PRODUCT", &[T::List], T::Any, list_product)
-        .with_bind(bind_child);
+        .with_bind(|a| bind_numeric_child("LIST_PRODUCT", a));
     r.row("LIST_ANY_VALUE", &[T::List], T::Any, list_any_value)
         .with_bind(bind_child);
     r.row(
@@ -735,6 +762,13 @@ pub(super) fn register(r: &mut Registry) {
     }
     r.row("MAP", &[T::List, T::List], T::Map, map_create)
         .with_bind(bind_map);
+    r.row(
+        "MAP_CHECKED",
+        &[T::List, T::List],
+        T::Map,
+        map_create_checked,
+    )
+    .with_bind(bind_map);
     r.row("MAP_EXTRACT", &[T::Map, T::Any], T::List, map_extract)
         .with_bind(bind_map_extract);
     r.alias("ELEMENT_AT", "MAP_EXTRACT");

@@ -237,6 +237,7 @@ pub(super) fn register(r: &mut Registry) {
     }
     r.alias("TOFLOAT", "TO_DOUBLE");
     r.alias("TOSTRING", "TO_STRING");
+    r.alias("STRING", "TO_STRING");
     r.alias("TOBOOLEAN", "TO_BOOL");
 }
 
