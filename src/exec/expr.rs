@@ -259,7 +259,7 @@ fn describe_all(items: &[BoundExpr]) -> String {
 
 /// The expression as Kuzu names it in binder messages (literals by their text, calls by
 /// name). The binder knows better names for variables and properties.
-fn describe(e: &BoundExpr) -> String {
+pub(crate) fn describe(e: &BoundExpr) -> String {
     match &e.kind {
         ExprKind::Literal(v) => super::cast::value_to_text(v),
         ExprKind::ListCreate(items) => format!("LIST_CREATION({})", describe_all(items)),

@@ -6,14 +6,19 @@
 #![allow(clippy::approx_constant, clippy::needless_question_mark)]
 
 use crate::error::Result;
+use crate::exec::aggregate::bind_aggregate;
 use crate::exec::context::EvalContext;
+use crate::exec::context::ExecContext;
 use crate::exec::expr::{
     bind_bool, bind_case, bind_comparison, bind_is_null, bind_list, bind_not, bind_struct,
     eval_constant, BoolOp, BoundExpr, CmpOp,
 };
 use crate::exec::function::bind_function;
 use crate::exec::function::date::civil_from_days;
-use crate::types::Value;
+use crate::exec::operator::{
+    collect_rows, AggregateSpec, ChunkSource, HashAggregate, Operator, Projection, Unwind,
+};
+use crate::types::{LogicalType, Value};
 
 fn lit(v: Value) -> BoundExpr {
     BoundExpr::literal(v)
@@ -2119,6 +2124,291 @@ fn suite_literal_return_rows() {
         });
         let ok = match (&got, &want) {
             (Ok(v), Ok(w)) => v == w,
+            (Err(e), Err(we)) => e.to_string().trim_end() == *we,
+            _ => false,
+        };
+        if !ok {
+            failures.push(format!("{src}: got {got:?}, want {want:?}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// `UNWIND <list> AS x RETURN <items>` planned as Unwind → HashAggregate or Projection.
+struct Query {
+    list: BoundExpr,
+    keys: Vec<BoundExpr>,
+    aggs: Vec<AggregateSpec>,
+    /// Output position of each RETURN item in the operator's columns.
+    order: Vec<usize>,
+    grouped: bool,
+}
+
+fn elem_type(list: &BoundExpr) -> LogicalType {
+    match &list.ty {
+        LogicalType::List(c) | LogicalType::Array(c, _) => crate::exec::typing::resolve_any(c),
+        _ => LogicalType::Int64,
+    }
+}
+
+fn run_query(q: Query) -> Result<Vec<String>> {
+    let ctx = ExecContext::default();
+    let unwind = Unwind::new(Box::new(ChunkSource::single_row()), q.list)?;
+    let mut op: Box<dyn Operator> = if q.grouped {
+        Box::new(HashAggregate::new(Box::new(unwind), q.keys, q.aggs))
+    } else {
+        Box::new(Projection::new(Box::new(unwind), q.keys))
+    };
+    let mut rows = Vec::new();
+    for r in collect_rows(op.as_mut(), &ctx)? {
+        let cols: Vec<String> = q
+            .order
+            .iter()
+            .map(|&i| text(&r[i]).unwrap_or_default())
+            .collect();
+        rows.push(cols.join("|"));
+    }
+    rows.sort();
+    Ok(rows)
+}
+
+type Plan = Box<dyn Fn() -> Result<Query>>;
+
+/// UNWIND + RETURN statements of the suite (aggregates, DISTINCT aggregates, grouping).
+#[test]
+fn suite_unwind_return_statements() {
+    let cases: Vec<(&str, Plan, std::result::Result<Vec<&str>, &str>)> = vec![
+        ("function/string_utf8.test: UNWIND [-99999, 0, 1, 4, 5, 10000000] AS startpoints RETURN substr(\"abcd\", startpoints, 1)", Box::new(|| {
+            let list = bind_list(vec![lit(Value::Int64(-99999)), lit(Value::Int64(0)), lit(Value::Int64(1)), lit(Value::Int64(4)), lit(Value::Int64(5)), lit(Value::Int64(10000000))])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![try_call("substr", vec![lit(Value::String("abcd".into())), x(), lit(Value::Int64(1))])?], aggs: vec![], order: vec![0], grouped: false })
+        }), Ok(vec!["", "", "a", "d", "", ""])),
+        ("tck/expressions/aggregation/Aggregation2.test: UNWIND [1,2,0,null,-1] AS x RETURN max(x)", Box::new(|| {
+            let list = bind_list(vec![lit(Value::Int64(1)), lit(Value::Int64(2)), lit(Value::Int64(0)), lit(Value::Null), lit(Value::Int64(-1))])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![], aggs: vec![agg("max", false, Some(x()))?], order: vec![0], grouped: true })
+        }), Ok(vec!["2"])),
+        ("tck/expressions/aggregation/Aggregation2.test: UNWIND [1,2,0,null,-1] AS x RETURN min(x)", Box::new(|| {
+            let list = bind_list(vec![lit(Value::Int64(1)), lit(Value::Int64(2)), lit(Value::Int64(0)), lit(Value::Null), lit(Value::Int64(-1))])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![], aggs: vec![agg("min", false, Some(x()))?], order: vec![0], grouped: true })
+        }), Ok(vec!["-1"])),
+        ("tck/expressions/aggregation/Aggregation2.test: UNWIND [1.0,2.0,0.5,null] AS x RETURN max(x)", Box::new(|| {
+            let list = bind_list(vec![lit(Value::Double(1.0)), lit(Value::Double(2.0)), lit(Value::Double(0.5)), lit(Value::Null)])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![], aggs: vec![agg("max", false, Some(x()))?], order: vec![0], grouped: true })
+        }), Ok(vec!["2.000000"])),
+        ("tck/expressions/aggregation/Aggregation2.test: UNWIND [1.0,2.0,0.5,null] AS x RETURN min(x)", Box::new(|| {
+            let list = bind_list(vec![lit(Value::Double(1.0)), lit(Value::Double(2.0)), lit(Value::Double(0.5)), lit(Value::Null)])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![], aggs: vec![agg("min", false, Some(x()))?], order: vec![0], grouped: true })
+        }), Ok(vec!["0.500000"])),
+        ("tck/expressions/aggregation/Aggregation2.test: UNWIND ['a','b','B',null,'abc','abc1'] AS i RETURN max(i)", Box::new(|| {
+            let list = bind_list(vec![lit(Value::String("a".into())), lit(Value::String("b".into())), lit(Value::String("B".into())), lit(Value::Null), lit(Value::String("abc".into())), lit(Value::String("abc1".into()))])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![], aggs: vec![agg("max", false, Some(x()))?], order: vec![0], grouped: true })
+        }), Ok(vec!["b"])),
+        ("tck/expressions/aggregation/Aggregation2.test: UNWIND ['a','b','B',null,'abc','abc1'] AS i RETURN min(i)", Box::new(|| {
+            let list = bind_list(vec![lit(Value::String("a".into())), lit(Value::String("b".into())), lit(Value::String("B".into())), lit(Value::Null), lit(Value::String("abc".into())), lit(Value::String("abc1".into()))])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![], aggs: vec![agg("min", false, Some(x()))?], order: vec![0], grouped: true })
+        }), Ok(vec!["B"])),
+        ("tck/expressions/aggregation/Aggregation8.test: UNWIND [null, null] AS x RETURN collect(DISTINCT x) AS c", Box::new(|| {
+            let list = bind_list(vec![lit(Value::Null), lit(Value::Null)])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![], aggs: vec![agg("collect", true, Some(x()))?], order: vec![0], grouped: true })
+        }), Ok(vec![""])),
+        ("tck/expressions/aggregation/Aggregation8.test: UNWIND [null, 1, null] AS x RETURN collect(DISTINCT x) AS c", Box::new(|| {
+            let list = bind_list(vec![lit(Value::Null), lit(Value::Int64(1)), lit(Value::Null)])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![], aggs: vec![agg("collect", true, Some(x()))?], order: vec![0], grouped: true })
+        }), Ok(vec!["[1]"])),
+        ("tck/expressions/typeConversion/TypeConversion1.test: UNWIND ['true', 'false'] AS s RETURN to_Bool(s) AS b", Box::new(|| {
+            let list = bind_list(vec![lit(Value::String("true".into())), lit(Value::String("false".into()))])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![try_call("to_Bool", vec![x()])?], aggs: vec![], order: vec![0], grouped: false })
+        }), Ok(vec!["True", "False"])),
+        ("unwind/unwind.test: UNWIND 1 AS a RETURN a", Box::new(|| {
+            let list = lit(Value::Int64(1));
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![x()], aggs: vec![], order: vec![0], grouped: false })
+        }), Err("Binder exception: 1 has data type INT64 but LIST was expected.")),
+        ("unwind/unwind.test: UNWIND [1, 2, 3, 4] AS x RETURN x", Box::new(|| {
+            let list = bind_list(vec![lit(Value::Int64(1)), lit(Value::Int64(2)), lit(Value::Int64(3)), lit(Value::Int64(4))])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![x()], aggs: vec![], order: vec![0], grouped: false })
+        }), Ok(vec!["1", "2", "3", "4"])),
+        ("unwind/unwind.test: UNWIND [[1, 2, 3], [2, 3, 4], [3, 4, 1], [4, 1, 2]] AS x RETURN x", Box::new(|| {
+            let list = bind_list(vec![bind_list(vec![lit(Value::Int64(1)), lit(Value::Int64(2)), lit(Value::Int64(3))])?, bind_list(vec![lit(Value::Int64(2)), lit(Value::Int64(3)), lit(Value::Int64(4))])?, bind_list(vec![lit(Value::Int64(3)), lit(Value::Int64(4)), lit(Value::Int64(1))])?, bind_list(vec![lit(Value::Int64(4)), lit(Value::Int64(1)), lit(Value::Int64(2))])?])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![x()], aggs: vec![], order: vec![0], grouped: false })
+        }), Ok(vec!["[1,2,3]", "[2,3,4]", "[3,4,1]", "[4,1,2]"])),
+        ("unwind/unwind.test: UNWIND [\"adhjsdhhhhhhhhhhhhsjsjjdhsjdhdjshdjdadhjsdhhqwrtetrehhhhsjsjjdhsjdhdjshdjd\", \"basdfghjkjkjhkjhkjhkj\", \"c\", \"d\"] AS x RETURN x", Box::new(|| {
+            let list = bind_list(vec![lit(Value::String("adhjsdhhhhhhhhhhhhsjsjjdhsjdhdjshdjdadhjsdhhqwrtetrehhhhsjsjjdhsjdhdjshdjd".into())), lit(Value::String("basdfghjkjkjhkjhkjhkj".into())), lit(Value::String("c".into())), lit(Value::String("d".into()))])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![x()], aggs: vec![], order: vec![0], grouped: false })
+        }), Ok(vec!["adhjsdhhhhhhhhhhhhsjsjjdhsjdhdjshdjdadhjsdhhqwrtetrehhhhsjsjjdhsjdhdjshdjd", "basdfghjkjkjhkjhkjhkj", "c", "d"])),
+        ("unwind/unwind.test: UNWIND [1, 2, 3, 4] AS x RETURN x + 2", Box::new(|| {
+            let list = bind_list(vec![lit(Value::Int64(1)), lit(Value::Int64(2)), lit(Value::Int64(3)), lit(Value::Int64(4))])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![try_call("+", vec![x(), lit(Value::Int64(2))])?], aggs: vec![], order: vec![0], grouped: false })
+        }), Ok(vec!["3", "4", "5", "6"])),
+        ("unwind/unwind.test: UNWIND NULL AS t RETURN t", Box::new(|| {
+            let list = lit(Value::Null);
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![x()], aggs: vec![], order: vec![0], grouped: false })
+        }), Ok(vec![])),
+        ("unwind/unwind.test: UNWIND [] AS t RETURN t", Box::new(|| {
+            let list = bind_list(vec![])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![x()], aggs: vec![], order: vec![0], grouped: false })
+        }), Ok(vec![])),
+        ("unwind/unwind.test: UNWIND [NULL] AS t RETURN t", Box::new(|| {
+            let list = bind_list(vec![lit(Value::Null)])?;
+            let elem = elem_type(&list);
+            let x = || BoundExpr::column(0, elem.clone());
+            let agg = |name: &str, distinct: bool, arg: Option<BoundExpr>| -> Result<AggregateSpec> {
+                let types: Vec<LogicalType> = arg.iter().map(|a| a.ty.clone()).collect();
+                Ok(AggregateSpec { func: bind_aggregate(name, &types, distinct)?, arg })
+            };
+            let _ = &agg;
+            let _ = &x;
+            Ok(Query { list, keys: vec![x()], aggs: vec![], order: vec![0], grouped: false })
+        }), Ok(vec![""])),
+    ];
+    let mut failures = Vec::new();
+    for (src, plan, want) in cases {
+        let got = plan().and_then(run_query);
+        let ok = match (&got, &want) {
+            (Ok(v), Ok(w)) => {
+                let mut w: Vec<String> = w.iter().map(|s| s.to_string()).collect();
+                w.sort();
+                *v == w
+            }
             (Err(e), Err(we)) => e.to_string().trim_end() == *we,
             _ => false,
         };

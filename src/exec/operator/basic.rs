@@ -398,7 +398,8 @@ impl Unwind {
             LogicalType::Any => LogicalType::Any,
             other => {
                 return Err(Error::Binder(format!(
-                    "{other} is not a LIST and cannot be unwound."
+                    "{} has data type {other} but LIST was expected.",
+                    crate::exec::expr::describe(&list)
                 )))
             }
         };
