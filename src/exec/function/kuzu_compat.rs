@@ -2178,11 +2178,12 @@ fn run_query(q: Query) -> Result<Vec<String>> {
 }
 
 type Plan = Box<dyn Fn() -> Result<Query>>;
+type RowsExpect = std::result::Result<Vec<&'static str>, &'static str>;
 
 /// UNWIND + RETURN statements of the suite (aggregates, DISTINCT aggregates, grouping).
 #[test]
 fn suite_unwind_return_statements() {
-    let cases: Vec<(&str, Plan, std::result::Result<Vec<&str>, &str>)> = vec![
+    let cases: Vec<(&str, Plan, RowsExpect)> = vec![
         ("function/string_utf8.test: UNWIND [-99999, 0, 1, 4, 5, 10000000] AS startpoints RETURN substr(\"abcd\", startpoints, 1)", Box::new(|| {
             let list = bind_list(vec![lit(Value::Int64(-99999)), lit(Value::Int64(0)), lit(Value::Int64(1)), lit(Value::Int64(4)), lit(Value::Int64(5)), lit(Value::Int64(10000000))])?;
             let elem = elem_type(&list);
