@@ -244,6 +244,71 @@ mod tests {
     }
 
     const VECTOR_CAPACITY_FOR_TEST: usize = 300;
+
+    /// Throughput smoke test: 1M rows through filter, group-by on a string key, sort.
+    /// `cargo test --release --lib exec::operator::tests::throughput -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn throughput() {
+        use crate::exec::chunk::DataChunk;
+        use crate::exec::function::bind_function;
+        let n = 1_000_000i64;
+        let mut chunks = Vec::new();
+        for start in (0..n).step_by(2048) {
+            let rows: Vec<Vec<crate::types::Value>> = (start..(start + 2048).min(n))
+                .map(|i| vec![Int64(i), String(format!("k{}", i % 100))])
+                .collect();
+            chunks.push(
+                DataChunk::from_rows(&[LogicalType::Int64, LogicalType::String], &rows).unwrap(),
+            );
+        }
+        let src = ChunkSource::new(vec![LogicalType::Int64, LogicalType::String], chunks);
+        let t = std::time::Instant::now();
+        let pred = bind_comparison(
+            CmpOp::Gt,
+            BoundExpr::column(0, LogicalType::Int64),
+            BoundExpr::literal(Int64(10)),
+        )
+        .unwrap();
+        let f = Filter::new(Box::new(src), pred);
+        let doubled = bind_function(
+            "*",
+            vec![
+                BoundExpr::column(0, LogicalType::Int64),
+                BoundExpr::literal(Int64(2)),
+            ],
+        )
+        .unwrap();
+        let p = Projection::new(
+            Box::new(f),
+            vec![BoundExpr::column(1, LogicalType::String), doubled],
+        );
+        let aggs = vec![
+            AggregateSpec {
+                func: bind_aggregate("count", &[], false).unwrap(),
+                arg: None,
+            },
+            AggregateSpec {
+                func: bind_aggregate("sum", &[LogicalType::Int64], false).unwrap(),
+                arg: Some(BoundExpr::column(1, LogicalType::Int64)),
+            },
+        ];
+        let a = HashAggregate::new(
+            Box::new(p),
+            vec![BoundExpr::column(0, LogicalType::String)],
+            aggs,
+        );
+        let mut o = OrderBy::new(
+            Box::new(a),
+            vec![SortKey {
+                expr: BoundExpr::column(0, LogicalType::String),
+                descending: false,
+            }],
+        );
+        let rows = collect_rows(&mut o, &ExecContext::default()).unwrap();
+        eprintln!("1M rows filter+project+group+sort: {:?}", t.elapsed());
+        assert_eq!(rows.len(), 100);
+    }
 }
 
 #[cfg(test)]
