@@ -123,6 +123,9 @@ impl Operator for Filter {
     fn name(&self) -> &'static str {
         "FILTER"
     }
+    fn children(&self) -> Vec<&dyn Operator> {
+        vec![self.child.as_ref()]
+    }
 }
 
 /// Evaluates expressions into a new batch (one column per expression).
@@ -157,6 +160,9 @@ impl Operator for Projection {
     }
     fn name(&self) -> &'static str {
         "PROJECTION"
+    }
+    fn children(&self) -> Vec<&dyn Operator> {
+        vec![self.child.as_ref()]
     }
 }
 
@@ -218,6 +224,9 @@ impl Operator for SkipLimit {
     fn name(&self) -> &'static str {
         "SKIP_LIMIT"
     }
+    fn children(&self) -> Vec<&dyn Operator> {
+        vec![self.child.as_ref()]
+    }
 }
 
 /// Removes duplicate rows (all columns; NULLs equal each other).
@@ -269,6 +278,9 @@ impl Operator for Distinct {
     }
     fn name(&self) -> &'static str {
         "DISTINCT"
+    }
+    fn children(&self) -> Vec<&dyn Operator> {
+        vec![self.child.as_ref()]
     }
 }
 
@@ -380,6 +392,13 @@ impl Operator for CrossProduct {
     fn name(&self) -> &'static str {
         "CROSS_PRODUCT"
     }
+    fn children(&self) -> Vec<&dyn Operator> {
+        let mut v: Vec<&dyn Operator> = vec![self.left.as_ref()];
+        if let Some(r) = &self.right {
+            v.push(r.as_ref());
+        }
+        v
+    }
 }
 
 /// UNWIND: one output row per list element (input columns, then the element). A NULL or
@@ -458,6 +477,9 @@ impl Operator for Unwind {
     fn name(&self) -> &'static str {
         "UNWIND"
     }
+    fn children(&self) -> Vec<&dyn Operator> {
+        vec![self.child.as_ref()]
+    }
 }
 
 /// UNION ALL of children with the same column types (UNION = `Distinct` over this).
@@ -505,6 +527,9 @@ impl Operator for Union {
     }
     fn name(&self) -> &'static str {
         "UNION_ALL"
+    }
+    fn children(&self) -> Vec<&dyn Operator> {
+        self.children.iter().map(|c| c.as_ref()).collect()
     }
 }
 

@@ -223,6 +223,13 @@ impl Operator for HashJoin {
     fn name(&self) -> &'static str {
         "HASH_JOIN"
     }
+    fn children(&self) -> Vec<&dyn Operator> {
+        let mut v: Vec<&dyn Operator> = vec![self.probe.as_ref()];
+        if let Some(b) = &self.build {
+            v.push(b.as_ref());
+        }
+        v
+    }
 }
 
 #[cfg(test)]

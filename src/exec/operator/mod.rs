@@ -35,6 +35,25 @@ pub trait Operator: Send {
     fn types(&self) -> Vec<LogicalType>;
     /// Operator name for EXPLAIN/PROFILE.
     fn name(&self) -> &'static str;
+    /// Input operators still owned by this one (for printing plans).
+    fn children(&self) -> Vec<&dyn Operator> {
+        Vec::new()
+    }
+}
+
+/// The plan below `op` as indented lines (`EXPLAIN`).
+pub fn explain(op: &dyn Operator) -> String {
+    fn walk(op: &dyn Operator, depth: usize, out: &mut String) {
+        out.push_str(&"  ".repeat(depth));
+        out.push_str(op.name());
+        out.push('\n');
+        for c in op.children() {
+            walk(c, depth + 1, out);
+        }
+    }
+    let mut s = String::new();
+    walk(op, 0, &mut s);
+    s
 }
 
 /// Pulls every batch of an operator (tests, materialisation at the top of a plan).
@@ -134,6 +153,9 @@ impl Operator for Profiled {
     fn name(&self) -> &'static str {
         self.inner.name()
     }
+    fn children(&self) -> Vec<&dyn Operator> {
+        self.inner.children()
+    }
 }
 
 /// Whether Kuzu can ORDER BY / compare-sort a type (it refuses nested types:
@@ -210,6 +232,7 @@ mod tests {
             }],
         );
         let mut top = SkipLimit::new(Box::new(sorted), 0, Some(2));
+        assert_eq!(explain(&top), "SKIP_LIMIT\n  ORDER_BY\n    CHUNK_SOURCE\n");
         let got = collect_rows(&mut top, &ctx).unwrap();
         let expect = |k: i64| {
             let vals: Vec<i64> = (100..10_000).filter(|i| i % 7 == k).collect();

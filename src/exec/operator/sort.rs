@@ -103,6 +103,9 @@ impl Operator for OrderBy {
     fn name(&self) -> &'static str {
         "ORDER_BY"
     }
+    fn children(&self) -> Vec<&dyn Operator> {
+        vec![self.child.as_ref()]
+    }
 }
 
 /// ORDER BY ... SKIP s LIMIT l: keeps at most `s + l` candidate rows while reading.
@@ -180,6 +183,9 @@ impl Operator for TopK {
     }
     fn name(&self) -> &'static str {
         "TOP_K"
+    }
+    fn children(&self) -> Vec<&dyn Operator> {
+        vec![self.child.as_ref()]
     }
 }
 
