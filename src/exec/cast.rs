@@ -121,6 +121,27 @@ pub fn int_value(x: i128, to: &LogicalType) -> Value {
     }
 }
 
+/// 10^n as i128 (n ≤ 38).
+pub fn pow10(n: u8) -> i128 {
+    10i128.pow(n.min(38) as u32)
+}
+
+/// An unscaled decimal moved from scale `from` to scale `to` (rounding half away from zero).
+pub fn rescale(v: i128, from: u8, to: u8) -> i128 {
+    if to >= from {
+        v.saturating_mul(pow10(to - from))
+    } else {
+        let d = pow10(from - to);
+        let q = v / d;
+        let r = v % d;
+        if r.abs() * 2 >= d {
+            q + v.signum()
+        } else {
+            q
+        }
+    }
+}
+
 /// The value as i128 if it is an integer.
 pub fn as_i128(v: &Value) -> Option<i128> {
     match *v {
@@ -203,6 +224,26 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
             })
         }
         T::Decimal { precision, scale } => {
+            // Exact paths for integers and decimals.
+            let exact = match v {
+                Value::Decimal {
+                    value, scale: s, ..
+                } => Some(rescale(*value, *s, *scale)),
+                other => as_i128(other).and_then(|i| i.checked_mul(pow10(*scale))),
+            };
+            if let Some(x) = exact {
+                if x.unsigned_abs() >= pow10(*precision).unsigned_abs() {
+                    return Err(Error::Overflow(format!(
+                        "To Decimal Cast Failed: {} is not in {to} range",
+                        value_to_text(v)
+                    )));
+                }
+                return Ok(Value::Decimal {
+                    value: x,
+                    precision: *precision,
+                    scale: *scale,
+                });
+            }
             let f = match v {
                 Value::String(s) => s.trim().parse::<f64>().map_err(|_| {
                     Error::Conversion(format!("Cast failed. Could not convert \"{s}\" to {to}."))
