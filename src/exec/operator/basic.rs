@@ -5,7 +5,7 @@ use super::Operator;
 use crate::error::{Error, Result};
 use crate::exec::chunk::{append_row, DataChunk, VECTOR_CAPACITY};
 use crate::exec::context::ExecContext;
-use crate::exec::expr::{eval, eval_predicate, BoundExpr};
+use crate::exec::expr::{eval, eval_predicate, BoundExpr, ExprKind};
 use crate::exec::memory::Reservation;
 use crate::exec::values::encode_row;
 use crate::types::vector::{Column, ColumnData};
@@ -146,14 +146,36 @@ impl Operator for Projection {
         let Some(chunk) = self.child.next(ctx)? else {
             return Ok(None);
         };
+        // Plain column references used once are moved, not copied.
+        let mut uses = vec![0usize; chunk.columns.len()];
+        for e in &self.exprs {
+            if let ExprKind::Column(i) = e.kind {
+                if let Some(u) = uses.get_mut(i) {
+                    *u += 1;
+                }
+            }
+        }
         let mut cols = Vec::with_capacity(self.exprs.len());
         for e in &self.exprs {
-            cols.push(eval(e, &chunk, &ctx.eval)?);
+            cols.push(match e.kind {
+                ExprKind::Column(i) if uses.get(i) == Some(&1) => None,
+                _ => Some(eval(e, &chunk, &ctx.eval)?),
+            });
         }
-        Ok(Some(DataChunk {
-            columns: cols,
-            len: chunk.len,
-        }))
+        let len = chunk.len;
+        let mut input: Vec<Option<Column>> = chunk.columns.into_iter().map(Some).collect();
+        let mut out = Vec::with_capacity(cols.len());
+        for (e, c) in self.exprs.iter().zip(cols) {
+            match (c, &e.kind) {
+                (Some(c), _) => out.push(c),
+                (None, ExprKind::Column(i)) => match input.get_mut(*i).and_then(|c| c.take()) {
+                    Some(c) => out.push(c),
+                    None => return Err(Error::Runtime(format!("no input column {i}"))),
+                },
+                (None, _) => return Err(Error::Runtime("projection bookkeeping".into())),
+            }
+        }
+        Ok(Some(DataChunk { columns: out, len }))
     }
     fn types(&self) -> Vec<LogicalType> {
         self.exprs.iter().map(|e| e.ty.clone()).collect()
@@ -577,6 +599,29 @@ mod tests {
         assert_eq!(
             collect_rows(&mut l, &ctx()).unwrap(),
             vec![vec![Int64(17)], vec![Int64(12)]]
+        );
+    }
+
+    #[test]
+    fn projection_moves_and_copies_columns() {
+        let rows = vec![vec![Int64(1), String("a".into())], vec![Int64(2), Null]];
+        let src = source(vec![LogicalType::Int64, LogicalType::String], rows, 2);
+        // Column 1 once (moved), column 0 twice (copied), a literal.
+        let mut p = Projection::new(
+            Box::new(src),
+            vec![
+                BoundExpr::column(1, LogicalType::String),
+                BoundExpr::column(0, LogicalType::Int64),
+                BoundExpr::column(0, LogicalType::Int64),
+                BoundExpr::literal(Bool(true)),
+            ],
+        );
+        assert_eq!(
+            collect_rows(&mut p, &ctx()).unwrap(),
+            vec![
+                vec![String("a".into()), Int64(1), Int64(1), Bool(true)],
+                vec![Null, Int64(2), Int64(2), Bool(true)],
+            ]
         );
     }
 
