@@ -300,7 +300,7 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
                 Value::String(s) => {
                     temporal::parse_timestamp(s.trim()).map_err(Error::Conversion)?
                 }
-                Value::Date(d) => *d as i64 * MICROS_PER_DAY,
+                Value::Date(d) => (*d as i64).saturating_mul(MICROS_PER_DAY),
                 Value::Timestamp(t) | Value::TimestampTz(t) => *t,
                 Value::TimestampMs(t) => t.saturating_mul(1000),
                 Value::TimestampSec(t) => t.saturating_mul(1_000_000),

@@ -83,7 +83,7 @@ pub fn timestamp_add_interval(ts: i64, iv: &Interval) -> i64 {
         time += MICROS_PER_DAY;
         d -= 1;
     }
-    d * MICROS_PER_DAY + time
+    d.wrapping_mul(MICROS_PER_DAY).wrapping_add(time)
 }
 
 fn neg(iv: &Interval) -> Interval {
@@ -111,10 +111,10 @@ fn date_of(v: &Value) -> i32 {
 fn ts_of(v: &Value) -> i64 {
     match v {
         Value::Timestamp(t) | Value::TimestampTz(t) => *t,
-        Value::TimestampMs(t) => t * 1000,
-        Value::TimestampSec(t) => t * 1_000_000,
+        Value::TimestampMs(t) => t.saturating_mul(1000),
+        Value::TimestampSec(t) => t.saturating_mul(1_000_000),
         Value::TimestampNs(t) => t.div_euclid(1000),
-        Value::Date(d) => *d as i64 * MICROS_PER_DAY,
+        Value::Date(d) => (*d as i64).saturating_mul(MICROS_PER_DAY),
         _ => 0,
     }
 }
@@ -185,7 +185,7 @@ fn sub_ts_iv(a: &[Value], _t: &LogicalType) -> Result<Value> {
     )))
 }
 fn sub_ts_ts(a: &[Value], _t: &LogicalType) -> Result<Value> {
-    let diff = ts_of(&a[0]) - ts_of(&a[1]);
+    let diff = ts_of(&a[0]).wrapping_sub(ts_of(&a[1]));
     let abs = diff.unsigned_abs() as i64;
     let (mut days, mut micros) = (abs / MICROS_PER_DAY, abs % MICROS_PER_DAY);
     if diff < 0 {
@@ -420,7 +420,11 @@ fn century(a: &[Value], _t: &LogicalType) -> Result<Value> {
 
 fn make_date(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let (y, m, d) = (arg_i64(&a[0]), arg_i64(&a[1]), arg_i64(&a[2]));
-    if !(1..=12).contains(&m) || d < 1 || d > month_days(y, m as u32) as i64 {
+    if !(-290_000..=294_247).contains(&y)
+        || !(1..=12).contains(&m)
+        || d < 1
+        || d > month_days(y, m as u32) as i64
+    {
         return Err(Error::Conversion(format!(
             "Date out of range: {y}-{m}-{d}."
         )));
