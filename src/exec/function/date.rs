@@ -88,9 +88,9 @@ pub fn timestamp_add_interval(ts: i64, iv: &Interval) -> i64 {
 
 fn neg(iv: &Interval) -> Interval {
     Interval {
-        months: -iv.months,
-        days: -iv.days,
-        micros: -iv.micros,
+        months: iv.months.wrapping_neg(),
+        days: iv.days.wrapping_neg(),
+        micros: iv.micros.wrapping_neg(),
     }
 }
 
@@ -481,10 +481,12 @@ macro_rules! to_interval {
     ($name:ident, $months:expr, $days:expr, $micros:expr) => {
         fn $name(a: &[Value], _t: &LogicalType) -> Result<Value> {
             let n = arg_i64(&a[0]);
+            let ovf = || Error::Overflow(format!("Value {n} is not within INTERVAL range"));
             Ok(Value::Interval(Interval {
-                months: (n * $months) as i32,
-                days: (n * $days) as i32,
-                micros: n * $micros,
+                months: i32::try_from(n.checked_mul($months).ok_or_else(ovf)?)
+                    .map_err(|_| ovf())?,
+                days: i32::try_from(n.checked_mul($days).ok_or_else(ovf)?).map_err(|_| ovf())?,
+                micros: n.checked_mul($micros).ok_or_else(ovf)?,
             }))
         }
     };

@@ -440,3 +440,119 @@ pub(crate) fn arg_list(v: &Value) -> &[Value] {
         _ => &[],
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    //! Property tests: functions never panic, whatever the input (they return a value or an
+    //! error).
+    use super::call_values;
+    use crate::types::Value;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<i64>().prop_map(Value::Int64),
+            any::<i32>().prop_map(Value::Int32),
+            any::<i8>().prop_map(Value::Int8),
+            any::<f64>().prop_map(Value::Double),
+            any::<bool>().prop_map(Value::Bool),
+            ".{0,12}".prop_map(Value::String),
+            any::<i32>().prop_map(Value::Date),
+            any::<i64>().prop_map(Value::Timestamp),
+            proptest::collection::vec(any::<i64>().prop_map(Value::Int64), 0..5)
+                .prop_map(Value::List),
+        ]
+    }
+
+    fn value_of(t: super::TypeId, seed: &[i64], text: &str) -> Value {
+        use super::TypeId as T;
+        let n = seed[0];
+        match t {
+            T::Int64 | T::Serial => Value::Int64(n),
+            T::Int32 => Value::Int32(n as i32),
+            T::Int16 => Value::Int16(n as i16),
+            T::Int8 => Value::Int8(n as i8),
+            T::UInt8 => Value::UInt8(n as u8),
+            T::UInt16 => Value::UInt16(n as u16),
+            T::UInt32 => Value::UInt32(n as u32),
+            T::UInt64 => Value::UInt64(n as u64),
+            T::Int128 => Value::Int128(n as i128 * seed[1] as i128),
+            T::Double => Value::Double(n as f64 / (seed[1] as f64 + 0.5)),
+            T::Float => Value::Float(n as f32),
+            T::Bool => Value::Bool(n % 2 == 0),
+            T::Date => Value::Date(n as i32),
+            T::Timestamp => Value::Timestamp(n),
+            T::Interval => Value::Interval(crate::types::Interval {
+                months: n as i32,
+                days: seed[1] as i32,
+                micros: seed[2],
+            }),
+            T::Decimal => Value::Decimal {
+                value: (n % 100_000) as i128,
+                precision: 5,
+                scale: 2,
+            },
+            T::List | T::Array => Value::List(seed.iter().map(|x| Value::Int64(*x)).collect()),
+            T::Map => Value::Map(vec![(Value::Int64(n), Value::String(text.into()))]),
+            _ => Value::String(text.into()),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn typed_calls_do_not_panic(
+            pick in any::<prop::sample::Index>(),
+            overload in any::<prop::sample::Index>(),
+            seed in proptest::collection::vec(
+                prop_oneof![any::<i64>(), -20i64..20, Just(i64::MIN), Just(i64::MAX)],
+                3..4,
+            ),
+            text in ".{0,10}",
+            nulls in any::<u8>(),
+        ) {
+            let names = super::registry().names();
+            let name = pick.get(&names);
+            let set = super::registry().get(name).unwrap_or(&[]);
+            if set.is_empty() || matches!(name.as_str(), "ERROR" | "REPEAT" | "LPAD" | "RPAD") {
+                return Ok(());
+            }
+            let o = overload.get(set);
+            let k = if o.var_arg { 1 + (seed[0].unsigned_abs() % 3) as usize } else { o.params.len() };
+            let args: Vec<Value> = (0..k)
+                .map(|i| {
+                    if nulls & (1 << i) != 0 && nulls > 200 {
+                        Value::Null
+                    } else {
+                        let t = if o.var_arg { o.params[0] } else { o.params[i] };
+                        let mut s = seed.clone();
+                        s.rotate_left(i % 3);
+                        value_of(t, &s, &text)
+                    }
+                })
+                .collect();
+            let _ = call_values(name, &args);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn functions_do_not_panic(
+            name in prop::sample::select(vec![
+                "+", "-", "*", "/", "%", "^", "&", "|", "<<", ">>", "NEGATE", "ABS", "FLOOR",
+                "CEIL", "ROUND", "SQRT", "LN", "FACTORIAL", "GAMMA", "SIGN", "EVEN",
+                "SUBSTRING", "LEFT", "RIGHT", "LPAD", "RPAD", "REPEAT", "REVERSE", "SPLIT_PART",
+                "LIST_EXTRACT", "LIST_SLICE", "RANGE", "LIST_SUM", "LIST_SORT", "SIZE",
+                "DATE_PART", "DATE_TRUNC", "DAYNAME", "LAST_DAY", "MAKE_DATE", "TO_INT8",
+                "TO_INT64", "TO_DOUBLE", "TO_STRING", "TO_BOOL", "EPOCH_MS", "CONCAT",
+                "LEVENSHTEIN", "REGEXP_MATCHES", "COALESCE", "LIST_CONTAINS", "LIST_APPEND",
+            ]),
+            args in proptest::collection::vec(value(), 0..4),
+        ) {
+            // Ok or Err are both fine; a panic fails the test.
+            let _ = call_values(name, &args);
+        }
+    }
+}
