@@ -555,4 +555,36 @@ mod fuzz {
             let _ = call_values(name, &args);
         }
     }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn comparisons_and_casts_do_not_panic(
+            a in value(),
+            b in value(),
+            target in prop::sample::select(vec![
+                crate::types::LogicalType::Int8,
+                crate::types::LogicalType::Int64,
+                crate::types::LogicalType::UInt32,
+                crate::types::LogicalType::Int128,
+                crate::types::LogicalType::Double,
+                crate::types::LogicalType::Float,
+                crate::types::LogicalType::String,
+                crate::types::LogicalType::Bool,
+                crate::types::LogicalType::Date,
+                crate::types::LogicalType::Timestamp,
+                crate::types::LogicalType::Decimal { precision: 9, scale: 3 },
+                crate::types::LogicalType::List(Box::new(crate::types::LogicalType::Double)),
+            ]),
+        ) {
+            use crate::exec::expr::{bind_comparison, eval_constant, BoundExpr, CmpOp};
+            let ctx = crate::exec::context::EvalContext::default();
+            for op in [CmpOp::Eq, CmpOp::Lt, CmpOp::Ge] {
+                if let Ok(e) = bind_comparison(op, BoundExpr::literal(a.clone()), BoundExpr::literal(b.clone())) {
+                    let _ = eval_constant(&e, &ctx);
+                }
+            }
+            let _ = crate::exec::cast::cast_value(&a, &target);
+        }
+    }
 }
