@@ -422,7 +422,7 @@ fn range(a: &[Value], t: &LogicalType) -> Result<Value> {
         (Some(sp), Some(st)) => sp / st + 1,
         _ => i128::MAX,
     };
-    if count > 1 << 27 {
+    if count > 1 << 24 {
         return Err(runtime(format!("range of {count} elements is too large.")));
     }
     let child = child_of(t);
