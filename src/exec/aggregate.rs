@@ -82,10 +82,13 @@ fn min_max_types() -> Vec<LogicalType> {
 }
 
 fn sum_ret(t: &LogicalType) -> LogicalType {
-    if matches!(t, LogicalType::Double | LogicalType::Float) {
-        LogicalType::Double
-    } else {
-        LogicalType::Int128
+    match t {
+        LogicalType::Double | LogicalType::Float => LogicalType::Double,
+        LogicalType::Decimal { scale, .. } => LogicalType::Decimal {
+            precision: 38,
+            scale: *scale,
+        },
+        _ => LogicalType::Int128,
     }
 }
 
@@ -384,7 +387,15 @@ impl AggregateFunction {
     pub fn finalize(&self, state: &AggState) -> Result<Value> {
         Ok(match state {
             AggState::Count(c) => Value::Int64(*c),
-            AggState::SumInt(s) => s.map(Value::Int128).unwrap_or(Value::Null),
+            AggState::SumInt(s) => match (s, &self.ret) {
+                (None, _) => Value::Null,
+                (Some(v), LogicalType::Decimal { precision, scale }) => Value::Decimal {
+                    value: *v,
+                    precision: *precision,
+                    scale: *scale,
+                },
+                (Some(v), _) => Value::Int128(*v),
+            },
             AggState::SumFloat(s) => s.map(Value::Double).unwrap_or(Value::Null),
             AggState::Avg { sum, count } => {
                 if *count == 0 {

@@ -59,6 +59,32 @@ pub fn value_to_text(v: &Value) -> String {
             let parts: Vec<String> = items.iter().map(value_to_text).collect();
             format!("[{}]", parts.join(","))
         }
+        Value::Map(entries) => {
+            let parts: Vec<String> = entries
+                .iter()
+                .map(|(k, v)| format!("{}={}", value_to_text(k), value_to_text(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Struct(fields) => {
+            let parts: Vec<String> = fields
+                .iter()
+                .map(|(n, v)| format!("{n}: {}", value_to_text(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Union { value, .. } => value_to_text(value),
+        Value::Uuid(u) => {
+            let h = format!("{u:032x}");
+            format!(
+                "{}-{}-{}-{}-{}",
+                &h[0..8],
+                &h[8..12],
+                &h[12..16],
+                &h[16..20],
+                &h[20..32]
+            )
+        }
         other => other.to_string(),
     }
 }
@@ -92,6 +118,27 @@ pub fn int_value(x: i128, to: &LogicalType) -> Value {
         T::UInt32 => Value::UInt32(x as u32),
         T::UInt64 => Value::UInt64(x as u64),
         _ => Value::Int64(x as i64),
+    }
+}
+
+/// 10^n as i128 (n ≤ 38).
+pub fn pow10(n: u8) -> i128 {
+    10i128.pow(n.min(38) as u32)
+}
+
+/// An unscaled decimal moved from scale `from` to scale `to` (rounding half away from zero).
+pub fn rescale(v: i128, from: u8, to: u8) -> i128 {
+    if to >= from {
+        v.saturating_mul(pow10(to - from))
+    } else {
+        let d = pow10(from - to);
+        let q = v / d;
+        let r = v % d;
+        if r.abs() * 2 >= d {
+            q + v.signum()
+        } else {
+            q
+        }
     }
 }
 
@@ -177,6 +224,26 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
             })
         }
         T::Decimal { precision, scale } => {
+            // Exact paths for integers and decimals.
+            let exact = match v {
+                Value::Decimal {
+                    value, scale: s, ..
+                } => Some(rescale(*value, *s, *scale)),
+                other => as_i128(other).and_then(|i| i.checked_mul(pow10(*scale))),
+            };
+            if let Some(x) = exact {
+                if x.unsigned_abs() >= pow10(*precision).unsigned_abs() {
+                    return Err(Error::Overflow(format!(
+                        "To Decimal Cast Failed: {} is not in {to} range",
+                        value_to_text(v)
+                    )));
+                }
+                return Ok(Value::Decimal {
+                    value: x,
+                    precision: *precision,
+                    scale: *scale,
+                });
+            }
             let f = match v {
                 Value::String(s) => s.trim().parse::<f64>().map_err(|_| {
                     Error::Conversion(format!("Cast failed. Could not convert \"{s}\" to {to}."))
@@ -207,8 +274,8 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
         T::Bool => match v {
             Value::Bool(b) => Ok(Value::Bool(*b)),
             Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-                "true" => Ok(Value::Bool(true)),
-                "false" => Ok(Value::Bool(false)),
+                "true" | "t" | "1" => Ok(Value::Bool(true)),
+                "false" | "f" | "0" => Ok(Value::Bool(false)),
                 _ => Err(Error::Conversion(format!(
                     "Value {s} is not a valid boolean"
                 ))),
@@ -233,7 +300,7 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
                 Value::String(s) => {
                     temporal::parse_timestamp(s.trim()).map_err(Error::Conversion)?
                 }
-                Value::Date(d) => *d as i64 * MICROS_PER_DAY,
+                Value::Date(d) => (*d as i64).saturating_mul(MICROS_PER_DAY),
                 Value::Timestamp(t) | Value::TimestampTz(t) => *t,
                 Value::TimestampMs(t) => t.saturating_mul(1000),
                 Value::TimestampSec(t) => t.saturating_mul(1_000_000),
@@ -266,9 +333,7 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
                 let hex: String = s.trim().chars().filter(|c| *c != '-').collect();
                 match u128::from_str_radix(&hex, 16) {
                     Ok(u) if hex.len() == 32 => Ok(Value::Uuid(u)),
-                    _ => Err(Error::Conversion(format!(
-                        "Error occurred during parsing UUID. Given: \"{s}\"."
-                    ))),
+                    _ => Err(Error::Conversion(format!("Invalid UUID: {s}"))),
                 }
             }
             _ => Err(unsupported(v, to)),

@@ -212,8 +212,126 @@ impl BoundExpr {
             }
             ExprKind::ListCreate(items) => items.iter().all(|e| e.is_constant()),
             ExprKind::StructPack(f) => f.iter().all(|(_, e)| e.is_constant()),
-            ExprKind::Lambda { list, .. } => list.is_constant(),
+            // The body may read input columns; treat lambdas as non-constant.
+            ExprKind::Lambda { .. } => false,
         }
+    }
+}
+
+impl BoundExpr {
+    /// Calls `f` on every direct child expression.
+    fn children(&self) -> Vec<&BoundExpr> {
+        match &self.kind {
+            ExprKind::Literal(_) | ExprKind::Column(_) | ExprKind::Parameter(_) => vec![],
+            ExprKind::Function { args, .. } | ExprKind::ListCreate(args) => args.iter().collect(),
+            ExprKind::Compare { left, right, .. } | ExprKind::Bool { left, right, .. } => {
+                vec![left, right]
+            }
+            ExprKind::Not(e) | ExprKind::Cast(e) => vec![e],
+            ExprKind::IsNull { expr, .. } | ExprKind::StructField { expr, .. } => vec![expr],
+            ExprKind::Case { whens, otherwise } => {
+                let mut v: Vec<&BoundExpr> = whens.iter().flat_map(|(a, b)| [a, b]).collect();
+                if let Some(o) = otherwise {
+                    v.push(o);
+                }
+                v
+            }
+            ExprKind::StructPack(f) => f.iter().map(|(_, e)| e).collect(),
+            ExprKind::Lambda { list, .. } => vec![list],
+        }
+    }
+
+    /// Input columns the expression reads (sorted, without duplicates). Lambda bodies count
+    /// only their references to input columns (below `width`, the input column count).
+    pub fn referenced_columns(&self, width: usize) -> Vec<usize> {
+        fn walk(e: &BoundExpr, width: usize, out: &mut Vec<usize>) {
+            if let ExprKind::Column(i) = e.kind {
+                if i < width {
+                    out.push(i);
+                }
+            }
+            if let ExprKind::Lambda { body, .. } = &e.kind {
+                walk(body, width, out);
+            }
+            for c in e.children() {
+                walk(c, width, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, width, &mut out);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The expression over a new input layout: column `i < width` becomes `f(i)`; inside
+    /// lambda bodies the lambda variables (`>= width`) move to `new_width + (i - width)`.
+    pub fn map_columns(
+        &self,
+        f: &dyn Fn(usize) -> usize,
+        width: usize,
+        new_width: usize,
+    ) -> BoundExpr {
+        let m = |e: &BoundExpr| e.map_columns(f, width, new_width);
+        let kind = match &self.kind {
+            ExprKind::Column(i) => ExprKind::Column(if *i < width {
+                f(*i)
+            } else {
+                new_width + (i - width)
+            }),
+            ExprKind::Literal(_) | ExprKind::Parameter(_) => self.kind.clone(),
+            ExprKind::Function { func, args } => ExprKind::Function {
+                func: func.clone(),
+                args: args.iter().map(m).collect(),
+            },
+            ExprKind::Compare { op, left, right } => ExprKind::Compare {
+                op: *op,
+                left: Box::new(m(left)),
+                right: Box::new(m(right)),
+            },
+            ExprKind::Bool { op, left, right } => ExprKind::Bool {
+                op: *op,
+                left: Box::new(m(left)),
+                right: Box::new(m(right)),
+            },
+            ExprKind::Not(e) => ExprKind::Not(Box::new(m(e))),
+            ExprKind::Cast(e) => ExprKind::Cast(Box::new(m(e))),
+            ExprKind::IsNull { expr, negated } => ExprKind::IsNull {
+                expr: Box::new(m(expr)),
+                negated: *negated,
+            },
+            ExprKind::StructField { expr, index } => ExprKind::StructField {
+                expr: Box::new(m(expr)),
+                index: *index,
+            },
+            ExprKind::Case { whens, otherwise } => ExprKind::Case {
+                whens: whens.iter().map(|(a, b)| (m(a), m(b))).collect(),
+                otherwise: otherwise.as_ref().map(|o| Box::new(m(o))),
+            },
+            ExprKind::ListCreate(items) => ExprKind::ListCreate(items.iter().map(m).collect()),
+            ExprKind::StructPack(f2) => {
+                ExprKind::StructPack(f2.iter().map(|(n, e)| (n.clone(), m(e))).collect())
+            }
+            ExprKind::Lambda { op, list, body } => ExprKind::Lambda {
+                op: *op,
+                list: Box::new(m(list)),
+                body: Box::new(m(body)),
+            },
+        };
+        BoundExpr {
+            kind,
+            ty: self.ty.clone(),
+        }
+    }
+
+    /// Replaces constant subtrees by their value (errors surface here, at bind time, as in
+    /// Kuzu's constant folding). Volatile functions are not folded.
+    pub fn fold(self, ctx: &EvalContext) -> Result<BoundExpr> {
+        if matches!(self.kind, ExprKind::Literal(_)) || !self.is_constant() {
+            return Ok(self);
+        }
+        let v = eval_constant(&self, ctx)?;
+        Ok(BoundExpr::typed_literal(v, self.ty))
     }
 }
 
@@ -246,16 +364,30 @@ fn to_bool(e: BoundExpr) -> Result<BoundExpr> {
         LogicalType::Bool => Ok(e),
         LogicalType::Any => e.cast_to(&LogicalType::Bool),
         other => Err(Error::Binder(format!(
-            "{} has data type {other} but BOOL was expected.",
-            describe(&e)
+            "Expression {} has data type {} but expected BOOL. Implicit cast is not supported.",
+            describe(&e),
+            super::typing::resolve_any(other)
         ))),
     }
 }
 
-fn describe(e: &BoundExpr) -> String {
+fn describe_all(items: &[BoundExpr]) -> String {
+    items.iter().map(describe).collect::<Vec<_>>().join(",")
+}
+
+/// The expression as Kuzu names it in binder messages (literals by their text, calls by
+/// name). The binder knows better names for variables and properties.
+pub(crate) fn describe(e: &BoundExpr) -> String {
     match &e.kind {
         ExprKind::Literal(v) => super::cast::value_to_text(v),
-        _ => "Expression".into(),
+        ExprKind::ListCreate(items) => format!("LIST_CREATION({})", describe_all(items)),
+        ExprKind::StructPack(fields) => {
+            let items: Vec<BoundExpr> = fields.iter().map(|(_, e)| e.clone()).collect();
+            format!("STRUCT_PACK({})", describe_all(&items))
+        }
+        ExprKind::Function { func, args } => format!("{}({})", func.name, describe_all(args)),
+        ExprKind::Cast(inner) => describe(inner),
+        _ => "expression".into(),
     }
 }
 
@@ -310,7 +442,19 @@ pub fn bind_case(
     let mut out = Vec::with_capacity(whens.len());
     for (w, t) in whens {
         let cond = match &operand {
-            Some(op) => bind_comparison(CmpOp::Eq, op.clone(), w)?,
+            // Kuzu's simple CASE matches NULL with NULL.
+            Some(op) => {
+                let both_null = bind_bool(
+                    BoolOp::And,
+                    bind_is_null(op.clone(), false),
+                    bind_is_null(w.clone(), false),
+                )?;
+                bind_bool(
+                    BoolOp::Or,
+                    bind_comparison(CmpOp::Eq, op.clone(), w)?,
+                    both_null,
+                )?
+            }
             None => to_bool(w)?,
         };
         out.push((cond, t.cast_to(&ty)?));
@@ -328,7 +472,7 @@ pub fn bind_case(
     })
 }
 
-/// `[a, b, ...]`: elements are cast to their common type; an empty list is `INT64[]`.
+/// `[a, b, ...]`: elements are cast to their common type; an empty list is `ANY[]`.
 pub fn bind_list(items: Vec<BoundExpr>) -> Result<BoundExpr> {
     let mut child = LogicalType::Any;
     for it in &items {
@@ -340,9 +484,8 @@ pub fn bind_list(items: Vec<BoundExpr>) -> Result<BoundExpr> {
             ))
         })?;
     }
-    if child == LogicalType::Any {
-        child = LogicalType::Int64;
-    }
+    // `[]` and `[NULL]` stay `ANY[]` so functions can adopt the other argument's type
+    // (`list_append([], 'a')` is STRING[]); function results resolve ANY to INT64.
     let mut cast = Vec::with_capacity(items.len());
     for it in items {
         if it.ty != child
@@ -365,6 +508,26 @@ pub fn bind_list(items: Vec<BoundExpr>) -> Result<BoundExpr> {
 
 /// `{name: expr, ...}`.
 pub fn bind_struct(fields: Vec<(String, BoundExpr)>) -> BoundExpr {
+    // Kuzu types a NULL field of a struct literal as STRING.
+    let fields: Vec<(String, BoundExpr)> = fields
+        .into_iter()
+        .map(|(n, e)| {
+            if e.ty == LogicalType::Any {
+                let e = match e.kind {
+                    ExprKind::Literal(Value::Null) => {
+                        BoundExpr::typed_literal(Value::Null, LogicalType::String)
+                    }
+                    kind => BoundExpr {
+                        kind,
+                        ty: LogicalType::String,
+                    },
+                };
+                (n, e)
+            } else {
+                (n, e)
+            }
+        })
+        .collect();
     let ty = LogicalType::Struct(
         fields
             .iter()
@@ -1380,5 +1543,54 @@ mod tests {
             eval(&r, &empty, &ctx()).unwrap_err().to_string(),
             "Runtime exception: Cannot execute list_reduce on an empty list."
         );
+    }
+
+    #[test]
+    fn column_remapping_and_folding() {
+        let lt = LogicalType::List(Box::new(LogicalType::Int64));
+        // list_transform(col1, x -> x + col0): x is column 2 with two input columns.
+        let body = bind_call(
+            "+",
+            vec![col(2, LogicalType::Int64), col(0, LogicalType::Int64)],
+        )
+        .unwrap();
+        let e = bind_lambda(LambdaOp::Transform, col(1, lt.clone()), body).unwrap();
+        assert_eq!(e.referenced_columns(2), vec![0, 1]);
+        // New layout: three columns, old 0 → 2, old 1 → 0; x moves to column 3.
+        let moved = e.map_columns(&|i| if i == 0 { 2 } else { 0 }, 2, 3);
+        let chunk = DataChunk::from_rows(
+            &[lt.clone(), LogicalType::String, LogicalType::Int64],
+            &[vec![
+                List(vec![Int64(1), Int64(2)]),
+                String("pad".into()),
+                Int64(10),
+            ]],
+        )
+        .unwrap();
+        assert_eq!(
+            values(&eval(&moved, &chunk, &ctx()).unwrap()),
+            vec![List(vec![Int64(11), Int64(12)])]
+        );
+        let c = bind_call(
+            "+",
+            vec![BoundExpr::literal(Int64(1)), BoundExpr::literal(Int64(2))],
+        )
+        .unwrap();
+        let f = c.fold(&ctx()).unwrap();
+        assert!(matches!(f.kind, ExprKind::Literal(Int64(3))));
+        let overflow = bind_call(
+            "+",
+            vec![
+                BoundExpr::literal(Int64(i64::MAX)),
+                BoundExpr::literal(Int64(1)),
+            ],
+        )
+        .unwrap();
+        assert!(matches!(overflow.fold(&ctx()), Err(Error::Overflow(_))));
+        let rand = bind_call("rand", vec![]).unwrap();
+        assert!(matches!(
+            rand.fold(&ctx()).unwrap().kind,
+            ExprKind::Function { .. }
+        ));
     }
 }

@@ -8,8 +8,8 @@
 
 use super::{arg_f64, arg_i64, runtime, Exec, Registry};
 use crate::error::{Error, Result};
-use crate::exec::cast::{as_i128, cast_value, int_value};
-use crate::exec::typing::{max_logical_type, TypeId};
+use crate::exec::cast::{as_i128, int_value};
+use crate::exec::typing::TypeId;
 use crate::types::vector::{Column, ColumnData, NullMask};
 use crate::types::{LogicalType, Value};
 
@@ -150,23 +150,153 @@ row_float_op!(flt_div, '/');
 row_float_op!(flt_mod, '%');
 row_float_op!(flt_pow, '^');
 
-macro_rules! row_dec_op {
-    ($name:ident, $op:expr) => {
-        fn $name(a: &[Value], t: &LogicalType) -> Result<Value> {
-            let r = float_op($op, arg_f64(&a[0]), arg_f64(&a[1]));
-            cast_value(&Value::Double(r), t)
+fn dec_parts(v: &Value) -> (i128, u8) {
+    match v {
+        Value::Decimal { value, scale, .. } => (*value, *scale),
+        other => (as_i128(other).unwrap_or(0), 0),
+    }
+}
+
+fn dec_value(value: i128, t: &LogicalType) -> Value {
+    match t {
+        LogicalType::Decimal { precision, scale } => Value::Decimal {
+            value,
+            precision: *precision,
+            scale: *scale,
+        },
+        _ => Value::Int128(value),
+    }
+}
+
+fn dec_limit(t: &LogicalType) -> i128 {
+    match t {
+        LogicalType::Decimal { precision, .. } => crate::exec::cast::pow10(*precision),
+        _ => i128::MAX,
+    }
+}
+
+fn dec_checked(r: Option<i128>, t: &LogicalType, what: &str) -> Result<Value> {
+    r.filter(|r| r.abs() < dec_limit(t))
+        .map(|r| dec_value(r, t))
+        .ok_or_else(|| Error::Overflow(format!("Decimal {what} is out of range")))
+}
+
+fn dec_add(a: &[Value], t: &LogicalType) -> Result<Value> {
+    let ((x, _), (y, _)) = (dec_parts(&a[0]), dec_parts(&a[1]));
+    dec_checked(x.checked_add(y), t, "Addition result")
+}
+
+fn dec_sub(a: &[Value], t: &LogicalType) -> Result<Value> {
+    let ((x, _), (y, _)) = (dec_parts(&a[0]), dec_parts(&a[1]));
+    dec_checked(x.checked_sub(y), t, "Subtraction result")
+}
+
+fn dec_mul(a: &[Value], t: &LogicalType) -> Result<Value> {
+    let ((x, _), (y, _)) = (dec_parts(&a[0]), dec_parts(&a[1]));
+    dec_checked(x.checked_mul(y), t, "Multiplication Result")
+}
+
+fn dec_mod(a: &[Value], t: &LogicalType) -> Result<Value> {
+    let ((x, _), (y, _)) = (dec_parts(&a[0]), dec_parts(&a[1]));
+    if y == 0 {
+        return Err(runtime("Modulo by zero."));
+    }
+    Ok(dec_value(x % y, t))
+}
+
+fn decimal_of(t: &LogicalType) -> Option<(u32, u32)> {
+    match t {
+        LogicalType::Decimal { precision, scale } => Some((*precision as u32, *scale as u32)),
+        _ => None,
+    }
+}
+
+fn dec(p: u32, s: u32) -> LogicalType {
+    LogicalType::Decimal {
+        precision: p as u8,
+        scale: s as u8,
+    }
+}
+
+/// Kuzu's result precision/scale rules for decimal `+ - * %` (a non-decimal operand takes
+/// the other operand's decimal type).
+fn bind_decimal_op(op: char, args: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
+    let a = decimal_of(&args[0]).or_else(|| decimal_of(&args[1]));
+    let b = decimal_of(&args[1]).or_else(|| decimal_of(&args[0]));
+    let ((p1, s1), (p2, s2)) = match (a, b) {
+        (Some(a), Some(b)) => (a, b),
+        _ => return Ok((vec![LogicalType::Double; 2], LogicalType::Double)),
+    };
+    let int_digits = (p1 - s1).max(p2 - s2);
+    let ret = match op {
+        '+' | '-' => {
+            let p = (s1.max(s2) + int_digits + 1).min(38);
+            let mut s = p.min(s1.max(s2));
+            if int_digits < p.min(38) - s {
+                s = p.min(38) - int_digits;
+            }
+            dec(p, s)
+        }
+        '*' => {
+            if p1 + p2 + 1 > 38 {
+                return Err(Error::Overflow(
+                    "Resulting precision of decimal multiplication greater than 38".into(),
+                ));
+            }
+            dec(p1 + p2 + 1, s1 + s2)
+        }
+        _ => {
+            let p = ((p1 - s1).min(p2 - s2) + s1.max(s2)).min(38);
+            dec(p, p.min(s1.max(s2)))
         }
     };
+    let targets = if op == '*' {
+        vec![dec(p1, s1), dec(p2, s2)]
+    } else {
+        vec![ret.clone(), ret.clone()]
+    };
+    Ok((targets, ret))
 }
-row_dec_op!(dec_add, '+');
-row_dec_op!(dec_sub, '-');
-row_dec_op!(dec_mul, '*');
-row_dec_op!(dec_div, '/');
-row_dec_op!(dec_mod, '%');
 
-fn bind_decimal(args: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
-    let ret = max_logical_type(&args[0], &args[1]).unwrap_or(LogicalType::Double);
-    Ok((args.to_vec(), ret))
+fn bind_dec_add(a: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
+    bind_decimal_op('+', a)
+}
+fn bind_dec_sub(a: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
+    bind_decimal_op('-', a)
+}
+fn bind_dec_mul(a: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
+    bind_decimal_op('*', a)
+}
+fn bind_dec_mod(a: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
+    bind_decimal_op('%', a)
+}
+
+fn bind_same(a: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
+    Ok((a.to_vec(), a[0].clone()))
+}
+
+fn bind_dec_round(a: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
+    let p = decimal_of(&a[0]).map(|(p, _)| p).unwrap_or(18);
+    Ok((a.to_vec(), dec(p, 0)))
+}
+
+fn dec_negate(a: &[Value], t: &LogicalType) -> Result<Value> {
+    Ok(dec_value(-dec_parts(&a[0]).0, t))
+}
+
+fn dec_abs(a: &[Value], t: &LogicalType) -> Result<Value> {
+    Ok(dec_value(dec_parts(&a[0]).0.abs(), t))
+}
+
+fn dec_floor(a: &[Value], t: &LogicalType) -> Result<Value> {
+    let (v, s) = dec_parts(&a[0]);
+    Ok(dec_value(v.div_euclid(crate::exec::cast::pow10(s)), t))
+}
+
+fn dec_ceil(a: &[Value], t: &LogicalType) -> Result<Value> {
+    let (v, s) = dec_parts(&a[0]);
+    let d = crate::exec::cast::pow10(s);
+    Ok(dec_value(-((-v).div_euclid(d)), t))
 }
 
 fn nulls_of(a: &Column, b: &Column, n: usize) -> NullMask {
@@ -307,6 +437,10 @@ fn round(a: &[Value], _t: &LogicalType) -> Result<Value> {
 fn factorial(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let n = arg_i64(&a[0]);
     let mut r: i64 = 1;
+    // The wrapping product is 0 from 66! on (it has 64 factors of two).
+    if n >= 66 {
+        return Ok(Value::Int64(0));
+    }
     for i in 2..=n.max(1) {
         r = r.wrapping_mul(i);
     }
@@ -406,44 +540,46 @@ pub(super) fn register(r: &mut Registry) {
         fn(&[Value], &LogicalType) -> Result<Value>,
         Option<super::VecFn>,
     );
-    let ops: [(&str, Pair, Pair, Pair, super::RowFn); 5] = [
+    type Dec = Option<(super::RowFn, super::BindFn)>;
+    let ops: [(&str, Pair, Pair, Pair, Dec); 5] = [
         (
             "+",
             (int_add, Some(i64_add)),
             (flt_add, Some(f64_add)),
             (flt_add, None),
-            dec_add,
+            Some((dec_add, bind_dec_add)),
         ),
         (
             "-",
             (int_sub, Some(i64_sub)),
             (flt_sub, Some(f64_sub)),
             (flt_sub, None),
-            dec_sub,
+            Some((dec_sub, bind_dec_sub)),
         ),
         (
             "*",
             (int_mul, Some(i64_mul)),
             (flt_mul, Some(f64_mul)),
             (flt_mul, None),
-            dec_mul,
+            Some((dec_mul, bind_dec_mul)),
         ),
+        // Kuzu divides decimals as DOUBLE.
         (
             "/",
             (int_div, None),
             (flt_div, Some(f64_div)),
             (flt_div, None),
-            dec_div,
+            None,
         ),
         (
             "%",
             (int_mod, None),
             (flt_mod, None),
             (flt_mod, None),
-            dec_mod,
+            Some((dec_mod, bind_dec_mod)),
         ),
     ];
-    for (name, int, dbl, flt, dec) in ops {
+    for (name, int, dbl, flt, decimal) in ops {
         for t in INTS {
             let exec = match (t, int.1) {
                 (T::Int64, Some(v)) => Exec::Vector(v),
@@ -461,8 +597,10 @@ pub(super) fn register(r: &mut Registry) {
             },
         );
         r.add(name, &[T::Float, T::Float], T::Float, Exec::Row(flt.0));
-        r.row(name, &[T::Decimal, T::Decimal], T::Decimal, dec)
-            .with_bind(bind_decimal);
+        if let Some((f, b)) = decimal {
+            r.row(name, &[T::Decimal, T::Decimal], T::Decimal, f)
+                .with_bind(b);
+        }
         if name == "+" {
             r.row("+", &[T::List, T::List], T::List, list_concat2)
                 .with_bind(bind_list_concat);
@@ -487,6 +625,8 @@ pub(super) fn register(r: &mut Registry) {
     }
     r.row("NEGATE", &[T::Double], T::Double, negate);
     r.row("NEGATE", &[T::Float], T::Float, negate);
+    r.row("NEGATE", &[T::Decimal], T::Decimal, dec_negate)
+        .with_bind(bind_same);
 
     for t in INTS {
         r.row("ABS", &[t], t, abs);
@@ -500,6 +640,12 @@ pub(super) fn register(r: &mut Registry) {
         r.row("FLOOR", &[t], t, floor);
         r.row("SIGN", &[t], T::Int64, sign);
     }
+    r.row("ABS", &[T::Decimal], T::Decimal, dec_abs)
+        .with_bind(bind_same);
+    r.row("FLOOR", &[T::Decimal], T::Decimal, dec_floor)
+        .with_bind(bind_dec_round);
+    r.row("CEIL", &[T::Decimal], T::Decimal, dec_ceil)
+        .with_bind(bind_dec_round);
     r.alias("CEILING", "CEIL");
     r.row("ROUND", &[T::Double, T::Int64], T::Double, round);
     let unary: [(&str, super::RowFn); 18] = [
@@ -664,6 +810,65 @@ mod tests {
         assert_eq!(
             e,
             "Binder exception: Function ROUND did not receive correct arguments:\nActual:   (DOUBLE)\nExpected: (DOUBLE,INT64) -> DOUBLE\n"
+        );
+    }
+
+    #[test]
+    fn decimal_arithmetic_types_and_values() {
+        use crate::exec::expr::BoundExpr;
+        use crate::exec::function::bind_function;
+        use crate::types::LogicalType;
+        let d = |v: i128, p: u8, s: u8| Decimal {
+            value: v,
+            precision: p,
+            scale: s,
+        };
+        let lit = BoundExpr::literal;
+        // DECIMAL(5,2) + DECIMAL(4,1) is DECIMAL(6,3), as in Kuzu.
+        let e = bind_function("+", vec![lit(d(150, 5, 2)), lit(d(23, 4, 1))]).unwrap();
+        assert_eq!(
+            e.ty,
+            LogicalType::Decimal {
+                precision: 6,
+                scale: 3
+            }
+        );
+        assert_eq!(
+            call_values("+", &[d(150, 5, 2), d(23, 4, 1)]).unwrap(),
+            d(3800, 6, 3)
+        );
+        assert_eq!(
+            call_values("*", &[d(150, 5, 2), d(23, 4, 1)]).unwrap(),
+            d(3450, 10, 3)
+        );
+        assert_eq!(
+            call_values("-", &[d(150, 5, 2), Int64(1)]).unwrap(),
+            d(500, 6, 3)
+        );
+        assert_eq!(
+            call_values("%", &[d(750, 5, 2), d(200, 5, 2)]).unwrap(),
+            d(150, 5, 2)
+        );
+        assert_eq!(
+            call_values("/", &[d(150, 5, 2), d(200, 5, 2)]).unwrap(),
+            Double(0.75)
+        );
+        assert_eq!(
+            call_values("+", &[d(150, 5, 2), Double(1.5)]).unwrap(),
+            Double(3.0)
+        );
+        assert_eq!(
+            call_values("NEGATE", &[d(150, 5, 2)]).unwrap(),
+            d(-150, 5, 2)
+        );
+        assert_eq!(call_values("floor", &[d(-150, 5, 2)]).unwrap(), d(-2, 5, 0));
+        assert_eq!(call_values("ceil", &[d(-150, 5, 2)]).unwrap(), d(-1, 5, 0));
+        // As in Kuzu: 999.99 + 999.99 does not fit DECIMAL(6, 3).
+        assert_eq!(
+            call_values("+", &[d(99999, 5, 2), d(99999, 5, 2)])
+                .unwrap_err()
+                .to_string(),
+            "Overflow exception: Decimal Addition result is out of range"
         );
     }
 }

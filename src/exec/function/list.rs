@@ -114,6 +114,16 @@ fn bind_child(args: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
     Ok((args.to_vec(), child_of(&args[0])))
 }
 
+fn bind_numeric_child(name: &str, args: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
+    let c = child_of(&args[0]);
+    if !(c.is_numeric() || c == LogicalType::Any) {
+        return Err(Error::Binder(format!(
+            "Unsupported inner data type for {name}: {c}"
+        )));
+    }
+    Ok((args.to_vec(), c))
+}
+
 fn bind_list_creation(args: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
     let child = max_logical_type_of(args)
         .ok_or_else(|| Error::Binder("Cannot infer the child type of a list literal.".into()))?;
@@ -154,7 +164,7 @@ fn size(a: &[Value], _t: &LogicalType) -> Result<Value> {
 fn list_extract(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let idx = arg_i64(&a[1]);
     if let Value::String(s) = &a[0] {
-        let chars: Vec<char> = s.chars().collect();
+        let chars: Vec<&str> = super::string::graphemes(s);
         let n = chars.len() as i64;
         let pos = if idx > 0 {
             idx - 1
@@ -243,13 +253,11 @@ fn normalize_slice(begin: i64, end: i64, size: i64) -> (i64, i64) {
 fn list_slice(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let (b, e) = (arg_i64(&a[1]), arg_i64(&a[2]));
     if let Value::String(st) = &a[0] {
-        let chars: Vec<char> = st.chars().collect();
+        // Kuzu normalises the bounds, then takes SUBSTR(start, end - start + 1).
+        let chars: Vec<&str> = super::string::graphemes(st);
         let (s, e) = normalize_slice(b, e, chars.len() as i64);
-        return Ok(Value::String(
-            chars[(s - 1) as usize..e.max(s - 1) as usize]
-                .iter()
-                .collect(),
-        ));
+        let end = e.max(s - 1) as usize;
+        return Ok(Value::String(chars[(s - 1) as usize..end].concat()));
     }
     let list = arg_list(&a[0]);
     let (s, e) = normalize_slice(b, e, list.len() as i64);
@@ -404,6 +412,19 @@ fn range(a: &[Value], t: &LogicalType) -> Result<Value> {
     if step == 0 {
         return Err(runtime("Step of range cannot be 0."));
     }
+    let span = if step > 0 {
+        end.checked_sub(start)
+    } else {
+        start.checked_sub(end)
+    };
+    let count = match (span, step.checked_abs()) {
+        (Some(sp), Some(_)) if sp < 0 => 0,
+        (Some(sp), Some(st)) => sp / st + 1,
+        _ => i128::MAX,
+    };
+    if count > 1 << 24 {
+        return Err(runtime(format!("range of {count} elements is too large.")));
+    }
     let child = child_of(t);
     let mut out = Vec::new();
     let mut x = start;
@@ -417,18 +438,27 @@ fn range(a: &[Value], t: &LogicalType) -> Result<Value> {
     Ok(Value::List(out))
 }
 
+/// `MAP` with key validation (Kuzu's `CALL disable_map_key_check=false`).
+fn map_create_checked(a: &[Value], t: &LogicalType) -> Result<Value> {
+    let k = arg_list(&a[0]);
+    for (i, x) in k.iter().enumerate() {
+        if x.is_null() {
+            return Err(runtime("Null value key is not allowed in map."));
+        }
+        if k[..i].iter().any(|y| values_equal(x, y)) {
+            return Err(runtime(format!(
+                "Found duplicate key: {} in map.",
+                crate::exec::cast::value_to_text(x)
+            )));
+        }
+    }
+    map_create(a, t)
+}
+
 fn map_create(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let (k, v) = (arg_list(&a[0]), arg_list(&a[1]));
     if k.len() != v.len() {
         return Err(runtime("Unaligned key list and value list."));
-    }
-    for (i, x) in k.iter().enumerate() {
-        if x.is_null() {
-            return Err(runtime("Null key is not allowed in map."));
-        }
-        if k[..i].iter().any(|y| values_equal(x, y)) {
-            return Err(runtime("Found duplicate key in map."));
-        }
     }
     Ok(Value::Map(
         k.iter().cloned().zip(v.iter().cloned()).collect(),
@@ -712,9 +742,9 @@ pub(super) fn register(r: &mut Registry) {
         .with_bind(bind_same_list);
     r.row("LIST_UNIQUE", &[T::List], T::Int64, list_unique);
     r.row("LIST_SUM", &[T::List], T::Any, list_sum)
-        .with_bind(bind_child);
+        .with_bind(|a| bind_numeric_child("LIST_SUM", a));
     r.row("LIST_PRODUCT", &[T::List], T::Any, list_product)
-        .with_bind(bind_child);
+        .with_bind(|a| bind_numeric_child("LIST_PRODUCT", a));
     r.row("LIST_ANY_VALUE", &[T::List], T::Any, list_any_value)
         .with_bind(bind_child);
     r.row(
@@ -732,6 +762,13 @@ pub(super) fn register(r: &mut Registry) {
     }
     r.row("MAP", &[T::List, T::List], T::Map, map_create)
         .with_bind(bind_map);
+    r.row(
+        "MAP_CHECKED",
+        &[T::List, T::List],
+        T::Map,
+        map_create_checked,
+    )
+    .with_bind(bind_map);
     r.row("MAP_EXTRACT", &[T::Map, T::Any], T::List, map_extract)
         .with_bind(bind_map_extract);
     r.alias("ELEMENT_AT", "MAP_EXTRACT");
@@ -965,6 +1002,18 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "Binder exception: ARRAY_COSINE_SIMILARITY requires argument type to be FLOAT[] or DOUBLE[]."
+        );
+    }
+
+    #[test]
+    fn huge_ranges_fail_instead_of_aborting() {
+        let e = call_values("range", &[Int64(0), Int64(i64::MAX)])
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("Runtime exception: range of"), "{e}");
+        assert_eq!(
+            call_values("range", &[Int64(0), Int64(-1), Int64(i64::MAX)]).unwrap(),
+            l(&[])
         );
     }
 }

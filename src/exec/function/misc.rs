@@ -10,6 +10,15 @@ use crate::exec::values::{compare_values, values_equal};
 use crate::types::{LogicalType, Value};
 use std::cmp::Ordering;
 
+fn bind_coalesce(args: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
+    if args.is_empty() {
+        return Err(Error::Binder(
+            "COALESCE requires at least one argument".into(),
+        ));
+    }
+    bind_common(args)
+}
+
 fn bind_common(args: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType)> {
     let mut t = LogicalType::Any;
     for a in args {
@@ -161,7 +170,7 @@ pub(super) fn register(r: &mut Registry) {
     r.row("COALESCE", &[T::Any], T::Any, coalesce)
         .var_arg()
         .nulls_handled()
-        .with_bind(bind_common);
+        .with_bind(bind_coalesce);
     r.row("IFNULL", &[T::Any, T::Any], T::Any, coalesce)
         .nulls_handled()
         .with_bind(bind_common);
@@ -228,6 +237,7 @@ pub(super) fn register(r: &mut Registry) {
     }
     r.alias("TOFLOAT", "TO_DOUBLE");
     r.alias("TOSTRING", "TO_STRING");
+    r.alias("STRING", "TO_STRING");
     r.alias("TOBOOLEAN", "TO_BOOL");
 }
 

@@ -39,6 +39,61 @@ fn full_regex(pattern: &str) -> Result<Regex> {
     regex(&format!("^(?:{pattern})$"))
 }
 
+/// Whether a code point extends the previous grapheme (combining marks, variation selectors,
+/// emoji modifiers, tags, ZWJ).
+fn is_extend(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F
+        | 0x0483..=0x0489
+        | 0x0591..=0x05BD
+        | 0x0610..=0x061A
+        | 0x064B..=0x065F
+        | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E
+        | 0x1AB0..=0x1AFF
+        | 0x1DC0..=0x1DFF
+        | 0x200C..=0x200D
+        | 0x20D0..=0x20FF
+        | 0xFE00..=0xFE0F
+        | 0xFE20..=0xFE2F
+        | 0x1F3FB..=0x1F3FF
+        | 0xE0020..=0xE007F
+        | 0xE0100..=0xE01EF)
+}
+
+fn is_regional(c: char) -> bool {
+    (0x1F1E6..=0x1F1FF).contains(&(c as u32))
+}
+
+/// User-perceived characters (an approximation of Unicode extended grapheme clusters:
+/// combining marks, variation selectors, emoji modifiers and ZWJ sequences stay with their
+/// base; regional indicators pair up). Kuzu counts string positions in graphemes.
+pub fn graphemes(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut prev: Option<char> = None;
+    let mut regional_run = 0usize;
+    for (i, c) in s.char_indices() {
+        let join = match prev {
+            None => false,
+            Some(p) => {
+                is_extend(c)
+                    || p == '\u{200D}'
+                    || (is_regional(c) && is_regional(p) && regional_run % 2 == 1)
+            }
+        };
+        if !join && i > 0 {
+            out.push(&s[start..i]);
+            start = i;
+        }
+        regional_run = if is_regional(c) { regional_run + 1 } else { 0 };
+        prev = Some(c);
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
+}
+
 fn lower(a: &[Value], _t: &LogicalType) -> Result<Value> {
     s(arg_str(&a[0]).to_lowercase())
 }
@@ -107,12 +162,16 @@ fn bind_concat_ws(args: &[LogicalType]) -> Result<(Vec<LogicalType>, LogicalType
     Ok((vec![LogicalType::String; args.len()], LogicalType::String))
 }
 
-/// Characters `[start, start+len)` (0-based start) of a string.
+/// Graphemes `[start, start+len)` (0-based start) of a string.
 fn chars_range(x: &str, start: i64, len: i64) -> String {
     if len <= 0 || start < 0 {
         return String::new();
     }
-    x.chars().skip(start as usize).take(len as usize).collect()
+    graphemes(x)
+        .into_iter()
+        .skip(start as usize)
+        .take(len as usize)
+        .collect()
 }
 
 fn substring(a: &[Value], _t: &LogicalType) -> Result<Value> {
@@ -128,7 +187,7 @@ fn substring(a: &[Value], _t: &LogicalType) -> Result<Value> {
 fn left(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let x = arg_str(&a[0]);
     let n = arg_i64(&a[1]);
-    let count = x.chars().count() as i64;
+    let count = graphemes(x).len() as i64;
     let take = if n >= 0 { n } else { (count + n).max(0) };
     s(chars_range(x, 0, take))
 }
@@ -136,7 +195,7 @@ fn left(a: &[Value], _t: &LogicalType) -> Result<Value> {
 fn right(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let x = arg_str(&a[0]);
     let n = arg_i64(&a[1]);
-    let count = x.chars().count() as i64;
+    let count = graphemes(x).len() as i64;
     let take = if n >= 0 {
         n.min(count)
     } else {
@@ -158,14 +217,17 @@ fn rtrim(a: &[Value], _t: &LogicalType) -> Result<Value> {
 fn pad(a: &[Value], left_side: bool) -> Result<Value> {
     let x = arg_str(&a[0]);
     let n = arg_i64(&a[1]);
-    let p: Vec<char> = arg_str(&a[2]).chars().collect();
+    let p: Vec<&str> = graphemes(arg_str(&a[2]));
     if n <= 0 {
         return s(String::new());
     }
+    if n as u64 > MAX_STRING_BYTES {
+        return Err(too_long());
+    }
     let n = n as usize;
-    let chars: Vec<char> = x.chars().collect();
+    let chars: Vec<&str> = graphemes(x);
     if chars.len() >= n {
-        return s(chars[..n].iter().collect());
+        return s(chars[..n].concat());
     }
     if p.is_empty() {
         return s(x.to_string());
@@ -184,8 +246,18 @@ fn rpad(a: &[Value], _t: &LogicalType) -> Result<Value> {
     pad(a, false)
 }
 
+/// Largest string a function may build (guards against aborting on allocation).
+const MAX_STRING_BYTES: u64 = 1 << 30;
+
+fn too_long() -> crate::error::Error {
+    runtime("The result string is too long.")
+}
+
 fn repeat(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let n = arg_i64(&a[1]);
+    if n > 0 && (n as u64).saturating_mul(arg_str(&a[0]).len() as u64) > MAX_STRING_BYTES {
+        return Err(too_long());
+    }
     s(if n <= 0 {
         String::new()
     } else {
@@ -194,7 +266,7 @@ fn repeat(a: &[Value], _t: &LogicalType) -> Result<Value> {
 }
 
 fn reverse(a: &[Value], _t: &LogicalType) -> Result<Value> {
-    s(arg_str(&a[0]).chars().rev().collect())
+    s(graphemes(arg_str(&a[0])).into_iter().rev().collect())
 }
 
 fn regexp_matches(a: &[Value], _t: &LogicalType) -> Result<Value> {
@@ -294,20 +366,14 @@ fn split_part(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let x = arg_str(&a[0]);
     let d = arg_str(&a[1]);
     let i = arg_i64(&a[2]);
-    let parts: Vec<&str> = if d.is_empty() {
-        vec![x]
+    // An empty delimiter splits into characters; positions are 1-based, no negatives.
+    let parts: Vec<String> = if d.is_empty() {
+        x.chars().map(|c| c.to_string()).collect()
     } else {
-        x.split(d).collect()
+        x.split(d).map(|p| p.to_string()).collect()
     };
-    let idx = if i > 0 {
-        i - 1
-    } else if i < 0 {
-        parts.len() as i64 + i
-    } else {
-        -1
-    };
-    s(if idx >= 0 && (idx as usize) < parts.len() {
-        parts[idx as usize].to_string()
+    s(if i >= 1 && (i as usize) <= parts.len() {
+        parts[i as usize - 1].clone()
     } else {
         String::new()
     })
@@ -694,6 +760,29 @@ mod tests {
         assert_eq!(
             e,
             "Binder exception: Function SHA256 did not receive correct arguments:\nActual:   ()\nExpected: (STRING) -> STRING\n"
+        );
+    }
+
+    #[test]
+    fn grapheme_positions() {
+        let e = "😃🌍🌦\u{FE0F}🍞🚗";
+        assert_eq!(
+            call_values("substring", &[st(e), Int64(1), Int64(3)]).unwrap(),
+            st("😃🌍🌦\u{FE0F}")
+        );
+        assert_eq!(
+            call_values("right", &[st(e), Int64(3)]).unwrap(),
+            st("🌦\u{FE0F}🍞🚗")
+        );
+        let zwj = "🧘🏻\u{200D}♂\u{FE0F}x";
+        assert_eq!(super::graphemes(zwj), vec!["🧘🏻\u{200D}♂\u{FE0F}", "x"]);
+        assert_eq!(
+            call_values("rpad", &[st("😃🌍♂"), Int64(5), st("<")]).unwrap(),
+            st("😃🌍♂<<")
+        );
+        assert_eq!(
+            call_values("reverse", &[st("ab\u{301}c")]).unwrap(),
+            st("cb\u{301}a")
         );
     }
 }

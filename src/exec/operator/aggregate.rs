@@ -259,6 +259,9 @@ impl Operator for HashAggregate {
     fn name(&self) -> &'static str {
         "HASH_AGGREGATE"
     }
+    fn children(&self) -> Vec<&dyn Operator> {
+        self.child.iter().map(|c| c.as_ref()).collect()
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use super::Operator;
 use crate::error::{Error, Result};
 use crate::exec::chunk::{append_row, DataChunk, VECTOR_CAPACITY};
 use crate::exec::context::ExecContext;
-use crate::exec::expr::{eval, eval_predicate, BoundExpr};
+use crate::exec::expr::{eval, eval_predicate, BoundExpr, ExprKind};
 use crate::exec::memory::Reservation;
 use crate::exec::values::encode_row;
 use crate::types::vector::{Column, ColumnData};
@@ -123,6 +123,9 @@ impl Operator for Filter {
     fn name(&self) -> &'static str {
         "FILTER"
     }
+    fn children(&self) -> Vec<&dyn Operator> {
+        vec![self.child.as_ref()]
+    }
 }
 
 /// Evaluates expressions into a new batch (one column per expression).
@@ -143,20 +146,45 @@ impl Operator for Projection {
         let Some(chunk) = self.child.next(ctx)? else {
             return Ok(None);
         };
+        // Plain column references used once are moved, not copied.
+        let mut uses = vec![0usize; chunk.columns.len()];
+        for e in &self.exprs {
+            if let ExprKind::Column(i) = e.kind {
+                if let Some(u) = uses.get_mut(i) {
+                    *u += 1;
+                }
+            }
+        }
         let mut cols = Vec::with_capacity(self.exprs.len());
         for e in &self.exprs {
-            cols.push(eval(e, &chunk, &ctx.eval)?);
+            cols.push(match e.kind {
+                ExprKind::Column(i) if uses.get(i) == Some(&1) => None,
+                _ => Some(eval(e, &chunk, &ctx.eval)?),
+            });
         }
-        Ok(Some(DataChunk {
-            columns: cols,
-            len: chunk.len,
-        }))
+        let len = chunk.len;
+        let mut input: Vec<Option<Column>> = chunk.columns.into_iter().map(Some).collect();
+        let mut out = Vec::with_capacity(cols.len());
+        for (e, c) in self.exprs.iter().zip(cols) {
+            match (c, &e.kind) {
+                (Some(c), _) => out.push(c),
+                (None, ExprKind::Column(i)) => match input.get_mut(*i).and_then(|c| c.take()) {
+                    Some(c) => out.push(c),
+                    None => return Err(Error::Runtime(format!("no input column {i}"))),
+                },
+                (None, _) => return Err(Error::Runtime("projection bookkeeping".into())),
+            }
+        }
+        Ok(Some(DataChunk { columns: out, len }))
     }
     fn types(&self) -> Vec<LogicalType> {
         self.exprs.iter().map(|e| e.ty.clone()).collect()
     }
     fn name(&self) -> &'static str {
         "PROJECTION"
+    }
+    fn children(&self) -> Vec<&dyn Operator> {
+        vec![self.child.as_ref()]
     }
 }
 
@@ -218,6 +246,9 @@ impl Operator for SkipLimit {
     fn name(&self) -> &'static str {
         "SKIP_LIMIT"
     }
+    fn children(&self) -> Vec<&dyn Operator> {
+        vec![self.child.as_ref()]
+    }
 }
 
 /// Removes duplicate rows (all columns; NULLs equal each other).
@@ -269,6 +300,9 @@ impl Operator for Distinct {
     }
     fn name(&self) -> &'static str {
         "DISTINCT"
+    }
+    fn children(&self) -> Vec<&dyn Operator> {
+        vec![self.child.as_ref()]
     }
 }
 
@@ -380,6 +414,13 @@ impl Operator for CrossProduct {
     fn name(&self) -> &'static str {
         "CROSS_PRODUCT"
     }
+    fn children(&self) -> Vec<&dyn Operator> {
+        let mut v: Vec<&dyn Operator> = vec![self.left.as_ref()];
+        if let Some(r) = &self.right {
+            v.push(r.as_ref());
+        }
+        v
+    }
 }
 
 /// UNWIND: one output row per list element (input columns, then the element). A NULL or
@@ -398,7 +439,8 @@ impl Unwind {
             LogicalType::Any => LogicalType::Any,
             other => {
                 return Err(Error::Binder(format!(
-                    "{other} is not a LIST and cannot be unwound."
+                    "{} has data type {other} but LIST was expected.",
+                    crate::exec::expr::describe(&list)
                 )))
             }
         };
@@ -457,6 +499,9 @@ impl Operator for Unwind {
     fn name(&self) -> &'static str {
         "UNWIND"
     }
+    fn children(&self) -> Vec<&dyn Operator> {
+        vec![self.child.as_ref()]
+    }
 }
 
 /// UNION ALL of children with the same column types (UNION = `Distinct` over this).
@@ -505,6 +550,9 @@ impl Operator for Union {
     fn name(&self) -> &'static str {
         "UNION_ALL"
     }
+    fn children(&self) -> Vec<&dyn Operator> {
+        self.children.iter().map(|c| c.as_ref()).collect()
+    }
 }
 
 /// Appends row `i` of `src` to `dst` column-wise.
@@ -551,6 +599,29 @@ mod tests {
         assert_eq!(
             collect_rows(&mut l, &ctx()).unwrap(),
             vec![vec![Int64(17)], vec![Int64(12)]]
+        );
+    }
+
+    #[test]
+    fn projection_moves_and_copies_columns() {
+        let rows = vec![vec![Int64(1), String("a".into())], vec![Int64(2), Null]];
+        let src = source(vec![LogicalType::Int64, LogicalType::String], rows, 2);
+        // Column 1 once (moved), column 0 twice (copied), a literal.
+        let mut p = Projection::new(
+            Box::new(src),
+            vec![
+                BoundExpr::column(1, LogicalType::String),
+                BoundExpr::column(0, LogicalType::Int64),
+                BoundExpr::column(0, LogicalType::Int64),
+                BoundExpr::literal(Bool(true)),
+            ],
+        );
+        assert_eq!(
+            collect_rows(&mut p, &ctx()).unwrap(),
+            vec![
+                vec![String("a".into()), Int64(1), Int64(1), Bool(true)],
+                vec![Null, Int64(2), Int64(2), Bool(true)],
+            ]
         );
     }
 

@@ -13,6 +13,7 @@ use crate::exec::chunk::{append_row, DataChunk, VECTOR_CAPACITY};
 use crate::exec::context::ExecContext;
 use crate::exec::expr::{eval, BoundExpr};
 use crate::exec::memory::Reservation;
+use crate::exec::typing::max_logical_type;
 use crate::exec::values::encode_row;
 use crate::types::vector::{Column, ColumnData, NullMask};
 use crate::types::LogicalType;
@@ -49,6 +50,23 @@ impl HashJoin {
         join_type: JoinType,
     ) -> Self {
         let build_types = build.types();
+        // Keys are compared by their encoded bytes, so both sides must have the same type.
+        let (probe_keys, build_keys): (Vec<BoundExpr>, Vec<BoundExpr>) = probe_keys
+            .into_iter()
+            .zip(build_keys)
+            .map(|(p, b)| {
+                if p.ty == b.ty {
+                    return (p, b);
+                }
+                match max_logical_type(&p.ty, &b.ty) {
+                    Some(t) => match (p.clone().cast_to(&t), b.clone().cast_to(&t)) {
+                        (Ok(p2), Ok(b2)) => (p2, b2),
+                        _ => (p, b),
+                    },
+                    None => (p, b),
+                }
+            })
+            .unzip();
         HashJoin {
             probe,
             build: Some(build),
@@ -205,6 +223,13 @@ impl Operator for HashJoin {
     fn name(&self) -> &'static str {
         "HASH_JOIN"
     }
+    fn children(&self) -> Vec<&dyn Operator> {
+        let mut v: Vec<&dyn Operator> = vec![self.probe.as_ref()];
+        if let Some(b) = &self.build {
+            v.push(b.as_ref());
+        }
+        v
+    }
 }
 
 #[cfg(test)]
@@ -288,6 +313,42 @@ mod tests {
                 .map(|r| r[2].clone())
                 .collect::<Vec<_>>(),
             vec![Bool(true), Bool(false), Bool(false), Bool(true)]
+        );
+    }
+
+    #[test]
+    fn build_side_over_budget_fails_cleanly() {
+        use crate::error::Error;
+        use crate::exec::memory::FixedBudget;
+        use std::sync::Arc;
+        let rows: Vec<Vec<Value>> = (0..20_000).map(|i| vec![Int64(i)]).collect();
+        let build = source(vec![LogicalType::Int64], rows, 2048);
+        let probe = source(vec![LogicalType::Int64], vec![vec![Int64(1)]], 1);
+        let mut j = HashJoin::new(
+            Box::new(probe),
+            Box::new(build),
+            vec![BoundExpr::column(0, LogicalType::Int64)],
+            vec![BoundExpr::column(0, LogicalType::Int64)],
+            JoinType::Inner,
+        );
+        let ctx = ExecContext::new(Arc::new(FixedBudget::new(100_000)));
+        assert!(matches!(j.next(&ctx), Err(Error::OutOfMemory { .. })));
+    }
+
+    #[test]
+    fn keys_of_different_integer_types_match() {
+        let probe = source(vec![LogicalType::Int32], vec![vec![Int32(7)]], 1);
+        let build = source(vec![LogicalType::Int64], vec![vec![Int64(7)]], 1);
+        let mut j = HashJoin::new(
+            Box::new(probe),
+            Box::new(build),
+            vec![BoundExpr::column(0, LogicalType::Int32)],
+            vec![BoundExpr::column(0, LogicalType::Int64)],
+            JoinType::Inner,
+        );
+        assert_eq!(
+            collect_rows(&mut j, &ExecContext::default()).unwrap(),
+            vec![vec![Int32(7), Int64(7)]]
         );
     }
 }

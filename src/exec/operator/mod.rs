@@ -35,6 +35,25 @@ pub trait Operator: Send {
     fn types(&self) -> Vec<LogicalType>;
     /// Operator name for EXPLAIN/PROFILE.
     fn name(&self) -> &'static str;
+    /// Input operators still owned by this one (for printing plans).
+    fn children(&self) -> Vec<&dyn Operator> {
+        Vec::new()
+    }
+}
+
+/// The plan below `op` as indented lines (`EXPLAIN`).
+pub fn explain(op: &dyn Operator) -> String {
+    fn walk(op: &dyn Operator, depth: usize, out: &mut String) {
+        out.push_str(&"  ".repeat(depth));
+        out.push_str(op.name());
+        out.push('\n');
+        for c in op.children() {
+            walk(c, depth + 1, out);
+        }
+    }
+    let mut s = String::new();
+    walk(op, 0, &mut s);
+    s
 }
 
 /// Pulls every batch of an operator (tests, materialisation at the top of a plan).
@@ -84,6 +103,59 @@ pub fn run_parallel(
         out.extend(r?);
     }
     Ok(out)
+}
+
+/// Rows and time of one operator, for PROFILE.
+#[derive(Debug, Default)]
+pub struct ProfileStats {
+    pub rows: std::sync::atomic::AtomicU64,
+    pub batches: std::sync::atomic::AtomicU64,
+    /// Time spent in this operator's `next`, children included.
+    pub nanos: std::sync::atomic::AtomicU64,
+}
+
+/// Wraps an operator and records its output rows and time (PROFILE).
+pub struct Profiled {
+    inner: Box<dyn Operator>,
+    pub stats: std::sync::Arc<ProfileStats>,
+}
+
+impl Profiled {
+    pub fn new(inner: Box<dyn Operator>) -> (Self, std::sync::Arc<ProfileStats>) {
+        let stats = std::sync::Arc::new(ProfileStats::default());
+        (
+            Profiled {
+                inner,
+                stats: stats.clone(),
+            },
+            stats,
+        )
+    }
+}
+
+impl Operator for Profiled {
+    fn next(&mut self, ctx: &ExecContext) -> Result<Option<DataChunk>> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let start = std::time::Instant::now();
+        let out = self.inner.next(ctx);
+        self.stats
+            .nanos
+            .fetch_add(start.elapsed().as_nanos() as u64, Relaxed);
+        if let Ok(Some(c)) = &out {
+            self.stats.rows.fetch_add(c.len as u64, Relaxed);
+            self.stats.batches.fetch_add(1, Relaxed);
+        }
+        out
+    }
+    fn types(&self) -> Vec<LogicalType> {
+        self.inner.types()
+    }
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+    fn children(&self) -> Vec<&dyn Operator> {
+        self.inner.children()
+    }
 }
 
 /// Whether Kuzu can ORDER BY / compare-sort a type (it refuses nested types:
@@ -160,6 +232,7 @@ mod tests {
             }],
         );
         let mut top = SkipLimit::new(Box::new(sorted), 0, Some(2));
+        assert_eq!(explain(&top), "SKIP_LIMIT\n  ORDER_BY\n    CHUNK_SOURCE\n");
         let got = collect_rows(&mut top, &ctx).unwrap();
         let expect = |k: i64| {
             let vals: Vec<i64> = (100..10_000).filter(|i| i % 7 == k).collect();
@@ -181,10 +254,84 @@ mod tests {
         let chunks = run_parallel(pipes, &ctx).unwrap();
         assert_eq!(chunks.iter().map(|c| c.len).sum::<usize>(), 5000);
         assert!(!orderable(&LogicalType::List(Box::new(LogicalType::Int64))));
+        let (mut p, stats) = Profiled::new(Box::new(source(
+            vec![LogicalType::Int64],
+            (0..700).map(|i| vec![Int64(i)]).collect(),
+            VECTOR_CAPACITY_FOR_TEST,
+        )));
+        assert_eq!(p.name(), "CHUNK_SOURCE");
+        collect_all(&mut p, &ctx).unwrap();
+        assert_eq!(stats.rows.load(std::sync::atomic::Ordering::Relaxed), 700);
+        assert_eq!(stats.batches.load(std::sync::atomic::Ordering::Relaxed), 3);
         assert!(orderable(&LogicalType::String));
     }
 
     const VECTOR_CAPACITY_FOR_TEST: usize = 300;
+
+    /// Throughput smoke test: 1M rows through filter, group-by on a string key, sort.
+    /// `cargo test --release --lib exec::operator::tests::throughput -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn throughput() {
+        use crate::exec::chunk::DataChunk;
+        use crate::exec::function::bind_function;
+        let n = 1_000_000i64;
+        let mut chunks = Vec::new();
+        for start in (0..n).step_by(2048) {
+            let rows: Vec<Vec<crate::types::Value>> = (start..(start + 2048).min(n))
+                .map(|i| vec![Int64(i), String(format!("k{}", i % 100))])
+                .collect();
+            chunks.push(
+                DataChunk::from_rows(&[LogicalType::Int64, LogicalType::String], &rows).unwrap(),
+            );
+        }
+        let src = ChunkSource::new(vec![LogicalType::Int64, LogicalType::String], chunks);
+        let t = std::time::Instant::now();
+        let pred = bind_comparison(
+            CmpOp::Gt,
+            BoundExpr::column(0, LogicalType::Int64),
+            BoundExpr::literal(Int64(10)),
+        )
+        .unwrap();
+        let f = Filter::new(Box::new(src), pred);
+        let doubled = bind_function(
+            "*",
+            vec![
+                BoundExpr::column(0, LogicalType::Int64),
+                BoundExpr::literal(Int64(2)),
+            ],
+        )
+        .unwrap();
+        let p = Projection::new(
+            Box::new(f),
+            vec![BoundExpr::column(1, LogicalType::String), doubled],
+        );
+        let aggs = vec![
+            AggregateSpec {
+                func: bind_aggregate("count", &[], false).unwrap(),
+                arg: None,
+            },
+            AggregateSpec {
+                func: bind_aggregate("sum", &[LogicalType::Int64], false).unwrap(),
+                arg: Some(BoundExpr::column(1, LogicalType::Int64)),
+            },
+        ];
+        let a = HashAggregate::new(
+            Box::new(p),
+            vec![BoundExpr::column(0, LogicalType::String)],
+            aggs,
+        );
+        let mut o = OrderBy::new(
+            Box::new(a),
+            vec![SortKey {
+                expr: BoundExpr::column(0, LogicalType::String),
+                descending: false,
+            }],
+        );
+        let rows = collect_rows(&mut o, &ExecContext::default()).unwrap();
+        eprintln!("1M rows filter+project+group+sort: {:?}", t.elapsed());
+        assert_eq!(rows.len(), 100);
+    }
 }
 
 #[cfg(test)]

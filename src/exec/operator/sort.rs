@@ -103,6 +103,9 @@ impl Operator for OrderBy {
     fn name(&self) -> &'static str {
         "ORDER_BY"
     }
+    fn children(&self) -> Vec<&dyn Operator> {
+        vec![self.child.as_ref()]
+    }
 }
 
 /// ORDER BY ... SKIP s LIMIT l: keeps at most `s + l` candidate rows while reading.
@@ -141,7 +144,7 @@ impl TopK {
                 buf.append(&c);
             }
             rows.extend(k);
-            if rows.len() > keep.max(VECTOR_CAPACITY) * 2 {
+            if rows.len() > keep.max(VECTOR_CAPACITY).saturating_mul(2) {
                 let order = sorted_order(&self.keys, &rows);
                 let top = &order[..keep.min(order.len())];
                 buf = buf.gather(top);
@@ -180,6 +183,9 @@ impl Operator for TopK {
     }
     fn name(&self) -> &'static str {
         "TOP_K"
+    }
+    fn children(&self) -> Vec<&dyn Operator> {
+        vec![self.child.as_ref()]
     }
 }
 
