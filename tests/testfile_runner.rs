@@ -1004,3 +1004,21 @@ fn dump_lists_cases_and_steps_without_running() {
     assert!(text.contains("area/x.test::DISABLED_Off [skipped] (1 statements; conn_default)"));
     assert!(log.log().is_empty());
 }
+
+#[test]
+fn engine_selection_errors_are_exit_2() {
+    let suite = two_case_suite();
+    let root = suite.root().to_string_lossy().to_string();
+    for extra in [
+        vec!["--engine", "nope"],
+        vec!["--engine", "kuzu-python", "--python", "/nonexistent/python"],
+    ] {
+        let mut args = vec!["ruzu-testfile", "--root", &root];
+        args.extend(extra);
+        args.push("area");
+        let mut out = Vec::new();
+        let code = cli::main(args.iter().map(std::ffi::OsString::from), &mut out);
+        assert_eq!(code, 2);
+        assert!(out.is_empty());
+    }
+}

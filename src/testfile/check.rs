@@ -65,9 +65,18 @@ impl Mismatch {
             if start > 0 {
                 let _ = writeln!(s, "{indent}    ... {start} rows");
             }
+            // Where the first differing rows start to differ (shown even in long rows).
+            let diff_at = first_diff.and_then(|d| {
+                let (e, a) = (self.expected.get(d)?, self.actual.get(d)?);
+                Some(e.bytes().zip(a.bytes()).take_while(|(x, y)| x == y).count())
+            });
             for (i, r) in rows.iter().enumerate().skip(start).take(limit) {
+                let shown = match (Some(i) == first_diff, diff_at) {
+                    (true, Some(at)) => window(r, at, 400),
+                    _ => super::run::elide(r, 400),
+                };
                 let mark = if Some(i) == first_diff { "!" } else { " " };
-                let _ = writeln!(s, "{indent}  {mark} {}", super::run::elide(r, 400));
+                let _ = writeln!(s, "{indent}  {mark} {shown}");
             }
             let shown = start + limit;
             if rows.len() > shown {
@@ -79,6 +88,24 @@ impl Mismatch {
         }
         s
     }
+}
+
+/// About `max` bytes of `text` around byte `at`, with `...` where text was cut.
+pub fn window(text: &str, at: usize, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut start = at.saturating_sub(max / 2).min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + max).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let pre = if start > 0 { "..." } else { "" };
+    let post = if end < text.len() { "..." } else { "" };
+    format!("{pre}{}{post}", &text[start..end])
 }
 
 /// Rows rendered as Kuzu's runner compares them: header first with `-CHECK_COLUMN_NAMES`,
@@ -350,6 +377,21 @@ mod tests {
             Ok(true)
         );
         assert!(regex_whole_match("(", "x").is_err());
+    }
+
+    #[test]
+    fn long_rows_show_where_they_differ() {
+        let e = format!("{}X{}", "a".repeat(1000), "b".repeat(1000));
+        let a = format!("{}Y{}", "a".repeat(1000), "b".repeat(1000));
+        let m = Mismatch::new("rows differ", vec![e], vec![a]);
+        let r = m.render("", 10);
+        assert!(
+            r.contains(&format!("! ...{}X{}...", "a".repeat(200), "b".repeat(199))),
+            "{r}"
+        );
+        assert_eq!(window("abc", 1, 10), "abc");
+        assert_eq!(window("abcdef", 5, 2), "...ef");
+        assert_eq!(window("abcdef", 0, 2), "ab...");
     }
 
     #[test]

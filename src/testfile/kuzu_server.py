@@ -9,6 +9,7 @@
 import datetime
 import decimal
 import json
+import os
 import sys
 import uuid
 
@@ -153,6 +154,11 @@ def run(conn, query):
 
 
 def main():
+    # Kuzu prints (the progress bar) to fd 1: keep the protocol on a private copy of it and
+    # send fd 1 to stderr.
+    sys.stdout.flush()
+    proto = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
     db = None
     conns = {}
     for line in sys.stdin:
@@ -178,15 +184,15 @@ def main():
                 conns = {}
                 if db is not None:
                     db.close()
-                sys.stdout.write("{}\n")
-                sys.stdout.flush()
+                proto.write("{}\n")
+                proto.flush()
                 return
             else:
                 reply = {"fail": "unknown op " + op}
         except Exception as e:  # noqa: BLE001
             reply = {"fail": str(e)}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
+        proto.write(json.dumps(reply) + "\n")
+        proto.flush()
 
 
 main()

@@ -235,9 +235,9 @@ impl Column {
                     ("VALUE".into(), (**v).clone()),
                 ]))),
             },
-            T::Struct(fields) | T::Union(fields) => {
-                ColumnData::Struct(fields.iter().map(|(_, t)| Column::new(t.clone())).collect())
-            }
+            T::Struct(fields) | T::Union(fields) => ColumnData::Struct(
+                fields.iter().map(|(_, t)| Column::new(t.clone())).collect(),
+            ),
             T::Node | T::Rel | T::RecursiveRel => ColumnData::Struct(Vec::new()),
         }
     }
