@@ -73,6 +73,9 @@ pub struct ColumnSink {
     null_strings: std::sync::Arc<Vec<String>>,
     /// Rows committed (all columns have exactly this many values between records).
     pub rows: usize,
+    /// The whole input is known to be valid UTF-8 (and the dialect ASCII), so fields need no
+    /// check of their own.
+    pub trusted_utf8: bool,
 }
 
 impl ColumnSink {
@@ -82,6 +85,7 @@ impl ColumnSink {
             kinds: types.iter().map(kind_of).collect(),
             null_strings,
             rows: 0,
+            trusted_utf8: false,
         }
     }
 
@@ -91,21 +95,30 @@ impl ColumnSink {
         }
     }
 
-    fn push(&mut self, col: usize, text: &str) -> Result<(), String> {
+    /// Converts one field. `bytes` is valid UTF-8 (checked by the caller).
+    fn push(&mut self, col: usize, bytes: &[u8]) -> Result<(), String> {
         let column = &mut self.columns[col];
         let kind = &self.kinds[col];
+        let lossy = || String::from_utf8_lossy(bytes);
         if let Kind::Str = kind {
-            if self.null_strings.iter().any(|n| n == text) {
+            if self.null_strings.iter().any(|n| n.as_bytes() == bytes) {
                 column.push_null();
                 return Ok(());
             }
-        } else if is_null_text(text) {
+            match &mut column.data {
+                ColumnData::String(s) => s.push(bytes),
+                _ => return Err(physical_mismatch(&column.ty)),
+            }
+            column.nulls.push(false);
+            return Ok(());
+        }
+        if may_be_null(bytes) && is_null_text(&lossy()) {
             column.push_null();
             return Ok(());
         }
         macro_rules! int {
             ($variant:ident, $t:ty) => {{
-                let v = parse_int::<$t>(text).ok_or_else(|| cast_failed(text, &column.ty))?;
+                let v = parse_int::<$t>(bytes).ok_or_else(|| cast_failed(&lossy(), &column.ty))?;
                 match &mut column.data {
                     ColumnData::$variant(d) => d.push(v),
                     _ => return Err(physical_mismatch(&column.ty)),
@@ -118,7 +131,8 @@ impl ColumnSink {
             Kind::I32 => int!(Int32, i32),
             Kind::I64 => int!(Int64, i64),
             Kind::I128 => {
-                let v = parse_int::<i128>(text).ok_or_else(|| {
+                let v = parse_int::<i128>(bytes).ok_or_else(|| {
+                    let text = lossy();
                     format!("Conversion exception: Cast failed. {text} is not within INT128 range.")
                 })?;
                 match &mut column.data {
@@ -130,6 +144,22 @@ impl ColumnSink {
             Kind::U16 => int!(UInt16, u16),
             Kind::U32 => int!(UInt32, u32),
             Kind::U64 => int!(UInt64, u64),
+            _ => {
+                return match std::str::from_utf8(bytes) {
+                    Ok(text) => self.push_text(col, text),
+                    Err(_) => self.push_text(col, &lossy()),
+                }
+            }
+        }
+        self.columns[col].nulls.push(false);
+        Ok(())
+    }
+
+    /// The conversions that work on text.
+    fn push_text(&mut self, col: usize, text: &str) -> Result<(), String> {
+        let column = &mut self.columns[col];
+        let kind = &self.kinds[col];
+        match kind {
             Kind::F32 => {
                 let v = parse_f64(text)
                     .map(|v| v as f32)
@@ -160,10 +190,6 @@ impl ColumnSink {
                     _ => return Err(physical_mismatch(&column.ty)),
                 }
             }
-            Kind::Str => match &mut column.data {
-                ColumnData::String(s) => s.push(text.as_bytes()),
-                _ => return Err(physical_mismatch(&column.ty)),
-            },
             Kind::Date => {
                 let v =
                     temporal::parse_date(text).map_err(|e| format!("Conversion exception: {e}"))?;
@@ -199,6 +225,7 @@ impl ColumnSink {
                 }
                 return Ok(());
             }
+            _ => return Err(physical_mismatch(&column.ty)),
         }
         column.nulls.push(false);
         Ok(())
@@ -207,12 +234,12 @@ impl ColumnSink {
 
 impl FieldSink for ColumnSink {
     fn value(&mut self, col: usize, bytes: &[u8]) -> Result<(), FieldError> {
-        let Ok(text) = std::str::from_utf8(bytes) else {
+        if !self.trusted_utf8 && std::str::from_utf8(bytes).is_err() {
             return Err(FieldError {
                 reason: "Invalid UTF8-encoded string.".into(),
                 fatal: true,
             });
-        };
+        }
         let n = self.columns.len();
         if col == n && bytes.is_empty() {
             // A single trailing delimiter is allowed.
@@ -224,7 +251,7 @@ impl FieldSink for ColumnSink {
                 fatal: false,
             });
         }
-        self.push(col, text).map_err(|reason| FieldError {
+        self.push(col, bytes).map_err(|reason| FieldError {
             reason,
             fatal: false,
         })
@@ -292,6 +319,15 @@ pub(crate) fn truncate_column(c: &mut Column, len: usize) {
     c.nulls.resize(len);
 }
 
+/// A cheap pre-test for `is_null_text`: empty, or starting with whitespace or `n`/`N`.
+#[inline]
+fn may_be_null(s: &[u8]) -> bool {
+    match s.first() {
+        None => true,
+        Some(&b) => matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | b'n' | b'N'),
+    }
+}
+
 /// Kuzu's NULL test for non-STRING columns: empty or `NULL` (any case), ignoring whitespace.
 pub(crate) fn is_null_text(s: &str) -> bool {
     let t = s.trim_matches(is_space);
@@ -344,8 +380,8 @@ parse_int_impl!(i8: true, i16: true, i32: true, i64: true, i128: true,
 
 /// TEMPORARY (replace with `types::cast::parse_i64` etc.): Kuzu's integer text: optional
 /// surrounding whitespace, optional `-`, decimal digits, in range.
-fn parse_int<T: ParseInt>(s: &str) -> Option<T> {
-    let b = s.trim_matches(is_space).as_bytes();
+fn parse_int<T: ParseInt>(s: &[u8]) -> Option<T> {
+    let b = s.trim_ascii();
     let (neg, digits) = match b.first() {
         Some(b'-') => (true, &b[1..]),
         _ => (false, b),

@@ -291,6 +291,11 @@ fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx) -> ChunkOutput {
     let mut tok = Tokenizer::new(data, is_last, ctx.dialect, ctx.refuse_quoted_newlines);
     let mut sink = ColumnSink::new(&ctx.types, ctx.null_strings.clone());
     sink.reserve(memchr::memchr_iter(b'\n', data).count() + 1);
+    let d = ctx.dialect;
+    sink.trusted_utf8 = d.delimiter.is_ascii()
+        && d.quote.is_ascii()
+        && d.escape.is_ascii()
+        && std::str::from_utf8(data).is_ok();
     let mut out = ChunkOutput {
         columns: Vec::new(),
         lines: Vec::new(),
@@ -355,23 +360,16 @@ struct Chunk {
 
 impl ChunkReader {
     fn fill_to(&mut self, n: usize) -> Result<()> {
-        while !self.eof && self.buf.len() < n {
-            let old = self.buf.len();
-            self.buf.resize(n, 0);
-            let got = self
-                .file
-                .read(&mut self.buf[old..])
-                .map_err(|e| Error::io(format!("reading {}", self.name), e));
-            match got {
-                Ok(0) => {
-                    self.buf.truncate(old);
-                    self.eof = true;
-                }
-                Ok(k) => self.buf.truncate(old + k),
-                Err(e) => {
-                    self.buf.truncate(old);
-                    return Err(e);
-                }
+        if !self.eof && self.buf.len() < n {
+            let want = (n - self.buf.len()) as u64;
+            self.buf.reserve(want as usize);
+            // `read_to_end` fills spare capacity without zeroing it first.
+            let got = (&mut self.file)
+                .take(want)
+                .read_to_end(&mut self.buf)
+                .map_err(|e| Error::io(format!("reading {}", self.name), e))?;
+            if (got as u64) < want {
+                self.eof = true;
             }
         }
         Ok(())

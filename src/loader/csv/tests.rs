@@ -788,3 +788,159 @@ fn header_detection_follows_kuzu() {
     ));
     assert!(sniff::infers_as_string("{abc}"));
 }
+
+/// Throughput smoke test (run with `--ignored --nocapture` in an optimized build).
+#[test]
+#[ignore]
+fn throughput_smoke() {
+    let simple = std::env::var("CSV_SMOKE_SIMPLE").is_ok();
+    let mut text = String::with_capacity(120 << 20);
+    let mut k = 0u64;
+    while text.len() < (100 << 20) {
+        if simple {
+            text.push_str(&format!("{k}|person {k}|{}|{}|comment\n", k % 97, k * 3));
+        } else {
+            text.push_str(&format!(
+                "{k}|person number {k}|{}|{}.{}|\"said \"\"hi\"\", then left\"\n",
+                k % 97,
+                k % 1000,
+                k % 7
+            ));
+        }
+        k += 1;
+    }
+    let sc = schema(&[
+        ("id", T::Int64),
+        ("name", T::String),
+        ("age", T::Int32),
+        ("score", T::Double),
+        ("comment", T::String),
+    ]);
+    let mut f = match tempfile::NamedTempFile::new() {
+        Ok(f) => f,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(f.write_all(text.as_bytes()).is_ok());
+    let only_ints = schema(&[
+        ("id", T::Int64),
+        ("name", T::String),
+        ("age", T::Int64),
+        ("score", T::String),
+        ("comment", T::String),
+    ]);
+    for (label, sc) in [("mixed", &sc), ("ints+strings", &only_ints)] {
+        for threads in [1, 2] {
+            let cpu = || {
+                std::fs::read_to_string("/proc/thread-self/schedstat")
+                    .ok()
+                    .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+                    .unwrap_or(0.0)
+                    / 1e9
+            };
+            let cpu0 = cpu();
+            let t = std::time::Instant::now();
+            let mut rows = 0usize;
+            let r = read_csv(
+                f.path(),
+                "p.csv",
+                &CsvOptions::default(),
+                sc,
+                threads,
+                |b| {
+                    rows += b.len();
+                    Ok(())
+                },
+            );
+            assert!(r.is_ok());
+            let secs = t.elapsed().as_secs_f64();
+            assert_eq!(rows as u64, k);
+            let cpu_secs = cpu() - cpu0;
+            println!(
+                "{label} threads={threads}: {rows} rows, {:.0} MB/s wall, {:.0} MB/s per \
+                 caller-thread CPU second",
+                text.len() as f64 / secs / 1e6,
+                text.len() as f64 / cpu_secs / 1e6
+            );
+        }
+    }
+}
+
+/// Every CSV file of Kuzu's suite datasets reads the same with tiny chunks on two threads as
+/// in one chunk on one thread (run with `--ignored`; needs /work/shared/kuzu-suite).
+#[test]
+#[ignore]
+fn suite_datasets_chunking_is_invisible() {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "csv") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(Path::new("/work/shared/kuzu-suite/dataset"), &mut files);
+    files.sort();
+    let mut checked = 0;
+    for f in files {
+        let Ok(bytes) = std::fs::read(&f) else {
+            continue;
+        };
+        if bytes.len() > (4 << 20) {
+            continue;
+        }
+        let d = detect_dialect(&bytes, true, &CsvOptions::default(), &CsvSchema::default());
+        // As many STRING columns as the widest of the first records.
+        let mut tok = Tokenizer::new(
+            strip_bom(&bytes),
+            true,
+            tokenizer::Dialect {
+                delimiter: d.delimiter,
+                quote: d.quote,
+                escape: d.escape,
+            },
+            false,
+        );
+        let mut sink = sniff::TextSink {
+            fields: Vec::new(),
+            ncols: 0,
+        };
+        let mut ncols = 1;
+        for _ in 0..5 {
+            sink.fields.clear();
+            if let Step::Row(_) = tok.next_record(&mut sink) {
+                ncols = ncols.max(sink.fields.len());
+            }
+        }
+        let sc = CsvSchema {
+            columns: (0..ncols).map(|k| (format!("c{k}"), T::String)).collect(),
+        };
+        let base = CsvOptions {
+            ignore_errors: true,
+            ..CsvOptions::default()
+        };
+        let a = read_with(&bytes, &base, &sc, 1);
+        let small = CsvOptions {
+            chunk_size: 97,
+            ..base.clone()
+        };
+        let b = read_with(&bytes, &small, &sc, 2);
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.rows, b.rows, "{}", f.display());
+                assert_eq!(a.lines, b.lines, "{}", f.display());
+                assert_eq!(a.summary, b.summary, "{}", f.display());
+            }
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{}", f.display()),
+            (a, b) => panic!("{}: {:?} vs {:?}", f.display(), a.is_ok(), b.is_ok()),
+        }
+        checked += 1;
+    }
+    println!("checked {checked} files");
+    assert!(checked > 100);
+}
