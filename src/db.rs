@@ -1,11 +1,21 @@
 //! The embedded API: `Database`, `Connection`, `QueryResult`.
 //!
-//! Owns: opening and closing a database file, connections, statement execution entry points.
-//! Everything a binary or an embedding program needs goes through here.
+//! Owns: opening and creating database files (with the process lock that keeps a second
+//! writer out), the database's current catalog and table data, connections, and the entry
+//! points that run statements. Everything a binary or an embedding program needs goes
+//! through here.
 
+use crate::catalog::Catalog;
 use crate::error::{Error, Result};
+use crate::storage::buffer::MemoryManager;
+use crate::storage::file::{OsBackend, StorageBackend};
+use crate::storage::pager::{CheckpointData, Pager};
+use crate::storage::table::StorageMeta;
 use crate::types::{LogicalType, Value};
+use parking_lot::{Mutex, RwLock};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Settings of an open database.
@@ -19,10 +29,23 @@ pub struct Config {
     pub read_only: bool,
 }
 
+/// The default budget: 256 MiB, or a quarter of physical memory on small machines.
+pub fn default_buffer_pool_size() -> u64 {
+    let phys = physical_memory().unwrap_or(u64::MAX);
+    (256u64 << 20).min(phys / 4).max(16 << 20)
+}
+
+fn physical_memory() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = s.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
-            buffer_pool_size: 256 << 20,
+            buffer_pool_size: default_buffer_pool_size(),
             threads: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(1),
@@ -31,10 +54,31 @@ impl Default for Config {
     }
 }
 
+/// The committed state of a database: what statements read.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub catalog: Catalog,
+    pub meta: StorageMeta,
+}
+
+pub(crate) struct DbInner {
+    pub(crate) path: PathBuf,
+    pub(crate) config: Config,
+    pub(crate) pager: Pager,
+    /// The current committed state; readers clone the `Arc`.
+    pub(crate) current: RwLock<Arc<Snapshot>>,
+    /// Serialises writers (COPY, DDL).
+    pub(crate) write_lock: Mutex<()>,
+    /// Per-database statement counter (Kuzu's query ids).
+    pub(crate) query_counter: AtomicU64,
+    /// Keeps the OS lock on the file for as long as the database is open.
+    _lock_file: std::fs::File,
+}
+
 /// An open database file.
+#[derive(Clone)]
 pub struct Database {
-    path: PathBuf,
-    config: Config,
+    pub(crate) inner: Arc<DbInner>,
 }
 
 impl Database {
@@ -43,51 +87,216 @@ impl Database {
         Self::open_with(path, Config::default())
     }
 
-    /// Opens (or creates) the database at `path`.
+    /// Opens the database at `path`, creating an empty one if there is no file (unless
+    /// read-only). A second process that opens the same file for writing gets an error naming
+    /// the lock.
     pub fn open_with(path: impl AsRef<Path>, config: Config) -> Result<Database> {
+        let path = path.as_ref().to_path_buf();
+        let mem = MemoryManager::new(config.buffer_pool_size);
+        let exists = path.exists();
+        if !exists && config.read_only {
+            return Err(Error::io(
+                format!("cannot open {} read-only", path.display()),
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
+        }
+        let (pager, snapshot, lock_file) = if exists {
+            let backend = OsBackend::open(&path, !config.read_only)?;
+            let lock_file = backend
+                .file()
+                .try_clone()
+                .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+            take_lock(&lock_file, &path, config.read_only)?;
+            let backend: Arc<dyn StorageBackend> = Arc::new(backend);
+            let (pager, cat, meta) = Pager::open(backend, mem, &path)?;
+            let snapshot = Snapshot {
+                catalog: Catalog::decode(&cat)?,
+                meta: StorageMeta::decode(&meta)?,
+            };
+            (pager, snapshot, lock_file)
+        } else {
+            let backend = OsBackend::create_new(&path)?;
+            let lock_file = backend
+                .file()
+                .try_clone()
+                .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+            take_lock(&lock_file, &path, false)?;
+            let snapshot = Snapshot::default();
+            let pager = Pager::create(
+                Arc::new(backend),
+                mem,
+                &path,
+                new_db_id()?,
+                &snapshot.catalog.encode(),
+                &snapshot.meta.encode(),
+            )?;
+            (pager, snapshot, lock_file)
+        };
         Ok(Database {
-            path: path.as_ref().to_path_buf(),
-            config,
+            inner: Arc::new(DbInner {
+                path,
+                config,
+                pager,
+                current: RwLock::new(Arc::new(snapshot)),
+                write_lock: Mutex::new(()),
+                query_counter: AtomicU64::new(0),
+                _lock_file: lock_file,
+            }),
         })
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.inner.path
     }
 
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.inner.config
+    }
+
+    /// The committed state as of now.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.inner.current.read().clone()
+    }
+
+    pub fn pager(&self) -> &Pager {
+        &self.inner.pager
+    }
+
+    /// Makes `next` the committed state: writes catalog and metadata and switches the header
+    /// (copy-on-write checkpoint). The caller holds the write lock.
+    pub(crate) fn commit(&self, next: Snapshot) -> Result<()> {
+        if self.inner.config.read_only {
+            return Err(Error::Runtime(
+                "Cannot execute write operations in a read-only database!".into(),
+            ));
+        }
+        self.inner.pager.checkpoint(CheckpointData {
+            catalog: &next.catalog.encode(),
+            metadata: &next.meta.encode(),
+        })?;
+        *self.inner.current.write() = Arc::new(next);
+        Ok(())
     }
 
     /// A new connection. Connections are `Send`: each may run on its own thread.
     pub fn connect(&self) -> Connection {
-        Connection { _db: () }
+        Connection {
+            db: self.clone(),
+            interrupted: Arc::new(AtomicBool::new(false)),
+            timeout: Mutex::new(None),
+        }
     }
 }
 
-/// A session on a database: runs statements, holds an open transaction if any.
+fn take_lock(file: &std::fs::File, path: &Path, shared: bool) -> Result<()> {
+    let r = if shared {
+        file.try_lock_shared()
+    } else {
+        file.try_lock()
+    };
+    r.map_err(|e| match e {
+        std::fs::TryLockError::WouldBlock => Error::io(
+            format!(
+                "Could not set lock on file : {}: another process holds its {} lock",
+                path.display(),
+                if shared { "write" } else { "read or write" }
+            ),
+            std::io::Error::from(std::io::ErrorKind::WouldBlock),
+        ),
+        std::fs::TryLockError::Error(e) => Error::io(
+            format!("Could not set lock on file : {}", path.display()),
+            e,
+        ),
+    })
+}
+
+/// A random 128-bit database id from the OS.
+pub fn new_db_id() -> Result<[u8; 16]> {
+    let mut id = [0u8; 16];
+    getrandom::getrandom(&mut id).map_err(|e| {
+        Error::io(
+            "cannot get random bytes",
+            std::io::Error::other(e.to_string()),
+        )
+    })?;
+    Ok(id)
+}
+
+/// A session on a database: runs statements.
 pub struct Connection {
-    _db: (),
+    pub(crate) db: Database,
+    pub(crate) interrupted: Arc<AtomicBool>,
+    pub(crate) timeout: Mutex<Option<Duration>>,
 }
 
 impl Connection {
-    /// Runs one statement (a text holding several `;`-separated statements is an error here;
-    /// see `query_script`).
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// Runs one statement.
     pub fn query(&self, text: &str) -> Result<QueryResult> {
-        Err(Error::NotImplemented(format!("query: {text}")))
+        let mut results = self.query_script(text);
+        match results.len() {
+            0 => Ok(QueryResult::empty()),
+            1 => results.remove(0),
+            _ => results.pop().unwrap_or_else(|| Ok(QueryResult::empty())),
+        }
     }
 
     /// Runs every `;`-separated statement of `text` in order and returns one result per
     /// statement, stopping after the first failure (which is the last element).
     pub fn query_script(&self, text: &str) -> Vec<Result<QueryResult>> {
-        vec![self.query(text)]
+        self.query_script_with(text, &Params::new())
+    }
+
+    /// As `query_script`, binding `$name` parameters from `params`.
+    pub fn query_script_with(&self, text: &str, params: &Params) -> Vec<Result<QueryResult>> {
+        self.interrupted.store(false, Ordering::SeqCst);
+        crate::session::run_script(self, text, params)
+    }
+
+    /// Parses and checks one statement for repeated execution with parameters.
+    pub fn prepare(&self, text: &str) -> Result<PreparedStatement> {
+        crate::session::prepare(self, text)
+    }
+
+    /// Runs a prepared statement with `$name` parameters bound from `params`.
+    pub fn execute(&self, stmt: &PreparedStatement, params: &Params) -> Result<QueryResult> {
+        self.interrupted.store(false, Ordering::SeqCst);
+        crate::session::execute(self, stmt, params)
     }
 
     /// Interrupts the statement running on this connection, if any.
-    pub fn interrupt(&self) {}
+    pub fn interrupt(&self) {
+        self.interrupted.store(true, Ordering::SeqCst);
+    }
+
+    /// A handle that interrupts this connection from another thread.
+    pub fn interrupt_handle(&self) -> Arc<AtomicBool> {
+        self.interrupted.clone()
+    }
 
     /// Fails statements that run longer than `timeout` (`None`: no limit).
-    pub fn set_timeout(&self, _timeout: Option<Duration>) {}
+    pub fn set_timeout(&self, timeout: Option<Duration>) {
+        *self.timeout.lock() = timeout;
+    }
+}
+
+/// Parameter values by name (without the `$`).
+pub type Params = std::collections::HashMap<String, Value>;
+
+/// A statement parsed once, run many times with different parameters.
+#[derive(Debug, Clone)]
+pub struct PreparedStatement {
+    pub(crate) text: String,
+    pub(crate) statement: crate::cypher::ast::Statement,
+}
+
+impl PreparedStatement {
+    pub fn text(&self) -> &str {
+        &self.text
+    }
 }
 
 /// The result of one statement: column names and types, and rows.
@@ -98,12 +307,39 @@ pub struct QueryResult {
 }
 
 impl QueryResult {
+    pub fn new(names: Vec<String>, types: Vec<LogicalType>, rows: Vec<Vec<Value>>) -> Self {
+        QueryResult {
+            names,
+            types,
+            rows: rows.into_iter(),
+        }
+    }
+
+    /// A result with no columns (DDL, transaction control).
+    pub fn empty() -> Self {
+        Self::new(Vec::new(), Vec::new(), Vec::new())
+    }
+
+    /// A one-column, one-row STRING result (Kuzu's status messages).
+    pub fn message(text: impl Into<String>) -> Self {
+        Self::new(
+            vec!["result".into()],
+            vec![LogicalType::String],
+            vec![vec![Value::String(text.into())]],
+        )
+    }
+
     pub fn column_names(&self) -> &[String] {
         &self.names
     }
 
     pub fn column_types(&self) -> &[LogicalType] {
         &self.types
+    }
+
+    /// Rows not yet consumed.
+    pub fn remaining(&self) -> usize {
+        self.rows.len()
     }
 }
 
@@ -112,5 +348,30 @@ impl Iterator for QueryResult {
 
     fn next(&mut self) -> Option<Self::Item> {
         self.rows.next().map(Ok)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_reopen_and_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("db.ruzu");
+        let db = Database::open(&p).unwrap();
+        assert!(db.snapshot().catalog.tables.is_empty());
+        // A second writer in this process is refused by the OS lock.
+        let e = Database::open(&p).err().unwrap();
+        assert!(e.to_string().contains("lock"), "{e}");
+        drop(db);
+        let db = Database::open(&p).unwrap();
+        assert!(db.snapshot().catalog.tables.is_empty());
+        drop(db);
+        let ro = Config {
+            read_only: true,
+            ..Config::default()
+        };
+        assert!(Database::open_with(dir.path().join("missing"), ro).is_err());
     }
 }

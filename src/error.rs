@@ -23,6 +23,9 @@ pub struct InputError {
     pub reason: String,
     /// The raw text of the offending record, as Kuzu quotes it in its COPY errors.
     pub record: Option<String>,
+    /// Kuzu words this error without the file and line (`Copy exception: Found duplicated
+    /// primary key value 10, ...`); ruzu-load still prints the location.
+    pub kuzu_unlocated: bool,
 }
 
 impl InputError {
@@ -34,12 +37,18 @@ impl InputError {
             column_name: None,
             reason: reason.into(),
             record: None,
+            kuzu_unlocated: false,
         }
     }
 
     pub fn with_column(mut self, column: usize, name: Option<String>) -> Self {
         self.column = Some(column);
         self.column_name = name;
+        self
+    }
+
+    pub fn unlocated_in_kuzu(mut self) -> Self {
+        self.kuzu_unlocated = true;
         self
     }
 
@@ -63,6 +72,9 @@ impl InputError {
     /// `Copy exception: Error in file F on line N: reason Line/record containing the error:
     /// 'record'` (the last part only when the record is known).
     pub fn kuzu_form(&self) -> String {
+        if self.kuzu_unlocated {
+            return format!("Copy exception: {}", self.reason);
+        }
         let mut s = format!(
             "Copy exception: Error in file {} on line {}: {}",
             self.file, self.line, self.reason
@@ -88,15 +100,26 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A page or structure of the database file failed verification.
-    Corrupted { page: Option<u64>, what: String },
+    Corrupted {
+        page: Option<u64>,
+        what: String,
+    },
     /// The file is not a ruzu database at all.
-    NotADatabase { path: PathBuf },
+    NotADatabase {
+        path: PathBuf,
+    },
     /// The file was written by another format version.
-    Version { found: u32, supported: u32 },
+    Version {
+        found: u32,
+        supported: u32,
+    },
     /// Bad input data (CSV, schema files): file, line, column, reason.
     Input(Box<InputError>),
     /// The memory budget cannot satisfy a request.
-    OutOfMemory { requested: u64, budget: u64 },
+    OutOfMemory {
+        requested: u64,
+        budget: u64,
+    },
     /// Errors with Kuzu's category prefixes. The string is the message after the prefix.
     Parser(String),
     Binder(String),

@@ -5,16 +5,22 @@
 //! node, rel, index), `catalog`, `loader`, `cypher`, `exec`, and the embedded API. Data flows
 //! up, control flows down; `storage` never imports `cypher`, `exec` or `loader`.
 
+pub mod binder;
 pub mod catalog;
+pub mod cli;
 pub mod cypher;
 pub mod db;
 pub mod error;
 pub mod exec;
+pub mod inspect;
 pub mod loader;
+pub mod query;
+pub mod session;
+pub mod shell;
 pub mod storage;
 pub mod testfile;
 pub mod types;
 
-pub use db::{Config, Connection, Database, QueryResult};
+pub use db::{Config, Connection, Database, Params, PreparedStatement, QueryResult};
 pub use error::{Error, InputError, Result};
 pub use types::{LogicalType, Value};

@@ -1,1 +1,508 @@
-//! The catalog: tables, properties, types, primary keys, FROM/TO pairs; encodes itself to bytes.
+//! The catalog: tables, properties, types, primary keys, FROM/TO pairs, multiplicity.
+//!
+//! Owns: `Catalog` and its entries, and their byte encoding (docs/FORMAT.md, "Catalog").
+//! Table ids are assigned in creation order, node and rel tables sharing one sequence, as in
+//! Kuzu (ids are observable through `id()`). Knows nothing of storage.
+
+use crate::error::{Error, Result};
+use crate::storage::page::{Decoder, Encoder};
+use crate::types::LogicalType;
+
+/// One side of a rel table's multiplicity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Multiplicity {
+    One,
+    Many,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Property {
+    pub name: String,
+    pub ty: LogicalType,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TableKind {
+    /// A node table with the index of its primary-key property.
+    Node { primary_key: usize },
+    /// A rel table: its (FROM, TO) node table id pairs and multiplicity. `src_mult` is the
+    /// left side of Kuzu's `MANY_ONE` (how many sources one destination may have), `dst_mult`
+    /// the right side (how many destinations one source may have).
+    Rel {
+        pairs: Vec<(u64, u64)>,
+        src_mult: Multiplicity,
+        dst_mult: Multiplicity,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableEntry {
+    pub id: u64,
+    pub name: String,
+    pub properties: Vec<Property>,
+    pub kind: TableKind,
+    pub comment: String,
+}
+
+impl TableEntry {
+    pub fn is_node(&self) -> bool {
+        matches!(self.kind, TableKind::Node { .. })
+    }
+
+    pub fn property_index(&self, name: &str) -> Option<usize> {
+        self.properties
+            .iter()
+            .position(|p| p.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn primary_key(&self) -> Option<&Property> {
+        match self.kind {
+            TableKind::Node { primary_key } => self.properties.get(primary_key),
+            TableKind::Rel { .. } => None,
+        }
+    }
+
+    /// Kuzu's multiplicity spelling, e.g. `MANY_ONE`.
+    pub fn multiplicity_name(&self) -> Option<String> {
+        match &self.kind {
+            TableKind::Rel {
+                src_mult, dst_mult, ..
+            } => {
+                let s = |m: &Multiplicity| match m {
+                    Multiplicity::One => "ONE",
+                    Multiplicity::Many => "MANY",
+                };
+                Some(format!("{}_{}", s(src_mult), s(dst_mult)))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Catalog {
+    pub tables: Vec<TableEntry>,
+    pub next_table_id: u64,
+}
+
+impl Catalog {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Looks a table up by name (case-insensitively, as Kuzu does).
+    pub fn table(&self, name: &str) -> Option<&TableEntry> {
+        self.tables
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn table_by_id(&self, id: u64) -> Option<&TableEntry> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+
+    pub fn node_tables(&self) -> impl Iterator<Item = &TableEntry> {
+        self.tables.iter().filter(|t| t.is_node())
+    }
+
+    pub fn rel_tables(&self) -> impl Iterator<Item = &TableEntry> {
+        self.tables.iter().filter(|t| !t.is_node())
+    }
+
+    /// Adds a node table. Errors in Kuzu's words.
+    pub fn add_node_table(
+        &mut self,
+        name: &str,
+        properties: Vec<Property>,
+        primary_key: &str,
+    ) -> Result<u64> {
+        if self.table(name).is_some() {
+            return Err(Error::Binder(format!("{name} already exists in catalog.")));
+        }
+        check_duplicate_properties(&properties)?;
+        let pk = properties
+            .iter()
+            .position(|p| p.name.eq_ignore_ascii_case(primary_key))
+            .ok_or_else(|| {
+                Error::Binder(format!(
+                    "Primary key {primary_key} does not match any of the predefined node properties."
+                ))
+            })?;
+        let id = self.next_table_id;
+        self.next_table_id += 1;
+        self.tables.push(TableEntry {
+            id,
+            name: name.to_string(),
+            properties,
+            kind: TableKind::Node { primary_key: pk },
+            comment: String::new(),
+        });
+        Ok(id)
+    }
+
+    /// Adds a rel table between existing node tables.
+    pub fn add_rel_table(
+        &mut self,
+        name: &str,
+        pairs: &[(String, String)],
+        properties: Vec<Property>,
+        src_mult: Multiplicity,
+        dst_mult: Multiplicity,
+    ) -> Result<u64> {
+        if self.table(name).is_some() {
+            return Err(Error::Binder(format!("{name} already exists in catalog.")));
+        }
+        check_duplicate_properties(&properties)?;
+        let mut ids = Vec::new();
+        for (f, t) in pairs {
+            let resolve = |n: &str| -> Result<u64> {
+                match self.table(n) {
+                    Some(e) if e.is_node() => Ok(e.id),
+                    Some(_) => Err(Error::Binder(format!(
+                        "{n} is a rel table. Expected a node table."
+                    ))),
+                    None => Err(Error::Binder(format!("Table {n} does not exist."))),
+                }
+            };
+            ids.push((resolve(f)?, resolve(t)?));
+        }
+        let id = self.next_table_id;
+        self.next_table_id += 1;
+        self.tables.push(TableEntry {
+            id,
+            name: name.to_string(),
+            properties,
+            kind: TableKind::Rel {
+                pairs: ids,
+                src_mult,
+                dst_mult,
+            },
+            comment: String::new(),
+        });
+        Ok(id)
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        let mut e = Encoder::new();
+        e.u32(CATALOG_VERSION);
+        e.u64(self.next_table_id);
+        e.u32(self.tables.len() as u32);
+        for t in &self.tables {
+            e.u64(t.id);
+            e.str(&t.name);
+            e.str(&t.comment);
+            match &t.kind {
+                TableKind::Node { primary_key } => {
+                    e.u8(1);
+                    e.u32(*primary_key as u32);
+                }
+                TableKind::Rel {
+                    pairs,
+                    src_mult,
+                    dst_mult,
+                } => {
+                    e.u8(2);
+                    e.u8(matches!(src_mult, Multiplicity::One) as u8);
+                    e.u8(matches!(dst_mult, Multiplicity::One) as u8);
+                    e.u32(pairs.len() as u32);
+                    for (f, to) in pairs {
+                        e.u64(*f);
+                        e.u64(*to);
+                    }
+                }
+            }
+            e.u32(t.properties.len() as u32);
+            for p in &t.properties {
+                e.str(&p.name);
+                encode_type(&p.ty, &mut e);
+            }
+        }
+        e.buf
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Catalog> {
+        let mut d = Decoder::new(bytes, "catalog");
+        let v = d.u32()?;
+        if v != CATALOG_VERSION {
+            return Err(d.bad(&format!("unknown catalog encoding {v}")));
+        }
+        let next_table_id = d.u64()?;
+        let n = d.u32()? as usize;
+        let mut tables = Vec::with_capacity(n.min(4096));
+        for _ in 0..n {
+            let id = d.u64()?;
+            let name = d.str()?;
+            let comment = d.str()?;
+            let kind = match d.u8()? {
+                1 => TableKind::Node {
+                    primary_key: d.u32()? as usize,
+                },
+                2 => {
+                    let m = |b: u8| {
+                        if b == 1 {
+                            Multiplicity::One
+                        } else {
+                            Multiplicity::Many
+                        }
+                    };
+                    let src_mult = m(d.u8()?);
+                    let dst_mult = m(d.u8()?);
+                    let np = d.u32()? as usize;
+                    let mut pairs = Vec::with_capacity(np.min(4096));
+                    for _ in 0..np {
+                        pairs.push((d.u64()?, d.u64()?));
+                    }
+                    TableKind::Rel {
+                        pairs,
+                        src_mult,
+                        dst_mult,
+                    }
+                }
+                _ => return Err(d.bad("unknown table kind")),
+            };
+            let np = d.u32()? as usize;
+            let mut properties = Vec::with_capacity(np.min(4096));
+            for _ in 0..np {
+                let name = d.str()?;
+                let ty = decode_type(&mut d, 0)?;
+                properties.push(Property { name, ty });
+            }
+            if let TableKind::Node { primary_key } = kind {
+                if primary_key >= properties.len() {
+                    return Err(d.bad("primary key index out of range"));
+                }
+            }
+            if id >= next_table_id {
+                return Err(d.bad("table id beyond the id sequence"));
+            }
+            tables.push(TableEntry {
+                id,
+                name,
+                properties,
+                kind,
+                comment,
+            });
+        }
+        if d.remaining() != 0 {
+            return Err(d.bad("trailing bytes"));
+        }
+        Ok(Catalog {
+            tables,
+            next_table_id,
+        })
+    }
+}
+
+const CATALOG_VERSION: u32 = 1;
+
+fn check_duplicate_properties(props: &[Property]) -> Result<()> {
+    for (i, p) in props.iter().enumerate() {
+        if props[..i]
+            .iter()
+            .any(|q| q.name.eq_ignore_ascii_case(&p.name))
+        {
+            return Err(Error::Binder(format!(
+                "Duplicated column name: {}, column name must be unique.",
+                p.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Type tags of the catalog encoding (docs/FORMAT.md).
+pub fn encode_type(t: &LogicalType, e: &mut Encoder) {
+    use LogicalType as T;
+    let tag: u8 = match t {
+        T::Any => 0,
+        T::Bool => 1,
+        T::Int8 => 2,
+        T::Int16 => 3,
+        T::Int32 => 4,
+        T::Int64 => 5,
+        T::Int128 => 6,
+        T::UInt8 => 7,
+        T::UInt16 => 8,
+        T::UInt32 => 9,
+        T::UInt64 => 10,
+        T::Float => 11,
+        T::Double => 12,
+        T::Decimal { .. } => 13,
+        T::Serial => 14,
+        T::String => 15,
+        T::Blob => 16,
+        T::Uuid => 17,
+        T::Date => 18,
+        T::Timestamp => 19,
+        T::TimestampNs => 20,
+        T::TimestampMs => 21,
+        T::TimestampSec => 22,
+        T::TimestampTz => 23,
+        T::Interval => 24,
+        T::InternalId => 25,
+        T::List(_) => 26,
+        T::Array(..) => 27,
+        T::Struct(_) => 28,
+        T::Map(..) => 29,
+        T::Union(_) => 30,
+        T::Node => 31,
+        T::Rel => 32,
+        T::RecursiveRel => 33,
+    };
+    e.u8(tag);
+    match t {
+        T::Decimal { precision, scale } => {
+            e.u8(*precision);
+            e.u8(*scale);
+        }
+        T::List(c) => encode_type(c, e),
+        T::Array(c, n) => {
+            encode_type(c, e);
+            e.u32(*n);
+        }
+        T::Struct(f) | T::Union(f) => {
+            e.u32(f.len() as u32);
+            for (n, t) in f {
+                e.str(n);
+                encode_type(t, e);
+            }
+        }
+        T::Map(k, v) => {
+            encode_type(k, e);
+            encode_type(v, e);
+        }
+        _ => {}
+    }
+}
+
+pub fn decode_type(d: &mut Decoder, depth: u32) -> Result<LogicalType> {
+    use LogicalType as T;
+    if depth > 64 {
+        return Err(d.bad("type nesting too deep"));
+    }
+    Ok(match d.u8()? {
+        0 => T::Any,
+        1 => T::Bool,
+        2 => T::Int8,
+        3 => T::Int16,
+        4 => T::Int32,
+        5 => T::Int64,
+        6 => T::Int128,
+        7 => T::UInt8,
+        8 => T::UInt16,
+        9 => T::UInt32,
+        10 => T::UInt64,
+        11 => T::Float,
+        12 => T::Double,
+        13 => T::Decimal {
+            precision: d.u8()?,
+            scale: d.u8()?,
+        },
+        14 => T::Serial,
+        15 => T::String,
+        16 => T::Blob,
+        17 => T::Uuid,
+        18 => T::Date,
+        19 => T::Timestamp,
+        20 => T::TimestampNs,
+        21 => T::TimestampMs,
+        22 => T::TimestampSec,
+        23 => T::TimestampTz,
+        24 => T::Interval,
+        25 => T::InternalId,
+        26 => T::List(Box::new(decode_type(d, depth + 1)?)),
+        27 => {
+            let c = decode_type(d, depth + 1)?;
+            T::Array(Box::new(c), d.u32()?)
+        }
+        tag @ (28 | 30) => {
+            let n = d.u32()? as usize;
+            let mut f = Vec::with_capacity(n.min(1024));
+            for _ in 0..n {
+                let name = d.str()?;
+                f.push((name, decode_type(d, depth + 1)?));
+            }
+            if tag == 28 {
+                T::Struct(f)
+            } else {
+                T::Union(f)
+            }
+        }
+        29 => {
+            let k = decode_type(d, depth + 1)?;
+            T::Map(Box::new(k), Box::new(decode_type(d, depth + 1)?))
+        }
+        31 => T::Node,
+        32 => T::Rel,
+        33 => T::RecursiveRel,
+        t => return Err(d.bad(&format!("unknown type tag {t}"))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(name: &str, ty: LogicalType) -> Property {
+        Property {
+            name: name.into(),
+            ty,
+        }
+    }
+
+    #[test]
+    fn tables_ids_and_round_trip() {
+        let mut c = Catalog::new();
+        let person = c
+            .add_node_table(
+                "Person",
+                vec![
+                    p("id", LogicalType::Int64),
+                    p("tags", LogicalType::List(Box::new(LogicalType::String))),
+                    p(
+                        "s",
+                        LogicalType::Struct(vec![("a".into(), LogicalType::Date)]),
+                    ),
+                ],
+                "ID",
+            )
+            .unwrap();
+        let city = c
+            .add_node_table("City", vec![p("name", LogicalType::String)], "name")
+            .unwrap();
+        let knows = c
+            .add_rel_table(
+                "knows",
+                &[("person".into(), "City".into())],
+                vec![p("since", LogicalType::Int64)],
+                Multiplicity::Many,
+                Multiplicity::One,
+            )
+            .unwrap();
+        assert_eq!((person, city, knows), (0, 1, 2));
+        assert_eq!(
+            c.table("KNOWS").unwrap().multiplicity_name().unwrap(),
+            "MANY_ONE"
+        );
+        let bytes = c.encode();
+        assert_eq!(Catalog::decode(&bytes).unwrap(), c);
+        for cut in 0..bytes.len() {
+            assert!(Catalog::decode(&bytes[..cut]).is_err());
+        }
+        assert_eq!(
+            c.add_node_table("person", vec![p("x", LogicalType::Int64)], "x")
+                .unwrap_err()
+                .to_string(),
+            "Binder exception: person already exists in catalog."
+        );
+        assert!(c
+            .add_rel_table(
+                "r",
+                &[("nope".into(), "City".into())],
+                vec![],
+                Multiplicity::Many,
+                Multiplicity::Many
+            )
+            .is_err());
+    }
+}

@@ -7,6 +7,7 @@
 //! `temporal`). Knows nothing of storage or queries.
 
 pub mod cast;
+pub mod infer;
 pub mod render;
 pub mod temporal;
 pub mod vector;
@@ -30,7 +31,10 @@ pub enum LogicalType {
     UInt64,
     Float,
     Double,
-    Decimal { precision: u8, scale: u8 },
+    Decimal {
+        precision: u8,
+        scale: u8,
+    },
     Serial,
     String,
     Blob,

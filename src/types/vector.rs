@@ -42,7 +42,7 @@ impl NullMask {
     }
 
     pub fn push(&mut self, null: bool) {
-        if self.len % 64 == 0 {
+        if self.len.is_multiple_of(64) {
             self.words.push(0);
         }
         if null {
@@ -95,7 +95,7 @@ impl NullMask {
     pub fn from_words(words: Vec<u64>, len: usize) -> Self {
         let mut words = words;
         words.resize(len.div_ceil(64), 0);
-        if len % 64 != 0 {
+        if !len.is_multiple_of(64) {
             if let Some(last) = words.last_mut() {
                 *last &= (1u64 << (len % 64)) - 1;
             }
@@ -235,9 +235,9 @@ impl Column {
                     ("VALUE".into(), (**v).clone()),
                 ]))),
             },
-            T::Struct(fields) | T::Union(fields) => ColumnData::Struct(
-                fields.iter().map(|(_, t)| Column::new(t.clone())).collect(),
-            ),
+            T::Struct(fields) | T::Union(fields) => {
+                ColumnData::Struct(fields.iter().map(|(_, t)| Column::new(t.clone())).collect())
+            }
             T::Node | T::Rel | T::RecursiveRel => ColumnData::Struct(Vec::new()),
         }
     }
@@ -518,6 +518,79 @@ impl Column {
     }
 }
 
+impl Column {
+    /// Appends rows `start..start+len` of `other` (same type).
+    pub fn extend_from(&mut self, other: &Column, start: usize, len: usize) {
+        self.gather_from(other, &mut (start..start + len));
+    }
+
+    /// Appends the rows of `other` at `rows`, in that order.
+    pub fn gather(&mut self, other: &Column, rows: &[u32]) {
+        self.gather_from(other, &mut rows.iter().map(|&r| r as usize));
+    }
+
+    fn gather_from(&mut self, other: &Column, rows: &mut dyn Iterator<Item = usize>) {
+        let rows: Vec<usize> = rows.collect();
+        for &r in &rows {
+            self.nulls.push(other.nulls.is_null(r));
+        }
+        macro_rules! copy {
+            ($a:expr, $b:expr) => {{
+                $a.reserve(rows.len());
+                for &r in &rows {
+                    $a.push($b[r].clone());
+                }
+            }};
+        }
+        match (&mut self.data, &other.data) {
+            (ColumnData::Bool(a), ColumnData::Bool(b)) => copy!(a, b),
+            (ColumnData::Int8(a), ColumnData::Int8(b)) => copy!(a, b),
+            (ColumnData::Int16(a), ColumnData::Int16(b)) => copy!(a, b),
+            (ColumnData::Int32(a), ColumnData::Int32(b)) => copy!(a, b),
+            (ColumnData::Int64(a), ColumnData::Int64(b)) => copy!(a, b),
+            (ColumnData::Int128(a), ColumnData::Int128(b)) => copy!(a, b),
+            (ColumnData::UInt8(a), ColumnData::UInt8(b)) => copy!(a, b),
+            (ColumnData::UInt16(a), ColumnData::UInt16(b)) => copy!(a, b),
+            (ColumnData::UInt32(a), ColumnData::UInt32(b)) => copy!(a, b),
+            (ColumnData::UInt64(a), ColumnData::UInt64(b)) => copy!(a, b),
+            (ColumnData::Float(a), ColumnData::Float(b)) => copy!(a, b),
+            (ColumnData::Double(a), ColumnData::Double(b)) => copy!(a, b),
+            (ColumnData::Interval(a), ColumnData::Interval(b)) => copy!(a, b),
+            (ColumnData::String(a), ColumnData::String(b)) => {
+                for &r in &rows {
+                    a.push(b.get(r));
+                }
+            }
+            (
+                ColumnData::List { offsets, child },
+                ColumnData::List {
+                    offsets: bo,
+                    child: bc,
+                },
+            ) => {
+                for &r in &rows {
+                    let (x, y) = (bo[r] as usize, bo[r + 1] as usize);
+                    child.extend_from(bc, x, y - x);
+                    offsets.push(child.len() as u64);
+                }
+            }
+            (ColumnData::Struct(a), ColumnData::Struct(b)) => {
+                for (ac, bc) in a.iter_mut().zip(b) {
+                    ac.gather_from(bc, &mut rows.iter().copied());
+                }
+            }
+            _ => {
+                // Mismatched types are a programming error; keep lengths consistent.
+                let n = rows.len();
+                self.nulls.resize(self.nulls.len() - n);
+                for _ in 0..n {
+                    self.push_null();
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -538,6 +611,29 @@ mod tests {
         assert_eq!(m.null_count(), 34);
         let w = NullMask::from_words(m.words().to_vec(), 100);
         assert_eq!(w, m);
+    }
+
+    #[test]
+    fn extend_and_gather() {
+        let mut src = Column::new(LogicalType::List(Box::new(LogicalType::String)));
+        for i in 0..5 {
+            if i == 2 {
+                src.push_null();
+            } else {
+                src.push_value(&Value::List(vec![Value::String(i.to_string()); i]));
+            }
+        }
+        let mut a = Column::new(src.ty.clone());
+        a.extend_from(&src, 1, 3);
+        assert_eq!(a.len(), 3);
+        assert_eq!(a.get(0), src.get(1));
+        assert_eq!(a.get(1), Value::Null);
+        assert_eq!(a.get(2), src.get(3));
+        let mut g = Column::new(src.ty.clone());
+        g.gather(&src, &[4, 0, 4]);
+        assert_eq!(g.get(0), src.get(4));
+        assert_eq!(g.get(1), Value::List(vec![]));
+        assert_eq!(g.get(2), src.get(4));
     }
 
     #[test]

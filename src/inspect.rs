@@ -1,0 +1,423 @@
+//! Looking inside a database file: `ruzu info` and `ruzu check`.
+//!
+//! Owns: the table summary (`info`) and the full verification (`check`): every page's
+//! checksum (both header slots included), page ownership (each page referenced once, with the
+//! kind it is read as, never also free), and the structures (node group sizes, CSR offsets
+//! monotone and in range, neighbours inside their node table, rel ids unique, multiplicity,
+//! the primary key unique). Read-only: opens the file without the write lock.
+
+use crate::catalog::{Catalog, Multiplicity, TableKind};
+use crate::error::{Error, Result};
+use crate::storage::buffer::MemoryManager;
+use crate::storage::column::{self, PageRun};
+use crate::storage::file::{OsBackend, StorageBackend};
+use crate::storage::header::{Header, FORMAT_VERSION};
+use crate::storage::page::{self, PageKind, PageState, PAGE_SIZE};
+use crate::storage::pager::Pager;
+use crate::storage::table::{StorageMeta, TableData, NODE_GROUP_SIZE};
+use crate::types::vector::Column;
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+
+fn open(path: &Path) -> Result<(Pager, Catalog, StorageMeta)> {
+    let backend: Arc<dyn StorageBackend> = Arc::new(OsBackend::open(path, false)?);
+    let (pager, cat, meta) = Pager::open(backend, MemoryManager::new(64 << 20), path)?;
+    Ok((pager, Catalog::decode(&cat)?, StorageMeta::decode(&meta)?))
+}
+
+fn human(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = bytes as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+fn table_runs(t: &TableData) -> Vec<(PageKind, PageRun)> {
+    let mut m = StorageMeta::default();
+    m.tables.insert(0, t.clone());
+    m.runs()
+}
+
+/// The text `ruzu info` prints.
+pub fn info(path: &Path) -> Result<String> {
+    let (pager, catalog, meta) = open(path)?;
+    let mut out = String::new();
+    out.push_str(&format!("ruzu format {FORMAT_VERSION}\n"));
+    let h = pager.header();
+    out.push_str(&format!(
+        "file {} pages ({}), checkpoint generation {}, database id {}\n",
+        pager.page_count(),
+        human(pager.page_count() * PAGE_SIZE as u64),
+        h.current_slot().generation,
+        h.db_id
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    ));
+    for t in &catalog.tables {
+        let data = meta.tables.get(&t.id);
+        let pages: u64 = data
+            .map(|d| table_runs(d).iter().map(|r| r.1.count).sum())
+            .unwrap_or(0);
+        let size = human(pages * PAGE_SIZE as u64);
+        let cols = t
+            .properties
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let pk = matches!(t.kind, TableKind::Node { primary_key } if primary_key == i);
+                format!(
+                    "{} {}{}",
+                    p.name,
+                    p.ty,
+                    if pk { " PRIMARY KEY" } else { "" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        match &t.kind {
+            TableKind::Node { .. } => {
+                let rows = meta.node(t.id).map(|n| n.num_rows).unwrap_or(0);
+                out.push_str(&format!(
+                    "{} node {} rows {} ({})\n",
+                    t.name, rows, size, cols
+                ));
+            }
+            TableKind::Rel { pairs, .. } => {
+                let rows = meta.rel(t.id).map(|r| r.num_rels).unwrap_or(0);
+                let ends = pairs
+                    .iter()
+                    .map(|(f, to)| {
+                        let n = |id: u64| {
+                            catalog
+                                .table_by_id(id)
+                                .map(|e| e.name.clone())
+                                .unwrap_or_else(|| format!("#{id}"))
+                        };
+                        format!("{}->{}", n(*f), n(*to))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",");
+                out.push_str(&format!(
+                    "{} rel {} rows {} {} {} ({})\n",
+                    t.name,
+                    rows,
+                    size,
+                    ends,
+                    t.multiplicity_name().unwrap_or_default(),
+                    cols
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What `ruzu check` found on a healthy file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    pub pages: u64,
+    pub referenced: u64,
+    pub free: u64,
+    pub tables: usize,
+}
+
+/// Verifies the whole file; the first problem is returned as the error.
+pub fn check(path: &Path) -> Result<CheckReport> {
+    let backend = OsBackend::open(path, false)?;
+    let len = backend.len()?;
+    let mut page0 = vec![0u8; PAGE_SIZE];
+    if len < PAGE_SIZE as u64 {
+        return Err(Error::NotADatabase {
+            path: path.to_path_buf(),
+        });
+    }
+    backend.read_at(0, &mut page0)?;
+    // Both slots must be intact, even where opening would fall back to the other.
+    Header::decode(&page0, path, true)?;
+    if len % PAGE_SIZE as u64 != 0 {
+        return Err(Error::corrupted(
+            None,
+            format!("file length {len} is not a multiple of the page size"),
+        ));
+    }
+    let (pager, catalog, meta) = open(path)?;
+    let pages = pager.page_count();
+    if len / PAGE_SIZE as u64 != pages {
+        return Err(Error::corrupted(
+            None,
+            format!(
+                "file has {} pages, its checkpoint {}",
+                len / PAGE_SIZE as u64,
+                pages
+            ),
+        ));
+    }
+    // 1. Every page: a valid checksum or all zeros.
+    let mut kinds = vec![None; pages as usize];
+    let mut buf = vec![0u8; PAGE_SIZE * 64];
+    let mut p = 1u64;
+    while p < pages {
+        let n = (pages - p).min(64);
+        let b = &mut buf[..n as usize * PAGE_SIZE];
+        backend.read_at(p * PAGE_SIZE as u64, b)?;
+        for i in 0..n {
+            let pg = &b[i as usize * PAGE_SIZE..(i as usize + 1) * PAGE_SIZE];
+            if let PageState::Sealed(k) = page::verify(p + i, pg)? {
+                kinds[(p + i) as usize] = Some(k);
+            }
+        }
+        p += n;
+    }
+    // 2. Ownership: each referenced page once, of the right kind, not free.
+    let slot = pager.header().current_slot();
+    let mut runs: Vec<(PageKind, PageRun)> = meta.runs();
+    for (k, r) in [
+        (PageKind::Catalog, slot.catalog),
+        (PageKind::Metadata, slot.metadata),
+        (PageKind::FreeList, slot.free_list),
+    ] {
+        runs.push((
+            k,
+            PageRun {
+                first: r.first_page,
+                count: r.page_count,
+            },
+        ));
+    }
+    // Primary-key index pages.
+    let mut indexes = std::collections::HashMap::new();
+    for t in catalog.node_tables() {
+        if let Some(n) = meta.node(t.id) {
+            let idx = crate::loader::pipeline::index_of(t, n)?;
+            for p in idx.pages(pager.pool())? {
+                runs.push((PageKind::Index, PageRun { first: p, count: 1 }));
+            }
+            indexes.insert(t.id, idx);
+        }
+    }
+    let mut owned = vec![false; pages as usize];
+    let mut referenced = 0u64;
+    for (k, r) in &runs {
+        for q in r.first..r.first + r.count {
+            if q == 0 || q >= pages {
+                return Err(Error::corrupted(
+                    Some(q),
+                    format!("{} page reference beyond the file", k.name()),
+                ));
+            }
+            if owned[q as usize] {
+                return Err(Error::corrupted(Some(q), "page referenced twice"));
+            }
+            owned[q as usize] = true;
+            referenced += 1;
+            if kinds[q as usize] != Some(*k) {
+                return Err(Error::corrupted(
+                    Some(q),
+                    format!(
+                        "expected a {} page, found {}",
+                        k.name(),
+                        kinds[q as usize]
+                            .map(|k| k.name())
+                            .unwrap_or("an empty page")
+                    ),
+                ));
+            }
+        }
+    }
+    let alloc = pager.allocator();
+    for &(s, c) in alloc.free_ranges() {
+        for q in s..s + c {
+            if owned.get(q as usize).copied().unwrap_or(false) {
+                return Err(Error::corrupted(Some(q), "page is both free and in use"));
+            }
+        }
+    }
+    // 3. Structures.
+    let pool = pager.pool();
+    for t in &catalog.tables {
+        match (&t.kind, meta.tables.get(&t.id)) {
+            (TableKind::Node { primary_key }, Some(TableData::Node(n))) => {
+                for (g, grp) in n.groups.iter().enumerate() {
+                    if g + 1 < n.groups.len() && grp.num_rows != NODE_GROUP_SIZE {
+                        return Err(Error::corrupted(
+                            None,
+                            format!("{}: node group {g} is not full", t.name),
+                        ));
+                    }
+                    if grp.columns.len() != t.properties.len() {
+                        return Err(Error::corrupted(
+                            None,
+                            format!("{}: node group {g} has the wrong number of columns", t.name),
+                        ));
+                    }
+                }
+                // Every value of every column decodes; the primary key is non-null and the index
+                // maps each key to its row (so keys are unique) and holds nothing else.
+                let index = indexes
+                    .get(&t.id)
+                    .ok_or_else(|| Error::corrupted(None, format!("{}: no index", t.name)))?;
+                if index.len() != n.num_rows {
+                    return Err(Error::corrupted(
+                        None,
+                        format!(
+                            "{}: primary-key index holds {} keys for {} rows",
+                            t.name,
+                            index.len(),
+                            n.num_rows
+                        ),
+                    ));
+                }
+                for (ci, prop) in t.properties.iter().enumerate() {
+                    let mut start = 0;
+                    while start < n.num_rows {
+                        let cnt = (n.num_rows - start).min(NODE_GROUP_SIZE) as usize;
+                        let mut col = Column::with_capacity(prop.ty.clone(), cnt);
+                        n.scan(pool, ci, start, cnt, &mut col)?;
+                        if ci == *primary_key {
+                            if col.null_count() > 0 {
+                                return Err(Error::corrupted(
+                                    None,
+                                    format!("{}: NULL primary key", t.name),
+                                ));
+                            }
+                            let found = index.lookup_column(pool, &col)?;
+                            for (i, f) in found.iter().enumerate() {
+                                if *f != Some(start + i as u64) {
+                                    return Err(Error::corrupted(
+                                        None,
+                                        format!(
+                                            "{}: primary-key index disagrees with the key of offset {}",
+                                            t.name,
+                                            start + i as u64
+                                        ),
+                                    ));
+                                }
+                            }
+                        }
+                        start += cnt as u64;
+                    }
+                }
+            }
+            (
+                TableKind::Rel {
+                    src_mult, dst_mult, ..
+                },
+                Some(TableData::Rel(r)),
+            ) => {
+                let mut ids_fwd = 0u64;
+                for pair in &r.pairs {
+                    let rows = |id: u64| meta.node(id).map(|n| n.num_rows).unwrap_or(0);
+                    for (dir, groups, bound_rows, other_rows, single) in [
+                        (
+                            "fwd",
+                            &pair.fwd,
+                            rows(pair.from),
+                            rows(pair.to),
+                            *dst_mult == Multiplicity::One,
+                        ),
+                        (
+                            "bwd",
+                            &pair.bwd,
+                            rows(pair.to),
+                            rows(pair.from),
+                            *src_mult == Multiplicity::One,
+                        ),
+                    ] {
+                        let mut seen = HashSet::new();
+                        for (g, grp) in groups.iter().enumerate() {
+                            let where_ = || format!("{} {dir} CSR group {g}", t.name);
+                            if g as u64 * NODE_GROUP_SIZE + grp.num_nodes > bound_rows
+                                || grp.num_nodes > NODE_GROUP_SIZE
+                            {
+                                return Err(Error::corrupted(
+                                    None,
+                                    format!("{}: more nodes than its node table", where_()),
+                                ));
+                            }
+                            let offs = grp.offsets(pool, 0, grp.num_nodes as usize)?;
+                            if offs.first() != Some(&0) || offs.last() != Some(&grp.num_edges()) {
+                                return Err(Error::corrupted(
+                                    None,
+                                    format!("{}: offsets do not span its rels", where_()),
+                                ));
+                            }
+                            if single && offs.windows(2).any(|w| w[1] - w[0] > 1) {
+                                return Err(Error::corrupted(
+                                    None,
+                                    format!("{}: multiplicity violated", where_()),
+                                ));
+                            }
+                            let mut nb = Vec::new();
+                            grp.neighbors(pool, 0, grp.num_edges(), &mut nb)?;
+                            if nb.iter().any(|&x| x >= other_rows) {
+                                return Err(Error::corrupted(
+                                    None,
+                                    format!("{}: neighbour outside its node table", where_()),
+                                ));
+                            }
+                            let mut ids = Vec::new();
+                            grp.rel_ids(pool, 0, grp.num_edges(), &mut ids)?;
+                            for id in ids {
+                                if id >= r.num_rels || !seen.insert(id) {
+                                    return Err(Error::corrupted(
+                                        None,
+                                        format!(
+                                            "{}: rel id {id} out of range or repeated",
+                                            where_()
+                                        ),
+                                    ));
+                                }
+                            }
+                            for (pi, pm) in grp.properties.iter().enumerate() {
+                                let ty = t.properties.get(pi).map(|p| p.ty.clone()).ok_or_else(
+                                    || {
+                                        Error::corrupted(
+                                            None,
+                                            format!("{}: too many property chunks", where_()),
+                                        )
+                                    },
+                                )?;
+                                let mut c = Column::new(ty);
+                                column::scan(pool, pm, 0, pm.num_values as usize, &mut c)?;
+                            }
+                        }
+                        if dir == "fwd" {
+                            ids_fwd += seen.len() as u64;
+                        } else if seen.len() as u64 != ids_fwd {
+                            return Err(Error::corrupted(
+                                None,
+                                format!(
+                                    "{}: forward and backward CSRs hold different rels",
+                                    t.name
+                                ),
+                            ));
+                        }
+                    }
+                    ids_fwd = 0;
+                }
+            }
+            _ => {
+                return Err(Error::corrupted(
+                    None,
+                    format!("table {} has no data of its kind", t.name),
+                ))
+            }
+        }
+    }
+    Ok(CheckReport {
+        pages,
+        referenced,
+        free: alloc.free_page_count(),
+        tables: catalog.tables.len(),
+    })
+}

@@ -1,0 +1,580 @@
+//! The bulk pipeline shared by `ruzu-load` and `COPY`: CSV batches → node groups → pages,
+//! rel endpoints → counting-sorted CSR groups → pages.
+//!
+//! Owns: `copy_nodes`, `copy_rels` (append to a table of an open page file, returning the new
+//! table data without touching the current checkpoint: the caller commits it), and the CSR
+//! build. Pages are written straight to the file (no WAL); a failed copy leaves only
+//! unreferenced pages behind, which the caller returns to the allocator.
+
+use super::csv::{read_csv, CsvBatch, CsvOptions, CsvSchema};
+use super::keys::{check_pk_type, index_key_type, key_at};
+use crate::catalog::{Catalog, Multiplicity, TableEntry, TableKind};
+use crate::error::{Error, InputError, Result};
+use crate::storage::column::{encode_chunk, ChunkMeta, RunSink};
+use crate::storage::index::HashIndex;
+use crate::storage::page::{Decoder, Encoder};
+use crate::storage::pager::Pager;
+use crate::storage::table::{
+    CsrGroup, NodeGroup, NodeTableData, RelPairData, RelTableData, NODE_GROUP_SIZE,
+};
+use crate::types::vector::{Column, ColumnData};
+use crate::types::LogicalType;
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// One input file of a copy.
+#[derive(Debug, Clone)]
+pub struct CopySource {
+    pub path: PathBuf,
+    /// The name used in messages (as the user wrote it).
+    pub display: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct CopySettings {
+    pub threads: usize,
+    pub csv: CsvOptions,
+}
+
+/// What a copy did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CopyStats {
+    pub rows: u64,
+    pub bytes: u64,
+    pub skipped: u64,
+    pub warnings: Vec<InputError>,
+}
+
+/// Writes the pages of `sink` to freshly allocated pages and moves `metas` onto them.
+fn place(pager: &Pager, sink: RunSink, metas: &mut [&mut ChunkMeta]) -> Result<()> {
+    let n = sink.page_count();
+    if n == 0 {
+        return Ok(());
+    }
+    let base = pager.allocate(n);
+    for m in metas.iter_mut() {
+        m.shift(base);
+    }
+    for (kind, run, bytes) in &sink.runs {
+        pager.write_run(base + run.first, *kind, bytes)?;
+    }
+    Ok(())
+}
+
+fn encode_group(columns: &[Column]) -> (Vec<ChunkMeta>, RunSink) {
+    let mut sink = RunSink::new();
+    let metas = columns.iter().map(|c| encode_chunk(c, &mut sink)).collect();
+    (metas, sink)
+}
+
+/// Encodes full groups in parallel and writes them in order.
+fn write_groups(pager: &Pager, groups: Vec<Vec<Column>>, out: &mut Vec<NodeGroup>) -> Result<()> {
+    let encoded: Vec<(u64, Vec<ChunkMeta>, RunSink)> = groups
+        .into_par_iter()
+        .map(|cols| {
+            let rows = cols.first().map(|c| c.len() as u64).unwrap_or(0);
+            let (m, s) = encode_group(&cols);
+            (rows, m, s)
+        })
+        .collect();
+    for (rows, mut metas, sink) in encoded {
+        let mut refs: Vec<&mut ChunkMeta> = metas.iter_mut().collect();
+        place(pager, sink, &mut refs)?;
+        out.push(NodeGroup {
+            num_rows: rows,
+            columns: metas,
+        });
+    }
+    Ok(())
+}
+
+fn pk_of(entry: &TableEntry) -> Result<usize> {
+    match entry.kind {
+        TableKind::Node { primary_key } => Ok(primary_key),
+        TableKind::Rel { .. } => Err(Error::Copy(format!("{} is not a node table.", entry.name))),
+    }
+}
+
+/// The primary-key index of a node table as committed (empty if the table has no rows).
+pub fn index_of(entry: &TableEntry, data: &NodeTableData) -> Result<HashIndex> {
+    let pk = pk_of(entry)?;
+    let kt = index_key_type(&entry.properties[pk].ty)?;
+    if data.pk_index.is_empty() {
+        if data.num_rows > 0 {
+            return Err(Error::corrupted(
+                None,
+                format!(
+                    "node table {} has rows but no primary-key index",
+                    entry.name
+                ),
+            ));
+        }
+        return Ok(HashIndex::new(kt));
+    }
+    HashIndex::decode(&mut Decoder::new(&data.pk_index, "primary-key index"))
+}
+
+/// The encoded metadata of an index, as stored in `NodeTableData::pk_index`.
+pub fn encode_index(index: &HashIndex) -> Vec<u8> {
+    let mut e = Encoder::new();
+    index.encode(&mut e);
+    e.buf
+}
+
+/// Appends the rows of `sources` to node table `entry`. `data` is the table's current data;
+/// the result is its new data. `keys` is the table's primary-key index, extended in place:
+/// pass a fresh copy (`HashIndex::copy_to_new_pages`) when the table's current index must stay
+/// untouched until the copy commits.
+pub fn copy_nodes(
+    pager: &Pager,
+    entry: &TableEntry,
+    data: &NodeTableData,
+    keys: &mut HashIndex,
+    sources: &[CopySource],
+    settings: &CopySettings,
+) -> Result<(NodeTableData, CopyStats)> {
+    let pk = pk_of(entry)?;
+    check_pk_type(&entry.properties[pk].ty)?;
+    let types: Vec<LogicalType> = entry.properties.iter().map(|p| p.ty.clone()).collect();
+    let schema = CsvSchema {
+        columns: entry
+            .properties
+            .iter()
+            .map(|p| (p.name.clone(), p.ty.clone()))
+            .collect(),
+    };
+    let mut out = NodeTableData {
+        num_rows: data.num_rows,
+        groups: data.groups.clone(),
+        pk_index: Vec::new(),
+    };
+    // Reopen a partial last group: its rows are rewritten with the new ones (copy on write).
+    let mut builder: Vec<Column> = types.iter().map(|t| Column::new(t.clone())).collect();
+    if let Some(last) = out.groups.last() {
+        if last.num_rows < NODE_GROUP_SIZE {
+            let start = out.num_rows - last.num_rows;
+            let n = last.num_rows as usize;
+            for (i, col) in builder.iter_mut().enumerate() {
+                data.scan(pager.pool(), i, start, n, col)?;
+            }
+            out.groups.pop();
+        }
+    }
+    let mut next_offset = out.num_rows;
+    let mut pending: Vec<Vec<Column>> = Vec::new();
+    let mut stats = CopyStats::default();
+    let threads = settings.threads.max(1);
+    for src in sources {
+        let summary = read_csv(
+            &src.path,
+            &src.display,
+            &settings.csv,
+            &schema,
+            threads,
+            |batch: CsvBatch| {
+                let n = batch.len();
+                let keycol = &batch.columns[pk];
+                if let Some(i) = (0..n).find(|&i| keycol.nulls.is_null(i)) {
+                    return Err(InputError::new(
+                        &src.display,
+                        batch.lines[i],
+                        "Found NULL, which violates the non-null constraint of the primary key column.",
+                    )
+                    .with_column(pk + 1, Some(entry.properties[pk].name.clone()))
+                    .unlocated_in_kuzu()
+                    .into());
+                }
+                let inserted = pager
+                    .with_allocator(|a| keys.insert_column(pager.pool(), a, keycol, next_offset))?;
+                if let Err(dup) = inserted {
+                    let i = dup.row;
+                    return Err(InputError::new(
+                        &src.display,
+                        batch.lines[i],
+                        format!(
+                            "Found duplicated primary key value {}, which violates the uniqueness constraint of the primary key column.",
+                            key_at(keycol, i).render()
+                        ),
+                    )
+                    .with_column(pk + 1, Some(entry.properties[pk].name.clone()))
+                    .unlocated_in_kuzu()
+                    .into());
+                }
+                next_offset += n as u64;
+                let mut done = 0;
+                while done < n {
+                    let room = NODE_GROUP_SIZE as usize - builder[0].len();
+                    let take = room.min(n - done);
+                    for (b, c) in builder.iter_mut().zip(&batch.columns) {
+                        b.extend_from(c, done, take);
+                    }
+                    done += take;
+                    if builder[0].len() == NODE_GROUP_SIZE as usize {
+                        let full = std::mem::replace(
+                            &mut builder,
+                            types.iter().map(|t| Column::new(t.clone())).collect(),
+                        );
+                        pending.push(full);
+                    }
+                }
+                if pending.len() >= threads {
+                    write_groups(pager, std::mem::take(&mut pending), &mut out.groups)?;
+                }
+                Ok(())
+            },
+        )?;
+        stats.bytes += summary.bytes;
+        stats.skipped += summary.skipped_rows;
+        stats.warnings.extend(summary.warnings);
+    }
+    if !builder[0].is_empty() {
+        pending.push(builder);
+    }
+    write_groups(pager, pending, &mut out.groups)?;
+    stats.rows = next_offset - data.num_rows;
+    out.num_rows = next_offset;
+    out.pk_index = encode_index(keys);
+    Ok((out, stats))
+}
+
+/// Rels in file order while a copy accumulates them.
+#[derive(Default)]
+struct RelBatch {
+    src: Vec<u64>,
+    dst: Vec<u64>,
+    rel_ids: Vec<u64>,
+    props: Vec<Column>,
+    /// Where each new rel came from (file index, line), for multiplicity errors.
+    origin: Vec<(u32, u64)>,
+}
+
+/// Appends the rels of `sources` to rel table `entry`, pair `pair` (index into its FROM/TO
+/// pairs). The endpoint tables' key maps resolve the first two fields of each record.
+#[allow(clippy::too_many_arguments)]
+pub fn copy_rels(
+    pager: &Pager,
+    catalog: &Catalog,
+    entry: &TableEntry,
+    data: &RelTableData,
+    pair: usize,
+    node_rows: (u64, u64),
+    keys: (&HashIndex, &HashIndex),
+    sources: &[CopySource],
+    settings: &CopySettings,
+) -> Result<(RelTableData, CopyStats)> {
+    let TableKind::Rel {
+        pairs,
+        src_mult,
+        dst_mult,
+    } = &entry.kind
+    else {
+        return Err(Error::Copy(format!("{} is not a rel table.", entry.name)));
+    };
+    let (from_id, to_id) = pairs[pair];
+    let from = catalog
+        .table_by_id(from_id)
+        .ok_or_else(|| Error::Catalog(format!("table id {from_id} does not exist")))?;
+    let to = catalog
+        .table_by_id(to_id)
+        .ok_or_else(|| Error::Catalog(format!("table id {to_id} does not exist")))?;
+    let fpk = from
+        .primary_key()
+        .ok_or_else(|| Error::Copy("FROM table has no primary key".into()))?;
+    let tpk = to
+        .primary_key()
+        .ok_or_else(|| Error::Copy("TO table has no primary key".into()))?;
+    let mut columns = vec![
+        ("from".to_string(), fpk.ty.clone()),
+        ("to".to_string(), tpk.ty.clone()),
+    ];
+    columns.extend(
+        entry
+            .properties
+            .iter()
+            .map(|p| (p.name.clone(), p.ty.clone())),
+    );
+    let schema = CsvSchema { columns };
+    let threads = settings.threads.max(1);
+
+    // Existing rels of this pair, in rel id order, then the new ones.
+    let mut acc = RelBatch {
+        props: entry
+            .properties
+            .iter()
+            .map(|p| Column::new(p.ty.clone()))
+            .collect(),
+        ..Default::default()
+    };
+    let old_pair = data
+        .pairs
+        .iter()
+        .find(|p| p.from == from_id && p.to == to_id);
+    if let Some(old) = old_pair {
+        read_existing(pager, old, &mut acc)?;
+    }
+    let existing = acc.src.len();
+    let mut next_rel_id = data.num_rels;
+    let mut stats = CopyStats::default();
+    for (fi, src) in sources.iter().enumerate() {
+        let summary = read_csv(
+            &src.path,
+            &src.display,
+            &settings.csv,
+            &schema,
+            threads,
+            |batch: CsvBatch| {
+                let n = batch.len();
+                for (side, (col, map)) in [(&batch.columns[0], keys.0), (&batch.columns[1], keys.1)]
+                    .into_iter()
+                    .enumerate()
+                {
+                    let out = if side == 0 {
+                        &mut acc.src
+                    } else {
+                        &mut acc.dst
+                    };
+                    out.reserve(n);
+                    let offsets = map.lookup_column(pager.pool(), col)?;
+                    for (i, found) in offsets.into_iter().enumerate() {
+                        match found {
+                            Some(o) => out.push(o),
+                            None => {
+                                let shown = if col.nulls.is_null(i) {
+                                    String::new()
+                                } else {
+                                    key_at(col, i).render()
+                                };
+                                return Err(InputError::new(
+                                    &src.display,
+                                    batch.lines[i],
+                                    format!("Unable to find primary key value {shown}."),
+                                )
+                                .with_column(side + 1, Some(schema.columns[side].0.clone()))
+                                .unlocated_in_kuzu()
+                                .into());
+                            }
+                        }
+                    }
+                }
+                for (p, c) in acc.props.iter_mut().zip(&batch.columns[2..]) {
+                    p.extend_from(c, 0, n);
+                }
+                acc.rel_ids.extend(next_rel_id..next_rel_id + n as u64);
+                acc.origin
+                    .extend(batch.lines.iter().map(|&l| (fi as u32, l)));
+                next_rel_id += n as u64;
+                Ok(())
+            },
+        )?;
+        stats.bytes += summary.bytes;
+        stats.skipped += summary.skipped_rows;
+        stats.warnings.extend(summary.warnings);
+    }
+    stats.rows = next_rel_id - data.num_rels;
+
+    let origin_of = |e: usize| -> Option<(String, u64)> {
+        e.checked_sub(existing).and_then(|k| {
+            acc.origin
+                .get(k)
+                .map(|&(f, l)| (sources[f as usize].display.clone(), l))
+        })
+    };
+    let fwd = build_direction(
+        pager,
+        node_rows.0,
+        &acc.src,
+        &acc.dst,
+        &acc.rel_ids,
+        &acc.props,
+        (*dst_mult == Multiplicity::One).then_some("fwd"),
+        &entry.name,
+        &origin_of,
+    )?;
+    let bwd = build_direction(
+        pager,
+        node_rows.1,
+        &acc.dst,
+        &acc.src,
+        &acc.rel_ids,
+        &acc.props,
+        (*src_mult == Multiplicity::One).then_some("bwd"),
+        &entry.name,
+        &origin_of,
+    )?;
+    let mut out = data.clone();
+    out.num_rels = next_rel_id;
+    let new_pair = RelPairData {
+        from: from_id,
+        to: to_id,
+        fwd,
+        bwd,
+    };
+    match out
+        .pairs
+        .iter_mut()
+        .find(|p| p.from == from_id && p.to == to_id)
+    {
+        Some(p) => *p = new_pair,
+        None => out.pairs.push(new_pair),
+    }
+    Ok((out, stats))
+}
+
+/// Reads every rel of `pair` from its forward CSR and appends them to `acc` in rel id order.
+fn read_existing(pager: &Pager, pair: &RelPairData, acc: &mut RelBatch) -> Result<()> {
+    let pool = pager.pool();
+    let mut rows: Vec<(u64, u64, u64, usize, u64)> = Vec::new(); // (rel id, src, dst, group, row)
+    let mut groups_props: Vec<Vec<Column>> = Vec::new();
+    for (g, grp) in pair.fwd.iter().enumerate() {
+        let offs = grp.offsets(pool, 0, grp.num_nodes as usize)?;
+        let mut nbr = Vec::new();
+        grp.neighbors(pool, 0, grp.num_edges(), &mut nbr)?;
+        let mut ids = Vec::new();
+        grp.rel_ids(pool, 0, grp.num_edges(), &mut ids)?;
+        for i in 0..grp.num_nodes as usize {
+            for r in offs[i]..offs[i + 1] {
+                let src = g as u64 * NODE_GROUP_SIZE + i as u64;
+                rows.push((ids[r as usize], src, nbr[r as usize], g, r));
+            }
+        }
+        let mut props = Vec::new();
+        for (p, meta) in grp.properties.iter().enumerate() {
+            let mut c = Column::new(acc.props[p].ty.clone());
+            crate::storage::column::scan(pool, meta, 0, grp.num_edges() as usize, &mut c)?;
+            props.push(c);
+        }
+        groups_props.push(props);
+    }
+    rows.sort_unstable_by_key(|r| r.0);
+    for &(id, s, d, g, r) in &rows {
+        acc.rel_ids.push(id);
+        acc.src.push(s);
+        acc.dst.push(d);
+        for (p, c) in acc.props.iter_mut().enumerate() {
+            c.extend_from(&groups_props[g][p], r as usize, 1);
+        }
+    }
+    Ok(())
+}
+
+/// Builds the CSR groups of one direction by counting sort on `bound` (stable, so each node's
+/// rels stay in input order), checks "one" multiplicity, encodes groups in parallel and
+/// writes them in order.
+#[allow(clippy::too_many_arguments)]
+fn build_direction(
+    pager: &Pager,
+    num_bound: u64,
+    bound: &[u64],
+    other: &[u64],
+    rel_ids: &[u64],
+    props: &[Column],
+    single: Option<&str>,
+    table: &str,
+    origin_of: &dyn Fn(usize) -> Option<(String, u64)>,
+) -> Result<Vec<CsrGroup>> {
+    let n = num_bound as usize;
+    // Count.
+    let mut starts = vec![0u64; n + 1];
+    for &b in bound {
+        if b as usize >= n {
+            return Err(Error::corrupted(None, "rel endpoint beyond its node table"));
+        }
+        starts[b as usize + 1] += 1;
+    }
+    if let Some(dir) = single {
+        if let Some(node) = (0..n).find(|&i| starts[i + 1] > 1) {
+            // The second rel of that node, in input order, is the violating one.
+            let second = bound
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b as usize == node)
+                .nth(1)
+                .map(|(e, _)| e)
+                .unwrap_or(0);
+            let reason = format!(
+                "Node(nodeOffset: {node}) has more than one neighbour in table {table} in the {dir} direction, which violates the rel multiplicity constraint."
+            );
+            return Err(match origin_of(second) {
+                Some((file, line)) => InputError::new(file, line, reason)
+                    .with_column(if dir == "fwd" { 1 } else { 2 }, None)
+                    .unlocated_in_kuzu()
+                    .into(),
+                None => Error::Copy(reason),
+            });
+        }
+    }
+    // Prefix sum.
+    for i in 0..n {
+        starts[i + 1] += starts[i];
+    }
+    // Scatter.
+    let mut pos = starts.clone();
+    let mut perm = vec![0u32; bound.len()];
+    if bound.len() > u32::MAX as usize {
+        return Err(Error::Copy("more than 4 billion rels in one copy".into()));
+    }
+    for (e, &b) in bound.iter().enumerate() {
+        let p = &mut pos[b as usize];
+        perm[*p as usize] = e as u32;
+        *p += 1;
+    }
+    drop(pos);
+    let groups = n.div_ceil(NODE_GROUP_SIZE as usize);
+    let encoded: Vec<(CsrGroup, RunSink)> = (0..groups)
+        .into_par_iter()
+        .map(|g| {
+            let a = g * NODE_GROUP_SIZE as usize;
+            let b = ((g + 1) * NODE_GROUP_SIZE as usize).min(n);
+            let (ra, rb) = (starts[a] as usize, starts[b] as usize);
+            let rows = &perm[ra..rb];
+            let mut sink = RunSink::new();
+            let offs: Vec<u64> = starts[a..=b].iter().map(|&s| s - starts[a]).collect();
+            let offsets = encode_chunk(&u64_column(offs), &mut sink);
+            let neighbors = encode_chunk(
+                &u64_column(rows.iter().map(|&e| other[e as usize]).collect()),
+                &mut sink,
+            );
+            let ids = encode_chunk(
+                &u64_column(rows.iter().map(|&e| rel_ids[e as usize]).collect()),
+                &mut sink,
+            );
+            let properties = props
+                .iter()
+                .map(|c| {
+                    let mut g = Column::with_capacity(c.ty.clone(), rows.len());
+                    g.gather(c, rows);
+                    encode_chunk(&g, &mut sink)
+                })
+                .collect();
+            (
+                CsrGroup {
+                    num_nodes: (b - a) as u64,
+                    offsets,
+                    neighbors,
+                    rel_ids: ids,
+                    properties,
+                },
+                sink,
+            )
+        })
+        .collect();
+    let mut out = Vec::with_capacity(groups);
+    for (mut g, sink) in encoded {
+        {
+            let mut refs: Vec<&mut ChunkMeta> =
+                vec![&mut g.offsets, &mut g.neighbors, &mut g.rel_ids];
+            refs.extend(g.properties.iter_mut());
+            place(pager, sink, &mut refs)?;
+        }
+        out.push(g);
+    }
+    Ok(out)
+}
+
+fn u64_column(v: Vec<u64>) -> Column {
+    let n = v.len();
+    let mut c = Column::new(LogicalType::UInt64);
+    c.data = ColumnData::UInt64(v);
+    c.nulls.resize(n);
+    c
+}

@@ -1,0 +1,326 @@
+//! Statement execution for a connection: parse, then run each statement (DDL, COPY,
+//! transaction control, queries) against the database.
+//!
+//! Owns: the dispatch from parsed statements to the binder/planner/executor and to the
+//! write paths, Kuzu's result messages for DDL and COPY, and COPY's options.
+
+use crate::binder::ddl::{create_node_table, create_rel_table, Created};
+use crate::catalog::TableKind;
+use crate::cypher::ast::{
+    CopyFrom, ExprKind, Literal, OptionEntry, ScanSource, Statement, StatementKind,
+};
+use crate::db::{Connection, Database, Params, PreparedStatement, QueryResult, Snapshot};
+use crate::error::{Error, Result};
+use crate::loader::csv::CsvOptions;
+use crate::loader::pipeline::{copy_nodes, copy_rels, index_of, CopySettings, CopySource};
+use crate::storage::table::{NodeTableData, RelTableData, TableData};
+use std::sync::atomic::Ordering;
+
+/// Runs the `;`-separated statements of `text` in order, stopping after the first failure.
+pub fn run_script(conn: &Connection, text: &str, params: &Params) -> Vec<Result<QueryResult>> {
+    let stmts = match crate::cypher::parse(text) {
+        Ok(s) => s,
+        Err(e) => return vec![Err(e)],
+    };
+    let mut out = Vec::with_capacity(stmts.len());
+    for s in &stmts {
+        let r = run_statement(conn, s, params);
+        conn.db.inner.query_counter.fetch_add(1, Ordering::SeqCst);
+        let failed = r.is_err();
+        out.push(r);
+        if failed {
+            break;
+        }
+    }
+    out
+}
+
+pub fn prepare(_conn: &Connection, text: &str) -> Result<PreparedStatement> {
+    let mut stmts = crate::cypher::parse(text)?;
+    if stmts.len() != 1 {
+        return Err(Error::Runtime(
+            "A prepared statement must hold exactly one statement.".into(),
+        ));
+    }
+    let statement = stmts.remove(0);
+    Ok(PreparedStatement {
+        text: text.to_string(),
+        statement,
+    })
+}
+
+pub fn execute(
+    conn: &Connection,
+    stmt: &PreparedStatement,
+    params: &Params,
+) -> Result<QueryResult> {
+    let r = run_statement(conn, &stmt.statement, params);
+    conn.db.inner.query_counter.fetch_add(1, Ordering::SeqCst);
+    r
+}
+
+fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryResult> {
+    let db = &conn.db;
+    match &s.kind {
+        StatementKind::CreateNodeTable(t) => write(db, |snap| {
+            let c = create_node_table(&mut snap.catalog, t)?;
+            if let Created::Table(id) = c {
+                snap.meta
+                    .tables
+                    .insert(id, TableData::Node(NodeTableData::default()));
+            }
+            Ok(QueryResult::message(c.message(&t.name)))
+        }),
+        StatementKind::CreateRelTable(t) => write(db, |snap| {
+            let c = create_rel_table(&mut snap.catalog, t)?;
+            if let Created::Table(id) = c {
+                snap.meta
+                    .tables
+                    .insert(id, TableData::Rel(RelTableData::default()));
+            }
+            Ok(QueryResult::message(c.message(&t.name)))
+        }),
+        StatementKind::CopyFrom(c) => copy_from(conn, c),
+        _ => crate::query::run(conn, s, params),
+    }
+}
+
+/// Runs a writing statement on a private copy of the committed state and commits it
+/// (copy-on-write checkpoint). A failure leaves the database as it was.
+fn write(
+    db: &Database,
+    f: impl FnOnce(&mut Snapshot) -> Result<QueryResult>,
+) -> Result<QueryResult> {
+    if db.config().read_only {
+        return Err(Error::Runtime(
+            "Cannot execute write operations in a read-only database!".into(),
+        ));
+    }
+    let _w = db.inner.write_lock.lock();
+    let mut next = (*db.snapshot()).clone();
+    let saved_alloc = db.pager().allocator();
+    let r = f(&mut next);
+    match r {
+        Ok(res) => {
+            db.commit(next)?;
+            Ok(res)
+        }
+        Err(e) => {
+            // Pages written by the failed statement are unreferenced: hand them back, and
+            // drop any frames the pool holds for them so nothing stale is written back later.
+            db.pager().rollback_allocations(saved_alloc);
+            Err(e)
+        }
+    }
+}
+
+fn literal_text(o: &OptionEntry) -> Option<String> {
+    match &o.value.as_ref()?.kind {
+        ExprKind::Literal(Literal::String(s)) => Some(s.clone()),
+        ExprKind::Literal(Literal::Integer(i)) => Some(i.to_string()),
+        ExprKind::Literal(Literal::Boolean(b)) => Some(b.to_string()),
+        ExprKind::Literal(Literal::Double(d)) => Some(d.to_string()),
+        _ => None,
+    }
+}
+
+fn option_bool(o: &OptionEntry) -> Result<bool> {
+    match &o.value {
+        None => Ok(true),
+        Some(e) => match &e.kind {
+            ExprKind::Literal(Literal::Boolean(b)) => Ok(*b),
+            ExprKind::Literal(Literal::String(s)) if s.eq_ignore_ascii_case("true") => Ok(true),
+            ExprKind::Literal(Literal::String(s)) if s.eq_ignore_ascii_case("false") => Ok(false),
+            _ => Err(Error::Binder(format!(
+                "The type of csv parsing option {} must be a boolean.",
+                o.name.to_uppercase()
+            ))),
+        },
+    }
+}
+
+fn option_char(o: &OptionEntry) -> Result<u8> {
+    let t = literal_text(o).unwrap_or_default();
+    let t = match t.as_str() {
+        "\\t" => "\t".to_string(),
+        _ => t,
+    };
+    match t.as_bytes() {
+        [b] => Ok(*b),
+        _ => Err(Error::Binder(format!(
+            "Copy csv option value must be a single character with an optional escape character."
+        ))),
+    }
+}
+
+struct CopyPlan {
+    csv: CsvOptions,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+fn copy_options(opts: &[OptionEntry]) -> Result<CopyPlan> {
+    let mut csv = CsvOptions {
+        refuse_quoted_newlines: true,
+        line_numbers: crate::loader::csv::LineNumbers::Record,
+        ..CsvOptions::default()
+    };
+    let mut from = None;
+    let mut to = None;
+    for o in opts {
+        match o.name.to_ascii_uppercase().as_str() {
+            "HEADER" => csv.header = Some(option_bool(o)?),
+            "DELIM" | "DELIMITER" => csv.delimiter = Some(option_char(o)?),
+            "QUOTE" => csv.quote = Some(option_char(o)?),
+            "ESCAPE" => csv.escape = Some(option_char(o)?),
+            "SKIP" => {
+                csv.skip = literal_text(o)
+                    .and_then(|t| t.parse().ok())
+                    .ok_or_else(|| Error::Binder("SKIP must be a non-negative integer.".into()))?
+            }
+            "PARALLEL" => {
+                csv.parallel = option_bool(o)?;
+                csv.refuse_quoted_newlines = csv.parallel;
+            }
+            "IGNORE_ERRORS" => csv.ignore_errors = option_bool(o)?,
+            "AUTO_DETECT" | "AUTODETECT" => csv.auto_detect = option_bool(o)?,
+            "SAMPLE_SIZE" => {
+                csv.sample_size = literal_text(o)
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(csv.sample_size)
+            }
+            "FROM" => from = literal_text(o),
+            "TO" => to = literal_text(o),
+            "NULL_STRINGS" => {}
+            other => {
+                return Err(Error::Binder(format!(
+                    "Unrecognized csv parsing option: {other}."
+                )))
+            }
+        }
+    }
+    Ok(CopyPlan { csv, from, to })
+}
+
+fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
+    let db = &conn.db;
+    let files = match &c.source {
+        ScanSource::Files { paths, .. } => paths.clone(),
+        _ => {
+            return Err(Error::NotImplemented(
+                "COPY FROM a query or parameter".into(),
+            ))
+        }
+    };
+    if c.columns.is_some() {
+        return Err(Error::NotImplemented("COPY with a column list".into()));
+    }
+    let plan = copy_options(&c.options)?;
+    let settings = CopySettings {
+        threads: if plan.csv.parallel {
+            db.config().threads.max(1)
+        } else {
+            1
+        },
+        csv: plan.csv.clone(),
+    };
+    let sources: Vec<CopySource> = files
+        .iter()
+        .map(|f| CopySource {
+            path: f.into(),
+            display: f.clone(),
+        })
+        .collect();
+    for s in &sources {
+        if !s.path.is_file() {
+            return Err(Error::Binder(format!(
+                "No file found that matches the pattern: {}.",
+                s.display
+            )));
+        }
+    }
+    let table_name = c.table.clone();
+    write(db, |snap| {
+        let entry = snap
+            .catalog
+            .table(&table_name)
+            .ok_or_else(|| Error::Binder(format!("Table {table_name} does not exist.")))?
+            .clone();
+        let pager = db.pager();
+        let rows = match &entry.kind {
+            TableKind::Node { .. } => {
+                let data = snap.meta.node(entry.id).cloned().unwrap_or_default();
+                // Copy on write: the committed index stays untouched until the copy commits.
+                let old = index_of(&entry, &data)?;
+                let mut keys = pager.with_allocator(|a| old.copy_to_new_pages(pager.pool(), a))?;
+                let (new, stats) =
+                    copy_nodes(pager, &entry, &data, &mut keys, &sources, &settings)?;
+                for p in old.pages(pager.pool())? {
+                    pager.free(p, 1);
+                }
+                snap.meta.tables.insert(entry.id, TableData::Node(new));
+                stats.rows
+            }
+            TableKind::Rel { pairs, .. } => {
+                let pair = pick_pair(snap, &entry.name, pairs, &plan)?;
+                let (from, to) = pairs[pair];
+                let node = |id: u64| snap.meta.node(id).cloned().unwrap_or_default();
+                let (fdata, tdata) = (node(from), node(to));
+                let fentry = snap
+                    .catalog
+                    .table_by_id(from)
+                    .cloned()
+                    .ok_or_else(|| Error::Catalog("missing FROM table".into()))?;
+                let tentry = snap
+                    .catalog
+                    .table_by_id(to)
+                    .cloned()
+                    .ok_or_else(|| Error::Catalog("missing TO table".into()))?;
+                let fkeys = index_of(&fentry, &fdata)?;
+                let tkeys = if from == to {
+                    None
+                } else {
+                    Some(index_of(&tentry, &tdata)?)
+                };
+                let data = snap.meta.rel(entry.id).cloned().unwrap_or_default();
+                let (new, stats) = copy_rels(
+                    pager,
+                    &snap.catalog,
+                    &entry,
+                    &data,
+                    pair,
+                    (fdata.num_rows, tdata.num_rows),
+                    (&fkeys, tkeys.as_ref().unwrap_or(&fkeys)),
+                    &sources,
+                    &settings,
+                )?;
+                snap.meta.tables.insert(entry.id, TableData::Rel(new));
+                stats.rows
+            }
+        };
+        Ok(QueryResult::message(format!(
+            "{rows} tuples have been copied to the {} table.",
+            entry.name
+        )))
+    })
+}
+
+fn pick_pair(snap: &Snapshot, name: &str, pairs: &[(u64, u64)], plan: &CopyPlan) -> Result<usize> {
+    if pairs.len() == 1 && plan.from.is_none() && plan.to.is_none() {
+        return Ok(0);
+    }
+    let (Some(f), Some(t)) = (&plan.from, &plan.to) else {
+        return Err(Error::Binder(format!(
+            "The table {name} has multiple FROM and TO pairs defined in the schema. A specific pair of FROM and TO options is expected when copying data into the {name} table."
+        )));
+    };
+    let id = |n: &str| snap.catalog.table(n).map(|e| e.id);
+    pairs
+        .iter()
+        .position(|&(a, b)| Some(a) == id(f) && Some(b) == id(t))
+        .ok_or_else(|| {
+            Error::Binder(format!(
+                "REL table {name} does not contain {f}-{t} from-to connections."
+            ))
+        })
+}

@@ -1,0 +1,719 @@
+//! The buffer pool and the one memory budget.
+//!
+//! Owns: `MemoryManager` (a byte budget that page frames, query operators and the loader all
+//! draw from), `BufferPool` (page frames over a `StorageBackend`, CLOCK eviction, dirty
+//! write-back) and the RAII pins `PageRef` (shared) and `PageMut` (exclusive). Every page that
+//! enters the pool is verified (checksum and kind) before anyone sees it; a frame is allocated
+//! only when needed, so an idle database holds almost no memory.
+//!
+//! Locking: one mutex over the page table (page → frame, frame owners, the clock hand); a
+//! reader-writer lock per frame over its bytes. A frame's pin count is raised only under the
+//! table lock, and eviction picks only frames whose pin count is zero under that same lock, so
+//! a pinned page is never evicted. I/O happens under the frame lock, never the table lock.
+
+use super::file::StorageBackend;
+use super::page::{self, PageKind, PageState, PAGE_PAYLOAD, PAGE_SIZE};
+use crate::error::{Error, Result};
+use parking_lot::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// The smallest budget that still lets a few pages be pinned at once.
+pub const MIN_BUDGET: u64 = 64 * PAGE_SIZE as u64;
+
+/// A byte budget shared by the buffer pool and working memory.
+#[derive(Debug)]
+pub struct MemoryManager {
+    budget: u64,
+    used: AtomicU64,
+}
+
+impl MemoryManager {
+    pub fn new(budget: u64) -> Arc<Self> {
+        Arc::new(MemoryManager {
+            budget: budget.max(MIN_BUDGET),
+            used: AtomicU64::new(0),
+        })
+    }
+
+    pub fn budget(&self) -> u64 {
+        self.budget
+    }
+
+    pub fn used(&self) -> u64 {
+        self.used.load(Ordering::Relaxed)
+    }
+
+    /// Takes `bytes` from the budget if they are free.
+    pub fn try_reserve(&self, bytes: u64) -> bool {
+        let mut cur = self.used.load(Ordering::Relaxed);
+        loop {
+            if cur + bytes > self.budget {
+                return false;
+            }
+            match self.used.compare_exchange_weak(
+                cur,
+                cur + bytes,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(now) => cur = now,
+            }
+        }
+    }
+
+    pub fn release(&self, bytes: u64) {
+        self.used.fetch_sub(bytes, Ordering::AcqRel);
+    }
+}
+
+const NO_PAGE: u64 = u64::MAX;
+
+struct FrameState {
+    page: u64,
+    buf: Option<Box<[u8]>>,
+    kind: Option<PageKind>,
+    dirty: bool,
+    valid: bool,
+}
+
+struct Frame {
+    state: RwLock<FrameState>,
+    pins: AtomicU32,
+    referenced: AtomicBool,
+}
+
+struct Table {
+    map: HashMap<u64, usize>,
+    /// The page each frame belongs to (NO_PAGE when free).
+    owner: Vec<u64>,
+    /// Whether the frame holds a buffer (counted against the budget).
+    has_buf: Vec<bool>,
+    /// Frames without a buffer and without a page, ready to be given one.
+    free_slots: Vec<usize>,
+    hand: usize,
+}
+
+/// Counters for tests and `PROFILE`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    pub hits: u64,
+    pub misses: u64,
+    pub evictions: u64,
+    pub writebacks: u64,
+}
+
+/// Page frames over one file.
+pub struct BufferPool {
+    file: Arc<dyn StorageBackend>,
+    mem: Arc<MemoryManager>,
+    frames: Vec<Frame>,
+    table: Mutex<Table>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+    evictions: AtomicU64,
+    writebacks: AtomicU64,
+    /// Set after a failed write-back: the pool's view of the file can no longer be trusted.
+    poisoned: AtomicBool,
+}
+
+impl BufferPool {
+    /// A pool over `file` whose frames draw from `mem`. At most `mem.budget() / PAGE_SIZE`
+    /// frames exist.
+    pub fn new(file: Arc<dyn StorageBackend>, mem: Arc<MemoryManager>) -> Self {
+        let n = (mem.budget() / PAGE_SIZE as u64).max(1) as usize;
+        let frames = (0..n)
+            .map(|_| Frame {
+                state: RwLock::new(FrameState {
+                    page: NO_PAGE,
+                    buf: None,
+                    kind: None,
+                    dirty: false,
+                    valid: false,
+                }),
+                pins: AtomicU32::new(0),
+                referenced: AtomicBool::new(false),
+            })
+            .collect();
+        BufferPool {
+            file,
+            mem,
+            frames,
+            table: Mutex::new(Table {
+                map: HashMap::new(),
+                owner: vec![NO_PAGE; n],
+                has_buf: vec![false; n],
+                free_slots: (0..n).rev().collect(),
+                hand: 0,
+            }),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            evictions: AtomicU64::new(0),
+            writebacks: AtomicU64::new(0),
+            poisoned: AtomicBool::new(false),
+        }
+    }
+
+    pub fn memory(&self) -> &Arc<MemoryManager> {
+        &self.mem
+    }
+
+    pub fn file(&self) -> &Arc<dyn StorageBackend> {
+        &self.file
+    }
+
+    pub fn stats(&self) -> PoolStats {
+        PoolStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            evictions: self.evictions.load(Ordering::Relaxed),
+            writebacks: self.writebacks.load(Ordering::Relaxed),
+        }
+    }
+
+    fn check_poison(&self) -> Result<()> {
+        if self.poisoned.load(Ordering::Acquire) {
+            return Err(Error::corrupted(
+                None,
+                "an earlier write-back failed; reopen the database",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Pins page `page_no`, which must be a sealed page of `kind`, for reading.
+    pub fn pin(&self, page_no: u64, kind: PageKind) -> Result<PageRef<'_>> {
+        self.check_poison()?;
+        loop {
+            let mut t = self.table.lock();
+            if let Some(&fi) = t.map.get(&page_no) {
+                let f = &self.frames[fi];
+                f.pins.fetch_add(1, Ordering::AcqRel);
+                f.referenced.store(true, Ordering::Relaxed);
+                drop(t);
+                let g = f.state.read();
+                if g.page == page_no && g.valid {
+                    if g.kind != Some(kind) {
+                        let found = g.kind.map(|k| k.name()).unwrap_or("unknown");
+                        drop(g);
+                        f.pins.fetch_sub(1, Ordering::AcqRel);
+                        return Err(Error::corrupted(
+                            Some(page_no),
+                            format!("expected a {} page, found a {} page", kind.name(), found),
+                        ));
+                    }
+                    self.hits.fetch_add(1, Ordering::Relaxed);
+                    return Ok(PageRef {
+                        pool: self,
+                        frame: fi,
+                        guard: g,
+                    });
+                }
+                // The load by another thread failed; try ourselves.
+                drop(g);
+                f.pins.fetch_sub(1, Ordering::AcqRel);
+                continue;
+            }
+            let (fi, mut w) = self.claim(&mut t, page_no)?;
+            drop(t);
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            match self.load(&mut w, page_no, kind) {
+                Ok(()) => {
+                    let g = RwLockWriteGuard::downgrade(w);
+                    return Ok(PageRef {
+                        pool: self,
+                        frame: fi,
+                        guard: g,
+                    });
+                }
+                Err(e) => {
+                    w.valid = false;
+                    w.page = NO_PAGE;
+                    drop(w);
+                    self.forget(fi, page_no);
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// Pins page `page_no` for writing. The page must be a sealed page of `kind`.
+    pub fn pin_mut(&self, page_no: u64, kind: PageKind) -> Result<PageMut<'_>> {
+        // Make sure it is resident and verified, then upgrade by re-locking for write.
+        let r = self.pin(page_no, kind)?;
+        let fi = r.frame;
+        // Keep our pin while we swap the read lock for a write lock.
+        self.frames[fi].pins.fetch_add(1, Ordering::AcqRel);
+        drop(r);
+        let mut w = self.frames[fi].state.write();
+        debug_assert_eq!(w.page, page_no);
+        w.dirty = true;
+        Ok(PageMut {
+            pool: self,
+            frame: fi,
+            guard: w,
+        })
+    }
+
+    /// Creates page `page_no` in the pool, zero-filled, without reading the file. It is written
+    /// back (sealed as `kind`) when evicted or flushed.
+    pub fn create(&self, page_no: u64, kind: PageKind) -> Result<PageMut<'_>> {
+        self.check_poison()?;
+        let mut t = self.table.lock();
+        if let Some(&fi) = t.map.get(&page_no) {
+            let f = &self.frames[fi];
+            f.pins.fetch_add(1, Ordering::AcqRel);
+            drop(t);
+            let mut w = f.state.write();
+            if let Some(b) = w.buf.as_mut() {
+                b.fill(0);
+            }
+            w.kind = Some(kind);
+            w.dirty = true;
+            w.valid = true;
+            w.page = page_no;
+            return Ok(PageMut {
+                pool: self,
+                frame: fi,
+                guard: w,
+            });
+        }
+        let (fi, mut w) = self.claim(&mut t, page_no)?;
+        drop(t);
+        if let Err(e) = self.write_back(&mut w) {
+            w.valid = false;
+            w.page = NO_PAGE;
+            drop(w);
+            self.forget(fi, page_no);
+            return Err(e);
+        }
+        let buf = w
+            .buf
+            .get_or_insert_with(|| vec![0u8; PAGE_SIZE].into_boxed_slice());
+        buf.fill(0);
+        w.page = page_no;
+        w.kind = Some(kind);
+        w.dirty = true;
+        w.valid = true;
+        Ok(PageMut {
+            pool: self,
+            frame: fi,
+            guard: w,
+        })
+    }
+
+    /// Picks a frame for `page_no`: a never-used slot while the budget allows, else an unpinned
+    /// frame by CLOCK. Maps it, pins it once and returns it write-locked.
+    fn claim<'a>(
+        &'a self,
+        t: &mut Table,
+        page_no: u64,
+    ) -> Result<(usize, RwLockWriteGuard<'a, FrameState>)> {
+        let n = self.frames.len();
+        let mut chosen = None;
+        // A slot without a buffer, if the budget has room for one more page.
+        if !t.free_slots.is_empty() && self.mem.try_reserve(PAGE_SIZE as u64) {
+            if let Some(fi) = t.free_slots.pop() {
+                t.has_buf[fi] = true;
+                chosen = Some(fi);
+            }
+        }
+        if chosen.is_none() {
+            for _ in 0..(2 * n + 1) {
+                let fi = t.hand;
+                t.hand = (t.hand + 1) % n;
+                if !t.has_buf[fi] {
+                    continue;
+                }
+                let f = &self.frames[fi];
+                if f.pins.load(Ordering::Acquire) != 0 {
+                    continue;
+                }
+                if f.referenced.swap(false, Ordering::Relaxed) {
+                    continue;
+                }
+                chosen = Some(fi);
+                break;
+            }
+        }
+        let fi = chosen.ok_or(Error::OutOfMemory {
+            requested: PAGE_SIZE as u64,
+            budget: self.mem.budget(),
+        })?;
+        let f = &self.frames[fi];
+        f.pins.store(1, Ordering::Release);
+        f.referenced.store(true, Ordering::Relaxed);
+        let old = t.owner[fi];
+        if old != NO_PAGE {
+            t.map.remove(&old);
+            self.evictions.fetch_add(1, Ordering::Relaxed);
+        }
+        t.owner[fi] = page_no;
+        t.map.insert(page_no, fi);
+        // Nobody holds this frame's lock: its pin count was zero under the table lock.
+        let w = f.state.write();
+        Ok((fi, w))
+    }
+
+    /// Undoes `claim` after a failed load.
+    fn forget(&self, fi: usize, page_no: u64) {
+        let mut t = self.table.lock();
+        if t.map.get(&page_no) == Some(&fi) {
+            t.map.remove(&page_no);
+            t.owner[fi] = NO_PAGE;
+        }
+        self.frames[fi].pins.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    fn write_back(&self, w: &mut FrameState) -> Result<()> {
+        if !(w.dirty && w.valid) {
+            return Ok(());
+        }
+        let (Some(buf), Some(kind)) = (w.buf.as_mut(), w.kind) else {
+            return Ok(());
+        };
+        page::seal(w.page, kind, buf);
+        if let Err(e) = self.file.write_at(w.page * PAGE_SIZE as u64, buf) {
+            self.poisoned.store(true, Ordering::Release);
+            return Err(e);
+        }
+        self.writebacks.fetch_add(1, Ordering::Relaxed);
+        w.dirty = false;
+        Ok(())
+    }
+
+    fn load(&self, w: &mut FrameState, page_no: u64, kind: PageKind) -> Result<()> {
+        self.write_back(w)?;
+        w.valid = false;
+        let buf = w
+            .buf
+            .get_or_insert_with(|| vec![0u8; PAGE_SIZE].into_boxed_slice());
+        let at = page_no
+            .checked_mul(PAGE_SIZE as u64)
+            .ok_or_else(|| Error::corrupted(Some(page_no), "page number beyond any file"))?;
+        self.file.read_at(at, buf)?;
+        match page::verify(page_no, buf)? {
+            PageState::Sealed(k) if k == kind => {}
+            PageState::Sealed(k) => {
+                return Err(Error::corrupted(
+                    Some(page_no),
+                    format!("expected a {} page, found a {} page", kind.name(), k.name()),
+                ))
+            }
+            PageState::Empty => {
+                return Err(Error::corrupted(
+                    Some(page_no),
+                    format!("expected a {} page, found an empty page", kind.name()),
+                ))
+            }
+        }
+        w.page = page_no;
+        w.kind = Some(kind);
+        w.dirty = false;
+        w.valid = true;
+        Ok(())
+    }
+
+    /// Writes every dirty frame back (the caller syncs the file).
+    pub fn flush(&self) -> Result<()> {
+        self.check_poison()?;
+        for f in &self.frames {
+            let mut w = f.state.write();
+            self.write_back(&mut w)?;
+        }
+        Ok(())
+    }
+
+    /// Drops page `page_no` from the pool without writing it back (its page was freed or is
+    /// about to be rewritten outside the pool).
+    pub fn invalidate(&self, page_no: u64) {
+        let mut t = self.table.lock();
+        if let Some(&fi) = t.map.get(&page_no) {
+            if self.frames[fi].pins.load(Ordering::Acquire) == 0 {
+                t.map.remove(&page_no);
+                t.owner[fi] = NO_PAGE;
+                let mut w = self.frames[fi].state.write();
+                w.valid = false;
+                w.dirty = false;
+                w.page = NO_PAGE;
+            }
+        }
+    }
+
+    /// Takes `bytes` of working memory from the budget, evicting unpinned pages to make room.
+    pub fn reserve(&self, bytes: u64) -> Result<()> {
+        loop {
+            if self.mem.try_reserve(bytes) {
+                return Ok(());
+            }
+            if !self.release_one_frame()? {
+                return Err(Error::OutOfMemory {
+                    requested: bytes,
+                    budget: self.mem.budget(),
+                });
+            }
+        }
+    }
+
+    /// Returns working memory taken by `reserve`.
+    pub fn release(&self, bytes: u64) {
+        self.mem.release(bytes);
+    }
+
+    /// Evicts one unpinned frame and frees its buffer. False if none can be freed.
+    fn release_one_frame(&self) -> Result<bool> {
+        let mut t = self.table.lock();
+        let n = self.frames.len();
+        for _ in 0..(2 * n + 1) {
+            let fi = t.hand;
+            t.hand = (t.hand + 1) % n;
+            if !t.has_buf[fi] || self.frames[fi].pins.load(Ordering::Acquire) != 0 {
+                continue;
+            }
+            let f = &self.frames[fi];
+            let mut w = f.state.write();
+            self.write_back(&mut w)?;
+            let old = t.owner[fi];
+            if old != NO_PAGE {
+                t.map.remove(&old);
+                self.evictions.fetch_add(1, Ordering::Relaxed);
+            }
+            t.owner[fi] = NO_PAGE;
+            t.has_buf[fi] = false;
+            t.free_slots.push(fi);
+            w.buf = None;
+            w.valid = false;
+            w.page = NO_PAGE;
+            self.mem.release(PAGE_SIZE as u64);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Number of frames currently holding a buffer.
+    pub fn resident_frames(&self) -> usize {
+        self.table.lock().has_buf.iter().filter(|b| **b).count()
+    }
+}
+
+impl Drop for BufferPool {
+    fn drop(&mut self) {
+        let held = self.table.get_mut().has_buf.iter().filter(|b| **b).count() as u64;
+        self.mem.release(held * PAGE_SIZE as u64);
+    }
+}
+
+/// A pinned page, readable. Unpins on drop.
+pub struct PageRef<'a> {
+    pool: &'a BufferPool,
+    frame: usize,
+    guard: RwLockReadGuard<'a, FrameState>,
+}
+
+impl PageRef<'_> {
+    /// The page's payload (the bytes its owner wrote).
+    pub fn payload(&self) -> &[u8] {
+        match self.guard.buf.as_deref() {
+            Some(b) => &b[..PAGE_PAYLOAD],
+            None => &[],
+        }
+    }
+
+    pub fn page_no(&self) -> u64 {
+        self.guard.page
+    }
+}
+
+impl Deref for PageRef<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.payload()
+    }
+}
+
+impl Drop for PageRef<'_> {
+    fn drop(&mut self) {
+        self.pool.frames[self.frame]
+            .pins
+            .fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// A pinned page, writable and marked dirty. Unpins on drop.
+pub struct PageMut<'a> {
+    pool: &'a BufferPool,
+    frame: usize,
+    guard: RwLockWriteGuard<'a, FrameState>,
+}
+
+impl PageMut<'_> {
+    pub fn page_no(&self) -> u64 {
+        self.guard.page
+    }
+}
+
+impl Deref for PageMut<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self.guard.buf.as_deref() {
+            Some(b) => &b[..PAGE_PAYLOAD],
+            None => &[],
+        }
+    }
+}
+
+impl DerefMut for PageMut<'_> {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        match self.guard.buf.as_deref_mut() {
+            Some(b) => &mut b[..PAGE_PAYLOAD],
+            None => &mut [],
+        }
+    }
+}
+
+impl Drop for PageMut<'_> {
+    fn drop(&mut self) {
+        self.pool.frames[self.frame]
+            .pins
+            .fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::file::MemBackend;
+
+    fn file_with_pages(n: u64) -> MemBackend {
+        let m = MemBackend::new();
+        for p in 0..n {
+            let mut buf = vec![0u8; PAGE_SIZE];
+            buf[..8].copy_from_slice(&p.to_le_bytes());
+            page::seal(p, PageKind::Column, &mut buf);
+            m.write_at(p * PAGE_SIZE as u64, &buf).unwrap();
+        }
+        m
+    }
+
+    fn page_id(r: &[u8]) -> u64 {
+        u64::from_le_bytes(r[..8].try_into().unwrap())
+    }
+
+    #[test]
+    fn reads_through_a_small_pool() {
+        let m = file_with_pages(200);
+        let mem = MemoryManager::new(MIN_BUDGET);
+        let pool = BufferPool::new(Arc::new(m), mem.clone());
+        for round in 0..3 {
+            for p in 0..200 {
+                let r = pool.pin(p, PageKind::Column).unwrap();
+                assert_eq!(page_id(&r), p, "round {round}");
+            }
+        }
+        assert!(pool.resident_frames() <= 64);
+        assert!(pool.stats().evictions > 0);
+        assert_eq!(mem.used(), pool.resident_frames() as u64 * PAGE_SIZE as u64);
+    }
+
+    #[test]
+    fn pinned_pages_are_not_evicted_and_exhaustion_is_an_error() {
+        let m = file_with_pages(100);
+        let pool = BufferPool::new(Arc::new(m), MemoryManager::new(MIN_BUDGET));
+        let held: Vec<_> = (0..64)
+            .map(|p| pool.pin(p, PageKind::Column).unwrap())
+            .collect();
+        let e = pool.pin(70, PageKind::Column).err().unwrap();
+        assert!(matches!(e, Error::OutOfMemory { .. }));
+        for (p, r) in held.iter().enumerate() {
+            assert_eq!(page_id(r), p as u64);
+        }
+        drop(held);
+        assert_eq!(page_id(&pool.pin(70, PageKind::Column).unwrap()), 70);
+    }
+
+    #[test]
+    fn corrupt_page_is_an_error_every_time() {
+        let m = file_with_pages(4);
+        let mut b = [0u8; 1];
+        m.read_at(2 * PAGE_SIZE as u64 + 100, &mut b).unwrap();
+        m.write_at(2 * PAGE_SIZE as u64 + 100, &[b[0] ^ 1]).unwrap();
+        let pool = BufferPool::new(Arc::new(m), MemoryManager::new(MIN_BUDGET));
+        for _ in 0..2 {
+            match pool.pin(2, PageKind::Column) {
+                Err(Error::Corrupted { page: Some(2), .. }) => {}
+                other => panic!("expected corruption, got {:?}", other.map(|_| ())),
+            }
+        }
+        assert!(pool.pin(1, PageKind::Column).is_ok());
+        assert!(pool.pin(1, PageKind::Index).is_err());
+    }
+
+    #[test]
+    fn dirty_pages_are_written_back_sealed() {
+        let m = MemBackend::new();
+        let pool = BufferPool::new(Arc::new(m.clone()), MemoryManager::new(MIN_BUDGET));
+        for p in 0..300u64 {
+            let mut w = pool.create(p, PageKind::Index).unwrap();
+            w[..8].copy_from_slice(&(p * 7).to_le_bytes());
+        }
+        for p in (0..300u64).rev() {
+            let r = pool.pin(p, PageKind::Index).unwrap();
+            assert_eq!(page_id(&r), p * 7);
+        }
+        {
+            let mut w = pool.pin_mut(5, PageKind::Index).unwrap();
+            w[..8].copy_from_slice(&99u64.to_le_bytes());
+        }
+        pool.flush().unwrap();
+        let bytes = m.contents();
+        for p in 0..300u64 {
+            let pg = &bytes[p as usize * PAGE_SIZE..(p as usize + 1) * PAGE_SIZE];
+            assert_eq!(
+                page::verify(p, pg).unwrap(),
+                PageState::Sealed(PageKind::Index)
+            );
+            assert_eq!(page_id(pg), if p == 5 { 99 } else { p * 7 });
+        }
+    }
+
+    #[test]
+    fn working_memory_evicts_pages() {
+        let m = file_with_pages(64);
+        let mem = MemoryManager::new(MIN_BUDGET);
+        let pool = BufferPool::new(Arc::new(m), mem.clone());
+        for p in 0..64 {
+            pool.pin(p, PageKind::Column).unwrap();
+        }
+        assert_eq!(mem.used(), MIN_BUDGET);
+        pool.reserve(10 * PAGE_SIZE as u64).unwrap();
+        assert_eq!(pool.resident_frames(), 54);
+        let held = pool.pin(0, PageKind::Column).unwrap();
+        assert!(pool.reserve(MIN_BUDGET).is_err());
+        drop(held);
+        pool.release(10 * PAGE_SIZE as u64);
+    }
+
+    #[test]
+    fn concurrent_readers_see_their_pages() {
+        let m = file_with_pages(500);
+        let pool = Arc::new(BufferPool::new(Arc::new(m), MemoryManager::new(MIN_BUDGET)));
+        let hs: Vec<_> = (0..4)
+            .map(|t| {
+                let pool = pool.clone();
+                std::thread::spawn(move || {
+                    for i in 0..5000u64 {
+                        let p = (i * 31 + t * 7) % 500;
+                        let r = pool.pin(p, PageKind::Column).unwrap();
+                        assert_eq!(page_id(&r), p);
+                    }
+                })
+            })
+            .collect();
+        for h in hs {
+            h.join().unwrap();
+        }
+    }
+}

@@ -1,0 +1,1136 @@
+//! Column chunks: the on-disk form of a run of values of one type (one property of one node
+//! group, or one CSR array of one group).
+//!
+//! Owns: `ChunkMeta` (where a chunk's pages are, how it is encoded, its zone map), encoding a
+//! `Column` into pages (`encode_chunk`, into a `RunSink` whose pages are placed in the file
+//! afterwards, so chunks can be encoded in parallel and written in a deterministic order), and
+//! reading ranges back through the buffer pool (`scan`). Encodings: integers (and booleans,
+//! dates, timestamps) with frame of reference + bit-packing, constant when all values are
+//! equal; floats, 128-bit values and intervals plain; strings as offsets (a nested integer
+//! chunk) plus a byte stream; lists as offsets plus a child chunk; structs as child chunks.
+//! NULLs are a separate bitmap, present only when the chunk has NULLs.
+
+use super::buffer::BufferPool;
+use super::page::{Decoder, Encoder, PageKind, PAGE_PAYLOAD};
+use crate::error::{Error, Result};
+use crate::types::vector::{Column, ColumnData};
+use crate::types::{Interval, LogicalType};
+
+/// A run of consecutive pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PageRun {
+    pub first: u64,
+    pub count: u64,
+}
+
+/// Min and max of a chunk's non-null values, for skipping chunks in scans.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stats {
+    None,
+    Int { min: i128, max: i128 },
+    Float { min: f64, max: f64 },
+}
+
+/// How fixed-width values are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// value = base + delta; deltas of `width` bits (0 = constant, no pages; 64 = plain u64).
+    ForBitpack { base: i128, width: u8 },
+    /// Raw little-endian values of `width` bytes (4, 8 or 16).
+    Plain { width: u8 },
+    /// Floats that are decimals with `exp` digits after the point: value =
+    /// (base + delta) / 10^exp, deltas bit-packed as in `ForBitpack`.
+    Decimal { base: i128, width: u8, exp: u8 },
+}
+
+impl Encoding {
+    /// The integer encoding underneath (for `Decimal`, its frame of reference).
+    fn int_part(self) -> Encoding {
+        match self {
+            Encoding::Decimal { base, width, .. } => Encoding::ForBitpack { base, width },
+            e => e,
+        }
+    }
+}
+
+const POW10: [f64; 16] = [
+    1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// The smallest number of decimal digits with which every non-null value round-trips
+/// exactly through an integer (`x / 10^e == v`, bit for bit), if there is one.
+fn decimal_exponent(v: &[f64], col: &Column) -> Option<u8> {
+    'e: for (e, &p) in POW10.iter().enumerate() {
+        for (i, &x) in v.iter().enumerate() {
+            if col.nulls.is_null(i) {
+                continue;
+            }
+            let m = (x * p).round();
+            if !(m.abs() < 9.0e15) || m / p != x || (x == 0.0 && x.is_sign_negative()) {
+                continue 'e;
+            }
+        }
+        return Some(e as u8);
+    }
+    None
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChunkBody {
+    Fixed {
+        enc: Encoding,
+        data: PageRun,
+        stats: Stats,
+    },
+    /// Byte strings: `offsets` holds `num_values + 1` integers into the byte stream.
+    Bytes {
+        offsets: Box<ChunkMeta>,
+        data: PageRun,
+        byte_len: u64,
+    },
+    List {
+        offsets: Box<ChunkMeta>,
+        child: Box<ChunkMeta>,
+    },
+    Struct {
+        children: Vec<ChunkMeta>,
+    },
+}
+
+/// Where and how one chunk is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChunkMeta {
+    pub num_values: u64,
+    pub null_count: u64,
+    /// Null bitmap pages (count 0 when the chunk has no NULLs).
+    pub nulls: PageRun,
+    pub body: ChunkBody,
+}
+
+/// Largest bit width packed; wider deltas are stored as plain u64.
+const MAX_PACKED: u8 = 56;
+const NULL_BITS_PER_PAGE: u64 = PAGE_PAYLOAD as u64 * 8;
+
+fn values_per_page(width: u8) -> u64 {
+    if width >= 64 {
+        (PAGE_PAYLOAD / 8) as u64
+    } else {
+        ((PAGE_PAYLOAD - 8) * 8) as u64 / width as u64
+    }
+}
+
+/// Pages produced by encoding, numbered from 0 until they are placed in the file.
+#[derive(Default)]
+pub struct RunSink {
+    pub runs: Vec<(PageKind, PageRun, Vec<u8>)>,
+    next: u64,
+}
+
+impl RunSink {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Pages used so far.
+    pub fn page_count(&self) -> u64 {
+        self.next
+    }
+
+    fn put(&mut self, kind: PageKind, bytes: Vec<u8>) -> PageRun {
+        let count = bytes.len().div_ceil(PAGE_PAYLOAD) as u64;
+        let run = PageRun {
+            first: self.next,
+            count,
+        };
+        self.next += count;
+        if count > 0 {
+            self.runs.push((kind, run, bytes));
+        }
+        run
+    }
+}
+
+impl ChunkMeta {
+    /// Moves every page reference by `delta` (placing sink-relative pages in the file).
+    pub fn shift(&mut self, delta: u64) {
+        if self.nulls.count > 0 {
+            self.nulls.first += delta;
+        }
+        match &mut self.body {
+            ChunkBody::Fixed { data, .. } => {
+                if data.count > 0 {
+                    data.first += delta
+                }
+            }
+            ChunkBody::Bytes { offsets, data, .. } => {
+                offsets.shift(delta);
+                if data.count > 0 {
+                    data.first += delta;
+                }
+            }
+            ChunkBody::List { offsets, child } => {
+                offsets.shift(delta);
+                child.shift(delta);
+            }
+            ChunkBody::Struct { children } => children.iter_mut().for_each(|c| c.shift(delta)),
+        }
+    }
+
+    /// Every page run of the chunk with its kind.
+    pub fn runs(&self, out: &mut Vec<(PageKind, PageRun)>) {
+        if self.nulls.count > 0 {
+            out.push((PageKind::Nulls, self.nulls));
+        }
+        match &self.body {
+            ChunkBody::Fixed { data, .. } => {
+                if data.count > 0 {
+                    out.push((PageKind::Column, *data));
+                }
+            }
+            ChunkBody::Bytes { offsets, data, .. } => {
+                offsets.runs(out);
+                if data.count > 0 {
+                    out.push((PageKind::Bytes, *data));
+                }
+            }
+            ChunkBody::List { offsets, child } => {
+                offsets.runs(out);
+                child.runs(out);
+            }
+            ChunkBody::Struct { children } => children.iter().for_each(|c| c.runs(out)),
+        }
+    }
+
+    pub fn stats(&self) -> Stats {
+        match &self.body {
+            ChunkBody::Fixed { stats, .. } => *stats,
+            _ => Stats::None,
+        }
+    }
+
+    pub fn encode(&self, e: &mut Encoder) {
+        e.u64(self.num_values);
+        e.u64(self.null_count);
+        e.u64(self.nulls.first);
+        e.u64(self.nulls.count);
+        match &self.body {
+            ChunkBody::Fixed { enc, data, stats } => {
+                e.u8(1);
+                match enc {
+                    Encoding::ForBitpack { base, width } => {
+                        e.u8(1);
+                        e.i128(*base);
+                        e.u8(*width);
+                    }
+                    Encoding::Plain { width } => {
+                        e.u8(2);
+                        e.u8(*width);
+                    }
+                    Encoding::Decimal { base, width, exp } => {
+                        e.u8(3);
+                        e.i128(*base);
+                        e.u8(*width);
+                        e.u8(*exp);
+                    }
+                }
+                e.u64(data.first);
+                e.u64(data.count);
+                match stats {
+                    Stats::None => e.u8(0),
+                    Stats::Int { min, max } => {
+                        e.u8(1);
+                        e.i128(*min);
+                        e.i128(*max);
+                    }
+                    Stats::Float { min, max } => {
+                        e.u8(2);
+                        e.u64(min.to_bits());
+                        e.u64(max.to_bits());
+                    }
+                }
+            }
+            ChunkBody::Bytes {
+                offsets,
+                data,
+                byte_len,
+            } => {
+                e.u8(2);
+                offsets.encode(e);
+                e.u64(data.first);
+                e.u64(data.count);
+                e.u64(*byte_len);
+            }
+            ChunkBody::List { offsets, child } => {
+                e.u8(3);
+                offsets.encode(e);
+                child.encode(e);
+            }
+            ChunkBody::Struct { children } => {
+                e.u8(4);
+                e.u32(children.len() as u32);
+                children.iter().for_each(|c| c.encode(e));
+            }
+        }
+    }
+
+    pub fn decode(d: &mut Decoder) -> Result<ChunkMeta> {
+        Self::decode_depth(d, 0)
+    }
+
+    fn decode_depth(d: &mut Decoder, depth: u32) -> Result<ChunkMeta> {
+        if depth > 64 {
+            return Err(d.bad("chunk nesting too deep"));
+        }
+        let num_values = d.u64()?;
+        let null_count = d.u64()?;
+        let nulls = PageRun {
+            first: d.u64()?,
+            count: d.u64()?,
+        };
+        if null_count > num_values
+            || (null_count > 0 && nulls.count != num_values.div_ceil(NULL_BITS_PER_PAGE))
+        {
+            return Err(d.bad("null bitmap does not match the value count"));
+        }
+        let body = match d.u8()? {
+            1 => {
+                let enc = match d.u8()? {
+                    1 => {
+                        let base = d.i128()?;
+                        let width = d.u8()?;
+                        if width > MAX_PACKED && width != 64 {
+                            return Err(d.bad("bad bit width"));
+                        }
+                        Encoding::ForBitpack { base, width }
+                    }
+                    2 => {
+                        let width = d.u8()?;
+                        if !matches!(width, 4 | 8 | 16) {
+                            return Err(d.bad("bad plain width"));
+                        }
+                        Encoding::Plain { width }
+                    }
+                    3 => {
+                        let base = d.i128()?;
+                        let width = d.u8()?;
+                        let exp = d.u8()?;
+                        if (width > MAX_PACKED && width != 64) || exp as usize >= POW10.len() {
+                            return Err(d.bad("bad decimal encoding"));
+                        }
+                        Encoding::Decimal { base, width, exp }
+                    }
+                    _ => return Err(d.bad("unknown encoding")),
+                };
+                let data = PageRun {
+                    first: d.u64()?,
+                    count: d.u64()?,
+                };
+                let need = match enc {
+                    Encoding::ForBitpack { width: 0, .. } | Encoding::Decimal { width: 0, .. } => 0,
+                    Encoding::ForBitpack { width, .. } | Encoding::Decimal { width, .. } => {
+                        num_values.div_ceil(values_per_page(width))
+                    }
+                    Encoding::Plain { width } => {
+                        num_values.div_ceil((PAGE_PAYLOAD / width as usize) as u64)
+                    }
+                };
+                if data.count != need {
+                    return Err(d.bad("data pages do not match the value count"));
+                }
+                let stats = match d.u8()? {
+                    0 => Stats::None,
+                    1 => Stats::Int {
+                        min: d.i128()?,
+                        max: d.i128()?,
+                    },
+                    2 => Stats::Float {
+                        min: f64::from_bits(d.u64()?),
+                        max: f64::from_bits(d.u64()?),
+                    },
+                    _ => return Err(d.bad("unknown stats tag")),
+                };
+                ChunkBody::Fixed { enc, data, stats }
+            }
+            2 => {
+                let offsets = Box::new(Self::decode_depth(d, depth + 1)?);
+                let data = PageRun {
+                    first: d.u64()?,
+                    count: d.u64()?,
+                };
+                let byte_len = d.u64()?;
+                if offsets.num_values != num_values + 1
+                    || data.count != byte_len.div_ceil(PAGE_PAYLOAD as u64)
+                {
+                    return Err(d.bad("string chunk sizes disagree"));
+                }
+                ChunkBody::Bytes {
+                    offsets,
+                    data,
+                    byte_len,
+                }
+            }
+            3 => {
+                let offsets = Box::new(Self::decode_depth(d, depth + 1)?);
+                let child = Box::new(Self::decode_depth(d, depth + 1)?);
+                if offsets.num_values != num_values + 1 {
+                    return Err(d.bad("list chunk sizes disagree"));
+                }
+                ChunkBody::List { offsets, child }
+            }
+            4 => {
+                let n = d.u32()? as usize;
+                let mut children = Vec::with_capacity(n.min(1024));
+                for _ in 0..n {
+                    let c = Self::decode_depth(d, depth + 1)?;
+                    if c.num_values != num_values {
+                        return Err(d.bad("struct field chunk sizes disagree"));
+                    }
+                    children.push(c);
+                }
+                ChunkBody::Struct { children }
+            }
+            _ => return Err(d.bad("unknown chunk body tag")),
+        };
+        Ok(ChunkMeta {
+            num_values,
+            null_count,
+            nulls,
+            body,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Encoding
+
+fn encode_nulls(col: &Column, sink: &mut RunSink) -> PageRun {
+    if col.null_count() == 0 {
+        return PageRun::default();
+    }
+    let n = col.len() as u64;
+    let pages = n.div_ceil(NULL_BITS_PER_PAGE) as usize;
+    let mut bytes = vec![0u8; pages * PAGE_PAYLOAD];
+    for i in 0..col.len() {
+        if col.nulls.is_null(i) {
+            let p = i as u64 / NULL_BITS_PER_PAGE;
+            let bit = i as u64 % NULL_BITS_PER_PAGE;
+            bytes[p as usize * PAGE_PAYLOAD + (bit / 8) as usize] |= 1 << (bit % 8);
+        }
+    }
+    sink.put(PageKind::Nulls, bytes)
+}
+
+/// Frame-of-reference bit-packing of integers; `nulls` rows are excluded from min/max.
+fn encode_ints(
+    vals: &mut dyn Iterator<Item = i128>,
+    n: usize,
+    col: &Column,
+    sink: &mut RunSink,
+) -> ChunkBody {
+    let mut v: Vec<i128> = Vec::with_capacity(n);
+    let (mut min, mut max) = (i128::MAX, i128::MIN);
+    for (i, x) in vals.enumerate() {
+        if !col.nulls.is_null(i) {
+            min = min.min(x);
+            max = max.max(x);
+        }
+        v.push(x);
+    }
+    if min > max {
+        // All NULL (or empty).
+        min = 0;
+        max = 0;
+    }
+    let range = (max - min) as u128;
+    let width = if range == 0 {
+        0
+    } else {
+        let w = 128 - range.leading_zeros() as u8;
+        if w > MAX_PACKED {
+            64
+        } else {
+            w
+        }
+    };
+    let stats = if col.len() > col.null_count() {
+        Stats::Int { min, max }
+    } else {
+        Stats::None
+    };
+    let enc = Encoding::ForBitpack { base: min, width };
+    if width == 0 {
+        return ChunkBody::Fixed {
+            enc,
+            data: PageRun::default(),
+            stats,
+        };
+    }
+    let vpp = values_per_page(width) as usize;
+    let pages = n.div_ceil(vpp);
+    let mut bytes = vec![0u8; pages * PAGE_PAYLOAD];
+    for (i, x) in v.iter().enumerate() {
+        // NULL rows hold an arbitrary default; clamp it into the frame.
+        let delta = if col.nulls.is_null(i) {
+            0u64
+        } else {
+            (*x - min) as u64
+        };
+        let page = i / vpp;
+        let j = i % vpp;
+        let base = page * PAGE_PAYLOAD;
+        if width == 64 {
+            bytes[base + j * 8..base + j * 8 + 8].copy_from_slice(&delta.to_le_bytes());
+        } else {
+            let bit = j * width as usize;
+            let at = base + bit / 8;
+            let shift = bit % 8;
+            let mut word = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or([0; 8]));
+            word |= delta << shift;
+            bytes[at..at + 8].copy_from_slice(&word.to_le_bytes());
+        }
+    }
+    ChunkBody::Fixed {
+        enc,
+        data: sink.put(PageKind::Column, bytes),
+        stats,
+    }
+}
+
+fn encode_plain(raw: Vec<u8>, width: u8, n: usize, stats: Stats, sink: &mut RunSink) -> ChunkBody {
+    let vpp = PAGE_PAYLOAD / width as usize;
+    let pages = n.div_ceil(vpp);
+    let mut bytes = vec![0u8; pages * PAGE_PAYLOAD];
+    let w = width as usize;
+    for i in 0..n {
+        let at = (i / vpp) * PAGE_PAYLOAD + (i % vpp) * w;
+        bytes[at..at + w].copy_from_slice(&raw[i * w..i * w + w]);
+    }
+    ChunkBody::Fixed {
+        enc: Encoding::Plain { width },
+        data: sink.put(PageKind::Column, bytes),
+        stats,
+    }
+}
+
+fn float_stats(vals: impl Iterator<Item = f64>, col: &Column) -> Stats {
+    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut any = false;
+    for (i, x) in vals.enumerate() {
+        if !col.nulls.is_null(i) && !x.is_nan() {
+            min = min.min(x);
+            max = max.max(x);
+            any = true;
+        }
+    }
+    if any {
+        Stats::Float { min, max }
+    } else {
+        Stats::None
+    }
+}
+
+fn offsets_column(offsets: &[u64]) -> Column {
+    let mut c = Column::with_capacity(LogicalType::UInt64, offsets.len());
+    if let ColumnData::UInt64(v) = &mut c.data {
+        v.extend_from_slice(offsets);
+    }
+    c.nulls.resize(offsets.len());
+    c
+}
+
+/// Encodes a whole column into pages of `sink`.
+pub fn encode_chunk(col: &Column, sink: &mut RunSink) -> ChunkMeta {
+    let n = col.len();
+    let nulls = encode_nulls(col, sink);
+    let body = match &col.data {
+        ColumnData::Bool(v) => encode_ints(&mut v.iter().map(|&x| x as i128), n, col, sink),
+        ColumnData::Int8(v) => encode_ints(&mut v.iter().map(|&x| x as i128), n, col, sink),
+        ColumnData::Int16(v) => encode_ints(&mut v.iter().map(|&x| x as i128), n, col, sink),
+        ColumnData::Int32(v) => encode_ints(&mut v.iter().map(|&x| x as i128), n, col, sink),
+        ColumnData::Int64(v) => encode_ints(&mut v.iter().map(|&x| x as i128), n, col, sink),
+        ColumnData::UInt8(v) => encode_ints(&mut v.iter().map(|&x| x as i128), n, col, sink),
+        ColumnData::UInt16(v) => encode_ints(&mut v.iter().map(|&x| x as i128), n, col, sink),
+        ColumnData::UInt32(v) => encode_ints(&mut v.iter().map(|&x| x as i128), n, col, sink),
+        ColumnData::UInt64(v) => encode_ints(&mut v.iter().map(|&x| x as i128), n, col, sink),
+        ColumnData::Int128(v) => {
+            let raw: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+            encode_plain(raw, 16, n, Stats::None, sink)
+        }
+        ColumnData::Float(v) => {
+            let raw: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+            let stats = float_stats(v.iter().map(|&x| x as f64), col);
+            encode_plain(raw, 4, n, stats, sink)
+        }
+        ColumnData::Double(v) => {
+            let stats = float_stats(v.iter().copied(), col);
+            match decimal_exponent(v, col) {
+                Some(exp) => {
+                    let p = POW10[exp as usize];
+                    let body = encode_ints(
+                        &mut v.iter().map(|&x| {
+                            if x.is_finite() {
+                                (x * p).round() as i128
+                            } else {
+                                0
+                            }
+                        }),
+                        n,
+                        col,
+                        sink,
+                    );
+                    match body {
+                        ChunkBody::Fixed {
+                            enc: Encoding::ForBitpack { base, width },
+                            data,
+                            ..
+                        } => ChunkBody::Fixed {
+                            enc: Encoding::Decimal { base, width, exp },
+                            data,
+                            stats,
+                        },
+                        other => other,
+                    }
+                }
+                None => {
+                    let raw: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+                    encode_plain(raw, 8, n, stats, sink)
+                }
+            }
+        }
+        ColumnData::Interval(v) => {
+            let raw: Vec<u8> = v
+                .iter()
+                .flat_map(|x| {
+                    let mut b = [0u8; 16];
+                    b[..4].copy_from_slice(&x.months.to_le_bytes());
+                    b[4..8].copy_from_slice(&x.days.to_le_bytes());
+                    b[8..].copy_from_slice(&x.micros.to_le_bytes());
+                    b
+                })
+                .collect();
+            encode_plain(raw, 16, n, Stats::None, sink)
+        }
+        ColumnData::String(s) => {
+            let offsets = Box::new(encode_chunk(&offsets_column(&s.offsets), sink));
+            let byte_len = s.bytes.len() as u64;
+            let data = sink.put(PageKind::Bytes, s.bytes.clone());
+            ChunkBody::Bytes {
+                offsets,
+                data,
+                byte_len,
+            }
+        }
+        ColumnData::List { offsets, child } => ChunkBody::List {
+            offsets: Box::new(encode_chunk(&offsets_column(offsets), sink)),
+            child: Box::new(encode_chunk(child, sink)),
+        },
+        ColumnData::Struct(children) => ChunkBody::Struct {
+            children: children.iter().map(|c| encode_chunk(c, sink)).collect(),
+        },
+    };
+    ChunkMeta {
+        num_values: n as u64,
+        null_count: col.null_count() as u64,
+        nulls,
+        body,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+fn read_null_bits(
+    pool: &BufferPool,
+    run: PageRun,
+    start: u64,
+    count: usize,
+    out: &mut Column,
+) -> Result<()> {
+    let mut i = 0usize;
+    while i < count {
+        let row = start + i as u64;
+        let p = row / NULL_BITS_PER_PAGE;
+        let page = pool.pin(run.first + p, PageKind::Nulls)?;
+        let end_in_page = ((p + 1) * NULL_BITS_PER_PAGE - start) as usize;
+        while i < count.min(end_in_page) {
+            let bit = (start + i as u64) % NULL_BITS_PER_PAGE;
+            out.nulls
+                .push(page[(bit / 8) as usize] & (1 << (bit % 8)) != 0);
+            i += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Decodes deltas (or raw plain words) of rows `start..start+count` and hands them to `f`
+/// page by page.
+fn for_each_word(
+    pool: &BufferPool,
+    enc: Encoding,
+    data: PageRun,
+    start: u64,
+    count: usize,
+    mut f: impl FnMut(&[u8], usize, usize, u8) -> Result<()>,
+) -> Result<()> {
+    let (vpp, width) = match enc {
+        Encoding::ForBitpack { width, .. } | Encoding::Decimal { width, .. } => {
+            (values_per_page(width), width)
+        }
+        Encoding::Plain { width } => ((PAGE_PAYLOAD / width as usize) as u64, width * 8),
+    };
+    let mut i = 0usize;
+    while i < count {
+        let row = start + i as u64;
+        let p = row / vpp;
+        if p >= data.count {
+            return Err(Error::corrupted(
+                Some(data.first),
+                "chunk read past its pages",
+            ));
+        }
+        let page = pool.pin(data.first + p, PageKind::Column)?;
+        let j = (row % vpp) as usize;
+        let take = ((vpp as usize) - j).min(count - i);
+        f(&page, j, take, width)?;
+        i += take;
+    }
+    Ok(())
+}
+
+#[inline]
+fn unpack(page: &[u8], j: usize, width: u8) -> u64 {
+    if width == 64 {
+        let at = j * 8;
+        u64::from_le_bytes(page[at..at + 8].try_into().unwrap_or([0; 8]))
+    } else {
+        let bit = j * width as usize;
+        let at = bit / 8;
+        let word = u64::from_le_bytes(page[at..at + 8].try_into().unwrap_or([0; 8]));
+        (word >> (bit % 8)) & ((1u64 << width) - 1)
+    }
+}
+
+/// Reads integer-like rows as u64 words: base + delta in wrapping 64-bit arithmetic, which is
+/// exact for every 64-bit-or-narrower type.
+fn read_ints(
+    pool: &BufferPool,
+    enc: Encoding,
+    data: PageRun,
+    start: u64,
+    count: usize,
+    out: &mut Vec<u64>,
+) -> Result<()> {
+    let Encoding::ForBitpack { base, width } = enc.int_part() else {
+        return Err(Error::corrupted(None, "integer chunk is not bit-packed"));
+    };
+    let b = base as u64;
+    if width == 0 {
+        out.extend(std::iter::repeat_n(b, count));
+        return Ok(());
+    }
+    for_each_word(pool, enc, data, start, count, |page, j, take, w| {
+        for k in j..j + take {
+            out.push(b.wrapping_add(unpack(page, k, w)));
+        }
+        Ok(())
+    })
+}
+
+fn read_plain(
+    pool: &BufferPool,
+    enc: Encoding,
+    data: PageRun,
+    start: u64,
+    count: usize,
+    mut f: impl FnMut(&[u8]),
+) -> Result<()> {
+    let Encoding::Plain { width } = enc else {
+        return Err(Error::corrupted(None, "plain chunk is bit-packed"));
+    };
+    let w = width as usize;
+    for_each_word(pool, enc, data, start, count, |page, j, take, _| {
+        for k in j..j + take {
+            f(&page[k * w..k * w + w]);
+        }
+        Ok(())
+    })
+}
+
+/// Reads bytes `from..to` of a byte stream.
+fn read_bytes(
+    pool: &BufferPool,
+    data: PageRun,
+    from: u64,
+    to: u64,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let mut pos = from;
+    while pos < to {
+        let p = pos / PAGE_PAYLOAD as u64;
+        if p >= data.count {
+            return Err(Error::corrupted(
+                Some(data.first),
+                "string bytes past their pages",
+            ));
+        }
+        let page = pool.pin(data.first + p, PageKind::Bytes)?;
+        let off = (pos % PAGE_PAYLOAD as u64) as usize;
+        let take = ((PAGE_PAYLOAD - off) as u64).min(to - pos) as usize;
+        out.extend_from_slice(&page[off..off + take]);
+        pos += take as u64;
+    }
+    Ok(())
+}
+
+/// Reads the `count + 1` offsets from `start` of a nested offsets chunk.
+fn read_offsets(pool: &BufferPool, meta: &ChunkMeta, start: u64, count: usize) -> Result<Vec<u64>> {
+    let ChunkBody::Fixed { enc, data, .. } = &meta.body else {
+        return Err(Error::corrupted(None, "offsets chunk is not fixed-width"));
+    };
+    let mut v = Vec::with_capacity(count + 1);
+    read_ints(pool, *enc, *data, start, count + 1, &mut v)?;
+    if v.windows(2).any(|w| w[0] > w[1]) {
+        return Err(Error::corrupted(
+            Some(data.first),
+            "offsets are not monotone",
+        ));
+    }
+    Ok(v)
+}
+
+/// Appends rows `start..start+count` of the chunk to `out`, whose type must be the chunk's.
+pub fn scan(
+    pool: &BufferPool,
+    meta: &ChunkMeta,
+    start: u64,
+    count: usize,
+    out: &mut Column,
+) -> Result<()> {
+    if start + count as u64 > meta.num_values {
+        return Err(Error::corrupted(None, "scan past the end of a chunk"));
+    }
+    if count == 0 {
+        return Ok(());
+    }
+    let before = out.len();
+    match (&meta.body, &mut out.data) {
+        (ChunkBody::Fixed { enc, data, .. }, ColumnData::Int128(v)) => {
+            read_plain(pool, *enc, *data, start, count, |b| {
+                v.push(i128::from_le_bytes(b.try_into().unwrap_or([0; 16])))
+            })?;
+        }
+        (ChunkBody::Fixed { enc, data, .. }, ColumnData::Float(v)) => {
+            read_plain(pool, *enc, *data, start, count, |b| {
+                v.push(f32::from_le_bytes(b.try_into().unwrap_or([0; 4])))
+            })?;
+        }
+        (
+            ChunkBody::Fixed {
+                enc: enc @ Encoding::Decimal { exp, .. },
+                data,
+                ..
+            },
+            ColumnData::Double(v),
+        ) => {
+            let p = POW10[*exp as usize];
+            let mut w = Vec::with_capacity(count);
+            read_ints(pool, *enc, *data, start, count, &mut w)?;
+            v.extend(w.iter().map(|&x| (x as i64) as f64 / p));
+        }
+        (ChunkBody::Fixed { enc, data, .. }, ColumnData::Double(v)) => {
+            read_plain(pool, *enc, *data, start, count, |b| {
+                v.push(f64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+            })?;
+        }
+        (ChunkBody::Fixed { enc, data, .. }, ColumnData::Interval(v)) => {
+            read_plain(pool, *enc, *data, start, count, |b| {
+                let g4 = |i: usize| i32::from_le_bytes(b[i..i + 4].try_into().unwrap_or([0; 4]));
+                v.push(Interval {
+                    months: g4(0),
+                    days: g4(4),
+                    micros: i64::from_le_bytes(b[8..16].try_into().unwrap_or([0; 8])),
+                })
+            })?;
+        }
+        (ChunkBody::Fixed { enc, data, .. }, d) => {
+            let mut w = Vec::with_capacity(count);
+            read_ints(pool, *enc, *data, start, count, &mut w)?;
+            match d {
+                ColumnData::Bool(v) => v.extend(w.iter().map(|&x| x != 0)),
+                ColumnData::Int8(v) => v.extend(w.iter().map(|&x| x as i8)),
+                ColumnData::Int16(v) => v.extend(w.iter().map(|&x| x as i16)),
+                ColumnData::Int32(v) => v.extend(w.iter().map(|&x| x as i32)),
+                ColumnData::Int64(v) => v.extend(w.iter().map(|&x| x as i64)),
+                ColumnData::UInt8(v) => v.extend(w.iter().map(|&x| x as u8)),
+                ColumnData::UInt16(v) => v.extend(w.iter().map(|&x| x as u16)),
+                ColumnData::UInt32(v) => v.extend(w.iter().map(|&x| x as u32)),
+                ColumnData::UInt64(v) => v.extend_from_slice(&w),
+                _ => {
+                    return Err(Error::corrupted(
+                        None,
+                        "chunk type does not match the column",
+                    ))
+                }
+            }
+        }
+        (
+            ChunkBody::Bytes {
+                offsets,
+                data,
+                byte_len,
+            },
+            ColumnData::String(s),
+        ) => {
+            let offs = read_offsets(pool, offsets, start, count)?;
+            let (a, b) = (offs[0], offs[count]);
+            if b > *byte_len {
+                return Err(Error::corrupted(
+                    Some(data.first),
+                    "string offsets past the bytes",
+                ));
+            }
+            let base_len = s.bytes.len() as u64;
+            read_bytes(pool, *data, a, b, &mut s.bytes)?;
+            for o in &offs[1..] {
+                s.offsets.push(base_len + (o - a));
+            }
+        }
+        (
+            ChunkBody::List { offsets, child },
+            ColumnData::List {
+                offsets: out_offs,
+                child: out_child,
+            },
+        ) => {
+            let offs = read_offsets(pool, offsets, start, count)?;
+            let (a, b) = (offs[0], offs[count]);
+            let base_len = out_child.len() as u64;
+            scan(pool, child, a, (b - a) as usize, out_child)?;
+            for o in &offs[1..] {
+                out_offs.push(base_len + (o - a));
+            }
+        }
+        (ChunkBody::Struct { children }, ColumnData::Struct(out_children))
+            if children.len() == out_children.len() =>
+        {
+            for (c, oc) in children.iter().zip(out_children.iter_mut()) {
+                scan(pool, c, start, count, oc)?;
+            }
+        }
+        _ => {
+            return Err(Error::corrupted(
+                None,
+                "chunk type does not match the column",
+            ))
+        }
+    }
+    if meta.null_count > 0 {
+        read_null_bits(pool, meta.nulls, start, count, out)?;
+    } else {
+        out.nulls.resize(before + count);
+    }
+    Ok(())
+}
+
+/// Reads `count + 1` integer offsets from `start` (CSR offsets).
+pub fn scan_u64(
+    pool: &BufferPool,
+    meta: &ChunkMeta,
+    start: u64,
+    count: usize,
+    out: &mut Vec<u64>,
+) -> Result<()> {
+    let ChunkBody::Fixed { enc, data, .. } = &meta.body else {
+        return Err(Error::corrupted(None, "integer chunk expected"));
+    };
+    if start + count as u64 > meta.num_values {
+        return Err(Error::corrupted(None, "scan past the end of a chunk"));
+    }
+    read_ints(pool, *enc, *data, start, count, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::buffer::{MemoryManager, MIN_BUDGET};
+    use crate::storage::file::{MemBackend, StorageBackend};
+    use crate::storage::page::{seal, PAGE_SIZE};
+    use crate::types::Value;
+    use std::sync::Arc;
+
+    /// Places a sink's pages at page 0 of a fresh in-memory file.
+    fn place(sink: &RunSink) -> BufferPool {
+        let m = MemBackend::new();
+        for (kind, run, bytes) in &sink.runs {
+            for i in 0..run.count {
+                let mut p = vec![0u8; PAGE_SIZE];
+                let a = i as usize * PAGE_PAYLOAD;
+                let b = (a + PAGE_PAYLOAD).min(bytes.len());
+                p[..b - a].copy_from_slice(&bytes[a..b]);
+                seal(run.first + i, *kind, &mut p);
+                m.write_at((run.first + i) * PAGE_SIZE as u64, &p).unwrap();
+            }
+        }
+        BufferPool::new(Arc::new(m), MemoryManager::new(MIN_BUDGET))
+    }
+
+    fn round_trip(col: &Column) {
+        let mut sink = RunSink::new();
+        let meta = encode_chunk(col, &mut sink);
+        let mut e = Encoder::new();
+        meta.encode(&mut e);
+        let meta2 = ChunkMeta::decode(&mut Decoder::new(&e.buf, "chunk")).unwrap();
+        assert_eq!(meta, meta2);
+        let pool = place(&sink);
+        // Whole, and in odd windows.
+        let mut out = Column::new(col.ty.clone());
+        scan(&pool, &meta, 0, col.len(), &mut out).unwrap();
+        assert_eq!(out.len(), col.len());
+        for k in 0..col.len() {
+            // NULL rows compare as NULL whatever their placeholder value.
+            assert_eq!(out.get(k), col.get(k), "row {k}");
+        }
+        for (s, c) in [(0usize, 1usize), (7, 1000), (col.len() / 2, col.len() / 3)] {
+            if s + c <= col.len() {
+                let mut out = Column::new(col.ty.clone());
+                scan(&pool, &meta, s as u64, c, &mut out).unwrap();
+                for k in 0..c {
+                    assert_eq!(out.get(k), col.get(s + k), "row {}", s + k);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn integers_of_every_width() {
+        for (ty, vals) in [
+            (
+                LogicalType::Int64,
+                vec![Value::Int64(i64::MIN), Value::Int64(i64::MAX), Value::Null],
+            ),
+            (
+                LogicalType::Int64,
+                (0..5000).map(|i| Value::Int64(i * 37 - 1000)).collect(),
+            ),
+            (
+                LogicalType::UInt64,
+                vec![Value::UInt64(u64::MAX), Value::UInt64(0)],
+            ),
+            (LogicalType::Int8, vec![Value::Int8(-128), Value::Int8(127)]),
+            (LogicalType::Int32, vec![Value::Int32(5); 3000]),
+            (
+                LogicalType::Bool,
+                (0..9000).map(|i| Value::Bool(i % 3 == 0)).collect(),
+            ),
+            (
+                LogicalType::Date,
+                vec![Value::Date(-719_528), Value::Null, Value::Date(19_000)],
+            ),
+        ] {
+            let mut c = Column::new(ty);
+            for v in &vals {
+                assert!(c.push_value(v));
+            }
+            round_trip(&c);
+        }
+    }
+
+    #[test]
+    fn floats_strings_lists_structs() {
+        let mut d = Column::new(LogicalType::Double);
+        let mut s = Column::new(LogicalType::String);
+        let lt = LogicalType::List(Box::new(LogicalType::String));
+        let mut l = Column::new(lt);
+        let st = LogicalType::Struct(vec![
+            ("a".into(), LogicalType::Int64),
+            ("b".into(), LogicalType::Double),
+        ]);
+        let mut t = Column::new(st);
+        for i in 0..20_000i64 {
+            d.push_value(&if i % 11 == 0 {
+                Value::Null
+            } else {
+                Value::Double(i as f64 / 3.0)
+            });
+            let text = "x".repeat((i % 50) as usize) + &i.to_string();
+            s.push_value(&if i % 13 == 0 {
+                Value::Null
+            } else {
+                Value::String(text.clone())
+            });
+            l.push_value(&Value::List(vec![Value::String(text), Value::Null]));
+            t.push_value(&Value::Struct(vec![
+                ("a".into(), Value::Int64(i)),
+                ("b".into(), Value::Null),
+            ]));
+        }
+        round_trip(&d);
+        round_trip(&s);
+        round_trip(&l);
+        round_trip(&t);
+    }
+
+    #[test]
+    fn decimal_doubles_are_packed_and_exact() {
+        let mut c = Column::new(LogicalType::Double);
+        for i in 0..10_000i64 {
+            c.push_value(&if i % 17 == 0 {
+                Value::Null
+            } else {
+                Value::Double((i * 7919 % 10_000) as f64 / 10_000.0)
+            });
+        }
+        c.push_value(&Value::Double(-0.5));
+        let mut sink = RunSink::new();
+        let meta = encode_chunk(&c, &mut sink);
+        match meta.body {
+            ChunkBody::Fixed {
+                enc: Encoding::Decimal { exp: 4, width, .. },
+                ..
+            } => assert!(width <= 15, "width {width}"),
+            ref other => panic!("not decimal: {other:?}"),
+        }
+        round_trip(&c);
+        // Values that are not short decimals stay plain (bit-exact).
+        let mut p = Column::new(LogicalType::Double);
+        for v in [0.1 + 0.2, 1.0 / 3.0, f64::NAN, -0.0, f64::INFINITY] {
+            p.push_value(&Value::Double(v));
+        }
+        let mut sink = RunSink::new();
+        let meta = encode_chunk(&p, &mut sink);
+        assert!(matches!(
+            meta.body,
+            ChunkBody::Fixed {
+                enc: Encoding::Plain { width: 8 },
+                ..
+            }
+        ));
+        let pool = place(&sink);
+        let mut out = Column::new(LogicalType::Double);
+        scan(&pool, &meta, 0, 5, &mut out).unwrap();
+        let ColumnData::Double(v) = &out.data else {
+            panic!()
+        };
+        assert_eq!(v[0].to_bits(), (0.1f64 + 0.2).to_bits());
+        assert!(v[2].is_nan());
+        assert!(v[3].is_sign_negative());
+    }
+
+    #[test]
+    fn corrupt_page_fails_the_scan() {
+        let mut c = Column::new(LogicalType::Int64);
+        for i in 0..3000 {
+            c.push_value(&Value::Int64(i * 1_000_003));
+        }
+        let mut sink = RunSink::new();
+        let meta = encode_chunk(&c, &mut sink);
+        let pool = place(&sink);
+        let f = pool.file().clone();
+        let mut b = [0u8; 1];
+        f.read_at(PAGE_SIZE as u64 + 5, &mut b).unwrap();
+        f.write_at(PAGE_SIZE as u64 + 5, &[b[0] ^ 4]).unwrap();
+        let mut out = Column::new(LogicalType::Int64);
+        let e = scan(&pool, &meta, 0, 3000, &mut out).unwrap_err();
+        assert!(matches!(e, Error::Corrupted { page: Some(1), .. }), "{e}");
+    }
+}

@@ -1,0 +1,334 @@
+//! Node groups and CSR groups: where each table's data lives.
+//!
+//! Owns: `StorageMeta` (per table: node groups of `NODE_GROUP_SIZE` rows with one column
+//! chunk per property; per rel table and FROM/TO pair: forward and backward CSR groups, one per
+//! node group of the bound node table), its encoding (the metadata blob), and the reads the
+//! executor needs: scanning a property range, reading a node's neighbours.
+
+use super::buffer::BufferPool;
+use super::column::{self, ChunkMeta};
+use super::page::{Decoder, Encoder, PageKind};
+use crate::error::{Error, Result};
+use crate::types::vector::Column;
+use std::collections::BTreeMap;
+
+/// Rows per node group (2^17, as Kuzu).
+pub const NODE_GROUP_SIZE: u64 = 1 << 17;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeGroup {
+    pub num_rows: u64,
+    /// One chunk per property, in catalog order.
+    pub columns: Vec<ChunkMeta>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NodeTableData {
+    pub num_rows: u64,
+    pub groups: Vec<NodeGroup>,
+    /// The primary-key index metadata (encoded by `storage::index`), if built.
+    pub pk_index: Vec<u8>,
+}
+
+/// Adjacency of one node group in one direction. Rows are in CSR order: the edges of bound
+/// node `i` of the group are rows `offsets[i]..offsets[i+1]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsrGroup {
+    pub num_nodes: u64,
+    /// `num_nodes + 1` offsets.
+    pub offsets: ChunkMeta,
+    /// Offsets of the nodes at the other end.
+    pub neighbors: ChunkMeta,
+    /// Rel ids (file order over the whole table).
+    pub rel_ids: ChunkMeta,
+    /// Rel properties in catalog order.
+    pub properties: Vec<ChunkMeta>,
+}
+
+impl CsrGroup {
+    pub fn num_edges(&self) -> u64 {
+        self.neighbors.num_values
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RelPairData {
+    pub from: u64,
+    pub to: u64,
+    /// Forward CSR groups, indexed by the source node group.
+    pub fwd: Vec<CsrGroup>,
+    /// Backward CSR groups, indexed by the destination node group.
+    pub bwd: Vec<CsrGroup>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RelTableData {
+    pub num_rels: u64,
+    pub pairs: Vec<RelPairData>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TableData {
+    Node(NodeTableData),
+    Rel(RelTableData),
+}
+
+/// All table data of a database, keyed by table id.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StorageMeta {
+    pub tables: BTreeMap<u64, TableData>,
+}
+
+const META_VERSION: u32 = 1;
+
+impl StorageMeta {
+    pub fn node(&self, id: u64) -> Option<&NodeTableData> {
+        match self.tables.get(&id) {
+            Some(TableData::Node(n)) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn rel(&self, id: u64) -> Option<&RelTableData> {
+        match self.tables.get(&id) {
+            Some(TableData::Rel(r)) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        let mut e = Encoder::new();
+        e.u32(META_VERSION);
+        e.u32(self.tables.len() as u32);
+        for (id, t) in &self.tables {
+            e.u64(*id);
+            match t {
+                TableData::Node(n) => {
+                    e.u8(1);
+                    e.u64(n.num_rows);
+                    e.bytes(&n.pk_index);
+                    e.u32(n.groups.len() as u32);
+                    for g in &n.groups {
+                        e.u64(g.num_rows);
+                        e.u32(g.columns.len() as u32);
+                        g.columns.iter().for_each(|c| c.encode(&mut e));
+                    }
+                }
+                TableData::Rel(r) => {
+                    e.u8(2);
+                    e.u64(r.num_rels);
+                    e.u32(r.pairs.len() as u32);
+                    for p in &r.pairs {
+                        e.u64(p.from);
+                        e.u64(p.to);
+                        for dir in [&p.fwd, &p.bwd] {
+                            e.u32(dir.len() as u32);
+                            for g in dir {
+                                e.u64(g.num_nodes);
+                                g.offsets.encode(&mut e);
+                                g.neighbors.encode(&mut e);
+                                g.rel_ids.encode(&mut e);
+                                e.u32(g.properties.len() as u32);
+                                g.properties.iter().for_each(|c| c.encode(&mut e));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        e.buf
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<StorageMeta> {
+        let mut d = Decoder::new(bytes, "storage metadata");
+        if d.u32()? != META_VERSION {
+            return Err(d.bad("unknown metadata encoding"));
+        }
+        let n = d.u32()? as usize;
+        let mut tables = BTreeMap::new();
+        for _ in 0..n {
+            let id = d.u64()?;
+            let t = match d.u8()? {
+                1 => {
+                    let num_rows = d.u64()?;
+                    let pk_index = d.bytes()?.to_vec();
+                    let ng = d.u32()? as usize;
+                    let mut groups = Vec::with_capacity(ng.min(1 << 16));
+                    let mut total = 0u64;
+                    for _ in 0..ng {
+                        let rows = d.u64()?;
+                        let nc = d.u32()? as usize;
+                        let mut columns = Vec::with_capacity(nc.min(4096));
+                        for _ in 0..nc {
+                            let c = ChunkMeta::decode(&mut d)?;
+                            if c.num_values != rows {
+                                return Err(d.bad("column chunk length differs from its group"));
+                            }
+                            columns.push(c);
+                        }
+                        if rows > NODE_GROUP_SIZE {
+                            return Err(d.bad("node group larger than the group size"));
+                        }
+                        total += rows;
+                        groups.push(NodeGroup {
+                            num_rows: rows,
+                            columns,
+                        });
+                    }
+                    if total != num_rows {
+                        return Err(d.bad("node groups do not add up to the row count"));
+                    }
+                    TableData::Node(NodeTableData {
+                        num_rows,
+                        groups,
+                        pk_index,
+                    })
+                }
+                2 => {
+                    let num_rels = d.u64()?;
+                    let np = d.u32()? as usize;
+                    let mut pairs = Vec::with_capacity(np.min(1024));
+                    for _ in 0..np {
+                        let from = d.u64()?;
+                        let to = d.u64()?;
+                        let mut dirs = Vec::with_capacity(2);
+                        for _ in 0..2 {
+                            let ng = d.u32()? as usize;
+                            let mut groups = Vec::with_capacity(ng.min(1 << 16));
+                            for _ in 0..ng {
+                                let num_nodes = d.u64()?;
+                                let offsets = ChunkMeta::decode(&mut d)?;
+                                let neighbors = ChunkMeta::decode(&mut d)?;
+                                let rel_ids = ChunkMeta::decode(&mut d)?;
+                                let nprop = d.u32()? as usize;
+                                let mut properties = Vec::with_capacity(nprop.min(4096));
+                                for _ in 0..nprop {
+                                    properties.push(ChunkMeta::decode(&mut d)?);
+                                }
+                                let edges = neighbors.num_values;
+                                if offsets.num_values != num_nodes + 1
+                                    || rel_ids.num_values != edges
+                                    || properties.iter().any(|p| p.num_values != edges)
+                                {
+                                    return Err(d.bad("CSR group arrays disagree in length"));
+                                }
+                                groups.push(CsrGroup {
+                                    num_nodes,
+                                    offsets,
+                                    neighbors,
+                                    rel_ids,
+                                    properties,
+                                });
+                            }
+                            dirs.push(groups);
+                        }
+                        let bwd = dirs.pop().unwrap_or_default();
+                        let fwd = dirs.pop().unwrap_or_default();
+                        pairs.push(RelPairData { from, to, fwd, bwd });
+                    }
+                    TableData::Rel(RelTableData { num_rels, pairs })
+                }
+                _ => return Err(d.bad("unknown table data kind")),
+            };
+            tables.insert(id, t);
+        }
+        if d.remaining() != 0 {
+            return Err(d.bad("trailing bytes"));
+        }
+        Ok(StorageMeta { tables })
+    }
+
+    /// Every page run referenced, with its kind (for `ruzu check` and for freeing).
+    pub fn runs(&self) -> Vec<(PageKind, column::PageRun)> {
+        let mut out = Vec::new();
+        for t in self.tables.values() {
+            match t {
+                TableData::Node(n) => {
+                    for g in &n.groups {
+                        g.columns.iter().for_each(|c| c.runs(&mut out));
+                    }
+                }
+                TableData::Rel(r) => {
+                    for p in &r.pairs {
+                        for g in p.fwd.iter().chain(&p.bwd) {
+                            g.offsets.runs(&mut out);
+                            g.neighbors.runs(&mut out);
+                            g.rel_ids.runs(&mut out);
+                            g.properties.iter().for_each(|c| c.runs(&mut out));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl NodeTableData {
+    /// Appends rows `start..start+count` of property `prop` to `out` (the range may span
+    /// node groups).
+    pub fn scan(
+        &self,
+        pool: &BufferPool,
+        prop: usize,
+        start: u64,
+        count: usize,
+        out: &mut Column,
+    ) -> Result<()> {
+        let mut row = start;
+        let end = start + count as u64;
+        if end > self.num_rows {
+            return Err(Error::Runtime(format!(
+                "node offset {} out of range (table has {} rows)",
+                end - 1,
+                self.num_rows
+            )));
+        }
+        while row < end {
+            let g = (row / NODE_GROUP_SIZE) as usize;
+            let in_group = row % NODE_GROUP_SIZE;
+            let group = self
+                .groups
+                .get(g)
+                .ok_or_else(|| Error::corrupted(None, "missing node group"))?;
+            let chunk = group
+                .columns
+                .get(prop)
+                .ok_or_else(|| Error::corrupted(None, "missing column chunk"))?;
+            let take = (group.num_rows - in_group).min(end - row) as usize;
+            column::scan(pool, chunk, in_group, take, out)?;
+            row += take as u64;
+        }
+        Ok(())
+    }
+}
+
+impl CsrGroup {
+    /// The CSR offsets of bound nodes `start..start+count` of this group (`count + 1` values).
+    pub fn offsets(&self, pool: &BufferPool, start: u64, count: usize) -> Result<Vec<u64>> {
+        let mut v = Vec::with_capacity(count + 1);
+        column::scan_u64(pool, &self.offsets, start, count + 1, &mut v)?;
+        if v.windows(2).any(|w| w[0] > w[1]) || v.last().is_some_and(|&l| l > self.num_edges()) {
+            return Err(Error::corrupted(
+                None,
+                "CSR offsets are not monotone or out of range",
+            ));
+        }
+        Ok(v)
+    }
+
+    /// Neighbour offsets of CSR rows `from..to`.
+    pub fn neighbors(
+        &self,
+        pool: &BufferPool,
+        from: u64,
+        to: u64,
+        out: &mut Vec<u64>,
+    ) -> Result<()> {
+        column::scan_u64(pool, &self.neighbors, from, (to - from) as usize, out)
+    }
+
+    pub fn rel_ids(&self, pool: &BufferPool, from: u64, to: u64, out: &mut Vec<u64>) -> Result<()> {
+        column::scan_u64(pool, &self.rel_ids, from, (to - from) as usize, out)
+    }
+}
