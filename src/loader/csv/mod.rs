@@ -27,6 +27,7 @@ mod tests;
 pub use tokenizer::Dialect;
 
 use crate::error::{Error, InputError, Result};
+use crate::types::cast::CastOptions;
 use crate::types::vector::Column;
 use crate::LogicalType;
 use convert::ColumnSink;
@@ -75,6 +76,8 @@ pub struct CsvOptions {
     /// Texts read as NULL in STRING columns (Kuzu's `NULL_STRINGS`, default `[""]`). Other
     /// types read empty, blank and `NULL` (any case) fields as NULL.
     pub null_strings: Vec<String>,
+    /// Kuzu's `LIST_UNBRACED`: list fields are `a;b;c` without brackets.
+    pub list_unbraced: bool,
     /// Refuse line breaks inside quoted fields with Kuzu's parallel-reader error; set it to
     /// `parallel` to reproduce Kuzu's COPY/LOAD FROM exactly. ruzu-load leaves it off.
     pub refuse_quoted_newlines: bool,
@@ -98,6 +101,7 @@ impl Default for CsvOptions {
             auto_detect: true,
             sample_size: sniff::SAMPLE_ROWS,
             null_strings: vec![String::new()],
+            list_unbraced: false,
             refuse_quoted_newlines: false,
             line_numbers: LineNumbers::Physical,
             chunk_size: 8 << 20,
@@ -264,7 +268,7 @@ pub fn detect_dialect(
 struct ParseCtx {
     dialect: Dialect,
     types: Vec<LogicalType>,
-    null_strings: Arc<Vec<String>>,
+    cast: Arc<CastOptions>,
     ignore_errors: bool,
     refuse_quoted_newlines: bool,
 }
@@ -289,7 +293,7 @@ struct ChunkOutput {
 
 fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx) -> ChunkOutput {
     let mut tok = Tokenizer::new(data, is_last, ctx.dialect, ctx.refuse_quoted_newlines);
-    let mut sink = ColumnSink::new(&ctx.types, ctx.null_strings.clone());
+    let mut sink = ColumnSink::new(&ctx.types, ctx.cast.clone());
     sink.reserve(memchr::memchr_iter(b'\n', data).count() + 1);
     let d = ctx.dialect;
     sink.trusted_utf8 = d.delimiter.is_ascii()
@@ -597,7 +601,10 @@ pub fn read_csv(
     let ctx = Arc::new(ParseCtx {
         dialect: d,
         types: schema.columns.iter().map(|c| c.1.clone()).collect(),
-        null_strings: Arc::new(opts.null_strings.clone()),
+        cast: Arc::new(CastOptions {
+            null_strings: opts.null_strings.clone(),
+            unbraced_lists: opts.list_unbraced,
+        }),
         ignore_errors: opts.ignore_errors,
         refuse_quoted_newlines: opts.refuse_quoted_newlines,
     });

@@ -333,6 +333,59 @@ fn typed_conversion_of_fast_path_types() {
 }
 
 #[test]
+fn typed_conversion_through_types_cast() {
+    let sc = schema(&[
+        ("d", T::Date),
+        ("t", T::Timestamp),
+        ("i", T::Interval),
+        ("l", T::List(Box::new(T::Int64))),
+        (
+            "m",
+            T::Decimal {
+                precision: 5,
+                scale: 2,
+            },
+        ),
+        ("s", T::Serial),
+    ]);
+    let text = "1970-01-02,1970-01-01 00:00:01,2 days,\"[1,NULL,3]\",1.5,7\n,,,,,\n";
+    let r = read(text, &fixed(), &sc);
+    assert_eq!(
+        r.rows,
+        vec![
+            vec![
+                Value::Date(1),
+                Value::Timestamp(1_000_000),
+                Value::Interval(crate::types::Interval {
+                    months: 0,
+                    days: 2,
+                    micros: 0
+                }),
+                Value::List(vec![i(1), Value::Null, i(3)]),
+                Value::Decimal {
+                    value: 150,
+                    precision: 5,
+                    scale: 2
+                },
+                i(7),
+            ],
+            vec![Value::Null; 6],
+        ]
+    );
+    // Kuzu's LIST_UNBRACED.
+    let opts = CsvOptions {
+        list_unbraced: true,
+        ..fixed()
+    };
+    let r = read(
+        "a;b\n",
+        &opts,
+        &schema(&[("l", T::List(Box::new(T::String)))]),
+    );
+    assert_eq!(r.rows, vec![vec![Value::List(vec![s("a"), s("b")])]]);
+}
+
+#[test]
 fn conversion_errors_name_line_column_and_record() {
     let cases: Vec<(T, &str, &str)> = vec![
         (
@@ -383,11 +436,41 @@ fn conversion_errors_name_line_column_and_record() {
         (T::Float, "abc", "Cast failed. abc is not in FLOAT range."),
         (T::Double, "abc", "Cast failed. abc is not in DOUBLE range."),
         (T::Bool, "abc", "Value abc is not a valid boolean"),
+        (
+            T::Date,
+            "abc",
+            "Error occurred during parsing date. Given: \"abc\". Expected format: (YYYY-MM-DD)",
+        ),
+        (
+            T::Timestamp,
+            "abc",
+            "Error occurred during parsing TIMESTAMP. Given: \"abc\". Expected format: \
+             (YYYY-MM-DD hh:mm:ss[.zzzzzz][+-TT[:tt]])",
+        ),
+        (
+            T::Interval,
+            "abc",
+            "Error occurred during parsing interval. Given: \"abc\".",
+        ),
+        (T::Uuid, "abc", "Invalid UUID: abc"),
+        (
+            T::List(Box::new(T::Int64)),
+            "abc",
+            "Cast failed. abc is not in INT64[] range.",
+        ),
+        (
+            T::Decimal {
+                precision: 5,
+                scale: 2,
+            },
+            "abc",
+            "Cast failed. abc is not in DECIMAL(5, 2) range.",
+        ),
     ];
     for (ty, bad, msg) in cases {
         let sc = schema(&[("id", T::Int64), ("v", ty.clone()), ("w", T::String)]);
         // In the middle of the record: Kuzu quotes it up to the field, with "...".
-        let text = format!("1,0,a\n2,{bad},b\n");
+        let text = format!("1,,a\n2,{bad},b\n");
         let e = read_err(text.as_bytes(), &fixed(), &sc);
         assert_eq!(e.reason, format!("Conversion exception: {msg}"), "{ty}");
         assert_eq!(e.file, "f.csv");
@@ -405,7 +488,7 @@ fn conversion_errors_name_line_column_and_record() {
         );
         // As the last field: the whole record.
         let sc = schema(&[("id", T::Int64), ("v", ty.clone())]);
-        let text = format!("1,0\r\n2,{bad}\r\n");
+        let text = format!("1,\r\n2,{bad}\r\n");
         let e = read_err(text.as_bytes(), &fixed(), &sc);
         assert_eq!(e.record, Some(format!("2,{bad}")));
         assert_eq!(
