@@ -86,6 +86,9 @@ pub struct CsvOptions {
     pub chunk_size: usize,
     /// Warnings kept in the summary (all are counted).
     pub warning_limit: usize,
+    /// A record (in practice: a quoted field) longer than this stops the read with an error,
+    /// so a stray quote cannot make the reader buffer the rest of a huge file.
+    pub max_record_bytes: usize,
 }
 
 impl Default for CsvOptions {
@@ -106,6 +109,7 @@ impl Default for CsvOptions {
             line_numbers: LineNumbers::Physical,
             chunk_size: 8 << 20,
             warning_limit: 8192,
+            max_record_bytes: 256 << 20,
         }
     }
 }
@@ -423,6 +427,7 @@ struct Assembler<'a, F> {
     names: Vec<String>,
     line_numbers: LineNumbers,
     warning_limit: usize,
+    max_record_bytes: usize,
     /// Position of the next unparsed byte: file offset, line breaks and records before it.
     offset: u64,
     line: u64,
@@ -506,7 +511,27 @@ impl<F: FnMut(CsvBatch) -> Result<()>> Assembler<'_, F> {
         self.line += out.lines_consumed;
         self.record += out.records_consumed;
         if out.incomplete {
-            self.carry = Some(data[out.consumed..].to_vec());
+            let tail = &data[out.consumed..];
+            if tail.len() > self.max_record_bytes {
+                // Almost always a stray quote: stop rather than buffer the rest of the file.
+                let line = match self.line_numbers {
+                    LineNumbers::Physical => self.line + 1,
+                    LineNumbers::Record => self.record + 1,
+                };
+                let shown = &tail[..tail.len().min(80)];
+                return Err(Error::input(
+                    InputError::new(
+                        self.display_name,
+                        line,
+                        format!(
+                            "record longer than {} bytes (unterminated quotes?).",
+                            self.max_record_bytes
+                        ),
+                    )
+                    .with_record(render_record(shown, false)),
+                ));
+            }
+            self.carry = Some(tail.to_vec());
         }
         Ok(())
     }
@@ -614,6 +639,7 @@ pub fn read_csv(
         names: schema.columns.iter().map(|c| c.0.clone()).collect(),
         line_numbers: opts.line_numbers,
         warning_limit: opts.warning_limit,
+        max_record_bytes: opts.max_record_bytes.max(opts.chunk_size),
         offset: reader.offset,
         line: lines,
         record: records,

@@ -747,6 +747,37 @@ fn chunk_boundaries_inside_quoted_fields_are_exact() {
 }
 
 #[test]
+fn a_stray_quote_does_not_buffer_the_whole_file() {
+    let mut text = String::from("1,\"stray\n");
+    for k in 2..200 {
+        text.push_str(&format!("{k},name\n"));
+    }
+    let opts = CsvOptions {
+        chunk_size: 64,
+        max_record_bytes: 256,
+        ..fixed()
+    };
+    for threads in [1, 2] {
+        let e = match read_with(text.as_bytes(), &opts, &id_name(), threads) {
+            Err(Error::Input(e)) => e,
+            _ => panic!("expected an input error"),
+        };
+        assert_eq!(e.line, 1);
+        assert_eq!(
+            e.reason,
+            "record longer than 256 bytes (unterminated quotes?)."
+        );
+        assert!(e
+            .record
+            .as_deref()
+            .is_some_and(|r| r.starts_with("1,\"stray\n2,name")));
+    }
+    // Within the limit, the same file reports Kuzu's error at the end.
+    let e = read_err(text.as_bytes(), &fixed(), &id_name());
+    assert_eq!((e.line, e.reason.as_str()), (1, "unterminated quotes."));
+}
+
+#[test]
 fn threads_do_not_change_the_output() {
     let mut text = String::new();
     for k in 0..5000 {
