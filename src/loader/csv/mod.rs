@@ -293,10 +293,17 @@ struct ChunkOutput {
     incomplete: bool,
     /// Parsing stopped at the last error (fatal, or errors not ignored).
     stopped: bool,
+    /// Error recovery was skipping line breaks when the chunk ended.
+    skipping_at_end: bool,
 }
 
-fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx) -> ChunkOutput {
+/// Parses a chunk assumed to start at a record boundary; `skip_breaks` continues the error
+/// recovery of the chunk before (leading line breaks are skipped, not read as blank lines).
+fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx, skip_breaks: bool) -> ChunkOutput {
     let mut tok = Tokenizer::new(data, is_last, ctx.dialect, ctx.refuse_quoted_newlines);
+    if skip_breaks {
+        tok.skip_breaks();
+    }
     let mut sink = ColumnSink::new(&ctx.types, ctx.cast.clone());
     sink.reserve(memchr::memchr_iter(b'\n', data).count() + 1);
     let d = ctx.dialect;
@@ -315,6 +322,7 @@ fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx) -> ChunkOutput {
         records_consumed: 0,
         incomplete: false,
         stopped: false,
+        skipping_at_end: false,
     };
     let mut rec = 0u64;
     loop {
@@ -345,6 +353,7 @@ fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx) -> ChunkOutput {
     out.consumed = tok.position();
     out.lines_consumed = tok.line();
     out.records_consumed = rec;
+    out.skipping_at_end = tok.skipping_at_end && !out.incomplete && !out.stopped;
     out.columns = sink.columns;
     out
 }
@@ -434,6 +443,8 @@ struct Assembler<'a, F> {
     record: u64,
     /// An unfinished record carried into the next chunk.
     carry: Option<Vec<u8>>,
+    /// The last chunk ended while skipping line breaks after a bad record.
+    skipping: bool,
     rows: u64,
     skipped: u64,
     warnings: Vec<InputError>,
@@ -464,13 +475,16 @@ impl<F: FnMut(CsvBatch) -> Result<()>> Assembler<'_, F> {
             Some(mut tail) => {
                 tail.extend_from_slice(&chunk.data);
                 combined = tail;
-                let out = parse_chunk(&combined, chunk.is_last, &self.ctx);
+                let out = parse_chunk(&combined, chunk.is_last, &self.ctx, false);
                 (&combined, self.offset, out)
             }
             None => {
+                // A speculative parse is valid unless the chunk before ended while skipping
+                // line breaks after a bad record and this chunk starts with more of them.
+                let skip = self.skipping && matches!(chunk.data.first(), Some(b'\n') | Some(b'\r'));
                 let out = match speculative {
-                    Some(o) => o,
-                    None => parse_chunk(&chunk.data, chunk.is_last, &self.ctx),
+                    Some(o) if !skip => o,
+                    _ => parse_chunk(&chunk.data, chunk.is_last, &self.ctx, skip),
                 };
                 (&chunk.data, chunk.offset, out)
             }
@@ -507,6 +521,7 @@ impl<F: FnMut(CsvBatch) -> Result<()>> Assembler<'_, F> {
             self.rows += n;
             (self.on_batch)(batch)?;
         }
+        self.skipping = out.skipping_at_end;
         self.offset = base_offset + out.consumed as u64;
         self.line += out.lines_consumed;
         self.record += out.records_consumed;
@@ -644,6 +659,7 @@ pub fn read_csv(
         line: lines,
         record: records,
         carry: None,
+        skipping: false,
         rows: 0,
         skipped: 0,
         warnings: Vec::new(),
@@ -702,7 +718,7 @@ fn run_parallel<F: FnMut(CsvBatch) -> Result<()>>(
                     let (tx, ctx, idx) = (tx.clone(), ctx.clone(), submitted);
                     pool.spawn(move || {
                         let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            parse_chunk(&chunk.data, chunk.is_last, &ctx)
+                            parse_chunk(&chunk.data, chunk.is_last, &ctx, false)
                         }))
                         .ok();
                         // The receiver is gone only if the read already failed.

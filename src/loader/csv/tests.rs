@@ -777,6 +777,41 @@ fn a_stray_quote_does_not_buffer_the_whole_file() {
     assert_eq!((e.line, e.reason.as_str()), (1, "unterminated quotes."));
 }
 
+/// Kuzu skips all line breaks after a bad record, so with one column the blank lines there
+/// are not NULL rows, also when a chunk boundary falls among them.
+#[test]
+fn error_recovery_skips_line_breaks_across_chunks() {
+    let one = schema(&[("v", T::Int64)]);
+    let text = "1\nx\n\n\n\n\n\n\n\n\n\n\n\n2\n\n3\n";
+    let base = CsvOptions {
+        ignore_errors: true,
+        ..fixed()
+    };
+    let r = read(text, &base, &one);
+    assert_eq!(
+        r.rows,
+        vec![vec![i(1)], vec![i(2)], vec![Value::Null], vec![i(3)]]
+    );
+    assert_eq!(r.lines, vec![1, 14, 15, 16]);
+    for chunk in 1..12 {
+        for threads in [1, 2] {
+            let opts = CsvOptions {
+                chunk_size: chunk,
+                ..base.clone()
+            };
+            let c = match read_with(text.as_bytes(), &opts, &one, threads) {
+                Ok(c) => c,
+                Err(e) => panic!("{e}"),
+            };
+            assert_eq!(
+                (c.rows.clone(), c.lines.clone()),
+                (r.rows.clone(), r.lines.clone())
+            );
+            assert_eq!(c.summary, r.summary);
+        }
+    }
+}
+
 #[test]
 fn threads_do_not_change_the_output() {
     let mut text = String::new();

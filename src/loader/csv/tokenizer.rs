@@ -106,6 +106,9 @@ pub struct Tokenizer<'a> {
     pub ever_quoted: bool,
     /// Some doubled quote or escape was used correctly (dialect sniffing).
     pub ever_escaped: bool,
+    /// The last record was refused and skipping its line breaks reached the end of the data
+    /// (a sequential parse would go on skipping line breaks in the next chunk).
+    pub skipping_at_end: bool,
 }
 
 /// How the current field ended.
@@ -141,6 +144,7 @@ impl<'a> Tokenizer<'a> {
             quoted,
             ever_quoted: false,
             ever_escaped: false,
+            skipping_at_end: false,
         }
     }
 
@@ -191,6 +195,21 @@ impl<'a> Tokenizer<'a> {
         }
         self.line += self.count_breaks(breaks_start, p);
         self.pos = p;
+        self.skipping_at_end = p == n;
+    }
+
+    /// Skips line-break bytes at the current position (continuing an error recovery that a
+    /// previous chunk started).
+    pub fn skip_breaks(&mut self) {
+        let n = self.data.len();
+        let start = self.pos;
+        let mut p = start;
+        while p < n && (self.data[p] == b'\n' || self.data[p] == b'\r') {
+            p += 1;
+        }
+        self.line += self.count_breaks(start, p);
+        self.pos = p;
+        self.skipping_at_end = p == n;
     }
 
     /// Parses the next record, feeding its fields to `sink`.
@@ -202,6 +221,7 @@ impl<'a> Tokenizer<'a> {
         if rec_start >= n {
             return Step::End;
         }
+        self.skipping_at_end = false;
         let mut col = 0usize;
         let mut row_empty = false;
         let mut p = rec_start;
