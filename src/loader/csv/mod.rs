@@ -37,7 +37,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
-use tokenizer::{RecordError, Step, Tokenizer};
+use tokenizer::{RecordError, Skip, Step, Tokenizer};
 
 /// How record positions are numbered in batches and errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -293,17 +293,15 @@ struct ChunkOutput {
     incomplete: bool,
     /// Parsing stopped at the last error (fatal, or errors not ignored).
     stopped: bool,
-    /// Error recovery was skipping line breaks when the chunk ended.
-    skipping_at_end: bool,
+    /// Where error recovery stood when the chunk ended.
+    skipping_at_end: Skip,
 }
 
-/// Parses a chunk assumed to start at a record boundary; `skip_breaks` continues the error
-/// recovery of the chunk before (leading line breaks are skipped, not read as blank lines).
-fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx, skip_breaks: bool) -> ChunkOutput {
+/// Parses a chunk assumed to start at a record boundary; `resume` continues the error
+/// recovery of the chunk before.
+fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx, resume: Skip) -> ChunkOutput {
     let mut tok = Tokenizer::new(data, is_last, ctx.dialect, ctx.refuse_quoted_newlines);
-    if skip_breaks {
-        tok.skip_breaks();
-    }
+    tok.resume_skip(resume);
     let mut sink = ColumnSink::new(&ctx.types, ctx.cast.clone());
     sink.reserve(memchr::memchr_iter(b'\n', data).count() + 1);
     let d = ctx.dialect;
@@ -322,7 +320,7 @@ fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx, skip_breaks: bool) ->
         records_consumed: 0,
         incomplete: false,
         stopped: false,
-        skipping_at_end: false,
+        skipping_at_end: Skip::No,
     };
     let mut rec = 0u64;
     loop {
@@ -353,7 +351,9 @@ fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx, skip_breaks: bool) ->
     out.consumed = tok.position();
     out.lines_consumed = tok.line();
     out.records_consumed = rec;
-    out.skipping_at_end = tok.skipping_at_end && !out.incomplete && !out.stopped;
+    if !out.incomplete && !out.stopped {
+        out.skipping_at_end = tok.skipping_at_end;
+    }
     out.columns = sink.columns;
     out
 }
@@ -443,8 +443,8 @@ struct Assembler<'a, F> {
     record: u64,
     /// An unfinished record carried into the next chunk.
     carry: Option<Vec<u8>>,
-    /// The last chunk ended while skipping line breaks after a bad record.
-    skipping: bool,
+    /// Where error recovery stood at the end of the last chunk.
+    skipping: Skip,
     rows: u64,
     skipped: u64,
     warnings: Vec<InputError>,
@@ -475,16 +475,21 @@ impl<F: FnMut(CsvBatch) -> Result<()>> Assembler<'_, F> {
             Some(mut tail) => {
                 tail.extend_from_slice(&chunk.data);
                 combined = tail;
-                let out = parse_chunk(&combined, chunk.is_last, &self.ctx, false);
+                let out = parse_chunk(&combined, chunk.is_last, &self.ctx, Skip::No);
                 (&combined, self.offset, out)
             }
             None => {
                 // A speculative parse is valid unless the chunk before ended while skipping
                 // line breaks after a bad record and this chunk starts with more of them.
-                let skip = self.skipping && matches!(chunk.data.first(), Some(b'\n') | Some(b'\r'));
+                let resume = self.skipping;
+                let valid = match resume {
+                    Skip::No => true,
+                    Skip::Line => false,
+                    Skip::Breaks => !matches!(chunk.data.first(), Some(b'\n') | Some(b'\r')),
+                };
                 let out = match speculative {
-                    Some(o) if !skip => o,
-                    _ => parse_chunk(&chunk.data, chunk.is_last, &self.ctx, skip),
+                    Some(o) if valid => o,
+                    _ => parse_chunk(&chunk.data, chunk.is_last, &self.ctx, resume),
                 };
                 (&chunk.data, chunk.offset, out)
             }
@@ -659,7 +664,7 @@ pub fn read_csv(
         line: lines,
         record: records,
         carry: None,
-        skipping: false,
+        skipping: Skip::No,
         rows: 0,
         skipped: 0,
         warnings: Vec::new(),
@@ -718,7 +723,7 @@ fn run_parallel<F: FnMut(CsvBatch) -> Result<()>>(
                     let (tx, ctx, idx) = (tx.clone(), ctx.clone(), submitted);
                     pool.spawn(move || {
                         let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            parse_chunk(&chunk.data, chunk.is_last, &ctx, false)
+                            parse_chunk(&chunk.data, chunk.is_last, &ctx, Skip::No)
                         }))
                         .ok();
                         // The receiver is gone only if the read already failed.

@@ -1093,3 +1093,55 @@ fn suite_datasets_chunking_is_invisible() {
     println!("checked {checked} files");
     assert!(checked > 100);
 }
+
+mod chunking_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Texts made of the bytes that matter to the state machine.
+    fn csv_text() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                b'a', b'1', b'2', b',', b',', b'"', b'"', b'\\', b'\n', b'\n', b'\r', b' ',
+            ]),
+            0..160,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Whatever the bytes, chunk size and thread count, the output (rows, lines, spans,
+        /// warnings, or the error) is that of one sequential parse.
+        #[test]
+        fn chunking_never_changes_the_result(
+            text in csv_text(),
+            chunk in 1usize..24,
+            threads in 1usize..3,
+            escape in proptest::sample::select(vec![b'"', b'\\']),
+            ignore in any::<bool>(),
+            ncols in 1usize..4,
+        ) {
+            let sc = CsvSchema {
+                columns: (0..ncols).map(|k| (format!("c{k}"), T::String)).collect(),
+            };
+            let base = CsvOptions {
+                escape: Some(escape),
+                ignore_errors: ignore,
+                ..fixed()
+            };
+            let small = CsvOptions { chunk_size: chunk, ..base.clone() };
+            let a = read_with(&text, &base, &sc, 1);
+            let b = read_with(&text, &small, &sc, threads);
+            match (a, b) {
+                (Ok(a), Ok(b)) => {
+                    prop_assert_eq!(a.rows, b.rows);
+                    prop_assert_eq!(a.lines, b.lines);
+                    prop_assert_eq!(a.spans, b.spans);
+                    prop_assert_eq!(a.summary, b.summary);
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => prop_assert!(false, "{:?} vs {:?}", a.is_ok(), b.is_ok()),
+            }
+        }
+    }
+}

@@ -106,9 +106,21 @@ pub struct Tokenizer<'a> {
     pub ever_quoted: bool,
     /// Some doubled quote or escape was used correctly (dialect sniffing).
     pub ever_escaped: bool,
-    /// The last record was refused and skipping its line breaks reached the end of the data
-    /// (a sequential parse would go on skipping line breaks in the next chunk).
-    pub skipping_at_end: bool,
+    /// Where the error recovery of the last refused record stood when the data ended (a
+    /// sequential parse would go on skipping in the next chunk).
+    pub skipping_at_end: Skip,
+}
+
+/// The state of Kuzu's error recovery (skip to the end of the line, then past all line
+/// breaks) at the end of a slice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// Not skipping.
+    No,
+    /// Still looking for the line break that ends the bad record.
+    Line,
+    /// Skipping the line breaks after it.
+    Breaks,
 }
 
 /// How the current field ended.
@@ -144,7 +156,7 @@ impl<'a> Tokenizer<'a> {
             quoted,
             ever_quoted: false,
             ever_escaped: false,
-            skipping_at_end: false,
+            skipping_at_end: Skip::No,
         }
     }
 
@@ -189,27 +201,37 @@ impl<'a> Tokenizer<'a> {
         while p < n && self.data[p] != b'\n' && self.data[p] != b'\r' {
             p += 1;
         }
-        let breaks_start = p;
-        while p < n && (self.data[p] == b'\n' || self.data[p] == b'\r') {
-            p += 1;
+        if p == n {
+            self.pos = n;
+            self.skipping_at_end = if self.is_last { Skip::No } else { Skip::Line };
+            return;
         }
-        self.line += self.count_breaks(breaks_start, p);
-        self.pos = p;
-        self.skipping_at_end = p == n;
+        self.skip_breaks_from(p);
     }
 
-    /// Skips line-break bytes at the current position (continuing an error recovery that a
-    /// previous chunk started).
-    pub fn skip_breaks(&mut self) {
+    /// Continues the error recovery of a previous chunk at the start of this one.
+    pub fn resume_skip(&mut self, state: Skip) {
+        match state {
+            Skip::No => {}
+            Skip::Line => self.skip_line(self.pos),
+            Skip::Breaks => self.skip_breaks_from(self.pos),
+        }
+    }
+
+    /// Skips line-break bytes from `start`.
+    fn skip_breaks_from(&mut self, start: usize) {
         let n = self.data.len();
-        let start = self.pos;
         let mut p = start;
         while p < n && (self.data[p] == b'\n' || self.data[p] == b'\r') {
             p += 1;
         }
         self.line += self.count_breaks(start, p);
         self.pos = p;
-        self.skipping_at_end = p == n;
+        self.skipping_at_end = if p == n && !self.is_last {
+            Skip::Breaks
+        } else {
+            Skip::No
+        };
     }
 
     /// Parses the next record, feeding its fields to `sink`.
@@ -221,7 +243,7 @@ impl<'a> Tokenizer<'a> {
         if rec_start >= n {
             return Step::End;
         }
-        self.skipping_at_end = false;
+        self.skipping_at_end = Skip::No;
         let mut col = 0usize;
         let mut row_empty = false;
         let mut p = rec_start;
