@@ -1120,6 +1120,9 @@ mod chunking_props {
             escape in proptest::sample::select(vec![b'"', b'\\']),
             ignore in any::<bool>(),
             ncols in 1usize..4,
+            refuse in any::<bool>(),
+            record_numbers in any::<bool>(),
+            header in any::<bool>(),
         ) {
             let sc = CsvSchema {
                 columns: (0..ncols).map(|k| (format!("c{k}"), T::String)).collect(),
@@ -1127,6 +1130,13 @@ mod chunking_props {
             let base = CsvOptions {
                 escape: Some(escape),
                 ignore_errors: ignore,
+                refuse_quoted_newlines: refuse,
+                header: Some(header),
+                line_numbers: if record_numbers {
+                    LineNumbers::Record
+                } else {
+                    LineNumbers::Physical
+                },
                 ..fixed()
             };
             let small = CsvOptions { chunk_size: chunk, ..base.clone() };
