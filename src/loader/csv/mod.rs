@@ -367,6 +367,24 @@ struct ChunkReader {
     offset: u64,
     eof: bool,
     chunk_size: usize,
+    /// The quote character, to prefer cutting chunks outside quoted fields.
+    quote: Option<u8>,
+}
+
+/// The end of the last line break in `window` after which an even number of quote characters
+/// has been seen since the window's start, i.e. most likely outside any quoted field (exact for
+/// quotes escaped by doubling; a wrong guess only costs a re-parse).
+fn even_quote_split(window: &[u8], quote: u8) -> Option<usize> {
+    let mut inside = false;
+    let mut last = None;
+    for i in memchr::memchr2_iter(quote, b'\n', window) {
+        if window[i] == quote {
+            inside = !inside;
+        } else if !inside {
+            last = Some(i + 1);
+        }
+    }
+    last
 }
 
 struct Chunk {
@@ -405,7 +423,12 @@ impl ChunkReader {
             let split = if self.eof && limit == self.buf.len() {
                 Some(limit)
             } else if let Some(i) = memchr::memrchr(b'\n', window) {
-                Some(i + 1)
+                // Cut outside quotes when that keeps the chunk at least half full.
+                let outside = self
+                    .quote
+                    .and_then(|q| even_quote_split(window, q))
+                    .filter(|&s| s >= limit / 2);
+                Some(outside.unwrap_or(i + 1))
             } else {
                 // Old Mac line ends: a `\r` that is not the last byte of the window (so it
                 // cannot be the first half of a `\r\n`).
@@ -580,6 +603,7 @@ pub fn read_csv(
         offset: 0,
         eof: false,
         chunk_size: opts.chunk_size.max(1),
+        quote: None,
     };
     // The sample for detection: the first chunk's worth of bytes (at least 64 KiB).
     reader.fill_to(opts.chunk_size.max(64 << 10))?;
@@ -593,6 +617,7 @@ pub fn read_csv(
         quote: dialect.quote,
         escape: dialect.escape,
     };
+    reader.quote = Some(dialect.quote);
 
     // Skipped records and the header, read sequentially.
     let (consumed, lines, records, header) = loop {

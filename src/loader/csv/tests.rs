@@ -813,6 +813,14 @@ fn error_recovery_skips_line_breaks_across_chunks() {
 }
 
 #[test]
+fn chunks_are_cut_outside_quoted_fields_when_possible() {
+    let w = b"1,\"a\nb\"\n2,\"c\nd\n";
+    // After "1,"a\nb"\n" the quotes are balanced; the last line break is inside quotes.
+    assert_eq!(even_quote_split(w, b'"'), Some(8));
+    assert_eq!(even_quote_split(b"\"\n", b'"'), None);
+}
+
+#[test]
 fn threads_do_not_change_the_output() {
     let mut text = String::new();
     for k in 0..5000 {
