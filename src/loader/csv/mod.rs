@@ -14,8 +14,17 @@
 //! (verified) parse of chunk k ended outside any record. When it did not (the last line break
 //! of chunk k was inside a quoted field), the unfinished record's bytes are prepended to
 //! chunk k+1 and that is re-parsed on the caller's thread. Results are therefore exactly
-//! those of one sequential parse, whatever `threads` and `chunk_size` are; line numbers are
-//! made absolute by adding the line breaks of the chunks before.
+//! those of one sequential parse, whatever `threads` and `chunk_size` are (a property test
+//! checks this); line numbers are made absolute by adding the line breaks of the chunks
+//! before. To make re-parses rare, the reader cuts a chunk after the last line break with
+//! balanced quotes since the chunk's start (exact for RFC 4180 quoting), falling back to the
+//! last line break. A record longer than `max_record_bytes` (in practice a stray quote) stops
+//! the read, so memory stays bounded.
+//!
+//! Departures from Kuzu, on purpose: quoted line breaks are read (Kuzu's parallel reader
+//! refuses them; `refuse_quoted_newlines` restores that); line numbers are physical lines
+//! (`LineNumbers::Record` gives Kuzu's record count); detection keeps `"` as the quote when
+//! the sample never quotes (Kuzu then turns quoting off for the whole file).
 
 mod convert;
 mod sniff;
