@@ -517,8 +517,9 @@ fn wrong_field_counts() {
     assert_eq!(e.record.as_deref(), Some("1,2,3,4..."));
     // Kuzu drops an empty last field at the end of the file.
     let two = schema(&[("a", T::Int64), ("b", T::Int64)]);
-    let e = read_err(b"1,", &fixed(), &two);
+    let e = read_err(b"1,2\n2,", &fixed(), &two);
     assert_eq!(e.reason, "expected 2 values per row, but got 1.");
+    assert_eq!((e.line, e.record.as_deref()), (2, Some("2,")));
 }
 
 #[test]
@@ -818,6 +819,22 @@ fn chunks_are_cut_outside_quoted_fields_when_possible() {
     // After "1,"a\nb"\n" the quotes are balanced; the last line break is inside quotes.
     assert_eq!(even_quote_split(w, b'"'), Some(8));
     assert_eq!(even_quote_split(b"\"\n", b'"'), None);
+}
+
+/// Corner cases checked against Kuzu 0.11.3 (COPY with PARALLEL=FALSE).
+#[test]
+fn state_machine_corner_cases_match_kuzu() {
+    let r = read("1,\"x\"", &fixed(), &id_name());
+    assert_eq!(r.rows, vec![vec![i(1), s("x")]]);
+    let one = schema(&[("v", T::Int64)]);
+    let r = read("1\n\"\"\n3\n", &fixed(), &one);
+    assert_eq!(r.rows, vec![vec![i(1)], vec![Value::Null], vec![i(3)]]);
+    let two = schema(&[("id", T::Int64), ("v", T::Int64)]);
+    let r = read("1, \n2,NuLl\n", &fixed(), &two);
+    assert_eq!(
+        r.rows,
+        vec![vec![i(1), Value::Null], vec![i(2), Value::Null]]
+    );
 }
 
 #[test]
