@@ -821,6 +821,31 @@ fn chunks_are_cut_outside_quoted_fields_when_possible() {
     assert_eq!(even_quote_split(b"\"\n", b'"'), None);
 }
 
+#[test]
+fn empty_and_header_only_files() {
+    let r = read("", &CsvOptions::default(), &id_name());
+    assert_eq!((r.rows.len(), r.summary.rows, r.summary.bytes), (0, 0, 0));
+    let opts = CsvOptions {
+        header: Some(true),
+        ..fixed()
+    };
+    let r = read("id,name\n", &opts, &id_name());
+    assert_eq!(r.rows.len(), 0);
+    assert_eq!(
+        r.summary.header,
+        Some(vec!["id".to_string(), "name".to_string()])
+    );
+    let missing = read_csv(
+        Path::new("/nonexistent/x.csv"),
+        "x.csv",
+        &opts,
+        &id_name(),
+        1,
+        |_| Ok(()),
+    );
+    assert!(matches!(missing, Err(Error::Io { .. })));
+}
+
 /// Corner cases checked against Kuzu 0.11.3 (COPY with PARALLEL=FALSE).
 #[test]
 fn state_machine_corner_cases_match_kuzu() {
