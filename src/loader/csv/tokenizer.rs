@@ -259,10 +259,14 @@ impl<'a> Tokenizer<'a> {
                 let mut escaped = false;
                 let mut inner_breaks = 0u64;
                 loop {
-                    let found = data[q..]
-                        .iter()
-                        .position(|&b| self.quoted[b as usize])
-                        .map(|i| q + i);
+                    let found = if self.d.escape == self.d.quote {
+                        find_special(data, q, &self.quoted, self.d.quote)
+                    } else {
+                        data[q..]
+                            .iter()
+                            .position(|&b| self.quoted[b as usize])
+                            .map(|i| q + i)
+                    };
                     let Some(i) = found else {
                         if !self.is_last {
                             return self.incomplete(rec_start, rec_line, sink);
@@ -393,10 +397,7 @@ impl<'a> Tokenizer<'a> {
                 }
             } else {
                 // An unquoted field.
-                let found = data[p..]
-                    .iter()
-                    .position(|&b| self.plain[b as usize])
-                    .map(|i| p + i);
+                let found = find_special(data, p, &self.plain, self.d.delimiter);
                 match found {
                     None => {
                         if !self.is_last {
@@ -506,4 +507,16 @@ impl<'a> Tokenizer<'a> {
             }
         }
     }
+}
+
+/// The first index `>= from` whose byte is set in `table`, where `table` holds exactly `c`,
+/// `\n` and `\r`. Short fields are scanned byte by byte; past 16 bytes the rest is searched
+/// with SIMD `memchr3` (long text fields).
+#[inline]
+fn find_special(data: &[u8], from: usize, table: &[bool; 256], c: u8) -> Option<usize> {
+    let head_end = data.len().min(from + 16);
+    if let Some(i) = data[from..head_end].iter().position(|&b| table[b as usize]) {
+        return Some(from + i);
+    }
+    memchr::memchr3(c, b'\n', b'\r', &data[head_end..]).map(|i| head_end + i)
 }
