@@ -14,8 +14,17 @@
 //! (verified) parse of chunk k ended outside any record. When it did not (the last line break
 //! of chunk k was inside a quoted field), the unfinished record's bytes are prepended to
 //! chunk k+1 and that is re-parsed on the caller's thread. Results are therefore exactly
-//! those of one sequential parse, whatever `threads` and `chunk_size` are; line numbers are
-//! made absolute by adding the line breaks of the chunks before.
+//! those of one sequential parse, whatever `threads` and `chunk_size` are (a property test
+//! checks this); line numbers are made absolute by adding the line breaks of the chunks
+//! before. To make re-parses rare, the reader cuts a chunk after the last line break with
+//! balanced quotes since the chunk's start (exact for RFC 4180 quoting), falling back to the
+//! last line break. A record longer than `max_record_bytes` (in practice a stray quote) stops
+//! the read, so memory stays bounded.
+//!
+//! Departures from Kuzu, on purpose: quoted line breaks are read (Kuzu's parallel reader
+//! refuses them; `refuse_quoted_newlines` restores that); line numbers are physical lines
+//! (`LineNumbers::Record` gives Kuzu's record count); detection keeps `"` as the quote when
+//! the sample never quotes (Kuzu then turns quoting off for the whole file).
 
 mod convert;
 mod sniff;
@@ -27,6 +36,7 @@ mod tests;
 pub use tokenizer::Dialect;
 
 use crate::error::{Error, InputError, Result};
+use crate::types::cast::CastOptions;
 use crate::types::vector::Column;
 use crate::LogicalType;
 use convert::ColumnSink;
@@ -36,7 +46,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
-use tokenizer::{RecordError, Step, Tokenizer};
+use tokenizer::{RecordError, Skip, Step, Tokenizer};
 
 /// How record positions are numbered in batches and errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -75,6 +85,8 @@ pub struct CsvOptions {
     /// Texts read as NULL in STRING columns (Kuzu's `NULL_STRINGS`, default `[""]`). Other
     /// types read empty, blank and `NULL` (any case) fields as NULL.
     pub null_strings: Vec<String>,
+    /// Kuzu's `LIST_UNBRACED`: list fields are `a;b;c` without brackets.
+    pub list_unbraced: bool,
     /// Refuse line breaks inside quoted fields with Kuzu's parallel-reader error; set it to
     /// `parallel` to reproduce Kuzu's COPY/LOAD FROM exactly. ruzu-load leaves it off.
     pub refuse_quoted_newlines: bool,
@@ -83,6 +95,9 @@ pub struct CsvOptions {
     pub chunk_size: usize,
     /// Warnings kept in the summary (all are counted).
     pub warning_limit: usize,
+    /// A record (in practice: a quoted field) longer than this stops the read with an error,
+    /// so a stray quote cannot make the reader buffer the rest of a huge file.
+    pub max_record_bytes: usize,
 }
 
 impl Default for CsvOptions {
@@ -98,10 +113,12 @@ impl Default for CsvOptions {
             auto_detect: true,
             sample_size: sniff::SAMPLE_ROWS,
             null_strings: vec![String::new()],
+            list_unbraced: false,
             refuse_quoted_newlines: false,
             line_numbers: LineNumbers::Physical,
             chunk_size: 8 << 20,
             warning_limit: 8192,
+            max_record_bytes: 256 << 20,
         }
     }
 }
@@ -264,7 +281,7 @@ pub fn detect_dialect(
 struct ParseCtx {
     dialect: Dialect,
     types: Vec<LogicalType>,
-    null_strings: Arc<Vec<String>>,
+    cast: Arc<CastOptions>,
     ignore_errors: bool,
     refuse_quoted_newlines: bool,
 }
@@ -285,12 +302,22 @@ struct ChunkOutput {
     incomplete: bool,
     /// Parsing stopped at the last error (fatal, or errors not ignored).
     stopped: bool,
+    /// Where error recovery stood when the chunk ended.
+    skipping_at_end: Skip,
 }
 
-fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx) -> ChunkOutput {
+/// Parses a chunk assumed to start at a record boundary; `resume` continues the error
+/// recovery of the chunk before.
+fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx, resume: Skip) -> ChunkOutput {
     let mut tok = Tokenizer::new(data, is_last, ctx.dialect, ctx.refuse_quoted_newlines);
-    let mut sink = ColumnSink::new(&ctx.types, ctx.null_strings.clone());
+    tok.resume_skip(resume);
+    let mut sink = ColumnSink::new(&ctx.types, ctx.cast.clone());
     sink.reserve(memchr::memchr_iter(b'\n', data).count() + 1);
+    let d = ctx.dialect;
+    sink.trusted_utf8 = d.delimiter.is_ascii()
+        && d.quote.is_ascii()
+        && d.escape.is_ascii()
+        && std::str::from_utf8(data).is_ok();
     let mut out = ChunkOutput {
         columns: Vec::new(),
         lines: Vec::new(),
@@ -302,6 +329,7 @@ fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx) -> ChunkOutput {
         records_consumed: 0,
         incomplete: false,
         stopped: false,
+        skipping_at_end: Skip::No,
     };
     let mut rec = 0u64;
     loop {
@@ -332,6 +360,9 @@ fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx) -> ChunkOutput {
     out.consumed = tok.position();
     out.lines_consumed = tok.line();
     out.records_consumed = rec;
+    if !out.incomplete && !out.stopped {
+        out.skipping_at_end = tok.skipping_at_end;
+    }
     out.columns = sink.columns;
     out
 }
@@ -345,6 +376,24 @@ struct ChunkReader {
     offset: u64,
     eof: bool,
     chunk_size: usize,
+    /// The quote character, to prefer cutting chunks outside quoted fields.
+    quote: Option<u8>,
+}
+
+/// The end of the last line break in `window` after which an even number of quote characters
+/// has been seen since the window's start, i.e. most likely outside any quoted field (exact for
+/// quotes escaped by doubling; a wrong guess only costs a re-parse).
+fn even_quote_split(window: &[u8], quote: u8) -> Option<usize> {
+    let mut inside = false;
+    let mut last = None;
+    for i in memchr::memchr2_iter(quote, b'\n', window) {
+        if window[i] == quote {
+            inside = !inside;
+        } else if !inside {
+            last = Some(i + 1);
+        }
+    }
+    last
 }
 
 struct Chunk {
@@ -355,23 +404,16 @@ struct Chunk {
 
 impl ChunkReader {
     fn fill_to(&mut self, n: usize) -> Result<()> {
-        while !self.eof && self.buf.len() < n {
-            let old = self.buf.len();
-            self.buf.resize(n, 0);
-            let got = self
-                .file
-                .read(&mut self.buf[old..])
-                .map_err(|e| Error::io(format!("reading {}", self.name), e));
-            match got {
-                Ok(0) => {
-                    self.buf.truncate(old);
-                    self.eof = true;
-                }
-                Ok(k) => self.buf.truncate(old + k),
-                Err(e) => {
-                    self.buf.truncate(old);
-                    return Err(e);
-                }
+        if !self.eof && self.buf.len() < n {
+            let want = (n - self.buf.len()) as u64;
+            self.buf.reserve(want as usize);
+            // `read_to_end` fills spare capacity without zeroing it first.
+            let got = (&mut self.file)
+                .take(want)
+                .read_to_end(&mut self.buf)
+                .map_err(|e| Error::io(format!("reading {}", self.name), e))?;
+            if (got as u64) < want {
+                self.eof = true;
             }
         }
         Ok(())
@@ -390,7 +432,12 @@ impl ChunkReader {
             let split = if self.eof && limit == self.buf.len() {
                 Some(limit)
             } else if let Some(i) = memchr::memrchr(b'\n', window) {
-                Some(i + 1)
+                // Cut outside quotes when that keeps the chunk at least half full.
+                let outside = self
+                    .quote
+                    .and_then(|q| even_quote_split(window, q))
+                    .filter(|&s| s >= limit / 2);
+                Some(outside.unwrap_or(i + 1))
             } else {
                 // Old Mac line ends: a `\r` that is not the last byte of the window (so it
                 // cannot be the first half of a `\r\n`).
@@ -421,12 +468,15 @@ struct Assembler<'a, F> {
     names: Vec<String>,
     line_numbers: LineNumbers,
     warning_limit: usize,
+    max_record_bytes: usize,
     /// Position of the next unparsed byte: file offset, line breaks and records before it.
     offset: u64,
     line: u64,
     record: u64,
     /// An unfinished record carried into the next chunk.
     carry: Option<Vec<u8>>,
+    /// Where error recovery stood at the end of the last chunk.
+    skipping: Skip,
     rows: u64,
     skipped: u64,
     warnings: Vec<InputError>,
@@ -457,13 +507,21 @@ impl<F: FnMut(CsvBatch) -> Result<()>> Assembler<'_, F> {
             Some(mut tail) => {
                 tail.extend_from_slice(&chunk.data);
                 combined = tail;
-                let out = parse_chunk(&combined, chunk.is_last, &self.ctx);
+                let out = parse_chunk(&combined, chunk.is_last, &self.ctx, Skip::No);
                 (&combined, self.offset, out)
             }
             None => {
+                // A speculative parse is valid unless the chunk before ended while skipping
+                // line breaks after a bad record and this chunk starts with more of them.
+                let resume = self.skipping;
+                let valid = match resume {
+                    Skip::No => true,
+                    Skip::Line => false,
+                    Skip::Breaks => !matches!(chunk.data.first(), Some(b'\n') | Some(b'\r')),
+                };
                 let out = match speculative {
-                    Some(o) => o,
-                    None => parse_chunk(&chunk.data, chunk.is_last, &self.ctx),
+                    Some(o) if valid => o,
+                    _ => parse_chunk(&chunk.data, chunk.is_last, &self.ctx, resume),
                 };
                 (&chunk.data, chunk.offset, out)
             }
@@ -500,11 +558,32 @@ impl<F: FnMut(CsvBatch) -> Result<()>> Assembler<'_, F> {
             self.rows += n;
             (self.on_batch)(batch)?;
         }
+        self.skipping = out.skipping_at_end;
         self.offset = base_offset + out.consumed as u64;
         self.line += out.lines_consumed;
         self.record += out.records_consumed;
         if out.incomplete {
-            self.carry = Some(data[out.consumed..].to_vec());
+            let tail = &data[out.consumed..];
+            if tail.len() > self.max_record_bytes {
+                // Almost always a stray quote: stop rather than buffer the rest of the file.
+                let line = match self.line_numbers {
+                    LineNumbers::Physical => self.line + 1,
+                    LineNumbers::Record => self.record + 1,
+                };
+                let shown = &tail[..tail.len().min(80)];
+                return Err(Error::input(
+                    InputError::new(
+                        self.display_name,
+                        line,
+                        format!(
+                            "record longer than {} bytes (unterminated quotes?).",
+                            self.max_record_bytes
+                        ),
+                    )
+                    .with_record(render_record(shown, false)),
+                ));
+            }
+            self.carry = Some(tail.to_vec());
         }
         Ok(())
     }
@@ -533,6 +612,7 @@ pub fn read_csv(
         offset: 0,
         eof: false,
         chunk_size: opts.chunk_size.max(1),
+        quote: None,
     };
     // The sample for detection: the first chunk's worth of bytes (at least 64 KiB).
     reader.fill_to(opts.chunk_size.max(64 << 10))?;
@@ -546,6 +626,7 @@ pub fn read_csv(
         quote: dialect.quote,
         escape: dialect.escape,
     };
+    reader.quote = Some(dialect.quote);
 
     // Skipped records and the header, read sequentially.
     let (consumed, lines, records, header) = loop {
@@ -599,7 +680,10 @@ pub fn read_csv(
     let ctx = Arc::new(ParseCtx {
         dialect: d,
         types: schema.columns.iter().map(|c| c.1.clone()).collect(),
-        null_strings: Arc::new(opts.null_strings.clone()),
+        cast: Arc::new(CastOptions {
+            null_strings: opts.null_strings.clone(),
+            unbraced_lists: opts.list_unbraced,
+        }),
         ignore_errors: opts.ignore_errors,
         refuse_quoted_newlines: opts.refuse_quoted_newlines,
     });
@@ -609,10 +693,12 @@ pub fn read_csv(
         names: schema.columns.iter().map(|c| c.0.clone()).collect(),
         line_numbers: opts.line_numbers,
         warning_limit: opts.warning_limit,
+        max_record_bytes: opts.max_record_bytes.max(opts.chunk_size),
         offset: reader.offset,
         line: lines,
         record: records,
         carry: None,
+        skipping: Skip::No,
         rows: 0,
         skipped: 0,
         warnings: Vec::new(),
@@ -671,7 +757,7 @@ fn run_parallel<F: FnMut(CsvBatch) -> Result<()>>(
                     let (tx, ctx, idx) = (tx.clone(), ctx.clone(), submitted);
                     pool.spawn(move || {
                         let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            parse_chunk(&chunk.data, chunk.is_last, &ctx)
+                            parse_chunk(&chunk.data, chunk.is_last, &ctx, Skip::No)
                         }))
                         .ok();
                         // The receiver is gone only if the read already failed.

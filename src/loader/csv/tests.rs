@@ -333,6 +333,59 @@ fn typed_conversion_of_fast_path_types() {
 }
 
 #[test]
+fn typed_conversion_through_types_cast() {
+    let sc = schema(&[
+        ("d", T::Date),
+        ("t", T::Timestamp),
+        ("i", T::Interval),
+        ("l", T::List(Box::new(T::Int64))),
+        (
+            "m",
+            T::Decimal {
+                precision: 5,
+                scale: 2,
+            },
+        ),
+        ("s", T::Serial),
+    ]);
+    let text = "1970-01-02,1970-01-01 00:00:01,2 days,\"[1,NULL,3]\",1.5,7\n,,,,,\n";
+    let r = read(text, &fixed(), &sc);
+    assert_eq!(
+        r.rows,
+        vec![
+            vec![
+                Value::Date(1),
+                Value::Timestamp(1_000_000),
+                Value::Interval(crate::types::Interval {
+                    months: 0,
+                    days: 2,
+                    micros: 0
+                }),
+                Value::List(vec![i(1), Value::Null, i(3)]),
+                Value::Decimal {
+                    value: 150,
+                    precision: 5,
+                    scale: 2
+                },
+                i(7),
+            ],
+            vec![Value::Null; 6],
+        ]
+    );
+    // Kuzu's LIST_UNBRACED.
+    let opts = CsvOptions {
+        list_unbraced: true,
+        ..fixed()
+    };
+    let r = read(
+        "a;b\n",
+        &opts,
+        &schema(&[("l", T::List(Box::new(T::String)))]),
+    );
+    assert_eq!(r.rows, vec![vec![Value::List(vec![s("a"), s("b")])]]);
+}
+
+#[test]
 fn conversion_errors_name_line_column_and_record() {
     let cases: Vec<(T, &str, &str)> = vec![
         (
@@ -383,11 +436,41 @@ fn conversion_errors_name_line_column_and_record() {
         (T::Float, "abc", "Cast failed. abc is not in FLOAT range."),
         (T::Double, "abc", "Cast failed. abc is not in DOUBLE range."),
         (T::Bool, "abc", "Value abc is not a valid boolean"),
+        (
+            T::Date,
+            "abc",
+            "Error occurred during parsing date. Given: \"abc\". Expected format: (YYYY-MM-DD)",
+        ),
+        (
+            T::Timestamp,
+            "abc",
+            "Error occurred during parsing TIMESTAMP. Given: \"abc\". Expected format: \
+             (YYYY-MM-DD hh:mm:ss[.zzzzzz][+-TT[:tt]])",
+        ),
+        (
+            T::Interval,
+            "abc",
+            "Error occurred during parsing interval. Given: \"abc\".",
+        ),
+        (T::Uuid, "abc", "Invalid UUID: abc"),
+        (
+            T::List(Box::new(T::Int64)),
+            "abc",
+            "Cast failed. abc is not in INT64[] range.",
+        ),
+        (
+            T::Decimal {
+                precision: 5,
+                scale: 2,
+            },
+            "abc",
+            "Cast failed. abc is not in DECIMAL(5, 2) range.",
+        ),
     ];
     for (ty, bad, msg) in cases {
         let sc = schema(&[("id", T::Int64), ("v", ty.clone()), ("w", T::String)]);
         // In the middle of the record: Kuzu quotes it up to the field, with "...".
-        let text = format!("1,0,a\n2,{bad},b\n");
+        let text = format!("1,,a\n2,{bad},b\n");
         let e = read_err(text.as_bytes(), &fixed(), &sc);
         assert_eq!(e.reason, format!("Conversion exception: {msg}"), "{ty}");
         assert_eq!(e.file, "f.csv");
@@ -405,7 +488,7 @@ fn conversion_errors_name_line_column_and_record() {
         );
         // As the last field: the whole record.
         let sc = schema(&[("id", T::Int64), ("v", ty.clone())]);
-        let text = format!("1,0\r\n2,{bad}\r\n");
+        let text = format!("1,\r\n2,{bad}\r\n");
         let e = read_err(text.as_bytes(), &fixed(), &sc);
         assert_eq!(e.record, Some(format!("2,{bad}")));
         assert_eq!(
@@ -434,8 +517,9 @@ fn wrong_field_counts() {
     assert_eq!(e.record.as_deref(), Some("1,2,3,4..."));
     // Kuzu drops an empty last field at the end of the file.
     let two = schema(&[("a", T::Int64), ("b", T::Int64)]);
-    let e = read_err(b"1,", &fixed(), &two);
+    let e = read_err(b"1,2\n2,", &fixed(), &two);
     assert_eq!(e.reason, "expected 2 values per row, but got 1.");
+    assert_eq!((e.line, e.record.as_deref()), (2, Some("2,")));
 }
 
 #[test]
@@ -664,6 +748,121 @@ fn chunk_boundaries_inside_quoted_fields_are_exact() {
 }
 
 #[test]
+fn a_stray_quote_does_not_buffer_the_whole_file() {
+    let mut text = String::from("1,\"stray\n");
+    for k in 2..200 {
+        text.push_str(&format!("{k},name\n"));
+    }
+    let opts = CsvOptions {
+        chunk_size: 64,
+        max_record_bytes: 256,
+        ..fixed()
+    };
+    for threads in [1, 2] {
+        let e = match read_with(text.as_bytes(), &opts, &id_name(), threads) {
+            Err(Error::Input(e)) => e,
+            _ => panic!("expected an input error"),
+        };
+        assert_eq!(e.line, 1);
+        assert_eq!(
+            e.reason,
+            "record longer than 256 bytes (unterminated quotes?)."
+        );
+        assert!(e
+            .record
+            .as_deref()
+            .is_some_and(|r| r.starts_with("1,\"stray\n2,name")));
+    }
+    // Within the limit, the same file reports Kuzu's error at the end.
+    let e = read_err(text.as_bytes(), &fixed(), &id_name());
+    assert_eq!((e.line, e.reason.as_str()), (1, "unterminated quotes."));
+}
+
+/// Kuzu skips all line breaks after a bad record, so with one column the blank lines there
+/// are not NULL rows, also when a chunk boundary falls among them.
+#[test]
+fn error_recovery_skips_line_breaks_across_chunks() {
+    let one = schema(&[("v", T::Int64)]);
+    let text = "1\nx\n\n\n\n\n\n\n\n\n\n\n\n2\n\n3\n";
+    let base = CsvOptions {
+        ignore_errors: true,
+        ..fixed()
+    };
+    let r = read(text, &base, &one);
+    assert_eq!(
+        r.rows,
+        vec![vec![i(1)], vec![i(2)], vec![Value::Null], vec![i(3)]]
+    );
+    assert_eq!(r.lines, vec![1, 14, 15, 16]);
+    for chunk in 1..12 {
+        for threads in [1, 2] {
+            let opts = CsvOptions {
+                chunk_size: chunk,
+                ..base.clone()
+            };
+            let c = match read_with(text.as_bytes(), &opts, &one, threads) {
+                Ok(c) => c,
+                Err(e) => panic!("{e}"),
+            };
+            assert_eq!(
+                (c.rows.clone(), c.lines.clone()),
+                (r.rows.clone(), r.lines.clone())
+            );
+            assert_eq!(c.summary, r.summary);
+        }
+    }
+}
+
+#[test]
+fn chunks_are_cut_outside_quoted_fields_when_possible() {
+    let w = b"1,\"a\nb\"\n2,\"c\nd\n";
+    // After "1,"a\nb"\n" the quotes are balanced; the last line break is inside quotes.
+    assert_eq!(even_quote_split(w, b'"'), Some(8));
+    assert_eq!(even_quote_split(b"\"\n", b'"'), None);
+}
+
+#[test]
+fn empty_and_header_only_files() {
+    let r = read("", &CsvOptions::default(), &id_name());
+    assert_eq!((r.rows.len(), r.summary.rows, r.summary.bytes), (0, 0, 0));
+    let opts = CsvOptions {
+        header: Some(true),
+        ..fixed()
+    };
+    let r = read("id,name\n", &opts, &id_name());
+    assert_eq!(r.rows.len(), 0);
+    assert_eq!(
+        r.summary.header,
+        Some(vec!["id".to_string(), "name".to_string()])
+    );
+    let missing = read_csv(
+        Path::new("/nonexistent/x.csv"),
+        "x.csv",
+        &opts,
+        &id_name(),
+        1,
+        |_| Ok(()),
+    );
+    assert!(matches!(missing, Err(Error::Io { .. })));
+}
+
+/// Corner cases checked against Kuzu 0.11.3 (COPY with PARALLEL=FALSE).
+#[test]
+fn state_machine_corner_cases_match_kuzu() {
+    let r = read("1,\"x\"", &fixed(), &id_name());
+    assert_eq!(r.rows, vec![vec![i(1), s("x")]]);
+    let one = schema(&[("v", T::Int64)]);
+    let r = read("1\n\"\"\n3\n", &fixed(), &one);
+    assert_eq!(r.rows, vec![vec![i(1)], vec![Value::Null], vec![i(3)]]);
+    let two = schema(&[("id", T::Int64), ("v", T::Int64)]);
+    let r = read("1, \n2,NuLl\n", &fixed(), &two);
+    assert_eq!(
+        r.rows,
+        vec![vec![i(1), Value::Null], vec![i(2), Value::Null]]
+    );
+}
+
+#[test]
 fn threads_do_not_change_the_output() {
     let mut text = String::new();
     for k in 0..5000 {
@@ -787,4 +986,222 @@ fn header_detection_follows_kuzu() {
         "3 years 2 days 13 hours 2 minutes"
     ));
     assert!(sniff::infers_as_string("{abc}"));
+}
+
+/// Throughput smoke test (run with `--ignored --nocapture` in an optimized build).
+#[test]
+#[ignore]
+fn throughput_smoke() {
+    let simple = std::env::var("CSV_SMOKE_SIMPLE").is_ok();
+    let mut text = String::with_capacity(120 << 20);
+    let mut k = 0u64;
+    while text.len() < (100 << 20) {
+        if simple {
+            text.push_str(&format!("{k}|person {k}|{}|{}|comment\n", k % 97, k * 3));
+        } else {
+            text.push_str(&format!(
+                "{k}|person number {k}|{}|{}.{}|\"said \"\"hi\"\", then left\"\n",
+                k % 97,
+                k % 1000,
+                k % 7
+            ));
+        }
+        k += 1;
+    }
+    let sc = schema(&[
+        ("id", T::Int64),
+        ("name", T::String),
+        ("age", T::Int32),
+        ("score", T::Double),
+        ("comment", T::String),
+    ]);
+    let mut f = match tempfile::NamedTempFile::new() {
+        Ok(f) => f,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(f.write_all(text.as_bytes()).is_ok());
+    let only_ints = schema(&[
+        ("id", T::Int64),
+        ("name", T::String),
+        ("age", T::Int64),
+        ("score", T::String),
+        ("comment", T::String),
+    ]);
+    for (label, sc) in [("mixed", &sc), ("ints+strings", &only_ints)] {
+        for threads in [1, 2] {
+            let cpu = || {
+                std::fs::read_to_string("/proc/thread-self/schedstat")
+                    .ok()
+                    .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+                    .unwrap_or(0.0)
+                    / 1e9
+            };
+            let cpu0 = cpu();
+            let t = std::time::Instant::now();
+            let mut rows = 0usize;
+            let r = read_csv(
+                f.path(),
+                "p.csv",
+                &CsvOptions::default(),
+                sc,
+                threads,
+                |b| {
+                    rows += b.len();
+                    Ok(())
+                },
+            );
+            assert!(r.is_ok());
+            let secs = t.elapsed().as_secs_f64();
+            assert_eq!(rows as u64, k);
+            let cpu_secs = cpu() - cpu0;
+            println!(
+                "{label} threads={threads}: {rows} rows, {:.0} MB/s wall, {:.0} MB/s per \
+                 caller-thread CPU second",
+                text.len() as f64 / secs / 1e6,
+                text.len() as f64 / cpu_secs / 1e6
+            );
+        }
+    }
+}
+
+/// Every CSV file of Kuzu's suite datasets reads the same with tiny chunks on two threads as
+/// in one chunk on one thread (run with `--ignored`; needs /work/shared/kuzu-suite).
+#[test]
+#[ignore]
+fn suite_datasets_chunking_is_invisible() {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "csv") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(Path::new("/work/shared/kuzu-suite/dataset"), &mut files);
+    files.sort();
+    let mut checked = 0;
+    for f in files {
+        let Ok(bytes) = std::fs::read(&f) else {
+            continue;
+        };
+        if bytes.len() > (4 << 20) {
+            continue;
+        }
+        let d = detect_dialect(&bytes, true, &CsvOptions::default(), &CsvSchema::default());
+        // As many STRING columns as the widest of the first records.
+        let mut tok = Tokenizer::new(
+            strip_bom(&bytes),
+            true,
+            tokenizer::Dialect {
+                delimiter: d.delimiter,
+                quote: d.quote,
+                escape: d.escape,
+            },
+            false,
+        );
+        let mut sink = sniff::TextSink {
+            fields: Vec::new(),
+            ncols: 0,
+        };
+        let mut ncols = 1;
+        for _ in 0..5 {
+            sink.fields.clear();
+            if let Step::Row(_) = tok.next_record(&mut sink) {
+                ncols = ncols.max(sink.fields.len());
+            }
+        }
+        let sc = CsvSchema {
+            columns: (0..ncols).map(|k| (format!("c{k}"), T::String)).collect(),
+        };
+        let base = CsvOptions {
+            ignore_errors: true,
+            ..CsvOptions::default()
+        };
+        let a = read_with(&bytes, &base, &sc, 1);
+        let small = CsvOptions {
+            chunk_size: 97,
+            ..base.clone()
+        };
+        let b = read_with(&bytes, &small, &sc, 2);
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.rows, b.rows, "{}", f.display());
+                assert_eq!(a.lines, b.lines, "{}", f.display());
+                assert_eq!(a.summary, b.summary, "{}", f.display());
+            }
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{}", f.display()),
+            (a, b) => panic!("{}: {:?} vs {:?}", f.display(), a.is_ok(), b.is_ok()),
+        }
+        checked += 1;
+    }
+    println!("checked {checked} files");
+    assert!(checked > 100);
+}
+
+mod chunking_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Texts made of the bytes that matter to the state machine.
+    fn csv_text() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                b'a', b'1', b'2', b',', b',', b'"', b'"', b'\\', b'\n', b'\n', b'\r', b' ',
+            ]),
+            0..160,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Whatever the bytes, chunk size and thread count, the output (rows, lines, spans,
+        /// warnings, or the error) is that of one sequential parse.
+        #[test]
+        fn chunking_never_changes_the_result(
+            text in csv_text(),
+            chunk in 1usize..24,
+            threads in 1usize..3,
+            escape in proptest::sample::select(vec![b'"', b'\\']),
+            ignore in any::<bool>(),
+            ncols in 1usize..4,
+            refuse in any::<bool>(),
+            record_numbers in any::<bool>(),
+            header in any::<bool>(),
+        ) {
+            let sc = CsvSchema {
+                columns: (0..ncols).map(|k| (format!("c{k}"), T::String)).collect(),
+            };
+            let base = CsvOptions {
+                escape: Some(escape),
+                ignore_errors: ignore,
+                refuse_quoted_newlines: refuse,
+                header: Some(header),
+                line_numbers: if record_numbers {
+                    LineNumbers::Record
+                } else {
+                    LineNumbers::Physical
+                },
+                ..fixed()
+            };
+            let small = CsvOptions { chunk_size: chunk, ..base.clone() };
+            let a = read_with(&text, &base, &sc, 1);
+            let b = read_with(&text, &small, &sc, threads);
+            match (a, b) {
+                (Ok(a), Ok(b)) => {
+                    prop_assert_eq!(a.rows, b.rows);
+                    prop_assert_eq!(a.lines, b.lines);
+                    prop_assert_eq!(a.spans, b.spans);
+                    prop_assert_eq!(a.summary, b.summary);
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => prop_assert!(false, "{:?} vs {:?}", a.is_ok(), b.is_ok()),
+            }
+        }
+    }
 }

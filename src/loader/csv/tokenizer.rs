@@ -106,6 +106,21 @@ pub struct Tokenizer<'a> {
     pub ever_quoted: bool,
     /// Some doubled quote or escape was used correctly (dialect sniffing).
     pub ever_escaped: bool,
+    /// Where the error recovery of the last refused record stood when the data ended (a
+    /// sequential parse would go on skipping in the next chunk).
+    pub skipping_at_end: Skip,
+}
+
+/// The state of Kuzu's error recovery (skip to the end of the line, then past all line
+/// breaks) at the end of a slice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// Not skipping.
+    No,
+    /// Still looking for the line break that ends the bad record.
+    Line,
+    /// Skipping the line breaks after it.
+    Breaks,
 }
 
 /// How the current field ended.
@@ -141,6 +156,7 @@ impl<'a> Tokenizer<'a> {
             quoted,
             ever_quoted: false,
             ever_escaped: false,
+            skipping_at_end: Skip::No,
         }
     }
 
@@ -185,12 +201,37 @@ impl<'a> Tokenizer<'a> {
         while p < n && self.data[p] != b'\n' && self.data[p] != b'\r' {
             p += 1;
         }
-        let breaks_start = p;
+        if p == n {
+            self.pos = n;
+            self.skipping_at_end = if self.is_last { Skip::No } else { Skip::Line };
+            return;
+        }
+        self.skip_breaks_from(p);
+    }
+
+    /// Continues the error recovery of a previous chunk at the start of this one.
+    pub fn resume_skip(&mut self, state: Skip) {
+        match state {
+            Skip::No => {}
+            Skip::Line => self.skip_line(self.pos),
+            Skip::Breaks => self.skip_breaks_from(self.pos),
+        }
+    }
+
+    /// Skips line-break bytes from `start`.
+    fn skip_breaks_from(&mut self, start: usize) {
+        let n = self.data.len();
+        let mut p = start;
         while p < n && (self.data[p] == b'\n' || self.data[p] == b'\r') {
             p += 1;
         }
-        self.line += self.count_breaks(breaks_start, p);
+        self.line += self.count_breaks(start, p);
         self.pos = p;
+        self.skipping_at_end = if p == n && !self.is_last {
+            Skip::Breaks
+        } else {
+            Skip::No
+        };
     }
 
     /// Parses the next record, feeding its fields to `sink`.
@@ -202,6 +243,7 @@ impl<'a> Tokenizer<'a> {
         if rec_start >= n {
             return Step::End;
         }
+        self.skipping_at_end = Skip::No;
         let mut col = 0usize;
         let mut row_empty = false;
         let mut p = rec_start;
@@ -217,10 +259,14 @@ impl<'a> Tokenizer<'a> {
                 let mut escaped = false;
                 let mut inner_breaks = 0u64;
                 loop {
-                    let found = data[q..]
-                        .iter()
-                        .position(|&b| self.quoted[b as usize])
-                        .map(|i| q + i);
+                    let found = if self.d.escape == self.d.quote {
+                        find_special(data, q, &self.quoted, self.d.quote)
+                    } else {
+                        data[q..]
+                            .iter()
+                            .position(|&b| self.quoted[b as usize])
+                            .map(|i| q + i)
+                    };
                     let Some(i) = found else {
                         if !self.is_last {
                             return self.incomplete(rec_start, rec_line, sink);
@@ -351,10 +397,7 @@ impl<'a> Tokenizer<'a> {
                 }
             } else {
                 // An unquoted field.
-                let found = data[p..]
-                    .iter()
-                    .position(|&b| self.plain[b as usize])
-                    .map(|i| p + i);
+                let found = find_special(data, p, &self.plain, self.d.delimiter);
                 match found {
                     None => {
                         if !self.is_last {
@@ -464,4 +507,16 @@ impl<'a> Tokenizer<'a> {
             }
         }
     }
+}
+
+/// The first index `>= from` whose byte is set in `table`, where `table` holds exactly `c`,
+/// `\n` and `\r`. Short fields are scanned byte by byte; past 16 bytes the rest is searched
+/// with SIMD `memchr3` (long text fields).
+#[inline]
+fn find_special(data: &[u8], from: usize, table: &[bool; 256], c: u8) -> Option<usize> {
+    let head_end = data.len().min(from + 16);
+    if let Some(i) = data[from..head_end].iter().position(|&b| table[b as usize]) {
+        return Some(from + i);
+    }
+    memchr::memchr3(c, b'\n', b'\r', &data[head_end..]).map(|i| head_end + i)
 }
