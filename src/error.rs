@@ -100,15 +100,26 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A page or structure of the database file failed verification.
-    Corrupted { page: Option<u64>, what: String },
+    Corrupted {
+        page: Option<u64>,
+        what: String,
+    },
     /// The file is not a ruzu database at all.
-    NotADatabase { path: PathBuf },
+    NotADatabase {
+        path: PathBuf,
+    },
     /// The file was written by another format version.
-    Version { found: u32, supported: u32 },
+    Version {
+        found: u32,
+        supported: u32,
+    },
     /// Bad input data (CSV, schema files): file, line, column, reason.
     Input(Box<InputError>),
     /// The memory budget cannot satisfy a request.
-    OutOfMemory { requested: u64, budget: u64 },
+    OutOfMemory {
+        requested: u64,
+        budget: u64,
+    },
     /// Errors with Kuzu's category prefixes. The string is the message after the prefix.
     Parser(String),
     Binder(String),

@@ -4,8 +4,10 @@
 //! slot choice. Prefix (bytes 0..64): magic, format version, page size, database id, CRC32C.
 //! Slots at 512 and 1024 (each 512 bytes, in their own disk sectors): generation, file length
 //! in pages, and references to the catalog, metadata and free-list blobs, CRC32C. A checkpoint
-//! writes the slot that is not current with generation + 1; opening takes the valid slot with
-//! the higher generation, so a torn slot write falls back to the previous checkpoint.
+//! writes the slot that is not current with generation + 1 and syncs, then mirrors it into the
+//! other slot and syncs; opening takes the valid slot with the higher generation, so a torn
+//! slot write falls back to the previous checkpoint, and damage to a slot of a completed
+//! checkpoint falls back to its mirror (never to older data).
 
 use super::page::PAGE_SIZE;
 use crate::error::{Error, Result};

@@ -283,10 +283,16 @@ impl Pager {
         self.backend
             .write_at(SLOT_OFFSETS[target] as u64, &slot.encode())?;
         self.backend.sync()?;
+        // The checkpoint is durable. Mirror it into the other slot, so that damage to either
+        // slot later falls back to this same state rather than to an older one (which would
+        // answer queries with stale data). A crash during the mirror write leaves `target`.
         st.header.slots[target] = Some(slot);
         st.header.current = target;
-        // The free-list pages belong to this checkpoint; the next one frees them.
         st.alloc = after_with_list;
+        self.backend
+            .write_at(SLOT_OFFSETS[1 - target] as u64, &slot.encode())?;
+        self.backend.sync()?;
+        st.header.slots[1 - target] = Some(slot);
         Ok(())
     }
 }
@@ -348,7 +354,7 @@ mod tests {
     fn crash_during_checkpoint_keeps_the_previous_one() {
         // Cut the second checkpoint's writes at every point; the file always opens to one of
         // the two checkpoints.
-        for cut in 0..8 {
+        for cut in 0..12 {
             let m = MemBackend::new();
             let be: Arc<dyn StorageBackend> = Arc::new(m.clone());
             let p = Pager::create(

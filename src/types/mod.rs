@@ -31,7 +31,10 @@ pub enum LogicalType {
     UInt64,
     Float,
     Double,
-    Decimal { precision: u8, scale: u8 },
+    Decimal {
+        precision: u8,
+        scale: u8,
+    },
     Serial,
     String,
     Blob,

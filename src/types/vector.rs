@@ -7,6 +7,22 @@
 
 use super::{Interval, LogicalType, Value};
 
+/// The physical form of an INTERNAL_ID in a column: table id in the high 64 bits, offset in
+/// the low 64 bits.
+#[inline]
+pub fn pack_internal_id(id: super::InternalId) -> i128 {
+    (((id.table as u128) << 64) | id.offset as u128) as i128
+}
+
+#[inline]
+pub fn unpack_internal_id(v: i128) -> super::InternalId {
+    let u = v as u128;
+    super::InternalId {
+        table: (u >> 64) as u64,
+        offset: u as u64,
+    }
+}
+
 /// One bit per row, set = NULL. Rows past `len` are not NULL.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NullMask {
@@ -219,7 +235,10 @@ impl Column {
             T::UInt8 => ColumnData::UInt8(Vec::new()),
             T::UInt16 => ColumnData::UInt16(Vec::new()),
             T::UInt32 => ColumnData::UInt32(Vec::new()),
-            T::UInt64 | T::InternalId => ColumnData::UInt64(Vec::new()),
+            T::UInt64 => ColumnData::UInt64(Vec::new()),
+            // INTERNAL_ID packs (table << 64) | offset, so ids of several tables can share
+            // a column without colliding.
+            T::InternalId => ColumnData::Int128(Vec::new()),
             T::Float => ColumnData::Float(Vec::new()),
             T::Double => ColumnData::Double(Vec::new()),
             T::Interval => ColumnData::Interval(Vec::new()),
@@ -235,9 +254,9 @@ impl Column {
                     ("VALUE".into(), (**v).clone()),
                 ]))),
             },
-            T::Struct(fields) | T::Union(fields) => ColumnData::Struct(
-                fields.iter().map(|(_, t)| Column::new(t.clone())).collect(),
-            ),
+            T::Struct(fields) | T::Union(fields) => {
+                ColumnData::Struct(fields.iter().map(|(_, t)| Column::new(t.clone())).collect())
+            }
             T::Node | T::Rel | T::RecursiveRel => ColumnData::Struct(Vec::new()),
         }
     }
@@ -368,8 +387,8 @@ impl Column {
                 d.push(*x);
                 true
             }
-            (ColumnData::UInt64(d), Value::InternalId(id)) => {
-                d.push(id.offset);
+            (ColumnData::Int128(d), Value::InternalId(id)) => {
+                d.push(pack_internal_id(*id));
                 true
             }
             (ColumnData::Float(d), Value::Float(x)) => {
@@ -456,6 +475,7 @@ impl Column {
             },
             (ColumnData::Int64(d), _) => Value::Int64(d[i]),
             (ColumnData::Int128(d), T::Uuid) => Value::Uuid(d[i] as u128),
+            (ColumnData::Int128(d), T::InternalId) => Value::InternalId(unpack_internal_id(d[i])),
             (ColumnData::Int128(d), T::Decimal { precision, scale }) => Value::Decimal {
                 value: d[i],
                 precision: *precision,
@@ -611,6 +631,23 @@ mod tests {
         assert_eq!(m.null_count(), 34);
         let w = NullMask::from_words(m.words().to_vec(), 100);
         assert_eq!(w, m);
+    }
+
+    #[test]
+    fn internal_ids_keep_their_table() {
+        let mut c = Column::new(LogicalType::InternalId);
+        let a = super::super::InternalId {
+            table: 3,
+            offset: u64::MAX,
+        };
+        let b = super::super::InternalId {
+            table: 0,
+            offset: 7,
+        };
+        assert!(c.push_value(&Value::InternalId(a)));
+        assert!(c.push_value(&Value::InternalId(b)));
+        assert_eq!(c.get(0), Value::InternalId(a));
+        assert_eq!(c.get(1), Value::InternalId(b));
     }
 
     #[test]
