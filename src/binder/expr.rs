@@ -62,7 +62,11 @@ pub struct Scope {
 
 impl Scope {
     pub fn var(&self, name: &str) -> Option<&Var> {
-        self.vars.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
     pub fn add_col(&mut self, ty: LogicalType) -> usize {
         self.types.push(ty);
@@ -219,10 +223,16 @@ impl ExprBinder<'_> {
         if let ExprKind::Variable(v) = &base.kind {
             match self.scope.var(v) {
                 Some(var @ (Var::Node { .. } | Var::Rel { .. })) => {
-                    if let Some((_, c)) = var.props().iter().find(|(n, _)| n.eq_ignore_ascii_case(key)) {
+                    if let Some((_, c)) = var
+                        .props()
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(key))
+                    {
                         return Ok(BoundExpr::column(*c, self.scope.types[*c].clone()));
                     }
-                    return Err(Error::Binder(format!("Cannot find property {key} for {v}.")));
+                    return Err(Error::Binder(format!(
+                        "Cannot find property {key} for {v}."
+                    )));
                 }
                 Some(Var::Value { .. }) => {}
                 None => return Err(not_in_scope(v)),

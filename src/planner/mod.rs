@@ -12,13 +12,12 @@ use crate::db::{Database, Snapshot};
 use crate::error::Result;
 use crate::exec::expr::BoundExpr;
 use crate::exec::operator::{
-    AggregateSpec, ChunkSource, CrossProduct, Distinct, Filter, HashAggregate, HashJoin,
-    JoinType, OrderBy, Projection, SkipLimit, SortKey, TopK, Union, Unwind,
+    AggregateSpec, ChunkSource, CrossProduct, Distinct, Filter, HashAggregate, HashJoin, JoinType,
+    OrderBy, Projection, SkipLimit, SortKey, TopK, Union, Unwind,
 };
 use crate::exec::{ExecContext, Operator};
 use crate::query::ops::{
-    Degree, DegreeSpec, Extend, ExtendSpec, Morsels, NodeScan, ReadProps, ReadPropsSpec,
-    ScanSpec,
+    Degree, DegreeSpec, Extend, ExtendSpec, Morsels, NodeScan, ReadProps, ReadPropsSpec, ScanSpec,
 };
 use std::sync::Arc;
 
@@ -146,9 +145,10 @@ fn build_with(plan: &Plan, env: &BuildEnv, morsels: &Morsels) -> Result<Box<dyn 
         Plan::Filter { child, pred } => {
             Box::new(Filter::new(build_with(child, env, morsels)?, pred.clone()))
         }
-        Plan::Project { child, exprs } => {
-            Box::new(Projection::new(build_with(child, env, morsels)?, exprs.clone()))
-        }
+        Plan::Project { child, exprs } => Box::new(Projection::new(
+            build_with(child, env, morsels)?,
+            exprs.clone(),
+        )),
         Plan::Join {
             probe,
             build: b,
@@ -227,8 +227,16 @@ pub fn explain(plan: &Plan) -> String {
                 format!(
                     "{}SCAN_NODE {desc}{}{}",
                     if spec.pk_key.is_some() { "INDEX_" } else { "" },
-                    if spec.filter.is_some() { " [filter pushed down]" } else { "" },
-                    if spec.zone.is_empty() { "" } else { " [zone maps]" }
+                    if spec.filter.is_some() {
+                        " [filter pushed down]"
+                    } else {
+                        ""
+                    },
+                    if spec.zone.is_empty() {
+                        ""
+                    } else {
+                        " [zone maps]"
+                    }
                 ),
                 vec![],
             ),
@@ -250,7 +258,11 @@ pub fn explain(plan: &Plan) -> String {
             } => (format!("HASH_JOIN {kind:?}"), vec![probe, build]),
             Plan::Cross { left, right } => ("CROSS_PRODUCT".into(), vec![left, right]),
             Plan::Aggregate { child, keys, aggs } => (
-                format!("HASH_AGGREGATE {} keys, {} aggregates", keys.len(), aggs.len()),
+                format!(
+                    "HASH_AGGREGATE {} keys, {} aggregates",
+                    keys.len(),
+                    aggs.len()
+                ),
                 vec![child],
             ),
             Plan::OrderBy { child, limit, .. } => (

@@ -258,10 +258,7 @@ impl<'a> Planner<'a> {
                 needed.entry(v).or_default().all = true;
             }
         }
-        let star = sq
-            .parts
-            .iter()
-            .any(|p| p.with.projection.star)
+        let star = sq.parts.iter().any(|p| p.with.projection.star)
             || sq.return_clause.as_ref().is_some_and(|r| r.star);
         if star {
             self.needed_all_star = true;
@@ -292,7 +289,10 @@ fn collect_bare_vars(e: &Expr, out: &mut Vec<String>) {
         ExprKind::Variable(v) => out.push(v.clone()),
         ExprKind::Property { base, .. } if matches!(base.kind, ExprKind::Variable(_)) => {}
         ExprKind::FunctionCall(f)
-            if matches!(f.name.to_ascii_lowercase().as_str(), "id" | "label" | "labels") => {}
+            if matches!(
+                f.name.to_ascii_lowercase().as_str(),
+                "id" | "label" | "labels"
+            ) => {}
         _ => visit_children(e, &mut |c| collect_bare_vars(c, out)),
     }
 }
@@ -549,7 +549,11 @@ impl Planner<'_> {
             let mut new_props: Vec<(String, LogicalType)> = Vec::new();
             for (_, key) in want.iter().filter(|w| w.0 == v) {
                 for t in &entries {
-                    if let Some(p) = t.properties.iter().find(|p| p.name.eq_ignore_ascii_case(key)) {
+                    if let Some(p) = t
+                        .properties
+                        .iter()
+                        .find(|p| p.name.eq_ignore_ascii_case(key))
+                    {
                         if !new_props.iter().any(|(n, _)| n.eq_ignore_ascii_case(key)) {
                             new_props.push((p.name.clone(), p.ty.clone()));
                         }
@@ -563,7 +567,12 @@ impl Planner<'_> {
                 id_col: col,
                 tables: entries
                     .iter()
-                    .map(|t| (t.id, new_props.iter().map(|(n, _)| t.property_index(n)).collect()))
+                    .map(|t| {
+                        (
+                            t.id,
+                            new_props.iter().map(|(n, _)| t.property_index(n)).collect(),
+                        )
+                    })
                     .collect(),
                 prop_types: new_props.iter().map(|p| p.1.clone()).collect(),
             };
@@ -693,7 +702,14 @@ impl Planner<'_> {
     }
 
     /// The CSR steps from a bound node (`from_left`: the rel's left pattern node) to the other.
-    fn steps(&self, r: &PRel, from_left: bool, bound: &[u64], other: &[u64], props: &[String]) -> Vec<RelStep> {
+    fn steps(
+        &self,
+        r: &PRel,
+        from_left: bool,
+        bound: &[u64],
+        other: &[u64],
+        props: &[String],
+    ) -> Vec<RelStep> {
         let mut out = Vec::new();
         let dirs: Vec<Dir> = match (r.dir, from_left) {
             (Direction::Right, true) | (Direction::Left, false) => vec![Dir::Fwd],
@@ -701,7 +717,9 @@ impl Planner<'_> {
             (Direction::Both, _) => vec![Dir::Fwd, Dir::Bwd],
         };
         for &rt in &r.tables {
-            let (Some(entry), Some(data)) = (self.catalog().table_by_id(rt), self.snap.meta.rel(rt)) else {
+            let (Some(entry), Some(data)) =
+                (self.catalog().table_by_id(rt), self.snap.meta.rel(rt))
+            else {
                 continue;
             };
             for (pi, pd) in data.pairs.iter().enumerate() {
@@ -756,9 +774,9 @@ impl Planner<'_> {
         let mut rels: Vec<PRel> = Vec::new();
         let mut conj: Vec<Expr> = Vec::new();
         let node_idx = |this: &mut Self,
-                            nodes: &mut Vec<PNode>,
-                            conj: &mut Vec<Expr>,
-                            n: &ast::NodePattern|
+                        nodes: &mut Vec<PNode>,
+                        conj: &mut Vec<Expr>,
+                        n: &ast::NodePattern|
          -> Result<usize> {
             let name = match &n.variable {
                 Some(v) => v.clone(),
@@ -767,7 +785,9 @@ impl Planner<'_> {
                     format!("_anon_n{}", this.anon)
                 }
             };
-            let known = scope.var(&name).or_else(|| outer.and_then(|o| o.var(&name)));
+            let known = scope
+                .var(&name)
+                .or_else(|| outer.and_then(|o| o.var(&name)));
             let tables = match (known, n.labels.is_empty()) {
                 (Some(Var::Node { tables, .. }), true) => tables.clone(),
                 (Some(Var::Node { tables, .. }), false) => {
@@ -864,14 +884,17 @@ impl Planner<'_> {
         let mut factors: HashMap<usize, Vec<Vec<RelStep>>> = HashMap::new();
         if let Some(sc) = shortcut {
             let referenced = |name: &str| {
-                sc.referenced.contains(name) || conj_vars.iter().any(|v| v.iter().any(|x| x == name))
+                sc.referenced.contains(name)
+                    || conj_vars.iter().any(|v| v.iter().any(|x| x == name))
             };
             for ri in 0..rels.len() {
                 let r = &rels[ri];
                 if referenced(&r.name) || r.left == r.right {
                     continue;
                 }
-                for (leaf, keep, keep_is_left) in [(r.right, r.left, true), (r.left, r.right, false)] {
+                for (leaf, keep, keep_is_left) in
+                    [(r.right, r.left, true), (r.left, r.right, false)]
+                {
                     let deg = rels
                         .iter()
                         .enumerate()
@@ -906,7 +929,9 @@ impl Planner<'_> {
         let mut done_conj = vec![false; conj.len()];
         let mut placed = rel_removed.clone();
         loop {
-            let bound = |scope: &Scope, i: usize| matches!(scope.var(&nodes[i].name), Some(Var::Node { .. }));
+            let bound = |scope: &Scope, i: usize| {
+                matches!(scope.var(&nodes[i].name), Some(Var::Node { .. }))
+            };
             // Extend along a rel with a bound end.
             let next = (0..rels.len()).find(|&i| {
                 !placed[i] && (bound(scope, rels[i].left) || bound(scope, rels[i].right))
@@ -920,7 +945,12 @@ impl Planner<'_> {
                     (rels[ri].right, rels[ri].left)
                 };
                 let from_var = scope.var(&nodes[from].name).cloned();
-                let Some(Var::Node { col: from_col, tables: from_tables, .. }) = from_var else {
+                let Some(Var::Node {
+                    col: from_col,
+                    tables: from_tables,
+                    ..
+                }) = from_var
+                else {
                     continue;
                 };
                 let rel_entries: Vec<&TableEntry> = rels[ri]
@@ -930,13 +960,22 @@ impl Planner<'_> {
                     .collect();
                 let rprops = self.props_needed(&rels[ri].name, &rel_entries);
                 let pnames: Vec<String> = rprops.iter().map(|p| p.0.clone()).collect();
-                let steps = self.steps(&rels[ri], from_left, &from_tables, &nodes[to].tables, &pnames);
+                let steps = self.steps(
+                    &rels[ri],
+                    from_left,
+                    &from_tables,
+                    &nodes[to].tables,
+                    &pnames,
+                );
                 let emit_ends = !is_hidden(&rels[ri].name);
                 let cur = plan.take().unwrap_or(Plan::SingleRow);
                 let rel_col = scope.add_col(LogicalType::InternalId);
                 let nbr_col = scope.add_col(LogicalType::InternalId);
                 let (src, dst) = if emit_ends {
-                    (scope.add_col(LogicalType::InternalId), scope.add_col(LogicalType::InternalId))
+                    (
+                        scope.add_col(LogicalType::InternalId),
+                        scope.add_col(LogicalType::InternalId),
+                    )
                 } else {
                     (rel_col, rel_col)
                 };
@@ -1000,7 +1039,12 @@ impl Planner<'_> {
                             id_col: nbr_col,
                             tables: entries
                                 .iter()
-                                .map(|t| (t.id, want.iter().map(|(n, _)| t.property_index(n)).collect()))
+                                .map(|t| {
+                                    (
+                                        t.id,
+                                        want.iter().map(|(n, _)| t.property_index(n)).collect(),
+                                    )
+                                })
                                 .collect(),
                             prop_types: want.iter().map(|p| p.1.clone()).collect(),
                         };
@@ -1177,12 +1221,19 @@ impl Planner<'_> {
             if let Some((k, op, c)) = prop_vs_const(&conj[i], &node.name) {
                 if let Some(pi) = props.iter().position(|(n, _)| n.eq_ignore_ascii_case(k)) {
                     let value = self.binder(&local).bind(c)?;
-                    if pk_key.is_none() && op == CmpOp::Eq && self.is_pk_eq(&conj[i], &node.name, &node.tables) {
+                    if pk_key.is_none()
+                        && op == CmpOp::Eq
+                        && self.is_pk_eq(&conj[i], &node.name, &node.tables)
+                    {
                         if let Ok(v) = value.clone().cast_to(&props[pi].1) {
                             pk_key = Some(v);
                         }
                     }
-                    zone.push(ZonePred { prop: pi, op, value });
+                    zone.push(ZonePred {
+                        prop: pi,
+                        op,
+                        value,
+                    });
                 }
             }
             filter = Some(match filter {
@@ -1206,7 +1257,11 @@ impl Planner<'_> {
         let desc = format!(
             "({}:{})",
             node.name,
-            entries.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join("|")
+            entries
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join("|")
         );
         Ok((Plan::Scan { spec, desc }, local))
     }
@@ -1292,7 +1347,9 @@ impl Planner<'_> {
             _ => -1,
         };
         u64::try_from(n).map_err(|_| {
-            Error::Runtime("The number of rows to skip/limit must be a non-negative integer.".into())
+            Error::Runtime(
+                "The number of rows to skip/limit must be a non-negative integer.".into(),
+            )
         })
     }
 
@@ -1317,8 +1374,7 @@ impl Planner<'_> {
                 .collect();
             if vars.is_empty() {
                 return Err(Error::Binder(
-                    "RETURN or WITH * is not allowed when there are no variables in scope."
-                        .into(),
+                    "RETURN or WITH * is not allowed when there are no variables in scope.".into(),
                 ));
             }
             for v in vars {
@@ -1397,7 +1453,8 @@ impl Planner<'_> {
                     }
                 }
             }
-            let map: HashMap<usize, usize> = cols.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+            let map: HashMap<usize, usize> =
+                cols.iter().enumerate().map(|(i, c)| (*c, i)).collect();
             let mut s = Scope {
                 types: cols.iter().map(|c| after.types[*c].clone()).collect(),
                 ..Scope::default()
@@ -1427,8 +1484,16 @@ impl Planner<'_> {
             after = s;
         }
         // ORDER BY / SKIP / LIMIT.
-        let skip = proj.skip.as_ref().map(|e| self.const_count(&after, e)).transpose()?;
-        let limit = proj.limit.as_ref().map(|e| self.const_count(&after, e)).transpose()?;
+        let skip = proj
+            .skip
+            .as_ref()
+            .map(|e| self.const_count(&after, e))
+            .transpose()?;
+        let limit = proj
+            .limit
+            .as_ref()
+            .map(|e| self.const_count(&after, e))
+            .transpose()?;
         if !proj.order_by.is_empty() {
             let mut order_roots: Vec<&Expr> = proj.order_by.iter().map(|o| &o.expr).collect();
             order_roots.dedup_by(|a, b| std::ptr::eq(*a, *b));
@@ -1624,11 +1689,8 @@ impl Planner<'_> {
             for &c in &weighted {
                 let ty = out.types[c].clone();
                 let sum = BoundExpr::column(c, ty);
-                let e = bind_function(
-                    "COALESCE",
-                    vec![sum, BoundExpr::literal(Value::Int128(0))],
-                )?
-                .cast_to(&LogicalType::Int64)?;
+                let e = bind_function("COALESCE", vec![sum, BoundExpr::literal(Value::Int128(0))])?
+                    .cast_to(&LogicalType::Int64)?;
                 exprs[c] = e;
                 out.types[c] = LogicalType::Int64;
             }

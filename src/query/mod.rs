@@ -94,7 +94,9 @@ fn element_props(
     t.properties
         .iter()
         .filter_map(|p| {
-            let (_, c) = props.iter().find(|(n, _)| n.eq_ignore_ascii_case(&p.name))?;
+            let (_, c) = props
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(&p.name))?;
             let v = chunk.columns[*c].get(i);
             (!v.is_null()).then(|| (p.name.clone(), v))
         })

@@ -178,7 +178,10 @@ impl NodeScan {
         };
         let off = idx.lookup(pool, key)?;
         if off.is_some_and(|o| o >= data.num_rows) {
-            return Err(Error::corrupted(None, "primary-key index points past the table"));
+            return Err(Error::corrupted(
+                None,
+                "primary-key index points past the table",
+            ));
         }
         Ok(Some(off))
     }
@@ -207,9 +210,7 @@ impl NodeScan {
                 (Stats::Int { min, max }, Some(x), _) => range_may_match(z.op, min, max, x),
                 (Stats::Float { min, max }, _, Some(x)) if !x.is_nan() => {
                     match (min.partial_cmp(&x), max.partial_cmp(&x)) {
-                        (Some(a), Some(b)) => {
-                            range_may_match_ord(z.op, a, b)
-                        }
+                        (Some(a), Some(b)) => range_may_match_ord(z.op, a, b),
                         _ => true,
                     }
                 }
@@ -227,7 +228,11 @@ impl NodeScan {
         let data = self.node_data(t.table)?;
         let pool = self.db.pager().pool();
         let mut cols = Vec::with_capacity(1 + t.props.len());
-        cols.push(id_column((start..start + n as u64).map(|o| pack(t.table, o)).collect()));
+        cols.push(id_column(
+            (start..start + n as u64)
+                .map(|o| pack(t.table, o))
+                .collect(),
+        ));
         for (p, ty) in t.props.iter().zip(&self.spec.prop_types) {
             match p {
                 Some(p) => {
