@@ -20,7 +20,7 @@ use crate::cypher::ast::{
 use crate::db::{Params, Snapshot};
 use crate::error::{Error, Result};
 use crate::exec::aggregate::bind_aggregate;
-use crate::exec::expr::{bind_comparison, bind_is_null, BoundExpr, CmpOp};
+use crate::exec::expr::{bind_comparison, BoundExpr, CmpOp};
 use crate::exec::function::bind_function;
 use crate::exec::operator::{AggregateSpec, JoinType, SortKey};
 use crate::query::ops::{
@@ -326,7 +326,7 @@ fn visit_children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             }
             else_expr.iter().for_each(|o| f(o));
         }
-        ExprKind::List(items) => items.iter().for_each(|i| f(i)),
+        ExprKind::List(items) => items.iter().for_each(&mut *f),
         ExprKind::Struct(fs) => fs.iter().for_each(|(_, x)| f(x)),
         _ => {}
     }
@@ -1386,9 +1386,9 @@ impl Planner<'_> {
                 (Some(a), _) => a.clone(),
                 (None, ExprKind::Variable(v)) => v.clone(),
                 (None, _) if !is_return => {
-                    return Err(Error::Binder(format!(
-                        "Expression in WITH must be aliased (use AS)."
-                    )))
+                    return Err(Error::Binder(
+                        "Expression in WITH must be aliased (use AS).".to_string(),
+                    ))
                 }
                 (None, _) => expr_name(&it.expr),
             };
@@ -1419,10 +1419,8 @@ impl Planner<'_> {
         for (name, e) in &items {
             if let ExprKind::Variable(v) = &e.kind {
                 if let Some(var) = scope.var(v) {
-                    if !(agg && matches!(var, Var::Value { .. }) && scope.exprs.contains_key(v)) {
-                        item_vars.push((name.clone(), var.clone()));
-                        continue;
-                    }
+                    item_vars.push((name.clone(), var.clone()));
+                    continue;
                 }
             }
             let b = self.binder(&scope).bind(e)?;
@@ -1699,7 +1697,6 @@ impl Planner<'_> {
                 exprs,
             };
         }
-        let _ = bind_is_null;
         Ok((plan, out))
     }
 }
