@@ -262,3 +262,63 @@ fn smoke() {
         println!("{q}\n{:?}", rows(&c, q));
     }
 }
+
+/// The benchmark queries on a loaded database, with answers and latencies:
+/// `RUZU_BENCH_DB=/tmp/q_s01.ruzu RUZU_BENCH_PARAMS=/work/data/s01/params.json
+///  cargo test --release --test query bench_queries -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_queries() {
+    let db_path = std::env::var("RUZU_BENCH_DB").unwrap();
+    let params_path = std::env::var("RUZU_BENCH_PARAMS").unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(params_path).unwrap()).unwrap();
+    let mut params = ruzu::db::Params::new();
+    for (k, v) in json.as_object().unwrap() {
+        let v = if let Some(i) = v.as_i64() {
+            ruzu::Value::Int64(i)
+        } else if let Some(f) = v.as_f64() {
+            ruzu::Value::Double(f)
+        } else {
+            ruzu::Value::String(v.as_str().unwrap_or_default().to_string())
+        };
+        params.insert(k.clone(), v);
+    }
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/queries.cypher"),
+    )
+    .unwrap_or_else(|_| std::fs::read_to_string("/work/shared/bench/queries.cypher").unwrap());
+    let db = Database::open(&db_path).unwrap();
+    let c = db.connect();
+    for q in text
+        .lines()
+        .filter(|l| !l.starts_with("//") && !l.trim().is_empty())
+    {
+        let mut times = Vec::new();
+        let mut answer = Vec::new();
+        for _ in 0..4 {
+            let t = std::time::Instant::now();
+            let st = c.prepare(q).unwrap();
+            answer = c
+                .execute(&st, &params)
+                .unwrap_or_else(|e| panic!("{q}: {e}"))
+                .map(|r| {
+                    r.unwrap()
+                        .iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join("|")
+                })
+                .collect::<Vec<_>>();
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        let first = times[0];
+        let mut warm = times[1..].to_vec();
+        warm.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        println!(
+            "{q}\n  first {first:.2} ms, warm median {:.2} ms\n  {:?}",
+            warm[warm.len() / 2],
+            answer.iter().take(10).collect::<Vec<_>>()
+        );
+    }
+}
