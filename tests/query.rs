@@ -235,6 +235,14 @@ fn count_shortcuts_match_enumeration() {
             "MATCH (a:Person)-[r:knows]->(b) RETURN a.id, count(r) ORDER BY a.id",
         ),
         (
+            "MATCH (a:Person)-[:knows]->(b) RETURN a.age, count(*) ORDER BY a.age",
+            "MATCH (a:Person)-[r:knows]->(b) RETURN a.age, count(r) ORDER BY a.age",
+        ),
+        (
+            "MATCH (a:Person)<-[:knows]-(b) RETURN a, count(*) ORDER BY a.id",
+            "MATCH (a:Person)<-[r:knows]-(b) RETURN a, count(r) ORDER BY a.id",
+        ),
+        (
             "MATCH (p:Person)-[:livesIn]->(c:City) RETURN c.name, count(*) ORDER BY c.name",
             "MATCH (p:Person)-[r:livesIn]->(c:City) RETURN c.name, count(r) ORDER BY c.name",
         ),
@@ -289,6 +297,10 @@ fn bench_queries() {
     )
     .unwrap_or_else(|_| std::fs::read_to_string("/work/shared/bench/queries.cypher").unwrap());
     let db = Database::open(&db_path).unwrap();
+    for t in db.snapshot().catalog.node_tables() {
+        let idx = db.snapshot().meta.node(t.id).map(|n| n.pk_index.len());
+        println!("{}: pk index bytes {idx:?}", t.name);
+    }
     let c = db.connect();
     for q in text
         .lines()

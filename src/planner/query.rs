@@ -68,6 +68,9 @@ pub struct Planner<'a> {
     /// Column of the factorized-count weight, when the current query counts factorized.
     weight: Option<usize>,
     needed_all_star: bool,
+    /// With a weight: the only node of the plan (a single scan), when the pattern reduced to
+    /// it; grouping by its identity then needs no hash table.
+    weight_node: Option<(String, u64)>,
 }
 
 fn mk(kind: ExprKind) -> Expr {
@@ -117,6 +120,7 @@ impl<'a> Planner<'a> {
             anon: 0,
             weight: None,
             needed_all_star: false,
+            weight_node: None,
         }
     }
 
@@ -464,6 +468,7 @@ impl Planner<'_> {
         self.needed.clear();
         self.needed_all_star = false;
         self.weight = None;
+        self.weight_node = None;
         self.collect_needed(sq);
         let shortcut = count_shortcut(sq);
         let mut plan: Option<Plan> = None;
@@ -925,6 +930,7 @@ impl Planner<'_> {
         }
 
         // ---- placement
+        let single_scan = plan.is_none() && rel_removed.iter().all(|r| *r);
         let mut plan = plan;
         let mut done_conj = vec![false; conj.len()];
         let mut placed = rel_removed.clone();
@@ -1150,6 +1156,12 @@ impl Planner<'_> {
                 )?,
             };
             self.weight = Some(wc);
+            let kept: Vec<usize> = (0..nodes.len()).filter(|i| !removed[*i]).collect();
+            if let ([k], true) = (kept.as_slice(), single_scan) {
+                if let [t] = nodes[*k].tables.as_slice() {
+                    self.weight_node = Some((nodes[*k].name.clone(), *t));
+                }
+            }
         }
         Ok(plan)
     }
@@ -1671,10 +1683,45 @@ impl Planner<'_> {
         for (n, v) in key_vars {
             out.set_var(&n, v);
         }
-        let mut plan = Plan::Aggregate {
-            child: Box::new(plan),
-            keys,
-            aggs,
+        // Grouping by the identity of the only (weighted) node: one row per node already.
+        let identity = self.weight_node.as_ref().is_some_and(|(x, t)| {
+            let pk = self
+                .catalog()
+                .table_by_id(*t)
+                .and_then(|t| t.primary_key())
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            weighted.len() == aggs.len()
+                && items.iter().any(|(_, e)| match &e.kind {
+                    ExprKind::Variable(v) => v == x,
+                    ExprKind::Property { base, key } => {
+                        matches!(&base.kind, ExprKind::Variable(v) if v == x)
+                            && key.eq_ignore_ascii_case(&pk)
+                    }
+                    _ => false,
+                })
+        });
+        let mut plan = match (identity, self.weight) {
+            (true, Some(w)) => {
+                for &c in &weighted {
+                    out.types[c] = LogicalType::Int64;
+                }
+                let mut exprs = keys;
+                exprs.extend(
+                    weighted
+                        .iter()
+                        .map(|_| BoundExpr::column(w, LogicalType::Int64)),
+                );
+                Plan::Project {
+                    child: Box::new(plan),
+                    exprs,
+                }
+            }
+            _ => Plan::Aggregate {
+                child: Box::new(plan),
+                keys,
+                aggs,
+            },
         };
         if !weighted.is_empty() {
             // sum(weight) → INT64, 0 when there were no rows.
