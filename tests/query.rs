@@ -334,3 +334,29 @@ fn bench_queries() {
         );
     }
 }
+
+#[test]
+fn budget_interrupt_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("db.ruzu");
+    common::load_fixtures(&p, 2);
+    let db = Database::open_with(
+        &p,
+        ruzu::db::Config {
+            buffer_pool_size: 4 << 20,
+            ..ruzu::db::Config::default()
+        },
+    )
+    .unwrap();
+    let c = db.connect();
+    // Working memory beyond the pool fails cleanly, and the connection stays usable.
+    let e = err(&c, "UNWIND range(1, 3000000) AS x RETURN collect(x)");
+    assert!(e.contains("memory") || e.contains("Memory"), "{e}");
+    check(&c, "MATCH (p:Person) RETURN count(*)", &["8"]);
+    // A timeout that has already passed interrupts the query.
+    c.set_timeout(Some(std::time::Duration::from_nanos(1)));
+    let e = err(&c, "UNWIND range(1, 3000000) AS x RETURN sum(x)");
+    assert!(e.to_lowercase().contains("interrupt"), "{e}");
+    c.set_timeout(None);
+    check(&c, "UNWIND range(1, 10) AS x RETURN sum(x)", &["55"]);
+}

@@ -510,3 +510,54 @@ pub fn variables(e: &Expr) -> Vec<String> {
     });
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_expr(text: &str) -> Expr {
+        let q = format!("RETURN {text}");
+        let s = crate::cypher::parse(&q).unwrap().remove(0);
+        match s.kind {
+            crate::cypher::ast::StatementKind::Query(q) => {
+                q.first.return_clause.unwrap().items[0].expr.clone()
+            }
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn kuzu_column_names() {
+        assert_eq!(expr_name(&parse_expr("count(*)")), "COUNT_STAR()");
+        assert_eq!(expr_name(&parse_expr("p.id + 1")), "+(p.id,1)");
+        assert_eq!(expr_name(&parse_expr("sum(p.id)")), "SUM(p.id)");
+        assert_eq!(expr_name(&parse_expr("id(p)")), "p._ID");
+        assert_eq!(expr_name(&parse_expr("$x")), "$x");
+        assert!(has_aggregate(&parse_expr("1 + count(x)")));
+        assert!(!has_aggregate(&parse_expr("1 + x.y")));
+        assert_eq!(variables(&parse_expr("a.x + b.y + a.z")), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn binds_against_scope_with_kuzu_errors() {
+        let catalog = Catalog::new();
+        let params = Params::new();
+        let mut scope = Scope::default();
+        let c = scope.add_col(LogicalType::Int64);
+        scope.set_var("x", Var::Value { col: c });
+        let b = ExprBinder {
+            catalog: &catalog,
+            params: &params,
+            scope: &scope,
+        };
+        assert_eq!(b.bind(&parse_expr("x + 1")).unwrap().ty, LogicalType::Int64);
+        assert_eq!(
+            b.bind(&parse_expr("y")).unwrap_err().to_string(),
+            "Binder exception: Variable y is not in scope."
+        );
+        assert_eq!(
+            b.bind(&parse_expr("$p")).unwrap_err().to_string(),
+            "Runtime exception: Parameter p not found."
+        );
+    }
+}

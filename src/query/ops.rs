@@ -707,3 +707,34 @@ impl Operator for Degree {
         "DEGREE"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pack_roundtrip_and_runs() {
+        assert_eq!(unpack(pack(3, 12345)), (3, 12345));
+        assert_eq!(pack(1, 0), 1 << 48);
+        let ids = [Some(5), Some(6), Some(7), None, Some(2), Some(9)];
+        assert_eq!(runs(&ids), vec![(0, 3), (3, 4), (4, 5), (5, 6)]);
+        // Runs stop at node-group boundaries.
+        let g = NODE_GROUP_SIZE;
+        assert_eq!(runs(&[Some(g - 1), Some(g)]), vec![(0, 1), (1, 2)]);
+    }
+
+    #[test]
+    fn zone_maps_decide_exactly() {
+        // Group values in [10, 20].
+        assert!(range_may_match(CmpOp::Eq, 10, 20, 15));
+        assert!(!range_may_match(CmpOp::Eq, 10, 20, 21));
+        assert!(!range_may_match(CmpOp::Gt, 10, 20, 20));
+        assert!(range_may_match(CmpOp::Ge, 10, 20, 20));
+        assert!(!range_may_match(CmpOp::Lt, 10, 20, 10));
+        assert!(range_may_match(CmpOp::Le, 10, 20, 10));
+        assert!(!range_may_match(CmpOp::Ne, 7, 7, 7));
+        assert!(range_may_match(CmpOp::Ne, 7, 8, 7));
+        assert_eq!(zone_int(&Value::Date(-3)), Some(-3));
+        assert_eq!(zone_float(&Value::Int64(1)), None);
+    }
+}
