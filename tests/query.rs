@@ -168,6 +168,61 @@ fn rels_joins_optional_with() {
 }
 
 #[test]
+fn labels_multi_match_undirected_names() {
+    let (_d, db) = setup();
+    let c = db.connect();
+    // Values checked against Kuzu 0.11.3 on the same data.
+    check(&c, "MATCH (n) RETURN count(*)", &["12"]);
+    check(
+        &c,
+        "MATCH (n) RETURN label(n), count(*) ORDER BY label(n)",
+        &["City|4", "Person|8"],
+    );
+    check(
+        &c,
+        "MATCH ()-[r]->() RETURN label(r), count(*) ORDER BY label(r)",
+        &["knows|10", "livesIn|6"],
+    );
+    check(
+        &c,
+        "MATCH (n:Person|City) WHERE n.name = 'Nowhere' RETURN label(n)",
+        &["City"],
+    );
+    check(
+        &c,
+        "MATCH (a:Person {id: 5})-[:knows]-(b) RETURN b.id ORDER BY b.id",
+        &["1", "4", "5", "5"],
+    );
+    check(
+        &c,
+        "MATCH (a:Person)-[:knows]-(b)-[:knows]-(c) RETURN count(*)",
+        &["68"],
+    );
+    check(
+        &c,
+        "MATCH (a:Person {id: 1}) MATCH (a)-[:livesIn]->(c) RETURN c.name",
+        &["Springfield"],
+    );
+    check(
+        &c,
+        "MATCH (a:Person)-[:knows]->(b:Person) WHERE a.age > b.age RETURN a.id, b.id ORDER BY a.id, b.id",
+        &["1|3", "2|3", "5|1", "7|8"],
+    );
+    check(
+        &c,
+        "MATCH (p:Person) RETURN p.id, p.id % 3 AS m ORDER BY m, p.id DESC",
+        &["6|0", "3|0", "7|1", "4|1", "1|1", "8|2", "5|2", "2|2"],
+    );
+    let r = c
+        .query("MATCH (p:Person) OPTIONAL MATCH (p)-[:knows]->(q:Person) RETURN p.id, count(q)")
+        .unwrap();
+    assert_eq!(r.column_names(), ["p.id", "COUNT(q._ID)"]);
+    assert!(
+        err(&c, "MATCH (a:Person)-[:knows*1..2]->(b) RETURN count(*)").contains("variable-length")
+    );
+}
+
+#[test]
 fn errors_are_kuzus() {
     let (_d, db) = setup();
     let c = db.connect();
@@ -359,4 +414,32 @@ fn budget_interrupt_timeout() {
     assert!(e.to_lowercase().contains("interrupt"), "{e}");
     c.set_timeout(None);
     check(&c, "UNWIND range(1, 10) AS x RETURN sum(x)", &["55"]);
+}
+
+/// Prints the results of the queries in `$RUZU_CMP_FILE` (one per line) on the fixtures, for
+/// comparing with Kuzu by hand.
+#[test]
+#[ignore]
+fn print_queries() {
+    let (_d, db) = setup();
+    let c = db.connect();
+    let text = std::fs::read_to_string(std::env::var("RUZU_CMP_FILE").unwrap()).unwrap();
+    for q in text.lines().filter(|l| !l.trim().is_empty()) {
+        match c.query(q) {
+            Ok(r) => {
+                let names = r.column_names().to_vec();
+                let rows: Vec<String> = r
+                    .map(|row| {
+                        row.unwrap()
+                            .iter()
+                            .map(|v| v.to_string())
+                            .collect::<Vec<_>>()
+                            .join("|")
+                    })
+                    .collect();
+                println!("{q} => {names:?} {rows:?}");
+            }
+            Err(e) => println!("{q} => ERR {e}"),
+        }
+    }
 }

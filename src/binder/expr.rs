@@ -382,6 +382,23 @@ fn op_name(op: BinaryOp) -> &'static str {
 /// Kuzu's name of an expression (its result column name when not aliased):
 /// `p.id`, `COUNT_STAR()`, `+(p.id,1)`, `SUM(p.id)`, `p._ID`.
 pub fn expr_name(e: &Expr) -> String {
+    expr_name_in(e, &|_| false)
+}
+
+/// As `expr_name`, naming a node or rel variable `v` used inside an expression `v._ID`
+/// (Kuzu's name for `count(n)` is `COUNT(n._ID)`); `is_element` tells which names those are.
+pub fn expr_name_in(e: &Expr, is_element: &dyn Fn(&str) -> bool) -> String {
+    match &e.kind {
+        ExprKind::Variable(v) => v.clone(),
+        _ => nested_name(e, is_element),
+    }
+}
+
+fn nested_name(e: &Expr, is_element: &dyn Fn(&str) -> bool) -> String {
+    let expr_name = |x: &Expr| match &x.kind {
+        ExprKind::Variable(v) if is_element(v) => format!("{v}._ID"),
+        _ => nested_name(x, is_element),
+    };
     let list = |xs: &mut dyn Iterator<Item = String>| xs.collect::<Vec<_>>().join(",");
     match &e.kind {
         ExprKind::Literal(l) => match l {
@@ -393,7 +410,7 @@ pub fn expr_name(e: &Expr) -> String {
         },
         ExprKind::Parameter(p) => format!("${p}"),
         ExprKind::Variable(v) => v.clone(),
-        ExprKind::Property { base, key } => format!("{}.{key}", expr_name(base)),
+        ExprKind::Property { base, key } => format!("{}.{key}", expr_name_in(base, is_element)),
         ExprKind::Binary { op, left, right } => {
             let (l, r) = if *op == BinaryOp::In {
                 (expr_name(right), expr_name(left))
@@ -413,7 +430,7 @@ pub fn expr_name(e: &Expr) -> String {
             let n = f.name.to_uppercase();
             if n == "ID" {
                 if let [a] = f.args.as_slice() {
-                    return format!("{}._ID", expr_name(&a.value));
+                    return format!("{}._ID", expr_name_in(&a.value, is_element));
                 }
             }
             format!(

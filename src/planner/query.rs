@@ -11,7 +11,7 @@
 
 use super::Plan;
 use crate::binder::expr::{
-    expr_name, has_aggregate, is_agg_call, variables, walk, ExprBinder, Scope, Var,
+    expr_name, expr_name_in, has_aggregate, is_agg_call, variables, walk, ExprBinder, Scope, Var,
 };
 use crate::catalog::{Catalog, TableEntry, TableKind};
 use crate::cypher::ast::{
@@ -1402,7 +1402,9 @@ impl Planner<'_> {
                         "Expression in WITH must be aliased (use AS).".to_string(),
                     ))
                 }
-                (None, _) => expr_name(&it.expr),
+                (None, _) => expr_name_in(&it.expr, &|v| {
+                    matches!(scope.var(v), Some(Var::Node { .. } | Var::Rel { .. }))
+                }),
             };
             items.push((name, it.expr.clone()));
         }
