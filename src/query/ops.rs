@@ -467,6 +467,10 @@ impl Operator for Extend {
                     buf.clear();
                     group.neighbors(pool, start, end, &mut buf)?;
                     let n = buf.len();
+                    let nbr_rows = self.snap.meta.node(s.nbr_table).map_or(0, |t| t.num_rows);
+                    if buf.iter().any(|&o| o >= nbr_rows) {
+                        return Err(Error::corrupted(None, "CSR neighbour past the node table"));
+                    }
                     nbrs.extend(buf.iter().map(|&o| pack(s.nbr_table, o)));
                     if self.spec.emit_ends {
                         for &o in buf.iter() {
