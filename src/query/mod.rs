@@ -7,6 +7,8 @@
 
 pub mod budget;
 pub mod ops;
+#[cfg(test)]
+mod tests;
 
 use crate::cypher::ast::{Statement, StatementKind, StatementOption};
 use crate::db::{Connection, Params, QueryResult, Snapshot};
