@@ -192,7 +192,12 @@ fn build_with(plan: &Plan, env: &BuildEnv, morsels: &Morsels) -> Result<Box<dyn 
             skip,
             limit,
         } => match limit {
-            Some(l) => Box::new(TopK::new(build(child, env)?, keys.clone(), *skip, *l)),
+            Some(l) => Box::new(TopK::new(
+                build_parallel_topk(child, env, keys, skip.saturating_add(*l))?,
+                keys.clone(),
+                *skip,
+                *l,
+            )),
             None => {
                 let sorted = Box::new(OrderBy::new(build(child, env)?, keys.clone()));
                 if *skip > 0 {
@@ -214,6 +219,34 @@ fn build_with(plan: &Plan, env: &BuildEnv, morsels: &Morsels) -> Result<Box<dyn 
                 .collect::<Result<Vec<_>>>()?,
         )),
     })
+}
+
+/// The input of a top-k: for a scan pipeline, one partial top-k of `keep` rows per thread
+/// over shared morsels (their union holds the global top-k); else the plan as usual.
+fn build_parallel_topk(
+    plan: &Plan,
+    env: &BuildEnv,
+    keys: &[SortKey],
+    keep: u64,
+) -> Result<Box<dyn Operator>> {
+    let threads = env.ctx.threads.max(1);
+    if threads < 2 || !plan.parallel_pipeline() {
+        return build(plan, env);
+    }
+    let shared = Morsels::default();
+    let pipelines = (0..threads)
+        .map(|_| {
+            Ok(Box::new(TopK::new(
+                build_with(plan, env, &shared)?,
+                keys.to_vec(),
+                0,
+                keep,
+            )) as Box<dyn Operator>)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let types = pipelines[0].types();
+    let chunks = crate::exec::operator::run_parallel(pipelines, env.ctx)?;
+    Ok(Box::new(ChunkSource::new(types, chunks)))
 }
 
 /// The plan as indented text, one operator per line (EXPLAIN).
