@@ -223,6 +223,58 @@ fn labels_multi_match_undirected_names() {
 }
 
 #[test]
+fn element_comparisons_with_order_case_dates() {
+    let (_d, db) = setup();
+    let c = db.connect();
+    // Values checked against Kuzu 0.11.3 on the same data.
+    check(
+        &c,
+        "MATCH (a:Person)-[:knows]->(b:Person) WHERE a <> b RETURN count(*)",
+        &["9"],
+    );
+    check(
+        &c,
+        "MATCH (a:Person)-[:knows]->(b:Person) WHERE id(a) = id(b) RETURN a.id",
+        &["5"],
+    );
+    check(
+        &c,
+        "MATCH (a:Person)-[:knows]->(b:Person) RETURN count(DISTINCT b)",
+        &["6"],
+    );
+    check(
+        &c,
+        "MATCH (a:Person)-[k:knows]->(b:Person) WITH a, k ORDER BY k.since LIMIT 2 RETURN a.id, k.since",
+        &["7|1999", "8|1999"],
+    );
+    check(
+        &c,
+        "MATCH (a:Person) WHERE a.birthday > date('1990-01-01') RETURN a.id ORDER BY a.id",
+        &["1", "3", "6"],
+    );
+    check(
+        &c,
+        "MATCH (a:Person) RETURN a.name ORDER BY a.name SKIP 2 LIMIT 2",
+        &["Carol \"CJ\" Jones", "Dan, Jr."],
+    );
+    check(
+        &c,
+        "MATCH (a:Person) WITH a WHERE a.age < 30 RETURN a.id ORDER BY a.id",
+        &["3", "6", "8"],
+    );
+    check(
+        &c,
+        "MATCH (a:Person) RETURN CASE a.id WHEN 1 THEN 'one' WHEN 2 THEN 'two' END AS x ORDER BY x LIMIT 3",
+        &["one", "two", ""],
+    );
+    check(
+        &c,
+        "MATCH (c:City) RETURN c ORDER BY c.name LIMIT 1",
+        &["{_ID: 1:3, _LABEL: City, name: Nowhere}"],
+    );
+}
+
+#[test]
 fn errors_are_kuzus() {
     let (_d, db) = setup();
     let c = db.connect();
