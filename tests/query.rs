@@ -295,6 +295,38 @@ fn errors_are_kuzus() {
         "Runtime exception: The number of rows to skip/limit must be a non-negative integer."
     );
     assert_eq!(
+        err(&c, "MATCH (a:Person) WHERE a.name RETURN a"),
+        "Binder exception: Expression a.name has data type STRING but expected BOOL. Implicit cast is not supported."
+    );
+    assert_eq!(
+        err(&c, "MATCH (a:knows) RETURN a"),
+        "Binder exception: Cannot bind knows as a node pattern label."
+    );
+    assert_eq!(
+        err(&c, "MATCH (a)-[r:Person]->(b) RETURN r"),
+        "Binder exception: Cannot bind Person as a relationship pattern label."
+    );
+    assert_eq!(
+        err(&c, "MATCH (a:Person {foo: 1}) RETURN a"),
+        "Binder exception: Cannot find property foo for a."
+    );
+    assert_eq!(
+        err(&c, "MATCH (a:Person) WITH a.id + 1 RETURN a"),
+        "Binder exception: Expression in WITH must be aliased (use AS)."
+    );
+    assert_eq!(
+        err(&c, "MATCH (a:Person) RETURN a.id SKIP a.id"),
+        "Binder exception: The number of rows to skip/limit must be a parameter/literal expression."
+    );
+    assert_eq!(
+        err(
+            &c,
+            "MATCH (a:Person)-[r:knows]->(b), (b)-[r:knows]->(c) RETURN r"
+        ),
+        "Binder exception: Bind relationship r to relationship with same name is not supported."
+    );
+    check(&c, "RETURN $nope", &[""]);
+    assert_eq!(
         err(&c, "RETURN *"),
         "Binder exception: RETURN or WITH * is not allowed when there are no variables in scope."
     );

@@ -105,12 +105,10 @@ impl ExprBinder<'_> {
                 Literal::Boolean(b) => Value::Bool(*b),
                 Literal::Null => Value::Null,
             }),
-            ExprKind::Parameter(p) => match self.params.get(p) {
-                Some(v) => BoundExpr::literal(v.clone()),
-                None => {
-                    return Err(Error::Runtime(format!("Parameter {p} not found.")));
-                }
-            },
+            // Kuzu binds a parameter without a value as NULL.
+            ExprKind::Parameter(p) => {
+                BoundExpr::literal(self.params.get(p).cloned().unwrap_or(Value::Null))
+            }
             ExprKind::Variable(v) => match self.scope.var(v) {
                 Some(Var::Node { col, .. }) | Some(Var::Rel { col, .. }) => {
                     BoundExpr::column(*col, LogicalType::InternalId)
@@ -572,9 +570,6 @@ mod tests {
             b.bind(&parse_expr("y")).unwrap_err().to_string(),
             "Binder exception: Variable y is not in scope."
         );
-        assert_eq!(
-            b.bind(&parse_expr("$p")).unwrap_err().to_string(),
-            "Runtime exception: Parameter p not found."
-        );
+        assert_eq!(b.bind(&parse_expr("$p")).unwrap().ty, LogicalType::Any);
     }
 }

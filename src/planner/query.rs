@@ -509,14 +509,7 @@ impl Planner<'_> {
 
     fn filter(&mut self, plan: Plan, scope: &mut Scope, e: &Expr) -> Result<Plan> {
         let plan = self.ensure_props(plan, scope, &[e])?;
-        let pred = self.binder(scope).bind(e)?;
-        let pred = pred.cast_to(&LogicalType::Bool).map_err(|_| {
-            Error::Binder(format!(
-                "Expression {} has data type {} but expected BOOL. Implicit cast is not supported.",
-                expr_name(e),
-                pred_ty(scope, self, e)
-            ))
-        })?;
+        let pred = bool_predicate(self.binder(scope).bind(e)?, e)?;
         Ok(Plan::Filter {
             child: Box::new(plan),
             pred,
@@ -1221,14 +1214,7 @@ impl Planner<'_> {
             if done[i] || vars[i].len() != 1 || vars[i][0] != node.name || has_aggregate(&conj[i]) {
                 continue;
             }
-            let b = self.binder(&local).bind(&conj[i])?;
-            let b = b.cast_to(&LogicalType::Bool).map_err(|_| {
-                Error::Binder(format!(
-                    "Expression {} has data type {} but expected BOOL. Implicit cast is not supported.",
-                    expr_name(&conj[i]),
-                    pred_ty(&local, self, &conj[i])
-                ))
-            })?;
+            let b = bool_predicate(self.binder(&local).bind(&conj[i])?, &conj[i])?;
             done[i] = true;
             if let Some((k, op, c)) = prop_vs_const(&conj[i], &node.name) {
                 if let Some(pi) = props.iter().position(|(n, _)| n.eq_ignore_ascii_case(k)) {
@@ -1279,11 +1265,16 @@ impl Planner<'_> {
     }
 }
 
-fn pred_ty(scope: &Scope, p: &Planner, e: &Expr) -> String {
-    p.binder(scope)
-        .bind(e)
-        .map(|b| b.ty.to_string())
-        .unwrap_or_default()
+/// A WHERE predicate must be BOOL (an untyped NULL is cast).
+fn bool_predicate(b: BoundExpr, e: &Expr) -> Result<BoundExpr> {
+    match b.ty {
+        LogicalType::Bool => Ok(b),
+        LogicalType::Any => b.cast_to(&LogicalType::Bool),
+        ref t => Err(Error::Binder(format!(
+            "Expression {} has data type {t} but expected BOOL. Implicit cast is not supported.",
+            expr_name(e)
+        ))),
+    }
 }
 
 /// `left`'s columns followed by `right`'s.
