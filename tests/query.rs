@@ -275,6 +275,54 @@ fn element_comparisons_with_order_case_dates() {
 }
 
 #[test]
+fn optional_match_and_aggregate_expressions() {
+    let (_d, db) = setup();
+    let c = db.connect();
+    // Values checked against Kuzu 0.11.3 on the same data.
+    check(
+        &c,
+        "MATCH (a:Person {id:1}) OPTIONAL MATCH (c:City {name:'Nope'}) RETURN a.id, c.name",
+        &["1|"],
+    );
+    check(&c, "OPTIONAL MATCH (c:City {name:'Nope'}) RETURN c", &[""]);
+    check(
+        &c,
+        "MATCH (a:Person {id: 6}) OPTIONAL MATCH (a)-[:knows]->(b)-[:knows]->(c) RETURN a.id, b.id, c.id",
+        &["6||"],
+    );
+    check(
+        &c,
+        "MATCH (a:Person) OPTIONAL MATCH (a)-[:knows]->(b) WHERE b.age > 40 RETURN a.id, b.id ORDER BY a.id, b.id",
+        &["1|2", "1|2", "2|", "3|", "4|5", "5|5", "6|", "7|", "8|7"],
+    );
+    check(&c, "MATCH (p:Person)-[:knows]->(p) RETURN p.id", &["5"]);
+    check(
+        &c,
+        "MATCH (a:Person) RETURN count(*) AS c, min(a.age) + 1 AS m",
+        &["8|0"],
+    );
+    let r = c
+        .query("MATCH (a:Person) WITH count(*) AS c RETURN c * 2")
+        .unwrap();
+    assert_eq!(r.column_names(), ["*(c,2)"]);
+    check(
+        &c,
+        "MATCH (a:Person) WITH count(*) AS c RETURN c * 2",
+        &["16"],
+    );
+    check(
+        &c,
+        "UNWIND [1, 2] AS x MATCH (p:Person) WHERE p.id = x RETURN p.name ORDER BY p.name",
+        &["Alice", "Bob"],
+    );
+    check(
+        &c,
+        "MATCH (a:Person) RETURN a.verified, count(*) ORDER BY a.verified",
+        &["False|3", "True|4", "|1"],
+    );
+}
+
+#[test]
 fn errors_are_kuzus() {
     let (_d, db) = setup();
     let c = db.connect();
