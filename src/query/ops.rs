@@ -370,27 +370,6 @@ fn csr_groups<'a>(snap: &'a Snapshot, s: &RelStep) -> Result<&'a [CsrGroup]> {
     })
 }
 
-/// CSR range `[s, e)` of a node in a group list, or None if it has no rels.
-fn csr_range<'g>(
-    groups: &'g [CsrGroup],
-    pool: &crate::storage::buffer::BufferPool,
-    offset: u64,
-) -> Result<Option<(&'g CsrGroup, u64, u64)>> {
-    let g = (offset / NODE_GROUP_SIZE) as usize;
-    let local = offset % NODE_GROUP_SIZE;
-    let Some(group) = groups.get(g) else {
-        return Ok(None);
-    };
-    if local >= group.num_nodes {
-        return Ok(None);
-    }
-    let o = group.offsets(pool, local, 1)?;
-    match o.as_slice() {
-        [s, e] if s < e => Ok(Some((group, *s, *e))),
-        _ => Ok(None),
-    }
-}
-
 /// Extend spec: from the node id in `from_col`, follow `steps`; appends
 /// `[rel id, neighbour id, rel props...]`.
 #[derive(Debug, Clone)]
@@ -407,7 +386,6 @@ pub struct Extend {
     snap: Arc<Snapshot>,
     child: Box<dyn Operator>,
     spec: ExtendSpec,
-    input: Option<(DataChunk, Vec<Option<u64>>, usize)>,
 }
 
 impl Extend {
@@ -422,101 +400,117 @@ impl Extend {
             snap,
             child,
             spec,
-            input: None,
         }
     }
 }
 
-impl Operator for Extend {
-    fn next(&mut self, ctx: &ExecContext) -> Result<Option<DataChunk>> {
+impl Extend {
+    /// All extensions of one input chunk. Consecutive bound nodes of one node group (what a
+    /// scan produces) share one read of offsets, neighbours, rel ids and properties.
+    fn extend_chunk(&self, chunk: &DataChunk) -> Result<Option<DataChunk>> {
         let pool = self.db.pager().pool();
-        loop {
-            ctx.check()?;
-            let Some((chunk, ids, pos)) = &mut self.input else {
-                let Some(c) = self.child.next(ctx)? else {
-                    return Ok(None);
-                };
-                let ids = id_values(&c.columns[self.spec.from_col]);
-                self.input = Some((c, ids, 0));
-                continue;
-            };
-            let mut rows = Vec::new();
-            let mut rel_ids = Vec::new();
-            let mut nbrs = Vec::new();
-            let mut ends: (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
-            let mut props: Vec<Column> = self
-                .spec
-                .prop_types
-                .iter()
-                .map(|t| Column::new(t.clone()))
-                .collect();
-            let mut buf = Vec::new();
-            while *pos < ids.len() && rows.len() < VECTOR_CAPACITY {
-                let i = *pos;
-                *pos += 1;
-                let Some(id) = ids[i] else { continue };
-                let (table, off) = unpack(id);
-                for s in &self.spec.steps {
-                    if s.bound_table != table {
-                        continue;
+        let ids = id_values(&chunk.columns[self.spec.from_col]);
+        let mut rows: Vec<usize> = Vec::new();
+        let mut rel_ids = Vec::new();
+        let mut nbrs = Vec::new();
+        let mut ends: (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
+        let mut props: Vec<Column> = self
+            .spec
+            .prop_types
+            .iter()
+            .map(|t| Column::new(t.clone()))
+            .collect();
+        let need_rel_ids = self.spec.emit_ends;
+        let mut nb = Vec::new();
+        let mut rid = Vec::new();
+        for s in &self.spec.steps {
+            let groups = csr_groups(&self.snap, s)?;
+            let nbr_rows = self.snap.meta.node(s.nbr_table).map_or(0, |t| t.num_rows);
+            for (i, j) in runs(&ids) {
+                let Some(first) = ids[i] else { continue };
+                let (table, off) = unpack(first);
+                if table != s.bound_table {
+                    continue;
+                }
+                let g = (off / NODE_GROUP_SIZE) as usize;
+                let local = off % NODE_GROUP_SIZE;
+                let Some(group) = groups.get(g) else { continue };
+                if local >= group.num_nodes {
+                    continue;
+                }
+                let n = ((j - i) as u64).min(group.num_nodes - local) as usize;
+                let o = group.offsets(pool, local, n)?;
+                let (lo, hi) = (o[0], o[n]);
+                if lo == hi {
+                    continue;
+                }
+                nb.clear();
+                group.neighbors(pool, lo, hi, &mut nb)?;
+                if nb.iter().any(|&x| x >= nbr_rows) {
+                    return Err(Error::corrupted(None, "CSR neighbour past the node table"));
+                }
+                if need_rel_ids {
+                    rid.clear();
+                    group.rel_ids(pool, lo, hi, &mut rid)?;
+                    if rid.len() != nb.len() {
+                        return Err(Error::corrupted(None, "CSR rel ids and neighbours differ"));
                     }
-                    let groups = csr_groups(&self.snap, s)?;
-                    let Some((group, start, end)) = csr_range(groups, pool, off)? else {
-                        continue;
-                    };
-                    buf.clear();
-                    group.neighbors(pool, start, end, &mut buf)?;
-                    let n = buf.len();
-                    let nbr_rows = self.snap.meta.node(s.nbr_table).map_or(0, |t| t.num_rows);
-                    if buf.iter().any(|&o| o >= nbr_rows) {
-                        return Err(Error::corrupted(None, "CSR neighbour past the node table"));
+                }
+                for (c, p) in props.iter_mut().zip(&s.props) {
+                    match p.and_then(|p| group.properties.get(p)) {
+                        Some(chunk) => column::scan(pool, chunk, lo, (hi - lo) as usize, c)?,
+                        None => (lo..hi).for_each(|_| c.push_null()),
                     }
-                    nbrs.extend(buf.iter().map(|&o| pack(s.nbr_table, o)));
+                }
+                for k in 0..n {
+                    let cnt = (o[k + 1] - o[k]) as usize;
+                    rows.extend(std::iter::repeat_n(i + k, cnt));
                     if self.spec.emit_ends {
-                        for &o in buf.iter() {
+                        let bound = pack(table, off + k as u64);
+                        for e in o[k]..o[k + 1] {
+                            let other = pack(s.nbr_table, nb[(e - lo) as usize]);
                             let (a, b) = match s.dir {
-                                Dir::Fwd => (id, pack(s.nbr_table, o)),
-                                Dir::Bwd => (pack(s.nbr_table, o), id),
+                                Dir::Fwd => (bound, other),
+                                Dir::Bwd => (other, bound),
                             };
                             ends.0.push(a);
                             ends.1.push(b);
                         }
                     }
-                    buf.clear();
-                    group.rel_ids(pool, start, end, &mut buf)?;
-                    if buf.len() != n {
-                        return Err(Error::corrupted(None, "CSR rel ids and neighbours differ"));
-                    }
-                    rel_ids.extend(buf.iter().map(|&r| pack(s.rel_table, r)));
-                    rows.extend(std::iter::repeat_n(i, n));
-                    for (c, p) in props.iter_mut().zip(&s.props) {
-                        match p.and_then(|p| group.properties.get(p)) {
-                            Some(chunk) => column::scan(pool, chunk, start, n, c)?,
-                            None => (0..n).for_each(|_| c.push_null()),
-                        }
-                    }
+                }
+                nbrs.extend(nb.iter().map(|&x| pack(s.nbr_table, x)));
+                if need_rel_ids {
+                    rel_ids.extend(rid.iter().map(|&r| pack(s.rel_table, r)));
+                } else {
+                    rel_ids.extend(std::iter::repeat_n(0, nb.len()));
                 }
             }
-            let done = *pos >= ids.len();
-            let out = if rows.is_empty() {
-                None
-            } else {
-                let mut out = chunk.gather(&rows);
-                out.columns.push(id_column(rel_ids));
-                out.columns.push(id_column(nbrs));
-                if self.spec.emit_ends {
-                    out.columns.push(id_column(ends.0));
-                    out.columns.push(id_column(ends.1));
-                }
-                out.columns.extend(props);
-                out.len = rows.len();
-                Some(out)
+        }
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let mut out = chunk.gather(&rows);
+        out.columns.push(id_column(rel_ids));
+        out.columns.push(id_column(nbrs));
+        if self.spec.emit_ends {
+            out.columns.push(id_column(ends.0));
+            out.columns.push(id_column(ends.1));
+        }
+        out.columns.extend(props);
+        out.len = rows.len();
+        Ok(Some(out))
+    }
+}
+
+impl Operator for Extend {
+    fn next(&mut self, ctx: &ExecContext) -> Result<Option<DataChunk>> {
+        loop {
+            ctx.check()?;
+            let Some(c) = self.child.next(ctx)? else {
+                return Ok(None);
             };
-            if done {
-                self.input = None;
-            }
-            if out.is_some() {
-                return Ok(out);
+            if let Some(out) = self.extend_chunk(&c)? {
+                return Ok(Some(out));
             }
         }
     }
