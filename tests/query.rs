@@ -659,28 +659,20 @@ fn generated_graph_counts_agree() {
         "MATCH (a:V)-[r:E]->(b:V) RETURN b.id, count(r) AS d ORDER BY d DESC, b.id LIMIT 5",
         &expect,
     );
-    // From a PK-bound node in the second node group.
-    let hub = top[0].1;
-    let k = (hub - 1) / 3;
-    let from_pk: u64 = edges
-        .iter()
-        .filter(|e| e.0 == k)
-        .map(|e| outdeg[e.1 as usize])
-        .sum();
-    check(
-        &c,
-        &format!(
-            "MATCH (a:V)<-[:E]-(b:V {{id: {}}})-[:E]->()-[:E]->(x) RETURN count(*)",
-            3 * (n - 1) + 1
-        ),
-        &[&edges
+    // From a PK-bound node: outdeg(b) * sum of its targets' outdeg.
+    let k = (0..n).max_by_key(|i| (outdeg[*i as usize], *i)).unwrap();
+    let expect: u64 = outdeg[k as usize]
+        * edges
             .iter()
-            .filter(|e| e.0 == n - 1)
-            .map(|e| outdeg[e.1 as usize] * edges.iter().filter(|f| f.0 == n - 1).count() as u64)
-            .sum::<u64>()
-            .to_string()],
+            .filter(|e| e.0 == k)
+            .map(|e| outdeg[e.1 as usize])
+            .sum::<u64>();
+    assert!(expect > 0);
+    let q = format!(
+        "MATCH (a:V)<-[:E]-(b:V {{id: {}}})-[:E]->()-[:E]->(x) RETURN count(*)",
+        3 * k + 1
     );
-    let _ = from_pk;
+    check(&c, &q, &[&expect.to_string()]);
     let older: u64 = edges.iter().filter(|e| e.1 % 90 > 80).count() as u64;
     check(
         &c,
