@@ -440,13 +440,16 @@ impl Extend {
                 }
                 let n = ((j - i) as u64).min(group.num_nodes - local) as usize;
                 let o = group.offsets(pool, local, n)?;
+                if o.len() != n + 1 {
+                    return Err(Error::corrupted(None, "short CSR offsets"));
+                }
                 let (lo, hi) = (o[0], o[n]);
                 if lo == hi {
                     continue;
                 }
                 nb.clear();
                 group.neighbors(pool, lo, hi, &mut nb)?;
-                if nb.iter().any(|&x| x >= nbr_rows) {
+                if nb.len() as u64 != hi - lo || nb.iter().any(|&x| x >= nbr_rows) {
                     return Err(Error::corrupted(None, "CSR neighbour past the node table"));
                 }
                 if need_rel_ids {
@@ -681,6 +684,9 @@ impl Operator for Degree {
                     }
                     let n = ((j - i) as u64).min(group.num_nodes - local) as usize;
                     let o = group.offsets(pool, local, n)?;
+                    if o.len() != n + 1 {
+                        return Err(Error::corrupted(None, "short CSR offsets"));
+                    }
                     for k in 0..n {
                         deg[i + k] += (o[k + 1] - o[k]) as i64;
                     }
