@@ -597,8 +597,48 @@ impl Planner<'_> {
         match rc {
             ReadingClause::Match(m) if m.optional => {
                 let left = plan.unwrap_or(Plan::SingleRow);
+                // Pattern nodes bound outside: the optional part starts from their distinct
+                // ids (not from a scan of their tables).
+                let mut bound_names: Vec<String> = Vec::new();
+                for part in &m.pattern {
+                    let el = &part.element;
+                    for n in std::iter::once(&el.start).chain(el.chain.iter().map(|c| &c.node)) {
+                        if let Some(v) = &n.variable {
+                            if matches!(scope.var(v), Some(Var::Node { .. }))
+                                && !bound_names.contains(v)
+                            {
+                                bound_names.push(v.clone());
+                            }
+                        }
+                    }
+                }
                 let mut sub = Scope::default();
-                let right = self.plan_match(None, &mut sub, m, None, Some(scope))?;
+                let seed = if bound_names.is_empty() {
+                    None
+                } else {
+                    let mut exprs = Vec::new();
+                    for n in &bound_names {
+                        if let Some(Var::Node { col, tables, .. }) = scope.var(n) {
+                            let c = sub.add_col(LogicalType::InternalId);
+                            exprs.push(BoundExpr::column(*col, LogicalType::InternalId));
+                            sub.set_var(
+                                n,
+                                Var::Node {
+                                    col: c,
+                                    tables: tables.clone(),
+                                    props: Vec::new(),
+                                },
+                            );
+                        }
+                    }
+                    Some(Plan::Distinct {
+                        child: Box::new(Plan::Project {
+                            child: Box::new(left.clone()),
+                            exprs,
+                        }),
+                    })
+                };
+                let right = self.plan_match(seed, &mut sub, m, None, Some(scope))?;
                 let shared: Vec<String> = sub
                     .vars
                     .iter()
