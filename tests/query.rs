@@ -296,6 +296,26 @@ fn optional_match_and_aggregate_expressions() {
         &["1|2", "1|2", "2|", "3|", "4|5", "5|5", "6|", "7|", "8|7"],
     );
     check(&c, "MATCH (p:Person)-[:knows]->(p) RETURN p.id", &["5"]);
+    // WHERE of the optional part referring to outer variables (node and value).
+    check(
+        &c,
+        "MATCH (a:Person), (c:City) WHERE a.id < 3 OPTIONAL MATCH (a)-[:livesIn]->(x:City) WHERE x.name = c.name RETURN a.id, c.name, x.name ORDER BY a.id, c.name",
+        &[
+            "1|Nowhere|",
+            "1|Paris, TX|",
+            "1|Springfield|Springfield",
+            "1|Zürich|",
+            "2|Nowhere|",
+            "2|Paris, TX|Paris, TX",
+            "2|Springfield|",
+            "2|Zürich|",
+        ],
+    );
+    check(
+        &c,
+        "UNWIND [2010, 2015, 2018] AS y MATCH (a:Person {id: 1}) OPTIONAL MATCH (a)-[k:knows]->(b) WHERE k.since = y RETURN y, b.id ORDER BY y",
+        &["2010|2", "2015|", "2018|2"],
+    );
     check(
         &c,
         "MATCH (a:Person) RETURN count(*) AS c, min(a.age) + 1 AS m",

@@ -612,23 +612,52 @@ impl Planner<'_> {
                         }
                     }
                 }
+                // Outer values the WHERE refers to travel along (and join) too.
+                let mut pattern_names: Vec<String> = Vec::new();
+                for part in &m.pattern {
+                    let el = &part.element;
+                    pattern_names.extend(el.start.variable.iter().cloned());
+                    for ch in &el.chain {
+                        pattern_names.extend(ch.rel.variable.iter().cloned());
+                        pattern_names.extend(ch.node.variable.iter().cloned());
+                    }
+                }
+                if let Some(w) = &m.where_clause {
+                    for v in variables(w) {
+                        if !pattern_names.contains(&v)
+                            && !bound_names.contains(&v)
+                            && matches!(scope.var(&v), Some(Var::Node { .. } | Var::Value { .. }))
+                        {
+                            bound_names.push(v);
+                        }
+                    }
+                }
                 let mut sub = Scope::default();
                 let seed = if bound_names.is_empty() {
                     None
                 } else {
                     let mut exprs = Vec::new();
                     for n in &bound_names {
-                        if let Some(Var::Node { col, tables, .. }) = scope.var(n) {
-                            let c = sub.add_col(LogicalType::InternalId);
-                            exprs.push(BoundExpr::column(*col, LogicalType::InternalId));
-                            sub.set_var(
-                                n,
-                                Var::Node {
-                                    col: c,
-                                    tables: tables.clone(),
-                                    props: Vec::new(),
-                                },
-                            );
+                        match scope.var(n) {
+                            Some(Var::Node { col, tables, .. }) => {
+                                let c = sub.add_col(LogicalType::InternalId);
+                                exprs.push(BoundExpr::column(*col, LogicalType::InternalId));
+                                sub.set_var(
+                                    n,
+                                    Var::Node {
+                                        col: c,
+                                        tables: tables.clone(),
+                                        props: Vec::new(),
+                                    },
+                                );
+                            }
+                            Some(Var::Value { col }) => {
+                                let ty = scope.types[*col].clone();
+                                let c = sub.add_col(ty.clone());
+                                exprs.push(BoundExpr::column(*col, ty));
+                                sub.set_var(n, Var::Value { col: c });
+                            }
+                            _ => {}
                         }
                     }
                     Some(Plan::Distinct {
@@ -642,15 +671,21 @@ impl Planner<'_> {
                 let shared: Vec<String> = sub
                     .vars
                     .iter()
-                    .filter(|(n, _)| matches!(scope.var(n), Some(Var::Node { .. })))
+                    .filter(|(n, _)| {
+                        bound_names.contains(n) || matches!(scope.var(n), Some(Var::Node { .. }))
+                    })
                     .map(|(n, _)| n.clone())
                     .collect();
                 let mut pk = Vec::new();
                 let mut bk = Vec::new();
                 for n in &shared {
                     if let (Some(a), Some(b)) = (scope.var(n), sub.var(n)) {
-                        pk.push(BoundExpr::column(a.col(), LogicalType::InternalId));
-                        bk.push(BoundExpr::column(b.col(), LogicalType::InternalId));
+                        let ty = match a {
+                            Var::Value { col } => scope.types[*col].clone(),
+                            _ => LogicalType::InternalId,
+                        };
+                        pk.push(BoundExpr::column(a.col(), ty.clone()));
+                        bk.push(BoundExpr::column(b.col(), ty));
                     }
                 }
                 let d = scope.types.len();
