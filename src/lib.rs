@@ -14,6 +14,7 @@ pub mod error;
 pub mod exec;
 pub mod inspect;
 pub mod loader;
+pub mod planner;
 pub mod query;
 pub mod session;
 pub mod shell;

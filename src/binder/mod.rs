@@ -2,3 +2,4 @@
 //! produces bound statements for the planner. Error messages are Kuzu's.
 
 pub mod ddl;
+pub mod expr;

@@ -1,0 +1,575 @@
+//! Binding of Cypher expressions in read queries: resolves variables, properties, parameters
+//! and functions against a `Scope` (the columns a plan produces) into exec `BoundExpr`s, with
+//! Kuzu's binder messages, and computes Kuzu's column names for unaliased expressions.
+
+use crate::catalog::Catalog;
+use crate::cypher::ast::{BinaryOp, CastTarget, Expr, ExprKind, Literal};
+use crate::db::Params;
+use crate::error::{Error, Result};
+use crate::exec::aggregate::is_aggregate;
+use crate::exec::expr::{
+    bind_bool, bind_case, bind_comparison, bind_is_null, bind_list, bind_not, bind_struct,
+    bind_struct_field, BoolOp, BoundExpr, CmpOp,
+};
+use crate::exec::function::bind_function;
+use crate::types::{LogicalType, Value};
+use std::collections::HashMap;
+
+/// What a name in scope stands for.
+#[derive(Debug, Clone)]
+pub enum Var {
+    /// A node: packed id in `col`, materialised properties by name.
+    Node {
+        col: usize,
+        tables: Vec<u64>,
+        props: Vec<(String, usize)>,
+    },
+    /// A rel: packed rel id, source and destination node ids, materialised properties.
+    Rel {
+        col: usize,
+        src: usize,
+        dst: usize,
+        tables: Vec<u64>,
+        props: Vec<(String, usize)>,
+    },
+    /// Any other value.
+    Value { col: usize },
+}
+
+impl Var {
+    pub fn col(&self) -> usize {
+        match self {
+            Var::Node { col, .. } | Var::Rel { col, .. } | Var::Value { col } => *col,
+        }
+    }
+    pub fn props(&self) -> &[(String, usize)] {
+        match self {
+            Var::Node { props, .. } | Var::Rel { props, .. } => props,
+            Var::Value { .. } => &[],
+        }
+    }
+}
+
+/// The columns of a plan and the names that refer to them.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub types: Vec<LogicalType>,
+    /// Variables in binding order (later entries shadow earlier ones).
+    pub vars: Vec<(String, Var)>,
+    /// Already computed expressions (aggregates, projected items) by Kuzu name.
+    pub exprs: HashMap<String, usize>,
+}
+
+impl Scope {
+    pub fn var(&self, name: &str) -> Option<&Var> {
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+    pub fn add_col(&mut self, ty: LogicalType) -> usize {
+        self.types.push(ty);
+        self.types.len() - 1
+    }
+    pub fn set_var(&mut self, name: &str, v: Var) {
+        self.vars.retain(|(n, _)| n != name);
+        self.vars.push((name.to_string(), v));
+    }
+}
+
+/// Binds expressions against a scope.
+pub struct ExprBinder<'a> {
+    pub catalog: &'a Catalog,
+    pub params: &'a Params,
+    pub scope: &'a Scope,
+}
+
+fn int_literal(i: i128) -> Value {
+    match i64::try_from(i) {
+        Ok(v) => Value::Int64(v),
+        Err(_) => Value::Int128(i),
+    }
+}
+
+impl ExprBinder<'_> {
+    pub fn bind(&self, e: &Expr) -> Result<BoundExpr> {
+        if let Some(&c) = self.scope.exprs.get(&expr_name(e)) {
+            return Ok(BoundExpr::column(c, self.scope.types[c].clone()));
+        }
+        Ok(match &e.kind {
+            ExprKind::Literal(l) => BoundExpr::literal(match l {
+                Literal::Integer(i) => int_literal(*i),
+                Literal::Double(d) => Value::Double(*d),
+                Literal::String(s) => Value::String(s.clone()),
+                Literal::Boolean(b) => Value::Bool(*b),
+                Literal::Null => Value::Null,
+            }),
+            // Kuzu binds a parameter without a value as NULL.
+            ExprKind::Parameter(p) => {
+                BoundExpr::literal(self.params.get(p).cloned().unwrap_or(Value::Null))
+            }
+            ExprKind::Variable(v) => match self.scope.var(v) {
+                Some(Var::Node { col, .. }) | Some(Var::Rel { col, .. }) => {
+                    BoundExpr::column(*col, LogicalType::InternalId)
+                }
+                Some(Var::Value { col }) => BoundExpr::column(*col, self.scope.types[*col].clone()),
+                None => return Err(not_in_scope(v)),
+            },
+            ExprKind::Property { base, key } => self.bind_property(base, key)?,
+            ExprKind::Binary { op, left, right } => {
+                let l = self.bind(left)?;
+                let r = self.bind(right)?;
+                bind_binary(*op, l, r)?
+            }
+            ExprKind::Not(x) => bind_not(self.bind(x)?)?,
+            ExprKind::Negate(x) => bind_function("NEGATE", vec![self.bind(x)?])?,
+            ExprKind::Factorial(x) => bind_function("FACTORIAL", vec![self.bind(x)?])?,
+            ExprKind::IsNull { expr, negated } => bind_is_null(self.bind(expr)?, *negated),
+            ExprKind::Index { base, index } => {
+                bind_function("LIST_EXTRACT", vec![self.bind(base)?, self.bind(index)?])?
+            }
+            ExprKind::Slice { base, start, end } => {
+                let s = match start {
+                    Some(s) => self.bind(s)?,
+                    None => BoundExpr::literal(Value::Int64(0)),
+                };
+                let t = match end {
+                    Some(t) => self.bind(t)?,
+                    None => BoundExpr::literal(Value::Int64(-1)),
+                };
+                bind_function("LIST_SLICE", vec![self.bind(base)?, s, t])?
+            }
+            ExprKind::FunctionCall(f) => {
+                let lname = f.name.to_ascii_lowercase();
+                if is_aggregate(&lname) {
+                    return Err(Error::Binder(format!(
+                        "Aggregate function {} is not allowed here.",
+                        f.name.to_uppercase()
+                    )));
+                }
+                match (lname.as_str(), f.args.as_slice()) {
+                    ("id", [a]) => return self.bind_id(&a.value),
+                    ("label", [a]) | ("labels", [a]) => return self.bind_label(&a.value),
+                    _ => {}
+                }
+                let args = f
+                    .args
+                    .iter()
+                    .map(|a| self.bind(&a.value))
+                    .collect::<Result<Vec<_>>>()?;
+                bind_function(&f.name, args)?
+            }
+            ExprKind::CountStar => {
+                return Err(Error::Binder(
+                    "Aggregate function COUNT_STAR is not allowed here.".into(),
+                ))
+            }
+            ExprKind::Cast { expr, target } => {
+                let x = self.bind(expr)?;
+                let ty = match target {
+                    CastTarget::Type(t) => crate::binder::ddl::logical_type(t)?,
+                    CastTarget::Expr(t) => match &t.kind {
+                        ExprKind::Literal(Literal::String(s)) => {
+                            let tn = crate::cypher::ast::TypeName::Named(s.clone());
+                            crate::binder::ddl::logical_type(&tn)?
+                        }
+                        _ => {
+                            return Err(Error::Binder(
+                                "The second argument of CAST must be a string literal.".into(),
+                            ))
+                        }
+                    },
+                };
+                x.cast_to(&ty)?
+            }
+            ExprKind::Case {
+                operand,
+                alternatives,
+                else_expr,
+            } => {
+                let op = operand.as_ref().map(|o| self.bind(o)).transpose()?;
+                let whens = alternatives
+                    .iter()
+                    .map(|(w, t)| Ok((self.bind(w)?, self.bind(t)?)))
+                    .collect::<Result<Vec<_>>>()?;
+                let otherwise = else_expr.as_ref().map(|x| self.bind(x)).transpose()?;
+                bind_case(op, whens, otherwise)?
+            }
+            ExprKind::List(items) => bind_list(
+                items
+                    .iter()
+                    .map(|i| self.bind(i))
+                    .collect::<Result<Vec<_>>>()?,
+            )?,
+            ExprKind::Struct(fields) => bind_struct(
+                fields
+                    .iter()
+                    .map(|(n, x)| Ok((n.clone(), self.bind(x)?)))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+            _ => {
+                return Err(Error::NotImplemented(format!(
+                    "expression {}",
+                    expr_name(e)
+                )))
+            }
+        })
+    }
+
+    fn bind_property(&self, base: &Expr, key: &str) -> Result<BoundExpr> {
+        if let ExprKind::Variable(v) = &base.kind {
+            match self.scope.var(v) {
+                Some(var @ (Var::Node { .. } | Var::Rel { .. })) => {
+                    if let Some((_, c)) = var
+                        .props()
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(key))
+                    {
+                        return Ok(BoundExpr::column(*c, self.scope.types[*c].clone()));
+                    }
+                    return Err(Error::Binder(format!(
+                        "Cannot find property {key} for {v}."
+                    )));
+                }
+                Some(Var::Value { .. }) => {}
+                None => return Err(not_in_scope(v)),
+            }
+        }
+        let b = self.bind(base)?;
+        match &b.ty {
+            LogicalType::Struct(_) => bind_struct_field(b, key),
+            t => Err(Error::Binder(format!(
+                "{} has data type {t} but (NODE,REL,STRUCT,ANY) was expected.",
+                expr_name(base)
+            ))),
+        }
+    }
+
+    fn bind_id(&self, e: &Expr) -> Result<BoundExpr> {
+        if let ExprKind::Variable(v) = &e.kind {
+            match self.scope.var(v) {
+                Some(Var::Node { col, .. }) | Some(Var::Rel { col, .. }) => {
+                    return Ok(BoundExpr::column(*col, LogicalType::InternalId))
+                }
+                None => return Err(not_in_scope(v)),
+                _ => {}
+            }
+        }
+        bind_function("ID", vec![self.bind(e)?])
+    }
+
+    fn bind_label(&self, e: &Expr) -> Result<BoundExpr> {
+        let (col, tables) = match &e.kind {
+            ExprKind::Variable(v) => match self.scope.var(v) {
+                Some(Var::Node { col, tables, .. }) | Some(Var::Rel { col, tables, .. }) => {
+                    (*col, tables.clone())
+                }
+                None => return Err(not_in_scope(v)),
+                _ => return bind_function("LABEL", vec![self.bind(e)?]),
+            },
+            _ => return bind_function("LABEL", vec![self.bind(e)?]),
+        };
+        let name = |t: u64| {
+            self.catalog
+                .table_by_id(t)
+                .map(|t| t.name.clone())
+                .unwrap_or_default()
+        };
+        if let [t] = tables.as_slice() {
+            // Still NULL for a NULL node (OPTIONAL MATCH).
+            let id = BoundExpr::column(col, LogicalType::InternalId);
+            return bind_case(
+                None,
+                vec![(
+                    bind_is_null(id, true),
+                    BoundExpr::literal(Value::String(name(*t))),
+                )],
+                None,
+            );
+        }
+        // table = id / 2^48
+        let table_of = bind_function(
+            "/",
+            vec![
+                BoundExpr::column(col, LogicalType::InternalId).cast_to(&LogicalType::UInt64)?,
+                BoundExpr::literal(Value::UInt64(1 << 48)),
+            ],
+        )?;
+        let whens = tables
+            .iter()
+            .map(|t| {
+                Ok((
+                    bind_comparison(
+                        CmpOp::Eq,
+                        table_of.clone(),
+                        BoundExpr::literal(Value::UInt64(*t)),
+                    )?,
+                    BoundExpr::literal(Value::String(name(*t))),
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        bind_case(None, whens, None)
+    }
+}
+
+pub fn not_in_scope(v: &str) -> Error {
+    Error::Binder(format!("Variable {v} is not in scope."))
+}
+
+pub fn bind_binary(op: BinaryOp, l: BoundExpr, r: BoundExpr) -> Result<BoundExpr> {
+    let cmp = |o| bind_comparison(o, l.clone(), r.clone());
+    let f = |name: &str| bind_function(name, vec![l.clone(), r.clone()]);
+    match op {
+        BinaryOp::Or => bind_bool(BoolOp::Or, l, r),
+        BinaryOp::Xor => bind_bool(BoolOp::Xor, l, r),
+        BinaryOp::And => bind_bool(BoolOp::And, l, r),
+        BinaryOp::Eq => cmp(CmpOp::Eq),
+        BinaryOp::Ne => cmp(CmpOp::Ne),
+        BinaryOp::Lt => cmp(CmpOp::Lt),
+        BinaryOp::Le => cmp(CmpOp::Le),
+        BinaryOp::Gt => cmp(CmpOp::Gt),
+        BinaryOp::Ge => cmp(CmpOp::Ge),
+        BinaryOp::BitOr => f("|"),
+        BinaryOp::BitAnd => f("&"),
+        BinaryOp::ShiftLeft => f("<<"),
+        BinaryOp::ShiftRight => f(">>"),
+        BinaryOp::Add => f("+"),
+        BinaryOp::Sub => f("-"),
+        BinaryOp::Mul => f("*"),
+        BinaryOp::Div => f("/"),
+        BinaryOp::Mod => f("%"),
+        BinaryOp::Pow => f("^"),
+        BinaryOp::In => bind_function("LIST_CONTAINS", vec![r, l]),
+        BinaryOp::RegexMatch => f("REGEXP_FULL_MATCH"),
+        BinaryOp::StartsWith => f("STARTS_WITH"),
+        BinaryOp::EndsWith => f("ENDS_WITH"),
+        BinaryOp::Contains => f("CONTAINS"),
+    }
+}
+
+fn op_name(op: BinaryOp) -> &'static str {
+    match op {
+        BinaryOp::Or => "OR",
+        BinaryOp::Xor => "XOR",
+        BinaryOp::And => "AND",
+        BinaryOp::Eq => "=",
+        BinaryOp::Ne => "<>",
+        BinaryOp::Lt => "<",
+        BinaryOp::Le => "<=",
+        BinaryOp::Gt => ">",
+        BinaryOp::Ge => ">=",
+        BinaryOp::BitOr => "|",
+        BinaryOp::BitAnd => "&",
+        BinaryOp::ShiftLeft => "<<",
+        BinaryOp::ShiftRight => ">>",
+        BinaryOp::Add => "+",
+        BinaryOp::Sub => "-",
+        BinaryOp::Mul => "*",
+        BinaryOp::Div => "/",
+        BinaryOp::Mod => "%",
+        BinaryOp::Pow => "^",
+        BinaryOp::In => "LIST_CONTAINS",
+        BinaryOp::RegexMatch => "REGEXP_FULL_MATCH",
+        BinaryOp::StartsWith => "STARTS_WITH",
+        BinaryOp::EndsWith => "ENDS_WITH",
+        BinaryOp::Contains => "CONTAINS",
+    }
+}
+
+/// Kuzu's name of an expression (its result column name when not aliased):
+/// `p.id`, `COUNT_STAR()`, `+(p.id,1)`, `SUM(p.id)`, `p._ID`.
+pub fn expr_name(e: &Expr) -> String {
+    expr_name_in(e, &|_| false)
+}
+
+/// As `expr_name`, naming a node or rel variable `v` used inside an expression `v._ID`
+/// (Kuzu's name for `count(n)` is `COUNT(n._ID)`); `is_element` tells which names those are.
+pub fn expr_name_in(e: &Expr, is_element: &dyn Fn(&str) -> bool) -> String {
+    match &e.kind {
+        ExprKind::Variable(v) => v.clone(),
+        _ => nested_name(e, is_element),
+    }
+}
+
+fn nested_name(e: &Expr, is_element: &dyn Fn(&str) -> bool) -> String {
+    let expr_name = |x: &Expr| match &x.kind {
+        ExprKind::Variable(v) if is_element(v) => format!("{v}._ID"),
+        _ => nested_name(x, is_element),
+    };
+    let list = |xs: &mut dyn Iterator<Item = String>| xs.collect::<Vec<_>>().join(",");
+    match &e.kind {
+        ExprKind::Literal(l) => match l {
+            Literal::Integer(i) => i.to_string(),
+            Literal::Double(d) => format!("{d:.6}"),
+            Literal::String(s) => s.clone(),
+            Literal::Boolean(b) => if *b { "True" } else { "False" }.into(),
+            Literal::Null => "".into(),
+        },
+        ExprKind::Parameter(p) => format!("${p}"),
+        ExprKind::Variable(v) => v.clone(),
+        ExprKind::Property { base, key } => format!("{}.{key}", expr_name_in(base, is_element)),
+        ExprKind::Binary { op, left, right } => {
+            let (l, r) = if *op == BinaryOp::In {
+                (expr_name(right), expr_name(left))
+            } else {
+                (expr_name(left), expr_name(right))
+            };
+            format!("{}({l},{r})", op_name(*op))
+        }
+        ExprKind::Not(x) => format!("NOT({})", expr_name(x)),
+        ExprKind::Negate(x) => format!("-({})", expr_name(x)),
+        ExprKind::IsNull { expr, negated } => format!(
+            "{}({})",
+            if *negated { "IS_NOT_NULL" } else { "IS_NULL" },
+            expr_name(expr)
+        ),
+        ExprKind::FunctionCall(f) => {
+            let n = f.name.to_uppercase();
+            if n == "ID" {
+                if let [a] = f.args.as_slice() {
+                    return format!("{}._ID", expr_name_in(&a.value, is_element));
+                }
+            }
+            format!(
+                "{n}({}{})",
+                if f.distinct { "DISTINCT " } else { "" },
+                list(&mut f.args.iter().map(|a| expr_name(&a.value)))
+            )
+        }
+        ExprKind::CountStar => "COUNT_STAR()".into(),
+        ExprKind::List(items) => {
+            format!("LIST_CREATION({})", list(&mut items.iter().map(expr_name)))
+        }
+        _ => format!("{:?}", e.kind).chars().take(64).collect(),
+    }
+}
+
+/// Whether an expression contains an aggregate call.
+pub fn has_aggregate(e: &Expr) -> bool {
+    let mut found = false;
+    walk(e, &mut |x| {
+        if is_agg_call(x) {
+            found = true;
+        }
+    });
+    found
+}
+
+pub fn is_agg_call(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::CountStar => true,
+        ExprKind::FunctionCall(f) => is_aggregate(&f.name.to_ascii_lowercase()),
+        _ => false,
+    }
+}
+
+/// Pre-order walk over an expression tree (not into subqueries).
+pub fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    f(e);
+    match &e.kind {
+        ExprKind::Property { base, .. } | ExprKind::PropertyStar(base) => walk(base, f),
+        ExprKind::Binary { left, right, .. } => {
+            walk(left, f);
+            walk(right, f);
+        }
+        ExprKind::Not(x)
+        | ExprKind::Negate(x)
+        | ExprKind::Factorial(x)
+        | ExprKind::IsNull { expr: x, .. }
+        | ExprKind::Cast { expr: x, .. } => walk(x, f),
+        ExprKind::Index { base, index } => {
+            walk(base, f);
+            walk(index, f);
+        }
+        ExprKind::Slice { base, start, end } => {
+            walk(base, f);
+            start.iter().for_each(|s| walk(s, f));
+            end.iter().for_each(|s| walk(s, f));
+        }
+        ExprKind::FunctionCall(c) => c.args.iter().for_each(|a| walk(&a.value, f)),
+        ExprKind::Case {
+            operand,
+            alternatives,
+            else_expr,
+        } => {
+            operand.iter().for_each(|o| walk(o, f));
+            for (a, b) in alternatives {
+                walk(a, f);
+                walk(b, f);
+            }
+            else_expr.iter().for_each(|o| walk(o, f));
+        }
+        ExprKind::List(items) => items.iter().for_each(|i| walk(i, f)),
+        ExprKind::Struct(fs) => fs.iter().for_each(|(_, x)| walk(x, f)),
+        ExprKind::Quantifier {
+            list, predicate, ..
+        } => {
+            walk(list, f);
+            walk(predicate, f);
+        }
+        ExprKind::Lambda { body, .. } => walk(body, f),
+        _ => {}
+    }
+}
+
+/// Variable names an expression refers to.
+pub fn variables(e: &Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(e, &mut |x| {
+        if let ExprKind::Variable(v) = &x.kind {
+            if !out.contains(v) {
+                out.push(v.clone());
+            }
+        }
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_expr(text: &str) -> Expr {
+        let q = format!("RETURN {text}");
+        let s = crate::cypher::parse(&q).unwrap().remove(0);
+        match s.kind {
+            crate::cypher::ast::StatementKind::Query(q) => {
+                q.first.return_clause.unwrap().items[0].expr.clone()
+            }
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn kuzu_column_names() {
+        assert_eq!(expr_name(&parse_expr("count(*)")), "COUNT_STAR()");
+        assert_eq!(expr_name(&parse_expr("p.id + 1")), "+(p.id,1)");
+        assert_eq!(expr_name(&parse_expr("sum(p.id)")), "SUM(p.id)");
+        assert_eq!(expr_name(&parse_expr("id(p)")), "p._ID");
+        assert_eq!(expr_name(&parse_expr("$x")), "$x");
+        assert!(has_aggregate(&parse_expr("1 + count(x)")));
+        assert!(!has_aggregate(&parse_expr("1 + x.y")));
+        assert_eq!(variables(&parse_expr("a.x + b.y + a.z")), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn binds_against_scope_with_kuzu_errors() {
+        let catalog = Catalog::new();
+        let params = Params::new();
+        let mut scope = Scope::default();
+        let c = scope.add_col(LogicalType::Int64);
+        scope.set_var("x", Var::Value { col: c });
+        let b = ExprBinder {
+            catalog: &catalog,
+            params: &params,
+            scope: &scope,
+        };
+        assert_eq!(b.bind(&parse_expr("x + 1")).unwrap().ty, LogicalType::Int64);
+        assert_eq!(
+            b.bind(&parse_expr("y")).unwrap_err().to_string(),
+            "Binder exception: Variable y is not in scope."
+        );
+        assert_eq!(b.bind(&parse_expr("$p")).unwrap().ty, LogicalType::Any);
+    }
+}

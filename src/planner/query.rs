@@ -1,0 +1,1827 @@
+//! Planning of read queries clause by clause: MATCH patterns (start from the most selective
+//! node: a primary-key-bound one, else the smallest table; extend along rels over the CSR;
+//! cycles close with a filter; disconnected parts join by cross product), WHERE conjuncts
+//! pushed to the earliest point (into the scan when they touch only the scanned node),
+//! OPTIONAL MATCH as a left hash join, UNWIND, WITH/RETURN projections with implicit
+//! grouping, DISTINCT, ORDER BY/SKIP/LIMIT, UNION.
+//!
+//! Factorized counting: when a query's only aggregate is `count(*)` and a pattern node is a
+//! leaf that nothing else refers to, its rel is not enumerated; the other end gets a degree
+//! factor from the CSR offsets and `count(*)` becomes the sum of the factor products.
+
+use super::Plan;
+use crate::binder::expr::{
+    expr_name, expr_name_in, has_aggregate, is_agg_call, variables, walk, ExprBinder, Scope, Var,
+};
+use crate::catalog::{Catalog, TableEntry, TableKind};
+use crate::cypher::ast::{
+    self, BinaryOp, Direction, Expr, ExprKind, Projection, Query, ReadingClause, SingleQuery,
+};
+use crate::db::{Params, Snapshot};
+use crate::error::{Error, Result};
+use crate::exec::aggregate::bind_aggregate;
+use crate::exec::expr::{bind_comparison, BoundExpr, CmpOp};
+use crate::exec::function::bind_function;
+use crate::exec::operator::{AggregateSpec, JoinType, SortKey};
+use crate::query::ops::{
+    DegreeSpec, Dir, ExtendSpec, ReadPropsSpec, RelStep, ScanSpec, ScanTable, ZonePred,
+};
+use crate::types::{LogicalType, Value};
+use std::collections::{HashMap, HashSet};
+
+/// How a result column is turned into values.
+#[derive(Debug, Clone)]
+pub enum OutKind {
+    Value(usize),
+    /// A packed id shown as INTERNAL_ID.
+    Id(usize),
+    Node {
+        col: usize,
+        props: Vec<(String, usize)>,
+    },
+    Rel {
+        col: usize,
+        src: usize,
+        dst: usize,
+        props: Vec<(String, usize)>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct OutCol {
+    pub name: String,
+    pub ty: LogicalType,
+    pub kind: OutKind,
+}
+
+#[derive(Default, Clone)]
+struct Needed {
+    all: bool,
+    names: Vec<String>,
+}
+
+pub struct Planner<'a> {
+    pub snap: &'a Snapshot,
+    pub params: &'a Params,
+    needed: HashMap<String, Needed>,
+    anon: usize,
+    /// Column of the factorized-count weight, when the current query counts factorized.
+    weight: Option<usize>,
+    needed_all_star: bool,
+    /// With a weight: the only node of the plan (a single scan), when the pattern reduced to
+    /// it; grouping by its identity then needs no hash table.
+    weight_node: Option<(String, u64)>,
+}
+
+fn mk(kind: ExprKind) -> Expr {
+    Expr {
+        kind,
+        span: ast::Span::default(),
+    }
+}
+
+fn split_and(e: &Expr, out: &mut Vec<Expr>) {
+    if let ExprKind::Binary {
+        op: BinaryOp::And,
+        left,
+        right,
+    } = &e.kind
+    {
+        split_and(left, out);
+        split_and(right, out);
+    } else {
+        out.push(e.clone());
+    }
+}
+
+fn is_hidden(name: &str) -> bool {
+    name.starts_with("_anon")
+}
+
+struct PNode {
+    name: String,
+    tables: Vec<u64>,
+}
+
+struct PRel {
+    name: String,
+    tables: Vec<u64>,
+    dir: Direction,
+    left: usize,
+    right: usize,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(snap: &'a Snapshot, params: &'a Params) -> Self {
+        Planner {
+            snap,
+            params,
+            needed: HashMap::new(),
+            anon: 0,
+            weight: None,
+            needed_all_star: false,
+            weight_node: None,
+        }
+    }
+
+    fn catalog(&self) -> &'a Catalog {
+        &self.snap.catalog
+    }
+
+    fn binder<'s>(&'s self, scope: &'s Scope) -> ExprBinder<'s> {
+        ExprBinder {
+            catalog: &self.snap.catalog,
+            params: self.params,
+            scope,
+        }
+    }
+
+    /// Plans a whole query; returns the plan and its result columns.
+    pub fn plan_query(&mut self, q: &Query) -> Result<(Plan, Vec<OutCol>)> {
+        let (first, out) = self.plan_single(&q.first)?;
+        if q.unions.is_empty() {
+            return Ok((first, out));
+        }
+        // Each branch is projected to plain value columns.
+        let flatten = |plan: Plan, out: &[OutCol]| -> (Plan, Vec<BoundExpr>) {
+            let exprs: Vec<BoundExpr> = out
+                .iter()
+                .map(|o| match &o.kind {
+                    OutKind::Value(c) | OutKind::Id(c) => BoundExpr::column(*c, o.ty.clone()),
+                    OutKind::Node { col, .. } | OutKind::Rel { col, .. } => {
+                        BoundExpr::column(*col, LogicalType::InternalId)
+                    }
+                })
+                .collect();
+            (plan, exprs)
+        };
+        let (p, e) = flatten(first, &out);
+        let mut children = vec![Plan::Project {
+            child: Box::new(p),
+            exprs: e,
+        }];
+        let mut all = true;
+        for u in &q.unions {
+            all &= u.all;
+            let (p, o) = self.plan_single(&u.query)?;
+            if o.len() != out.len() {
+                return Err(Error::Binder(
+                    "The number of columns to union/union all must be the same.".into(),
+                ));
+            }
+            let (p, e) = flatten(p, &o);
+            let e = e
+                .into_iter()
+                .zip(&out)
+                .map(|(x, o)| x.cast_to(&o.ty))
+                .collect::<Result<Vec<_>>>()?;
+            children.push(Plan::Project {
+                child: Box::new(p),
+                exprs: e,
+            });
+        }
+        let mut plan = Plan::Union { children };
+        if !all {
+            plan = Plan::Distinct {
+                child: Box::new(plan),
+            };
+        }
+        let out = out
+            .into_iter()
+            .enumerate()
+            .map(|(i, o)| OutCol {
+                kind: if matches!(o.kind, OutKind::Value(_)) {
+                    OutKind::Value(i)
+                } else {
+                    OutKind::Id(i)
+                },
+                ty: if matches!(o.kind, OutKind::Value(_)) {
+                    o.ty
+                } else {
+                    LogicalType::InternalId
+                },
+                name: o.name,
+            })
+            .collect();
+        Ok((plan, out))
+    }
+
+    fn collect_needed(&mut self, sq: &SingleQuery) {
+        let mut roots: Vec<&Expr> = Vec::new();
+        let mut proj_roots: Vec<&Expr> = Vec::new();
+        let mut readings: Vec<&ReadingClause> = Vec::new();
+        let mut projs: Vec<&Projection> = Vec::new();
+        for p in &sq.parts {
+            readings.extend(p.reading_clauses.iter());
+            projs.push(&p.with.projection);
+            if let Some(w) = &p.with.where_clause {
+                roots.push(w);
+            }
+        }
+        readings.extend(sq.reading_clauses.iter());
+        if let Some(r) = &sq.return_clause {
+            projs.push(r);
+        }
+        for rc in readings {
+            match rc {
+                ReadingClause::Match(m) => {
+                    if let Some(w) = &m.where_clause {
+                        roots.push(w);
+                    }
+                }
+                ReadingClause::Unwind { expr, .. } => roots.push(expr),
+                _ => {}
+            }
+        }
+        for p in projs {
+            for i in &p.items {
+                proj_roots.push(&i.expr);
+            }
+            for o in &p.order_by {
+                roots.push(&o.expr);
+            }
+        }
+        let mut needed = std::mem::take(&mut self.needed);
+        for r in roots.iter().chain(proj_roots.iter()) {
+            walk(r, &mut |x| {
+                if let ExprKind::Property { base, key } = &x.kind {
+                    if let ExprKind::Variable(v) = &base.kind {
+                        let n = needed.entry(v.clone()).or_default();
+                        if !n.names.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                            n.names.push(key.clone());
+                        }
+                    }
+                }
+            });
+        }
+        // A node or rel returned whole, or used as a value, needs all its properties.
+        for r in &proj_roots {
+            let mut bare = Vec::new();
+            collect_bare_vars(r, &mut bare);
+            for v in bare {
+                needed.entry(v).or_default().all = true;
+            }
+        }
+        let star = sq.parts.iter().any(|p| p.with.projection.star)
+            || sq.return_clause.as_ref().is_some_and(|r| r.star);
+        if star {
+            self.needed_all_star = true;
+        }
+        self.needed = needed;
+    }
+
+    fn props_needed(&self, var: &str, tables: &[&TableEntry]) -> Vec<(String, LogicalType)> {
+        let n = self.needed.get(var).cloned().unwrap_or_default();
+        let mut out: Vec<(String, LogicalType)> = Vec::new();
+        for t in tables {
+            for p in &t.properties {
+                let want = n.all
+                    || self.needed_all_star
+                    || n.names.iter().any(|k| k.eq_ignore_ascii_case(&p.name));
+                if want && !out.iter().any(|(x, _)| x.eq_ignore_ascii_case(&p.name)) {
+                    out.push((p.name.clone(), p.ty.clone()));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Variables used bare (not as the base of a property access) in an expression.
+fn collect_bare_vars(e: &Expr, out: &mut Vec<String>) {
+    match &e.kind {
+        ExprKind::Variable(v) => out.push(v.clone()),
+        ExprKind::Property { base, .. } if matches!(base.kind, ExprKind::Variable(_)) => {}
+        ExprKind::FunctionCall(f)
+            if matches!(
+                f.name.to_ascii_lowercase().as_str(),
+                "id" | "label" | "labels"
+            ) => {}
+        _ => visit_children(e, &mut |c| collect_bare_vars(c, out)),
+    }
+}
+
+fn visit_children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    match &e.kind {
+        ExprKind::Property { base, .. } | ExprKind::PropertyStar(base) => f(base),
+        ExprKind::Binary { left, right, .. } => {
+            f(left);
+            f(right);
+        }
+        ExprKind::Not(x)
+        | ExprKind::Negate(x)
+        | ExprKind::Factorial(x)
+        | ExprKind::IsNull { expr: x, .. }
+        | ExprKind::Cast { expr: x, .. } => f(x),
+        ExprKind::Index { base, index } => {
+            f(base);
+            f(index);
+        }
+        ExprKind::FunctionCall(c) => c.args.iter().for_each(|a| f(&a.value)),
+        ExprKind::Case {
+            operand,
+            alternatives,
+            else_expr,
+        } => {
+            operand.iter().for_each(|o| f(o));
+            for (a, b) in alternatives {
+                f(a);
+                f(b);
+            }
+            else_expr.iter().for_each(|o| f(o));
+        }
+        ExprKind::List(items) => items.iter().for_each(&mut *f),
+        ExprKind::Struct(fs) => fs.iter().for_each(|(_, x)| f(x)),
+        _ => {}
+    }
+}
+
+fn shift_var(v: &Var, d: usize) -> Var {
+    let sp = |p: &[(String, usize)]| p.iter().map(|(n, c)| (n.clone(), c + d)).collect();
+    match v {
+        Var::Node { col, tables, props } => Var::Node {
+            col: col + d,
+            tables: tables.clone(),
+            props: sp(props),
+        },
+        Var::Rel {
+            col,
+            src,
+            dst,
+            tables,
+            props,
+        } => Var::Rel {
+            col: col + d,
+            src: src + d,
+            dst: dst + d,
+            tables: tables.clone(),
+            props: sp(props),
+        },
+        Var::Value { col } => Var::Value { col: col + d },
+    }
+}
+
+/// All columns of a variable (id first).
+fn var_cols(v: &Var) -> Vec<usize> {
+    match v {
+        Var::Node { col, props, .. } => {
+            let mut c = vec![*col];
+            c.extend(props.iter().map(|p| p.1));
+            c
+        }
+        Var::Rel {
+            col,
+            src,
+            dst,
+            props,
+            ..
+        } => {
+            let mut c = vec![*col, *src, *dst];
+            c.extend(props.iter().map(|p| p.1));
+            c
+        }
+        Var::Value { col } => vec![*col],
+    }
+}
+
+/// The same variable over new column positions (`map` from old to new).
+fn remap_var(v: &Var, map: &HashMap<usize, usize>) -> Var {
+    let m = |c: &usize| map.get(c).copied().unwrap_or(*c);
+    let mp = |p: &[(String, usize)]| p.iter().map(|(n, c)| (n.clone(), m(c))).collect();
+    match v {
+        Var::Node { col, tables, props } => Var::Node {
+            col: m(col),
+            tables: tables.clone(),
+            props: mp(props),
+        },
+        Var::Rel {
+            col,
+            src,
+            dst,
+            tables,
+            props,
+        } => Var::Rel {
+            col: m(col),
+            src: m(src),
+            dst: m(dst),
+            tables: tables.clone(),
+            props: mp(props),
+        },
+        Var::Value { col } => Var::Value { col: m(col) },
+    }
+}
+
+fn prop_eq(var: &str, key: &str, value: &Expr) -> Expr {
+    mk(ExprKind::Binary {
+        op: BinaryOp::Eq,
+        left: Box::new(mk(ExprKind::Property {
+            base: Box::new(mk(ExprKind::Variable(var.to_string()))),
+            key: key.to_string(),
+        })),
+        right: Box::new(value.clone()),
+    })
+}
+
+fn cmp_op(op: BinaryOp) -> Option<CmpOp> {
+    Some(match op {
+        BinaryOp::Eq => CmpOp::Eq,
+        BinaryOp::Ne => CmpOp::Ne,
+        BinaryOp::Lt => CmpOp::Lt,
+        BinaryOp::Le => CmpOp::Le,
+        BinaryOp::Gt => CmpOp::Gt,
+        BinaryOp::Ge => CmpOp::Ge,
+        _ => return None,
+    })
+}
+
+/// `var.key op constant` (either side): (key, op with the property on the left, constant).
+fn prop_vs_const<'e>(e: &'e Expr, var: &str) -> Option<(&'e str, CmpOp, &'e Expr)> {
+    let ExprKind::Binary { op, left, right } = &e.kind else {
+        return None;
+    };
+    let op = cmp_op(*op)?;
+    let is_const = |x: &Expr| matches!(x.kind, ExprKind::Literal(_) | ExprKind::Parameter(_));
+    let prop = |x: &'e Expr| -> Option<&'e str> {
+        match &x.kind {
+            ExprKind::Property { base, key } => match &base.kind {
+                ExprKind::Variable(v) if v == var => Some(key.as_str()),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    if let (Some(k), true) = (prop(left), is_const(right)) {
+        return Some((k, op, right));
+    }
+    if let (Some(k), true) = (prop(right), is_const(left)) {
+        return Some((k, op.flip(), left));
+    }
+    None
+}
+
+struct Shortcut {
+    referenced: HashSet<String>,
+}
+
+impl Planner<'_> {
+    fn plan_single(&mut self, sq: &SingleQuery) -> Result<(Plan, Vec<OutCol>)> {
+        self.needed.clear();
+        self.needed_all_star = false;
+        self.weight = None;
+        self.weight_node = None;
+        self.collect_needed(sq);
+        let shortcut = count_shortcut(sq);
+        let mut plan: Option<Plan> = None;
+        let mut scope = Scope::default();
+        for p in &sq.parts {
+            for rc in &p.reading_clauses {
+                plan = Some(self.plan_reading(plan, &mut scope, rc, None)?);
+            }
+            if !p.updating_clauses.is_empty() {
+                return Err(Error::NotImplemented("updating clauses".into()));
+            }
+            let (pl, sc, _) = self.plan_projection(
+                plan.unwrap_or(Plan::SingleRow),
+                scope,
+                &p.with.projection,
+                false,
+            )?;
+            plan = Some(pl);
+            scope = sc;
+            if let Some(w) = &p.with.where_clause {
+                plan = Some(self.filter(plan.unwrap_or(Plan::SingleRow), &mut scope, w)?);
+            }
+        }
+        for rc in &sq.reading_clauses {
+            plan = Some(self.plan_reading(plan, &mut scope, rc, shortcut.as_ref())?);
+        }
+        if !sq.updating_clauses.is_empty() {
+            return Err(Error::NotImplemented("updating clauses".into()));
+        }
+        let ret = sq
+            .return_clause
+            .as_ref()
+            .ok_or_else(|| Error::NotImplemented("query without RETURN".into()))?;
+        let (plan, _, out) =
+            self.plan_projection(plan.unwrap_or(Plan::SingleRow), scope, ret, true)?;
+        Ok((plan, out))
+    }
+
+    fn filter(&mut self, plan: Plan, scope: &mut Scope, e: &Expr) -> Result<Plan> {
+        let plan = self.ensure_props(plan, scope, &[e])?;
+        let pred = bool_predicate(self.binder(scope).bind(e)?, e)?;
+        Ok(Plan::Filter {
+            child: Box::new(plan),
+            pred,
+        })
+    }
+
+    /// Adds property reads for node properties the expressions use but the plan lacks.
+    fn ensure_props(&mut self, mut plan: Plan, scope: &mut Scope, exprs: &[&Expr]) -> Result<Plan> {
+        let mut want: Vec<(String, String)> = Vec::new();
+        for e in exprs {
+            walk(e, &mut |x| {
+                if let ExprKind::Property { base, key } = &x.kind {
+                    if let ExprKind::Variable(v) = &base.kind {
+                        if let Some(Var::Node { props, .. }) = scope.var(v) {
+                            if !props.iter().any(|(n, _)| n.eq_ignore_ascii_case(key))
+                                && !want.contains(&(v.clone(), key.clone()))
+                            {
+                                want.push((v.clone(), key.clone()));
+                            }
+                        }
+                    }
+                }
+            });
+        }
+        let mut vars: Vec<String> = want.iter().map(|w| w.0.clone()).collect();
+        vars.dedup();
+        for v in vars {
+            let Some(Var::Node { col, tables, props }) = scope.var(&v).cloned() else {
+                continue;
+            };
+            let entries: Vec<&TableEntry> = tables
+                .iter()
+                .filter_map(|t| self.catalog().table_by_id(*t))
+                .collect();
+            let mut new_props: Vec<(String, LogicalType)> = Vec::new();
+            for (_, key) in want.iter().filter(|w| w.0 == v) {
+                for t in &entries {
+                    if let Some(p) = t
+                        .properties
+                        .iter()
+                        .find(|p| p.name.eq_ignore_ascii_case(key))
+                    {
+                        if !new_props.iter().any(|(n, _)| n.eq_ignore_ascii_case(key)) {
+                            new_props.push((p.name.clone(), p.ty.clone()));
+                        }
+                    }
+                }
+            }
+            if new_props.is_empty() {
+                continue;
+            }
+            let spec = ReadPropsSpec {
+                id_col: col,
+                tables: entries
+                    .iter()
+                    .map(|t| {
+                        (
+                            t.id,
+                            new_props.iter().map(|(n, _)| t.property_index(n)).collect(),
+                        )
+                    })
+                    .collect(),
+                prop_types: new_props.iter().map(|p| p.1.clone()).collect(),
+            };
+            let mut props = props.clone();
+            for (n, ty) in new_props {
+                props.push((n, scope.add_col(ty)));
+            }
+            scope.set_var(&v, Var::Node { col, tables, props });
+            plan = Plan::ReadProps {
+                child: Box::new(plan),
+                spec,
+            };
+        }
+        Ok(plan)
+    }
+
+    fn plan_reading(
+        &mut self,
+        plan: Option<Plan>,
+        scope: &mut Scope,
+        rc: &ReadingClause,
+        shortcut: Option<&Shortcut>,
+    ) -> Result<Plan> {
+        match rc {
+            ReadingClause::Match(m) if m.optional => {
+                let left = plan.unwrap_or(Plan::SingleRow);
+                // Pattern nodes bound outside: the optional part starts from their distinct
+                // ids (not from a scan of their tables).
+                let mut bound_names: Vec<String> = Vec::new();
+                for part in &m.pattern {
+                    let el = &part.element;
+                    for n in std::iter::once(&el.start).chain(el.chain.iter().map(|c| &c.node)) {
+                        if let Some(v) = &n.variable {
+                            if matches!(scope.var(v), Some(Var::Node { .. }))
+                                && !bound_names.contains(v)
+                            {
+                                bound_names.push(v.clone());
+                            }
+                        }
+                    }
+                }
+                // Outer values the WHERE refers to travel along (and join) too.
+                let mut pattern_names: Vec<String> = Vec::new();
+                for part in &m.pattern {
+                    let el = &part.element;
+                    pattern_names.extend(el.start.variable.iter().cloned());
+                    for ch in &el.chain {
+                        pattern_names.extend(ch.rel.variable.iter().cloned());
+                        pattern_names.extend(ch.node.variable.iter().cloned());
+                    }
+                }
+                if let Some(w) = &m.where_clause {
+                    for v in variables(w) {
+                        if !pattern_names.contains(&v)
+                            && !bound_names.contains(&v)
+                            && matches!(scope.var(&v), Some(Var::Node { .. } | Var::Value { .. }))
+                        {
+                            bound_names.push(v);
+                        }
+                    }
+                }
+                let mut sub = Scope::default();
+                let seed = if bound_names.is_empty() {
+                    None
+                } else {
+                    let mut exprs = Vec::new();
+                    for n in &bound_names {
+                        match scope.var(n) {
+                            Some(Var::Node { col, tables, .. }) => {
+                                let c = sub.add_col(LogicalType::InternalId);
+                                exprs.push(BoundExpr::column(*col, LogicalType::InternalId));
+                                sub.set_var(
+                                    n,
+                                    Var::Node {
+                                        col: c,
+                                        tables: tables.clone(),
+                                        props: Vec::new(),
+                                    },
+                                );
+                            }
+                            Some(Var::Value { col }) => {
+                                let ty = scope.types[*col].clone();
+                                let c = sub.add_col(ty.clone());
+                                exprs.push(BoundExpr::column(*col, ty));
+                                sub.set_var(n, Var::Value { col: c });
+                            }
+                            _ => {}
+                        }
+                    }
+                    Some(Plan::Distinct {
+                        child: Box::new(Plan::Project {
+                            child: Box::new(left.clone()),
+                            exprs,
+                        }),
+                    })
+                };
+                let right = self.plan_match(seed, &mut sub, m, None, Some(scope))?;
+                let shared: Vec<String> = sub
+                    .vars
+                    .iter()
+                    .filter(|(n, _)| {
+                        bound_names.contains(n) || matches!(scope.var(n), Some(Var::Node { .. }))
+                    })
+                    .map(|(n, _)| n.clone())
+                    .collect();
+                let mut pk = Vec::new();
+                let mut bk = Vec::new();
+                for n in &shared {
+                    if let (Some(a), Some(b)) = (scope.var(n), sub.var(n)) {
+                        let ty = match a {
+                            Var::Value { col } => scope.types[*col].clone(),
+                            _ => LogicalType::InternalId,
+                        };
+                        pk.push(BoundExpr::column(a.col(), ty.clone()));
+                        bk.push(BoundExpr::column(b.col(), ty));
+                    }
+                }
+                let d = scope.types.len();
+                scope.types.extend(sub.types.iter().cloned());
+                for (n, v) in &sub.vars {
+                    if !shared.contains(n) {
+                        scope.set_var(n, shift_var(v, d));
+                    }
+                }
+                Ok(Plan::Join {
+                    probe: Box::new(left),
+                    build: Box::new(right),
+                    probe_keys: pk,
+                    build_keys: bk,
+                    kind: JoinType::Left,
+                })
+            }
+            ReadingClause::Match(m) => self.plan_match(plan, scope, m, shortcut, None),
+            ReadingClause::Unwind { expr, alias } => {
+                let plan = self.ensure_props(plan.unwrap_or(Plan::SingleRow), scope, &[expr])?;
+                let list = self.binder(scope).bind(expr)?;
+                let elem = match &list.ty {
+                    LogicalType::List(c) | LogicalType::Array(c, _) => (**c).clone(),
+                    LogicalType::Any => LogicalType::Any,
+                    t => {
+                        return Err(Error::Binder(format!(
+                            "{} has data type {t} but LIST was expected.",
+                            expr_name(expr)
+                        )))
+                    }
+                };
+                let col = scope.add_col(elem);
+                scope.set_var(alias, Var::Value { col });
+                Ok(Plan::Unwind {
+                    child: Box::new(plan),
+                    list,
+                })
+            }
+            _ => Err(Error::NotImplemented("reading clause".into())),
+        }
+    }
+
+    fn node_tables(&self, labels: &[String]) -> Result<Vec<u64>> {
+        if labels.is_empty() {
+            return Ok(self.catalog().node_tables().map(|t| t.id).collect());
+        }
+        let mut out = Vec::new();
+        for l in labels {
+            let t = self
+                .catalog()
+                .table(l)
+                .ok_or_else(|| Error::Binder(format!("Table {l} does not exist.")))?;
+            if !t.is_node() {
+                return Err(Error::Binder(format!(
+                    "Cannot bind {} as a node pattern label.",
+                    t.name
+                )));
+            }
+            if !out.contains(&t.id) {
+                out.push(t.id);
+            }
+        }
+        Ok(out)
+    }
+
+    fn rel_tables(&self, types: &[String]) -> Result<Vec<u64>> {
+        if types.is_empty() {
+            return Ok(self.catalog().rel_tables().map(|t| t.id).collect());
+        }
+        let mut out = Vec::new();
+        for l in types {
+            let t = self
+                .catalog()
+                .table(l)
+                .ok_or_else(|| Error::Binder(format!("Table {l} does not exist.")))?;
+            if t.is_node() {
+                return Err(Error::Binder(format!(
+                    "Cannot bind {} as a relationship pattern label.",
+                    t.name
+                )));
+            }
+            if !out.contains(&t.id) {
+                out.push(t.id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The CSR steps from a bound node (`from_left`: the rel's left pattern node) to the other.
+    fn steps(
+        &self,
+        r: &PRel,
+        from_left: bool,
+        bound: &[u64],
+        other: &[u64],
+        props: &[String],
+    ) -> Vec<RelStep> {
+        let mut out = Vec::new();
+        let dirs: Vec<Dir> = match (r.dir, from_left) {
+            (Direction::Right, true) | (Direction::Left, false) => vec![Dir::Fwd],
+            (Direction::Left, true) | (Direction::Right, false) => vec![Dir::Bwd],
+            (Direction::Both, _) => vec![Dir::Fwd, Dir::Bwd],
+        };
+        for &rt in &r.tables {
+            let (Some(entry), Some(data)) =
+                (self.catalog().table_by_id(rt), self.snap.meta.rel(rt))
+            else {
+                continue;
+            };
+            for (pi, pd) in data.pairs.iter().enumerate() {
+                for &d in &dirs {
+                    let (b, n) = match d {
+                        Dir::Fwd => (pd.from, pd.to),
+                        Dir::Bwd => (pd.to, pd.from),
+                    };
+                    if bound.contains(&b) && other.contains(&n) {
+                        out.push(RelStep {
+                            rel_table: rt,
+                            pair: pi,
+                            dir: d,
+                            bound_table: b,
+                            nbr_table: n,
+                            props: props.iter().map(|p| entry.property_index(p)).collect(),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn row_count(&self, tables: &[u64]) -> u64 {
+        tables
+            .iter()
+            .filter_map(|t| self.snap.meta.node(*t))
+            .map(|n| n.num_rows)
+            .sum()
+    }
+
+    fn is_pk_eq(&self, e: &Expr, var: &str, tables: &[u64]) -> bool {
+        let [t] = tables else { return false };
+        let Some(pk) = self.catalog().table_by_id(*t).and_then(|t| t.primary_key()) else {
+            return false;
+        };
+        matches!(prop_vs_const(e, var), Some((k, CmpOp::Eq, _)) if k.eq_ignore_ascii_case(&pk.name))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn plan_match(
+        &mut self,
+        plan: Option<Plan>,
+        scope: &mut Scope,
+        m: &ast::MatchClause,
+        shortcut: Option<&Shortcut>,
+        outer: Option<&Scope>,
+    ) -> Result<Plan> {
+        // ---- the pattern graph
+        let mut nodes: Vec<PNode> = Vec::new();
+        let mut rels: Vec<PRel> = Vec::new();
+        let mut conj: Vec<Expr> = Vec::new();
+        let node_idx = |this: &mut Self,
+                        nodes: &mut Vec<PNode>,
+                        conj: &mut Vec<Expr>,
+                        n: &ast::NodePattern|
+         -> Result<usize> {
+            let name = match &n.variable {
+                Some(v) => v.clone(),
+                None => {
+                    this.anon += 1;
+                    format!("_anon_n{}", this.anon)
+                }
+            };
+            let known = scope
+                .var(&name)
+                .or_else(|| outer.and_then(|o| o.var(&name)));
+            let tables = match (known, n.labels.is_empty()) {
+                (Some(Var::Node { tables, .. }), true) => tables.clone(),
+                (Some(Var::Node { tables, .. }), false) => {
+                    let l = this.node_tables(&n.labels)?;
+                    tables.iter().copied().filter(|t| l.contains(t)).collect()
+                }
+                (Some(Var::Rel { .. }), _) => {
+                    return Err(Error::Binder(format!(
+                        "{name} has data type REL but NODE was expected."
+                    )))
+                }
+                (Some(Var::Value { col }), _) => {
+                    return Err(Error::Binder(format!(
+                        "{name} has data type {} but NODE was expected.",
+                        scope.types.get(*col).cloned().unwrap_or(LogicalType::Any)
+                    )))
+                }
+                (None, _) => this.node_tables(&n.labels)?,
+            };
+            for (k, v) in &n.properties {
+                conj.push(prop_eq(&name, k, v));
+            }
+            if let Some(i) = nodes.iter().position(|x| x.name == name) {
+                if !n.labels.is_empty() {
+                    let t = tables.clone();
+                    nodes[i].tables.retain(|x| t.contains(x));
+                }
+                return Ok(i);
+            }
+            nodes.push(PNode { name, tables });
+            Ok(nodes.len() - 1)
+        };
+        for part in &m.pattern {
+            if part.path_variable.is_some() {
+                return Err(Error::NotImplemented("named paths".into()));
+            }
+            let mut left = node_idx(self, &mut nodes, &mut conj, &part.element.start)?;
+            for ch in &part.element.chain {
+                let right = node_idx(self, &mut nodes, &mut conj, &ch.node)?;
+                let r = &ch.rel;
+                if r.recursive.is_some() {
+                    return Err(Error::NotImplemented(
+                        "variable-length and shortest-path relationships".into(),
+                    ));
+                }
+                let name = match &r.variable {
+                    Some(v) => {
+                        if scope.var(v).is_some() || rels.iter().any(|x| &x.name == v) {
+                            return Err(Error::Binder(format!(
+                                "Bind relationship {v} to relationship with same name is not supported."
+                            )));
+                        }
+                        v.clone()
+                    }
+                    None => {
+                        self.anon += 1;
+                        format!("_anon_r{}", self.anon)
+                    }
+                };
+                for (k, v) in &r.properties {
+                    conj.push(prop_eq(&name, k, v));
+                }
+                rels.push(PRel {
+                    name,
+                    tables: self.rel_tables(&r.types)?,
+                    dir: r.direction,
+                    left,
+                    right,
+                });
+                left = right;
+            }
+        }
+        if let Some(w) = &m.where_clause {
+            split_and(w, &mut conj);
+        }
+        let conj_vars: Vec<Vec<String>> = conj.iter().map(variables).collect();
+        for c in &conj {
+            let needed = &mut self.needed;
+            walk(c, &mut |x| {
+                if let ExprKind::Property { base, key } = &x.kind {
+                    if let ExprKind::Variable(v) = &base.kind {
+                        let n = needed.entry(v.clone()).or_default();
+                        if !n.names.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                            n.names.push(key.clone());
+                        }
+                    }
+                }
+            });
+        }
+
+        // ---- factorized count: leaf nodes nothing refers to
+        let mut removed = vec![false; nodes.len()];
+        let mut rel_removed = vec![false; rels.len()];
+        let mut factors: HashMap<usize, Vec<Vec<RelStep>>> = HashMap::new();
+        if let Some(sc) = shortcut {
+            let referenced = |name: &str| {
+                sc.referenced.contains(name)
+                    || conj_vars.iter().any(|v| v.iter().any(|x| x == name))
+            };
+            for ri in 0..rels.len() {
+                let r = &rels[ri];
+                if referenced(&r.name) || r.left == r.right {
+                    continue;
+                }
+                for (leaf, keep, keep_is_left) in
+                    [(r.right, r.left, true), (r.left, r.right, false)]
+                {
+                    let deg = rels
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, x)| !rel_removed[*i] && (x.left == leaf || x.right == leaf))
+                        .count();
+                    if deg != 1
+                        || removed[keep]
+                        || factors.contains_key(&leaf)
+                        || referenced(&nodes[leaf].name)
+                        || scope.var(&nodes[leaf].name).is_some()
+                    {
+                        continue;
+                    }
+                    // Keep at least one node.
+                    let steps = self.steps(
+                        &rels[ri],
+                        keep_is_left,
+                        &nodes[keep].tables,
+                        &nodes[leaf].tables,
+                        &[],
+                    );
+                    removed[leaf] = true;
+                    rel_removed[ri] = true;
+                    factors.entry(keep).or_default().push(steps);
+                    break;
+                }
+            }
+        }
+
+        // ---- placement
+        let single_scan = plan.is_none() && rel_removed.iter().all(|r| *r);
+        let mut plan = plan;
+        let mut done_conj = vec![false; conj.len()];
+        let mut placed = rel_removed.clone();
+        loop {
+            let bound = |scope: &Scope, i: usize| {
+                matches!(scope.var(&nodes[i].name), Some(Var::Node { .. }))
+            };
+            // Extend along a rel with a bound end.
+            let next = (0..rels.len()).find(|&i| {
+                !placed[i] && (bound(scope, rels[i].left) || bound(scope, rels[i].right))
+            });
+            if let Some(ri) = next {
+                placed[ri] = true;
+                let from_left = bound(scope, rels[ri].left);
+                let (from, to) = if from_left {
+                    (rels[ri].left, rels[ri].right)
+                } else {
+                    (rels[ri].right, rels[ri].left)
+                };
+                let from_var = scope.var(&nodes[from].name).cloned();
+                let Some(Var::Node {
+                    col: from_col,
+                    tables: from_tables,
+                    ..
+                }) = from_var
+                else {
+                    continue;
+                };
+                let rel_entries: Vec<&TableEntry> = rels[ri]
+                    .tables
+                    .iter()
+                    .filter_map(|t| self.catalog().table_by_id(*t))
+                    .collect();
+                let rprops = self.props_needed(&rels[ri].name, &rel_entries);
+                let pnames: Vec<String> = rprops.iter().map(|p| p.0.clone()).collect();
+                let steps = self.steps(
+                    &rels[ri],
+                    from_left,
+                    &from_tables,
+                    &nodes[to].tables,
+                    &pnames,
+                );
+                let emit_ends = !is_hidden(&rels[ri].name);
+                let cur = plan.take().unwrap_or(Plan::SingleRow);
+                let rel_col = scope.add_col(LogicalType::InternalId);
+                let nbr_col = scope.add_col(LogicalType::InternalId);
+                let (src, dst) = if emit_ends {
+                    (
+                        scope.add_col(LogicalType::InternalId),
+                        scope.add_col(LogicalType::InternalId),
+                    )
+                } else {
+                    (rel_col, rel_col)
+                };
+                let props: Vec<(String, usize)> = rprops
+                    .iter()
+                    .map(|(n, t)| (n.clone(), scope.add_col(t.clone())))
+                    .collect();
+                let desc = format!(
+                    "({})-[{}]-({})",
+                    nodes[from].name, rels[ri].name, nodes[to].name
+                );
+                let mut p = Plan::Extend {
+                    child: Box::new(cur),
+                    spec: ExtendSpec {
+                        from_col,
+                        steps,
+                        prop_types: rprops.iter().map(|p| p.1.clone()).collect(),
+                        emit_ends,
+                    },
+                    desc,
+                };
+                scope.set_var(
+                    &rels[ri].name.clone(),
+                    Var::Rel {
+                        col: rel_col,
+                        src,
+                        dst,
+                        tables: rels[ri].tables.clone(),
+                        props,
+                    },
+                );
+                let to_name = nodes[to].name.clone();
+                if let Some(Var::Node { col, .. }) = scope.var(&to_name) {
+                    // A cycle closes: the neighbour must be the bound node.
+                    p = Plan::Filter {
+                        child: Box::new(p),
+                        pred: bind_comparison(
+                            CmpOp::Eq,
+                            BoundExpr::column(nbr_col, LogicalType::InternalId),
+                            BoundExpr::column(*col, LogicalType::InternalId),
+                        )?,
+                    };
+                } else {
+                    let tables = nodes[to].tables.clone();
+                    scope.set_var(
+                        &to_name,
+                        Var::Node {
+                            col: nbr_col,
+                            tables,
+                            props: Vec::new(),
+                        },
+                    );
+                    let entries: Vec<&TableEntry> = nodes[to]
+                        .tables
+                        .iter()
+                        .filter_map(|t| self.catalog().table_by_id(*t))
+                        .collect();
+                    let want = self.props_needed(&to_name, &entries);
+                    if !want.is_empty() {
+                        let spec = ReadPropsSpec {
+                            id_col: nbr_col,
+                            tables: entries
+                                .iter()
+                                .map(|t| {
+                                    (
+                                        t.id,
+                                        want.iter().map(|(n, _)| t.property_index(n)).collect(),
+                                    )
+                                })
+                                .collect(),
+                            prop_types: want.iter().map(|p| p.1.clone()).collect(),
+                        };
+                        let props = want
+                            .iter()
+                            .map(|(n, t)| (n.clone(), scope.add_col(t.clone())))
+                            .collect();
+                        scope.set_var(
+                            &to_name,
+                            Var::Node {
+                                col: nbr_col,
+                                tables: nodes[to].tables.clone(),
+                                props,
+                            },
+                        );
+                        p = Plan::ReadProps {
+                            child: Box::new(p),
+                            spec,
+                        };
+                    }
+                }
+                plan = Some(self.apply_ready(p, scope, &conj, &conj_vars, &mut done_conj)?);
+                continue;
+            }
+            // Start a new component at the most selective unbound node.
+            let start = (0..nodes.len())
+                .filter(|&i| !removed[i] && !bound(scope, i))
+                .min_by_key(|&i| {
+                    let pk = conj
+                        .iter()
+                        .any(|c| self.is_pk_eq(c, &nodes[i].name, &nodes[i].tables));
+                    (!pk, self.row_count(&nodes[i].tables))
+                });
+            let Some(x) = start else { break };
+            let (scan, local) = self.plan_scan(&nodes[x], &conj, &conj_vars, &mut done_conj)?;
+            plan = Some(match plan.take() {
+                None if scope.types.is_empty() => {
+                    *scope = merge_scope(std::mem::take(scope), local);
+                    scan
+                }
+                None => {
+                    *scope = merge_scope(std::mem::take(scope), local);
+                    Plan::Cross {
+                        left: Box::new(Plan::SingleRow),
+                        right: Box::new(scan),
+                    }
+                }
+                Some(p) => {
+                    *scope = merge_scope(std::mem::take(scope), local);
+                    Plan::Cross {
+                        left: Box::new(p),
+                        right: Box::new(scan),
+                    }
+                }
+            });
+            let p = plan.take().unwrap_or(Plan::SingleRow);
+            plan = Some(self.apply_ready(p, scope, &conj, &conj_vars, &mut done_conj)?);
+        }
+        let mut plan = plan.unwrap_or(Plan::SingleRow);
+        // Whatever is left (constants, references to unknown variables: errors).
+        for (i, c) in conj.iter().enumerate() {
+            if !done_conj[i] {
+                plan = self.filter(plan, scope, c)?;
+            }
+        }
+        // Factor columns of the factorized count.
+        let mut weights = Vec::new();
+        for (node, fs) in factors {
+            let Some(Var::Node { col, .. }) = scope.var(&nodes[node].name).cloned() else {
+                continue;
+            };
+            plan = Plan::Degree {
+                child: Box::new(plan),
+                spec: DegreeSpec {
+                    id_col: col,
+                    factors: fs,
+                },
+            };
+            weights.push(scope.add_col(LogicalType::Int64));
+        }
+        if !weights.is_empty() {
+            let mut w = BoundExpr::column(weights[0], LogicalType::Int64);
+            for c in &weights[1..] {
+                w = bind_function("*", vec![w, BoundExpr::column(*c, LogicalType::Int64)])?;
+            }
+            let mut exprs: Vec<BoundExpr> = scope
+                .types
+                .iter()
+                .enumerate()
+                .map(|(i, t)| BoundExpr::column(i, t.clone()))
+                .collect();
+            exprs.push(w);
+            let wc = scope.add_col(LogicalType::Int64);
+            plan = Plan::Filter {
+                child: Box::new(Plan::Project {
+                    child: Box::new(plan),
+                    exprs,
+                }),
+                pred: bind_comparison(
+                    CmpOp::Gt,
+                    BoundExpr::column(wc, LogicalType::Int64),
+                    BoundExpr::literal(Value::Int64(0)),
+                )?,
+            };
+            self.weight = Some(wc);
+            let kept: Vec<usize> = (0..nodes.len()).filter(|i| !removed[*i]).collect();
+            if let ([k], true) = (kept.as_slice(), single_scan) {
+                if let [t] = nodes[*k].tables.as_slice() {
+                    self.weight_node = Some((nodes[*k].name.clone(), *t));
+                }
+            }
+        }
+        Ok(plan)
+    }
+
+    fn apply_ready(
+        &mut self,
+        mut plan: Plan,
+        scope: &mut Scope,
+        conj: &[Expr],
+        vars: &[Vec<String>],
+        done: &mut [bool],
+    ) -> Result<Plan> {
+        for i in 0..conj.len() {
+            if done[i] || vars[i].is_empty() || !vars[i].iter().all(|v| scope.var(v).is_some()) {
+                continue;
+            }
+            done[i] = true;
+            plan = self.filter(plan, scope, &conj[i])?;
+        }
+        Ok(plan)
+    }
+
+    /// A scan of one pattern node with the conjuncts that touch only it pushed down; returns
+    /// the plan and the scan's own scope (columns from 0).
+    fn plan_scan(
+        &mut self,
+        node: &PNode,
+        conj: &[Expr],
+        vars: &[Vec<String>],
+        done: &mut [bool],
+    ) -> Result<(Plan, Scope)> {
+        let entries: Vec<&TableEntry> = node
+            .tables
+            .iter()
+            .filter_map(|t| self.catalog().table_by_id(*t))
+            .filter(|t| matches!(t.kind, TableKind::Node { .. }))
+            .collect();
+        let props = self.props_needed(&node.name, &entries);
+        let mut local = Scope::default();
+        let col = local.add_col(LogicalType::InternalId);
+        let pcols: Vec<(String, usize)> = props
+            .iter()
+            .map(|(n, t)| (n.clone(), local.add_col(t.clone())))
+            .collect();
+        local.set_var(
+            &node.name,
+            Var::Node {
+                col,
+                tables: node.tables.clone(),
+                props: pcols,
+            },
+        );
+        let mut filter: Option<BoundExpr> = None;
+        let mut zone = Vec::new();
+        let mut pk_key = None;
+        for i in 0..conj.len() {
+            if done[i] || vars[i].len() != 1 || vars[i][0] != node.name || has_aggregate(&conj[i]) {
+                continue;
+            }
+            let b = bool_predicate(self.binder(&local).bind(&conj[i])?, &conj[i])?;
+            done[i] = true;
+            if let Some((k, op, c)) = prop_vs_const(&conj[i], &node.name) {
+                if let Some(pi) = props.iter().position(|(n, _)| n.eq_ignore_ascii_case(k)) {
+                    let value = self.binder(&local).bind(c)?;
+                    if pk_key.is_none()
+                        && op == CmpOp::Eq
+                        && self.is_pk_eq(&conj[i], &node.name, &node.tables)
+                    {
+                        if let Ok(v) = value.clone().cast_to(&props[pi].1) {
+                            pk_key = Some(v);
+                        }
+                    }
+                    zone.push(ZonePred {
+                        prop: pi,
+                        op,
+                        value,
+                    });
+                }
+            }
+            filter = Some(match filter {
+                None => b,
+                Some(f) => crate::exec::expr::bind_bool(crate::exec::expr::BoolOp::And, f, b)?,
+            });
+        }
+        let spec = ScanSpec {
+            tables: entries
+                .iter()
+                .map(|t| ScanTable {
+                    table: t.id,
+                    props: props.iter().map(|(n, _)| t.property_index(n)).collect(),
+                })
+                .collect(),
+            prop_types: props.iter().map(|p| p.1.clone()).collect(),
+            filter,
+            zone,
+            pk_key,
+        };
+        let desc = format!(
+            "({}:{})",
+            node.name,
+            entries
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join("|")
+        );
+        Ok((Plan::Scan { spec, desc }, local))
+    }
+}
+
+/// A WHERE predicate must be BOOL (an untyped NULL is cast).
+fn bool_predicate(b: BoundExpr, e: &Expr) -> Result<BoundExpr> {
+    match b.ty {
+        LogicalType::Bool => Ok(b),
+        LogicalType::Any => b.cast_to(&LogicalType::Bool),
+        ref t => Err(Error::Binder(format!(
+            "Expression {} has data type {t} but expected BOOL. Implicit cast is not supported.",
+            expr_name(e)
+        ))),
+    }
+}
+
+/// `left`'s columns followed by `right`'s.
+fn merge_scope(mut left: Scope, right: Scope) -> Scope {
+    let d = left.types.len();
+    left.types.extend(right.types);
+    for (n, v) in right.vars {
+        left.set_var(&n, shift_var(&v, d));
+    }
+    left
+}
+
+/// Whether the query may count factorized: one MATCH then RETURN whose aggregates are all
+/// `count(*)`.
+fn count_shortcut(sq: &SingleQuery) -> Option<Shortcut> {
+    if !sq.parts.is_empty() || sq.reading_clauses.len() != 1 {
+        return None;
+    }
+    let ReadingClause::Match(m) = &sq.reading_clauses[0] else {
+        return None;
+    };
+    if m.optional {
+        return None;
+    }
+    let ret = sq.return_clause.as_ref()?;
+    if ret.star {
+        return None;
+    }
+    let mut any_count = false;
+    let mut ok = true;
+    let mut referenced = HashSet::new();
+    let mut check = |e: &Expr| {
+        walk(e, &mut |x| {
+            if is_agg_call(x) {
+                if matches!(x.kind, ExprKind::CountStar) {
+                    any_count = true;
+                } else {
+                    ok = false;
+                }
+            }
+        });
+        referenced.extend(variables(e));
+    };
+    for i in &ret.items {
+        check(&i.expr);
+    }
+    for o in &ret.order_by {
+        check(&o.expr);
+    }
+    if !ok || !any_count {
+        return None;
+    }
+    Some(Shortcut { referenced })
+}
+
+impl Planner<'_> {
+    fn const_count(&self, scope: &Scope, e: &Expr) -> Result<u64> {
+        if !matches!(e.kind, ExprKind::Literal(_) | ExprKind::Parameter(_)) {
+            return Err(Error::Binder(
+                "The number of rows to skip/limit must be a parameter/literal expression.".into(),
+            ));
+        }
+        let b = self.binder(scope).bind(e)?;
+        let v = crate::exec::expr::eval_constant(&b, &Default::default())?;
+        let n = match v {
+            Value::Int64(x) => i128::from(x),
+            Value::Int32(x) => i128::from(x),
+            Value::Int16(x) => i128::from(x),
+            Value::Int8(x) => i128::from(x),
+            Value::UInt64(x) => i128::from(x),
+            Value::UInt32(x) => i128::from(x),
+            Value::Int128(x) => x,
+            _ => -1,
+        };
+        u64::try_from(n).map_err(|_| {
+            Error::Runtime(
+                "The number of rows to skip/limit must be a non-negative integer.".into(),
+            )
+        })
+    }
+
+    /// WITH / RETURN: returns the plan, the scope after the clause and (RETURN) the output
+    /// columns.
+    fn plan_projection(
+        &mut self,
+        plan: Plan,
+        scope: Scope,
+        proj: &Projection,
+        is_return: bool,
+    ) -> Result<(Plan, Scope, Vec<OutCol>)> {
+        let mut scope = scope;
+        // (name, expr)
+        let mut items: Vec<(String, Expr)> = Vec::new();
+        if proj.star {
+            let vars: Vec<String> = scope
+                .vars
+                .iter()
+                .filter(|(n, _)| !is_hidden(n))
+                .map(|(n, _)| n.clone())
+                .collect();
+            if vars.is_empty() {
+                return Err(Error::Binder(
+                    "RETURN or WITH * is not allowed when there are no variables in scope.".into(),
+                ));
+            }
+            for v in vars {
+                items.push((v.clone(), mk(ExprKind::Variable(v))));
+            }
+        }
+        for it in &proj.items {
+            let name = match (&it.alias, &it.expr.kind) {
+                (Some(a), _) => a.clone(),
+                (None, ExprKind::Variable(v)) => v.clone(),
+                (None, _) if !is_return => {
+                    return Err(Error::Binder(
+                        "Expression in WITH must be aliased (use AS).".to_string(),
+                    ))
+                }
+                (None, _) => expr_name_in(&it.expr, &|v| {
+                    matches!(scope.var(v), Some(Var::Node { .. } | Var::Rel { .. }))
+                }),
+            };
+            items.push((name, it.expr.clone()));
+        }
+        let mut roots: Vec<&Expr> = items.iter().map(|i| &i.1).collect();
+        roots.extend(proj.order_by.iter().map(|o| &o.expr));
+        let mut plan = self.ensure_props(plan, &mut scope, &roots)?;
+        let agg = items.iter().any(|i| has_aggregate(&i.1));
+
+        if agg {
+            let (p, s) = self.plan_aggregate(plan, &scope, &items, proj)?;
+            plan = p;
+            scope = s;
+        }
+
+        // Items over the scope: variables carry over, expressions become new columns.
+        let base = scope.types.len();
+        let mut exprs: Vec<BoundExpr> = scope
+            .types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| BoundExpr::column(i, t.clone()))
+            .collect();
+        let mut after = scope.clone();
+        let mut item_vars: Vec<(String, Var)> = Vec::new();
+        let mut item_exprs: HashMap<String, usize> = HashMap::new();
+        for (name, e) in &items {
+            if let ExprKind::Variable(v) = &e.kind {
+                if let Some(var) = scope.var(v) {
+                    item_vars.push((name.clone(), var.clone()));
+                    continue;
+                }
+            }
+            let b = self.binder(&scope).bind(e)?;
+            let col = after.add_col(b.ty.clone());
+            exprs.push(b);
+            item_vars.push((name.clone(), Var::Value { col }));
+            item_exprs.insert(expr_name(e), col);
+        }
+        if exprs.len() > base {
+            plan = Plan::Project {
+                child: Box::new(plan),
+                exprs,
+            };
+        }
+        for (k, c) in &item_exprs {
+            after.exprs.insert(k.clone(), *c);
+        }
+        for (n, v) in &item_vars {
+            after.set_var(n, v.clone());
+        }
+        if proj.distinct {
+            // Keep only the items' columns, then drop duplicate rows.
+            let mut cols = Vec::new();
+            for (_, v) in &item_vars {
+                for c in var_cols(v) {
+                    if !cols.contains(&c) {
+                        cols.push(c);
+                    }
+                }
+            }
+            let map: HashMap<usize, usize> =
+                cols.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+            let mut s = Scope {
+                types: cols.iter().map(|c| after.types[*c].clone()).collect(),
+                ..Scope::default()
+            };
+            item_vars = item_vars
+                .iter()
+                .map(|(n, v)| (n.clone(), remap_var(v, &map)))
+                .collect();
+            for (n, v) in &item_vars {
+                s.set_var(n, v.clone());
+            }
+            for (k, c) in &item_exprs {
+                if let Some(m) = map.get(c) {
+                    s.exprs.insert(k.clone(), *m);
+                }
+            }
+            item_exprs = s.exprs.clone();
+            plan = Plan::Distinct {
+                child: Box::new(Plan::Project {
+                    child: Box::new(plan),
+                    exprs: cols
+                        .iter()
+                        .map(|c| BoundExpr::column(*c, after.types[*c].clone()))
+                        .collect(),
+                }),
+            };
+            after = s;
+        }
+        // ORDER BY / SKIP / LIMIT.
+        let skip = proj
+            .skip
+            .as_ref()
+            .map(|e| self.const_count(&after, e))
+            .transpose()?;
+        let limit = proj
+            .limit
+            .as_ref()
+            .map(|e| self.const_count(&after, e))
+            .transpose()?;
+        if !proj.order_by.is_empty() {
+            let mut order_roots: Vec<&Expr> = proj.order_by.iter().map(|o| &o.expr).collect();
+            order_roots.dedup_by(|a, b| std::ptr::eq(*a, *b));
+            plan = self.ensure_props(plan, &mut after, &order_roots)?;
+            let mut keys = Vec::new();
+            for o in &proj.order_by {
+                let b = self.binder(&after).bind(&o.expr)?;
+                if !crate::exec::operator::orderable(&b.ty) {
+                    return Err(Error::Binder(format!(
+                        "Cannot order by {}. Order by {} is not supported.",
+                        expr_name(&o.expr),
+                        b.ty
+                    )));
+                }
+                keys.push(SortKey {
+                    expr: b,
+                    descending: !o.ascending,
+                });
+            }
+            plan = Plan::OrderBy {
+                child: Box::new(plan),
+                keys,
+                skip: skip.unwrap_or(0),
+                limit,
+            };
+        } else if skip.is_some() || limit.is_some() {
+            plan = Plan::SkipLimit {
+                child: Box::new(plan),
+                skip: skip.unwrap_or(0),
+                limit,
+            };
+        }
+        // The scope after the clause: only the items.
+        let mut next = Scope {
+            types: after.types.clone(),
+            ..Scope::default()
+        };
+        for (n, v) in &item_vars {
+            next.set_var(n, v.clone());
+        }
+        next.exprs = item_exprs;
+        let mut out = Vec::new();
+        if is_return {
+            for (n, v) in &item_vars {
+                out.push(match v {
+                    Var::Node { col, props, .. } => OutCol {
+                        name: n.clone(),
+                        ty: LogicalType::Node,
+                        kind: OutKind::Node {
+                            col: *col,
+                            props: props.clone(),
+                        },
+                    },
+                    Var::Rel {
+                        col,
+                        src,
+                        dst,
+                        props,
+                        ..
+                    } => OutCol {
+                        name: n.clone(),
+                        ty: LogicalType::Rel,
+                        kind: OutKind::Rel {
+                            col: *col,
+                            src: *src,
+                            dst: *dst,
+                            props: props.clone(),
+                        },
+                    },
+                    Var::Value { col } => {
+                        let ty = after.types[*col].clone();
+                        OutCol {
+                            name: n.clone(),
+                            kind: if ty == LogicalType::InternalId {
+                                OutKind::Id(*col)
+                            } else {
+                                OutKind::Value(*col)
+                            },
+                            ty,
+                        }
+                    }
+                });
+            }
+        }
+        Ok((plan, next, out))
+    }
+
+    /// Implicit grouping: the items without aggregates are keys. Returns the aggregate plan
+    /// and a scope whose `exprs` name the key and aggregate columns.
+    fn plan_aggregate(
+        &mut self,
+        plan: Plan,
+        scope: &Scope,
+        items: &[(String, Expr)],
+        proj: &Projection,
+    ) -> Result<(Plan, Scope)> {
+        let mut keys: Vec<BoundExpr> = Vec::new();
+        let mut out = Scope::default();
+        let mut key_vars: Vec<(String, Var)> = Vec::new();
+        for (name, e) in items {
+            if has_aggregate(e) {
+                continue;
+            }
+            if let ExprKind::Variable(v) = &e.kind {
+                if let Some(var) = scope.var(v) {
+                    let mut map = HashMap::new();
+                    for c in var_cols(var) {
+                        map.insert(c, keys.len());
+                        keys.push(BoundExpr::column(c, scope.types[c].clone()));
+                        out.types.push(scope.types[c].clone());
+                    }
+                    let nv = remap_var(var, &map);
+                    key_vars.push((v.clone(), nv.clone()));
+                    if name != v {
+                        key_vars.push((name.clone(), nv));
+                    }
+                    continue;
+                }
+            }
+            let b = self.binder(scope).bind(e)?;
+            out.exprs.insert(expr_name(e), keys.len());
+            out.types.push(b.ty.clone());
+            keys.push(b);
+        }
+        // Aggregate calls (outermost), deduplicated by name.
+        let mut calls: Vec<Expr> = Vec::new();
+        let mut roots: Vec<&Expr> = items.iter().map(|i| &i.1).collect();
+        roots.extend(proj.order_by.iter().map(|o| &o.expr));
+        for r in roots {
+            collect_aggs(r, &mut calls);
+        }
+        let mut aggs = Vec::new();
+        let mut weighted: Vec<usize> = Vec::new();
+        for c in &calls {
+            let col = out.types.len() + aggs.len();
+            out.exprs.insert(expr_name(c), col);
+            let spec = match &c.kind {
+                ExprKind::CountStar => match self.weight {
+                    Some(w) => {
+                        weighted.push(col);
+                        AggregateSpec {
+                            func: bind_aggregate("SUM", &[LogicalType::Int64], false)?,
+                            arg: Some(BoundExpr::column(w, LogicalType::Int64)),
+                        }
+                    }
+                    None => AggregateSpec {
+                        func: bind_aggregate("COUNT_STAR", &[], false)?,
+                        arg: None,
+                    },
+                },
+                ExprKind::FunctionCall(f) => {
+                    let args = f
+                        .args
+                        .iter()
+                        .map(|a| {
+                            if has_aggregate(&a.value) {
+                                return Err(Error::Binder(
+                                    "Aggregate function calls cannot be nested.".into(),
+                                ));
+                            }
+                            self.binder(scope).bind(&a.value)
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    let types: Vec<LogicalType> = args.iter().map(|a| a.ty.clone()).collect();
+                    AggregateSpec {
+                        func: bind_aggregate(&f.name, &types, f.distinct)?,
+                        arg: args.into_iter().next(),
+                    }
+                }
+                _ => continue,
+            };
+            aggs.push(spec);
+        }
+        for a in &aggs {
+            out.types.push(a.func.ret.clone());
+        }
+        for (n, v) in key_vars {
+            out.set_var(&n, v);
+        }
+        // Grouping by the identity of the only (weighted) node: one row per node already.
+        let identity = self.weight_node.as_ref().is_some_and(|(x, t)| {
+            let pk = self
+                .catalog()
+                .table_by_id(*t)
+                .and_then(|t| t.primary_key())
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            weighted.len() == aggs.len()
+                && items.iter().any(|(_, e)| match &e.kind {
+                    ExprKind::Variable(v) => v == x,
+                    ExprKind::Property { base, key } => {
+                        matches!(&base.kind, ExprKind::Variable(v) if v == x)
+                            && key.eq_ignore_ascii_case(&pk)
+                    }
+                    _ => false,
+                })
+        });
+        let mut plan = match (identity, self.weight) {
+            (true, Some(w)) => {
+                for &c in &weighted {
+                    out.types[c] = LogicalType::Int64;
+                }
+                let mut exprs = keys;
+                exprs.extend(
+                    weighted
+                        .iter()
+                        .map(|_| BoundExpr::column(w, LogicalType::Int64)),
+                );
+                Plan::Project {
+                    child: Box::new(plan),
+                    exprs,
+                }
+            }
+            _ => Plan::Aggregate {
+                child: Box::new(plan),
+                keys,
+                aggs,
+            },
+        };
+        if !weighted.is_empty() {
+            // sum(weight) → INT64, 0 when there were no rows.
+            let mut exprs: Vec<BoundExpr> = out
+                .types
+                .iter()
+                .enumerate()
+                .map(|(i, t)| BoundExpr::column(i, t.clone()))
+                .collect();
+            for &c in &weighted {
+                let ty = out.types[c].clone();
+                let sum = BoundExpr::column(c, ty);
+                let e = bind_function("COALESCE", vec![sum, BoundExpr::literal(Value::Int128(0))])?
+                    .cast_to(&LogicalType::Int64)?;
+                exprs[c] = e;
+                out.types[c] = LogicalType::Int64;
+            }
+            plan = Plan::Project {
+                child: Box::new(plan),
+                exprs,
+            };
+        }
+        Ok((plan, out))
+    }
+}
+
+fn collect_aggs(e: &Expr, out: &mut Vec<Expr>) {
+    if is_agg_call(e) {
+        if !out.iter().any(|x| expr_name(x) == expr_name(e)) {
+            out.push(e.clone());
+        }
+        return;
+    }
+    visit_children(e, &mut |c| collect_aggs(c, out));
+}

@@ -1,0 +1,146 @@
+//! Read queries: plans a parsed query (`planner`), builds its operators over the committed
+//! snapshot, runs them with the connection's interrupt flag, timeout and the buffer pool's
+//! memory budget, and turns the result columns into values (nodes and rels included).
+//!
+//! Public entry: `run(conn, stmt, params)`, called by `session` for every statement that is
+//! not DDL or COPY.
+
+pub mod budget;
+pub mod ops;
+#[cfg(test)]
+mod tests;
+
+use crate::cypher::ast::{Statement, StatementKind, StatementOption};
+use crate::db::{Connection, Params, QueryResult, Snapshot};
+use crate::error::{Error, Result};
+use crate::exec::chunk::DataChunk;
+use crate::exec::ExecContext;
+use crate::planner::query::{OutCol, OutKind, Planner};
+use crate::planner::{build, explain, BuildEnv};
+use crate::types::{InternalId, LogicalType, NodeValue, RelValue, Value};
+use std::sync::Arc;
+use std::time::Instant;
+
+pub fn run(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryResult> {
+    let StatementKind::Query(q) = &s.kind else {
+        return Err(Error::NotImplemented(format!("statement: {}", s.text)));
+    };
+    let snap = conn.db.snapshot();
+    let (plan, out) = Planner::new(&snap, params).plan_query(q)?;
+    if matches!(
+        s.option,
+        Some(StatementOption::Explain) | Some(StatementOption::ExplainLogical)
+    ) {
+        return Ok(QueryResult::new(
+            vec!["explain result".into()],
+            vec![LogicalType::String],
+            vec![vec![Value::String(explain(&plan))]],
+        ));
+    }
+    let mut ctx = ExecContext::new(Arc::new(budget::PoolBudget {
+        db: conn.db.clone(),
+    }))
+    .with_params(params.clone());
+    ctx.interrupt = conn.interrupted.clone();
+    ctx.deadline = conn.timeout.lock().map(|d| Instant::now() + d);
+    ctx.threads = conn.db.config().threads.max(1);
+    let env = BuildEnv {
+        db: &conn.db,
+        snap: &snap,
+        ctx: &ctx,
+    };
+    let mut op = build(&plan, &env)?;
+    let mut rows = Vec::new();
+    while let Some(chunk) = op.next(&ctx)? {
+        ctx.check()?;
+        for i in 0..chunk.len {
+            rows.push(out_row(&snap, &chunk, i, &out));
+        }
+    }
+    Ok(QueryResult::new(
+        out.iter().map(|o| o.name.clone()).collect(),
+        out.iter().map(|o| o.ty.clone()).collect(),
+        rows,
+    ))
+}
+
+fn unpack_id(v: &Value) -> Option<InternalId> {
+    match v {
+        Value::UInt64(p) => {
+            let (table, offset) = ops::unpack(*p);
+            Some(InternalId { table, offset })
+        }
+        Value::InternalId(id) => Some(*id),
+        _ => None,
+    }
+}
+
+fn label(snap: &Snapshot, table: u64) -> String {
+    snap.catalog
+        .table_by_id(table)
+        .map(|t| t.name.clone())
+        .unwrap_or_default()
+}
+
+/// The properties of an element, in table order, without NULLs.
+fn element_props(
+    snap: &Snapshot,
+    table: u64,
+    chunk: &DataChunk,
+    i: usize,
+    props: &[(String, usize)],
+) -> Vec<(String, Value)> {
+    let Some(t) = snap.catalog.table_by_id(table) else {
+        return Vec::new();
+    };
+    t.properties
+        .iter()
+        .filter_map(|p| {
+            let (_, c) = props
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(&p.name))?;
+            let v = chunk.columns[*c].get(i);
+            (!v.is_null()).then(|| (p.name.clone(), v))
+        })
+        .collect()
+}
+
+fn out_row(snap: &Snapshot, chunk: &DataChunk, i: usize, out: &[OutCol]) -> Vec<Value> {
+    out.iter()
+        .map(|o| match &o.kind {
+            OutKind::Value(c) => chunk.columns[*c].get(i),
+            OutKind::Id(c) => match unpack_id(&chunk.columns[*c].get(i)) {
+                Some(id) => Value::InternalId(id),
+                None => Value::Null,
+            },
+            OutKind::Node { col, props } => match unpack_id(&chunk.columns[*col].get(i)) {
+                Some(id) => Value::Node(Box::new(NodeValue {
+                    id,
+                    label: label(snap, id.table),
+                    properties: element_props(snap, id.table, chunk, i, props),
+                })),
+                None => Value::Null,
+            },
+            OutKind::Rel {
+                col,
+                src,
+                dst,
+                props,
+            } => {
+                let id = unpack_id(&chunk.columns[*col].get(i));
+                let s = unpack_id(&chunk.columns[*src].get(i));
+                let d = unpack_id(&chunk.columns[*dst].get(i));
+                match (id, s, d) {
+                    (Some(id), Some(src), Some(dst)) => Value::Rel(Box::new(RelValue {
+                        src,
+                        dst,
+                        id,
+                        label: label(snap, id.table),
+                        properties: element_props(snap, id.table, chunk, i, props),
+                    })),
+                    _ => Value::Null,
+                }
+            }
+        })
+        .collect()
+}
