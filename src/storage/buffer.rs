@@ -417,10 +417,14 @@ impl BufferPool {
         Ok(())
     }
 
-    /// Writes every dirty frame back (the caller syncs the file).
+    /// Writes every dirty frame back (the caller syncs the file). The calling thread must not
+    /// hold pins: a pinned dirty frame is waited for.
     pub fn flush(&self) -> Result<()> {
         self.check_poison()?;
         for f in &self.frames {
+            if !f.state.read().dirty {
+                continue;
+            }
             let mut w = f.state.write();
             self.write_back(&mut w)?;
         }
@@ -786,7 +790,12 @@ mod tests {
                                 pool.release(bytes);
                             }
                         }
-                        Op::Flush => pool.flush().unwrap(),
+                        Op::Flush => {
+                            // Flushing takes each frame's write lock: release this thread's
+                            // own pins first (the checkpoint holds none either).
+                            held.clear();
+                            pool.flush().unwrap()
+                        }
                     }
                     prop_assert!(pool.resident_frames() <= 64);
                 }

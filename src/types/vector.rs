@@ -433,6 +433,26 @@ impl Column {
                 offsets.push(child.len() as u64);
                 true
             }
+            (ColumnData::Struct(children), Value::Union { tag, value }) => {
+                let LogicalType::Union(members) = &self.ty else {
+                    return false;
+                };
+                let Some(k) = members
+                    .iter()
+                    .position(|(n, _)| n.eq_ignore_ascii_case(tag))
+                else {
+                    return false;
+                };
+                if k >= children.len() || !children[k].push_value(value) {
+                    return false;
+                }
+                for (j, c) in children.iter_mut().enumerate() {
+                    if j != k {
+                        c.push_null();
+                    }
+                }
+                true
+            }
             (ColumnData::Struct(children), Value::Struct(fields))
                 if children.len() == fields.len() =>
             {
@@ -631,6 +651,23 @@ mod tests {
         assert_eq!(m.null_count(), 34);
         let w = NullMask::from_words(m.words().to_vec(), 100);
         assert_eq!(w, m);
+    }
+
+    #[test]
+    fn unions_keep_their_active_member() {
+        let ty = LogicalType::Union(vec![
+            ("price".into(), LogicalType::Float),
+            ("note".into(), LogicalType::String),
+        ]);
+        let mut c = Column::new(ty);
+        let v = Value::Union {
+            tag: "note".into(),
+            value: Box::new(Value::String("x".into())),
+        };
+        assert!(c.push_value(&v));
+        c.push_null();
+        assert_eq!(c.get(0), v);
+        assert_eq!(c.get(1), Value::Null);
     }
 
     #[test]
