@@ -27,7 +27,10 @@ fn main() -> ruzu::Result<()> {
     }
     for table in ["Person", "City", "knows", "livesIn"] {
         let csv = fixtures.join(format!("{table}.csv"));
-        let mut r = conn.query(&format!("COPY {table} FROM \"{}\" (HEADER=true)", csv.display()))?;
+        let mut r = conn.query(&format!(
+            "COPY {table} FROM \"{}\" (HEADER=true)",
+            csv.display()
+        ))?;
         if let Some(row) = r.next() {
             println!("{}", row?[0]);
         }

@@ -475,8 +475,13 @@ fn count_shortcuts_match_enumeration() {
 #[test]
 #[ignore]
 fn bench_queries() {
-    let db_path = std::env::var("RUZU_BENCH_DB").unwrap();
-    let params_path = std::env::var("RUZU_BENCH_PARAMS").unwrap();
+    let (Ok(db_path), Ok(params_path)) = (
+        std::env::var("RUZU_BENCH_DB"),
+        std::env::var("RUZU_BENCH_PARAMS"),
+    ) else {
+        eprintln!("bench_queries: set RUZU_BENCH_DB and RUZU_BENCH_PARAMS to run it");
+        return;
+    };
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(params_path).unwrap()).unwrap();
     let mut params = ruzu::db::Params::new();

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::parse;
 use crate::error::Error;
 
-const ROOT: &str = "/work/shared/kuzu-suite";
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/kuzu-suite");
 
 fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {

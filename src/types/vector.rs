@@ -7,19 +7,18 @@
 
 use super::{Interval, LogicalType, Value};
 
-/// The physical form of an INTERNAL_ID in a column: table id in the high 64 bits, offset in
-/// the low 64 bits.
+/// The physical form of an INTERNAL_ID in a column: table id in the high 16 bits, offset in
+/// the low 48 bits (as the query engine packs node and rel ids).
 #[inline]
-pub fn pack_internal_id(id: super::InternalId) -> i128 {
-    (((id.table as u128) << 64) | id.offset as u128) as i128
+pub fn pack_internal_id(id: super::InternalId) -> u64 {
+    (id.table << 48) | (id.offset & ((1 << 48) - 1))
 }
 
 #[inline]
-pub fn unpack_internal_id(v: i128) -> super::InternalId {
-    let u = v as u128;
+pub fn unpack_internal_id(v: u64) -> super::InternalId {
     super::InternalId {
-        table: (u >> 64) as u64,
-        offset: u as u64,
+        table: v >> 48,
+        offset: v & ((1 << 48) - 1),
     }
 }
 
@@ -236,9 +235,9 @@ impl Column {
             T::UInt16 => ColumnData::UInt16(Vec::new()),
             T::UInt32 => ColumnData::UInt32(Vec::new()),
             T::UInt64 => ColumnData::UInt64(Vec::new()),
-            // INTERNAL_ID packs (table << 64) | offset, so ids of several tables can share
-            // a column without colliding.
-            T::InternalId => ColumnData::Int128(Vec::new()),
+            // INTERNAL_ID packs (table << 48) | offset (see `query::ops::pack`), so ids of
+            // several tables can share a column without colliding.
+            T::InternalId => ColumnData::UInt64(Vec::new()),
             T::Float => ColumnData::Float(Vec::new()),
             T::Double => ColumnData::Double(Vec::new()),
             T::Interval => ColumnData::Interval(Vec::new()),
@@ -387,7 +386,7 @@ impl Column {
                 d.push(*x);
                 true
             }
-            (ColumnData::Int128(d), Value::InternalId(id)) => {
+            (ColumnData::UInt64(d), Value::InternalId(id)) => {
                 d.push(pack_internal_id(*id));
                 true
             }
@@ -495,7 +494,6 @@ impl Column {
             },
             (ColumnData::Int64(d), _) => Value::Int64(d[i]),
             (ColumnData::Int128(d), T::Uuid) => Value::Uuid(d[i] as u128),
-            (ColumnData::Int128(d), T::InternalId) => Value::InternalId(unpack_internal_id(d[i])),
             (ColumnData::Int128(d), T::Decimal { precision, scale }) => Value::Decimal {
                 value: d[i],
                 precision: *precision,
@@ -675,7 +673,7 @@ mod tests {
         let mut c = Column::new(LogicalType::InternalId);
         let a = super::super::InternalId {
             table: 3,
-            offset: u64::MAX,
+            offset: (1 << 48) - 1,
         };
         let b = super::super::InternalId {
             table: 0,
@@ -683,8 +681,10 @@ mod tests {
         };
         assert!(c.push_value(&Value::InternalId(a)));
         assert!(c.push_value(&Value::InternalId(b)));
-        assert_eq!(c.get(0), Value::InternalId(a));
-        assert_eq!(c.get(1), Value::InternalId(b));
+        // Rows read back packed, as the query engine carries them.
+        assert_eq!(c.get(0), Value::UInt64(pack_internal_id(a)));
+        assert_eq!(unpack_internal_id(pack_internal_id(a)), a);
+        assert_eq!(c.get(1), Value::UInt64(7));
     }
 
     #[test]
