@@ -299,11 +299,22 @@ impl PreparedStatement {
     }
 }
 
-/// The result of one statement: column names and types, and rows.
+/// Rows produced on demand by a running query.
+pub type RowStream = Box<dyn Iterator<Item = Result<Vec<Value>>> + Send>;
+
+enum Rows {
+    Ready(std::vec::IntoIter<Vec<Value>>),
+    /// Pulled from the query's operators batch by batch as the caller iterates.
+    Stream(RowStream),
+}
+
+/// The result of one statement: column names and types, and rows. Query rows are produced
+/// as the result is iterated (a batch of up to 2048 at a time), not materialised up front; an
+/// error while producing them (corruption, interrupt, timeout) is returned by the iterator.
 pub struct QueryResult {
     names: Vec<String>,
     types: Vec<LogicalType>,
-    rows: std::vec::IntoIter<Vec<Value>>,
+    rows: Rows,
 }
 
 impl QueryResult {
@@ -311,7 +322,27 @@ impl QueryResult {
         QueryResult {
             names,
             types,
-            rows: rows.into_iter(),
+            rows: Rows::Ready(rows.into_iter()),
+        }
+    }
+
+    /// A result whose rows come from `rows` as they are asked for.
+    pub fn streaming(names: Vec<String>, types: Vec<LogicalType>, rows: RowStream) -> Self {
+        QueryResult {
+            names,
+            types,
+            rows: Rows::Stream(rows),
+        }
+    }
+
+    /// Runs a streaming result to its end, so that its errors surface now.
+    pub fn materialize(self) -> Result<QueryResult> {
+        match self.rows {
+            Rows::Ready(_) => Ok(self),
+            Rows::Stream(it) => {
+                let rows = it.collect::<Result<Vec<_>>>()?;
+                Ok(QueryResult::new(self.names, self.types, rows))
+            }
         }
     }
 
@@ -336,18 +367,16 @@ impl QueryResult {
     pub fn column_types(&self) -> &[LogicalType] {
         &self.types
     }
-
-    /// Rows not yet consumed.
-    pub fn remaining(&self) -> usize {
-        self.rows.len()
-    }
 }
 
 impl Iterator for QueryResult {
     type Item = Result<Vec<Value>>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.rows.next().map(Ok)
+        match &mut self.rows {
+            Rows::Ready(it) => it.next().map(Ok),
+            Rows::Stream(it) => it.next(),
+        }
     }
 }
 

@@ -23,8 +23,20 @@ pub fn run_script(conn: &Connection, text: &str, params: &Params) -> Vec<Result<
         Err(e) => return vec![Err(e)],
     };
     let mut out = Vec::with_capacity(stmts.len());
-    for s in &stmts {
-        let r = run_statement(conn, s, params);
+    let last = stmts.len().saturating_sub(1);
+    for (i, s) in stmts.iter().enumerate() {
+        // Every statement but the last runs to completion before the next starts, so a
+        // failure stops the script where Kuzu would; the last one streams its rows.
+        let r =
+            run_statement(conn, s, params).and_then(
+                |r| {
+                    if i < last {
+                        r.materialize()
+                    } else {
+                        Ok(r)
+                    }
+                },
+            );
         conn.db.inner.query_counter.fetch_add(1, Ordering::SeqCst);
         let failed = r.is_err();
         out.push(r);

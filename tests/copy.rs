@@ -106,3 +106,37 @@ fn create_copy_append_reopen() {
     let into_alice: Vec<u64> = bwd.iter().filter(|r| r.0 == 0).map(|r| r.2).collect();
     assert_eq!(into_alice, vec![3, 5, 11]);
 }
+
+/// Query rows are produced as the result is iterated: an interrupt after the first batch
+/// stops the rest, and the error arrives through the iterator.
+#[test]
+fn query_results_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("n.csv");
+    let mut text = String::from("id\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("{i}\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let db = Database::open(dir.path().join("db.ruzu")).unwrap();
+    let c = db.connect();
+    c.query("CREATE NODE TABLE N(id INT64 PRIMARY KEY)")
+        .unwrap();
+    c.query(&format!("COPY N FROM \"{}\" (HEADER=true)", csv.display()))
+        .unwrap();
+    // Uninterrupted: every row, in order.
+    let all: Vec<Value> = c
+        .query("MATCH (n:N) RETURN n.id")
+        .unwrap()
+        .map(|r| r.unwrap().remove(0))
+        .collect();
+    assert_eq!(all.len(), 20_000);
+    assert_eq!(all[19_999], Value::Int64(19_999));
+    // Interrupted after the first row: the stream ends with the interrupt error.
+    let mut r = c.query("MATCH (n:N) RETURN n.id").unwrap();
+    assert!(r.next().unwrap().is_ok());
+    c.interrupt();
+    let rest: Vec<_> = r.collect();
+    assert!(rest.len() < 19_999, "{} more rows", rest.len());
+    assert!(matches!(rest.last(), Some(Err(ruzu::Error::Interrupted))));
+}

@@ -50,18 +50,65 @@ pub fn run(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryRes
         ctx: &ctx,
     };
     let mut op = build(&plan, &env)?;
-    let mut rows = Vec::new();
-    while let Some(chunk) = op.next(&ctx)? {
-        ctx.check()?;
-        for i in 0..chunk.len {
-            rows.push(out_row(&snap, &chunk, i, &out));
+    // The first batch is produced now, so that most errors surface from `query` itself; the
+    // rest is produced as the caller iterates.
+    let first = op.next(&ctx)?;
+    let names = out.iter().map(|o| o.name.clone()).collect();
+    let types = out.iter().map(|o| o.ty.clone()).collect();
+    let stream = RowStream {
+        op,
+        ctx,
+        snap,
+        out,
+        chunk: first,
+        row: 0,
+        done: false,
+    };
+    Ok(QueryResult::streaming(names, types, Box::new(stream)))
+}
+
+/// Rows of a running plan, one batch at a time.
+struct RowStream {
+    op: Box<dyn crate::exec::Operator>,
+    ctx: ExecContext,
+    snap: Arc<crate::db::Snapshot>,
+    out: Vec<OutCol>,
+    chunk: Option<crate::exec::DataChunk>,
+    row: usize,
+    done: bool,
+}
+
+impl Iterator for RowStream {
+    type Item = Result<Vec<Value>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.done {
+                return None;
+            }
+            match &self.chunk {
+                Some(c) if self.row < c.len => {
+                    let r = out_row(&self.snap, c, self.row, &self.out);
+                    self.row += 1;
+                    return Some(Ok(r));
+                }
+                Some(_) => {
+                    self.row = 0;
+                    self.chunk = match self.ctx.check().and_then(|()| self.op.next(&self.ctx)) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            self.done = true;
+                            return Some(Err(e));
+                        }
+                    };
+                }
+                None => {
+                    self.done = true;
+                    return None;
+                }
+            }
         }
     }
-    Ok(QueryResult::new(
-        out.iter().map(|o| o.name.clone()).collect(),
-        out.iter().map(|o| o.ty.clone()).collect(),
-        rows,
-    ))
 }
 
 fn unpack_id(v: &Value) -> Option<InternalId> {
