@@ -140,3 +140,25 @@ fn query_results_stream() {
     assert!(rest.len() < 19_999, "{} more rows", rest.len());
     assert!(matches!(rest.last(), Some(Err(ruzu::Error::Interrupted))));
 }
+
+/// collect() over nodes or ids is refused rather than answered with packed ids.
+#[test]
+fn collect_of_nodes_is_refused_not_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("fx.ruzu");
+    load_fixtures(&p, 1);
+    let db = Database::open(&p).unwrap();
+    let c = db.connect();
+    for q in [
+        "MATCH (n:Person) RETURN collect(n)",
+        "MATCH (n:Person) RETURN collect(id(n))",
+        "MATCH ()-[k:knows]->() RETURN collect(k)",
+    ] {
+        let e = c.query(q).err().unwrap();
+        assert!(matches!(e, ruzu::Error::NotImplemented(_)), "{q}: {e}");
+    }
+    assert_eq!(
+        one(&c, "MATCH (n:Person) WHERE n.id < 3 RETURN collect(n.id)"),
+        "[1,2]"
+    );
+}

@@ -1736,6 +1736,15 @@ impl Planner<'_> {
                         })
                         .collect::<Result<Vec<_>>>()?;
                     let types: Vec<LogicalType> = args.iter().map(|a| a.ty.clone()).collect();
+                    if f.name.eq_ignore_ascii_case("collect")
+                        && types.first() == Some(&LogicalType::InternalId)
+                    {
+                        // Lists of nodes or rels would come out as packed ids: refuse rather
+                        // than answer wrongly.
+                        return Err(Error::NotImplemented(
+                            "collect() of node or rel variables".into(),
+                        ));
+                    }
                     AggregateSpec {
                         func: bind_aggregate(&f.name, &types, f.distinct)?,
                         arg: args.into_iter().next(),
