@@ -95,11 +95,14 @@ impl DataChunk {
 
     /// The rows whose `keep` flag is set.
     pub fn filter(&self, keep: &[bool]) -> DataChunk {
-        let idx: Vec<usize> = keep
-            .iter()
-            .enumerate()
-            .filter_map(|(i, k)| k.then_some(i))
-            .collect();
+        // Branch-free: every row's index is written, the length only advances on kept rows.
+        let mut idx: Vec<usize> = vec![0; keep.len()];
+        let mut n = 0usize;
+        for (i, &k) in keep.iter().enumerate() {
+            idx[n] = i;
+            n += k as usize;
+        }
+        idx.truncate(n);
         if idx.len() == self.len {
             return self.clone();
         }
@@ -217,8 +220,10 @@ pub fn append_row(dst: &mut Column, src: &Column, i: usize) {
 fn extend(dst: &mut Column, src: &Column, rows: Rows<'_>) {
     macro_rules! fixed {
         ($d:expr, $s:expr) => {{
-            $d.reserve(rows.count());
-            rows.for_each(|r| $d.push($s[r]));
+            match rows {
+                Rows::Range(a, b) => $d.extend_from_slice(&$s[a..b]),
+                Rows::Idx(i) => $d.extend(i.iter().map(|&r| $s[r])),
+            }
         }};
     }
     match (&mut dst.data, &src.data) {
@@ -274,7 +279,12 @@ fn extend(dst: &mut Column, src: &Column, rows: Rows<'_>) {
             return;
         }
     }
-    rows.for_each(|r| dst.nulls.push(src.nulls.is_null(r)));
+    if src.nulls.null_count() == 0 {
+        let n = dst.nulls.len() + rows.count();
+        dst.nulls.resize(n);
+    } else {
+        rows.for_each(|r| dst.nulls.push(src.nulls.is_null(r)));
+    }
 }
 
 /// Approximate heap bytes of a column.

@@ -704,14 +704,11 @@ pub fn eval_predicate(e: &BoundExpr, chunk: &DataChunk, ctx: &EvalContext) -> Re
     match &e.kind {
         ExprKind::Compare { op, left, right } => {
             let (vals, nulls) = eval_compare(*op, left, right, chunk, ctx)?;
-            Ok(match nulls {
-                Some(m) => vals
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &v)| v && !m.is_null(i))
-                    .collect(),
-                None => vals,
-            })
+            let mut vals = vals;
+            if let Some(m) = nulls {
+                m.clear_nulls_in(&mut vals);
+            }
+            Ok(vals)
         }
         ExprKind::Bool {
             op: BoolOp::And,

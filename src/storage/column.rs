@@ -652,12 +652,10 @@ fn read_null_bits(
         let p = row / NULL_BITS_PER_PAGE;
         let page = pool.pin(run.first + p, PageKind::Nulls)?;
         let end_in_page = ((p + 1) * NULL_BITS_PER_PAGE - start) as usize;
-        while i < count.min(end_in_page) {
-            let bit = (start + i as u64) % NULL_BITS_PER_PAGE;
-            out.nulls
-                .push(page[(bit / 8) as usize] & (1 << (bit % 8)) != 0);
-            i += 1;
-        }
+        let take = count.min(end_in_page) - i;
+        let bit = ((start + i as u64) % NULL_BITS_PER_PAGE) as usize;
+        out.nulls.append_bits(&page[..], bit, take);
+        i += take;
     }
     Ok(())
 }
@@ -728,10 +726,9 @@ fn read_ints(
         out.extend(std::iter::repeat_n(b, count));
         return Ok(());
     }
+    out.reserve(count);
     for_each_word(pool, enc, data, start, count, |page, j, take, w| {
-        for k in j..j + take {
-            out.push(b.wrapping_add(unpack(page, k, w)));
-        }
+        out.extend((j..j + take).map(|k| b.wrapping_add(unpack(page, k, w))));
         Ok(())
     })
 }

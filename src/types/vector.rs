@@ -107,6 +107,61 @@ impl NullMask {
         &self.words
     }
 
+    /// Appends `count` bits of an LSB-first byte bitmap, starting at bit `bit_offset` of
+    /// `bytes`, 64 at a time.
+    pub fn append_bits(&mut self, bytes: &[u8], bit_offset: usize, count: usize) {
+        let mut done = 0usize;
+        while done < count {
+            let take = (count - done).min(64);
+            let bit = bit_offset + done;
+            // Gather up to 64 bits starting at `bit` from at most 9 bytes.
+            let first = bit / 8;
+            let mut buf = [0u8; 16];
+            let avail = bytes.len().saturating_sub(first).min(9);
+            buf[..avail].copy_from_slice(&bytes[first..first + avail]);
+            let mut w = (u128::from_le_bytes(buf) >> (bit % 8)) as u64;
+            if take < 64 {
+                w &= (1u64 << take) - 1;
+            }
+            self.push_word(w, take);
+            done += take;
+        }
+    }
+
+    /// Appends the low `n` (<= 64) bits of `w`; higher bits of `w` must be zero.
+    fn push_word(&mut self, w: u64, n: usize) {
+        let shift = self.len % 64;
+        if shift == 0 {
+            self.words.push(w);
+        } else {
+            if let Some(last) = self.words.last_mut() {
+                *last |= w << shift;
+            }
+            if shift + n > 64 {
+                self.words.push(w >> (64 - shift));
+            }
+        }
+        self.count += w.count_ones() as usize;
+        self.len += n;
+    }
+
+    /// Sets `vals[i] = false` for every NULL row i (only the set bits are visited).
+    pub fn clear_nulls_in(&self, vals: &mut [bool]) {
+        if self.count == 0 {
+            return;
+        }
+        for (wi, &w) in self.words.iter().enumerate() {
+            let mut w = w;
+            while w != 0 {
+                let i = wi * 64 + w.trailing_zeros() as usize;
+                if let Some(v) = vals.get_mut(i) {
+                    *v = false;
+                }
+                w &= w - 1;
+            }
+        }
+    }
+
     pub fn from_words(words: Vec<u64>, len: usize) -> Self {
         let mut words = words;
         words.resize(len.div_ceil(64), 0);
@@ -632,6 +687,45 @@ impl Column {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn append_bits_matches_bit_by_bit_push() {
+        // A pseudo-random bitmap; append slices at every alignment of source and target.
+        let bytes: Vec<u8> = (0..64u32)
+            .map(|i| (i.wrapping_mul(167) ^ 0x5a) as u8)
+            .collect();
+        let bit = |i: usize| bytes[i / 8] & (1 << (i % 8)) != 0;
+        for pre in [0usize, 1, 63, 64, 65] {
+            for off in [0usize, 3, 8, 61, 100] {
+                for count in [0usize, 1, 7, 64, 65, 130, 300] {
+                    let mut a = NullMask::new();
+                    let mut b = NullMask::new();
+                    for i in 0..pre {
+                        a.push(i % 3 == 0);
+                        b.push(i % 3 == 0);
+                    }
+                    a.append_bits(&bytes, off, count);
+                    for i in off..off + count {
+                        b.push(bit(i));
+                    }
+                    assert_eq!(a, b, "pre {pre} off {off} count {count}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn clear_nulls_in_clears_exactly_the_null_rows() {
+        let mut m = NullMask::new();
+        for i in 0..150 {
+            m.push(i % 7 == 0 || i == 149);
+        }
+        let mut vals = vec![true; 150];
+        m.clear_nulls_in(&mut vals);
+        for (i, v) in vals.iter().enumerate() {
+            assert_eq!(*v, !(i % 7 == 0 || i == 149), "row {i}");
+        }
+    }
 
     #[test]
     fn null_mask_counts_and_resizes() {
