@@ -306,3 +306,49 @@ fn a_script_that_is_not_utf8_fails() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(err(&o), "Error: the script on stdin is not valid UTF-8\n");
 }
+
+/// Ctrl-C (SIGINT) interrupts the running statement: it fails with `Interrupted.`, the script
+/// stops there with exit 1, and the process is not killed by the signal.
+#[cfg(unix)]
+#[test]
+fn sigint_interrupts_the_running_statement() {
+    use std::io::{BufRead, BufReader};
+    let d = tempfile::tempdir().unwrap();
+    let csv = d.path().join("p.csv");
+    let rows: String = (0..3000).map(|i| format!("{i}\n")).collect();
+    std::fs::write(&csv, rows).unwrap();
+    let db = db_path(d.path());
+    // The last statement enumerates 3000^3 rows: it runs until interrupted.
+    let script = format!(
+        "CREATE NODE TABLE P(id INT64 PRIMARY KEY); COPY P FROM '{}'; \
+         MATCH (a:P), (b:P), (c:P) RETURN sum(a.id + b.id + c.id);",
+        csv.display()
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ruzu"))
+        .args([&db, "-c", &script, "--format", "csv"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until COPY has reported (so the handler is installed and the long query is next).
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = String::new();
+    while !seen.contains("tuples have been copied") {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        seen.push_str(&line);
+    }
+    assert!(seen.contains("3000 tuples have been copied"), "{seen}");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert_eq!(err(&o), "Error: Interrupted.\n");
+}

@@ -25,6 +25,8 @@ use clap::Parser;
 use render::Format;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// `ruzu DB [options]`.
@@ -109,7 +111,7 @@ Statements end with ';' and may span lines. Shell commands:
   :timer       toggle printing the elapsed time of each statement
   :max_rows N  show at most N rows of a table result (0: all; default 20)
   :quit, :exit leave the shell (or Ctrl-D)
-Ctrl-C drops the statement being typed.
+Ctrl-C drops the statement being typed, or interrupts the running one.
 ";
 
 /// A connection plus the output settings: runs statements and prints their results.
@@ -514,6 +516,22 @@ impl Terminal {
     }
 }
 
+/// Ctrl-C (SIGINT) interrupts the statement running on the shell's connection: it fails with
+/// `Interrupted.` and the shell goes on (a script stops there, as at any failure). A second
+/// Ctrl-C before the first is honoured ends the process with status 130. While a line is being
+/// edited the terminal is in raw mode and the line editor sees Ctrl-C itself.
+fn install_interrupt_handler(flag: Arc<AtomicBool>) {
+    let handler = move || {
+        if flag.swap(true, AtomicOrdering::SeqCst) {
+            std::process::exit(130);
+        }
+    };
+    if let Err(e) = ctrlc::set_handler(handler) {
+        // Without the handler Ctrl-C keeps its default effect (ending the process).
+        eprintln!("ruzu: cannot install the Ctrl-C handler: {e}");
+    }
+}
+
 fn usage_error(e: clap::Error) -> i32 {
     use clap::error::ErrorKind;
     let code = match e.kind() {
@@ -569,7 +587,9 @@ pub fn main(args: &[String]) -> i32 {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut err = io::stderr();
-    let mut session = Session::new(db.connect(), params, format, &mut out, &mut err);
+    let conn = db.connect();
+    install_interrupt_handler(conn.interrupt_handle());
+    let mut session = Session::new(conn, params, format, &mut out, &mut err);
     let outcome = if let Some(cmd) = &args.command {
         session.run_script(cmd)
     } else if io::stdin().is_terminal() {
