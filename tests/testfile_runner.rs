@@ -834,6 +834,26 @@ fn output_lists_failures_and_closing_lines() {
 }
 
 #[test]
+fn by_area_counts_cases_and_statements_per_area() {
+    let suite = two_case_suite();
+    suite.test_file(
+        "other/y.test",
+        &format!("{HEADER}-CASE A\n-STATEMENT Q\n---- 1\n1\n-STATEMENT Q\n---- 1\n1\n"),
+    );
+    let (code, out) = suite.cli(q_engine(), &["--by-area", "area", "other"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        last_lines(&out, 4),
+        vec![
+            "area   cases 1 passed, 1 failed, 1 skipped; statements 1 passed, 1 failed",
+            "other  cases 1 passed, 0 failed, 0 skipped; statements 2 passed, 0 failed",
+            "statements: 3 passed, 1 failed",
+            "2 passed, 1 failed, 1 skipped"
+        ]
+    );
+}
+
+#[test]
 fn paths_relative_to_the_suite_are_accepted() {
     let suite = two_case_suite();
     let (code, out) = suite.cli(q_engine(), &["area"]);

@@ -57,6 +57,10 @@ pub struct Args {
     /// Print one line per finished case to stderr.
     #[arg(long)]
     pub progress: bool,
+    /// Before the totals, print passed/failed/skipped cases and passed/failed statements per
+    /// area (the first folder under `test/test_files`).
+    #[arg(long = "by-area")]
+    pub by_area: bool,
     /// Do not run: print every case with its statements as parsed.
     #[arg(long)]
     pub dump: bool,
@@ -97,6 +101,43 @@ fn sibling(of: Option<&PathBuf>, name: &str) -> Option<PathBuf> {
 
 fn read_list(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// Cases and statements per area (the first component of a case's file path), one line per
+/// area in name order: `area: cases P passed, F failed, S skipped; statements P passed, F failed`.
+/// Deviations count as failed cases, as in the closing line.
+pub fn area_table(summary: &super::run::RunSummary, lists: &CaseLists) -> String {
+    use std::collections::BTreeMap;
+    #[derive(Default)]
+    struct Area {
+        passed: usize,
+        failed: usize,
+        skipped: usize,
+        st_passed: usize,
+        st_failed: usize,
+    }
+    let mut areas: BTreeMap<&str, Area> = BTreeMap::new();
+    for o in &summary.outcomes {
+        let name = o.file.split('/').next().unwrap_or(o.file.as_str());
+        let a = areas.entry(name).or_default();
+        let deviation = lists.deviations.contains_key(&o.id());
+        match o.status {
+            CaseStatus::Passed if !deviation => a.passed += 1,
+            CaseStatus::Skipped => a.skipped += 1,
+            _ => a.failed += 1,
+        }
+        a.st_passed += o.statements_passed;
+        a.st_failed += o.statements_failed;
+    }
+    let width = areas.keys().map(|k| k.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for (name, a) in &areas {
+        text.push_str(&format!(
+            "{name:<width$}  cases {} passed, {} failed, {} skipped; statements {} passed, {} failed\n",
+            a.passed, a.failed, a.skipped, a.st_passed, a.st_failed
+        ));
+    }
+    text
 }
 
 /// The `ruzu-testfile` command: picks the engine (`--engine`), runs, returns the exit code.
@@ -217,6 +258,9 @@ fn run_args<E: Engine>(engine: Arc<E>, args: &Args, out: &mut dyn Write) -> Resu
         ));
     }
     text.push_str(&report.render(args.strict));
+    if args.by_area {
+        text.push_str(&area_table(&summary, &lists));
+    }
     let (sp, sf) = summary.statements();
     text.push_str(&format!("statements: {sp} passed, {sf} failed\n"));
     // Deviations count as failed cases.
