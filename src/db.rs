@@ -69,6 +69,9 @@ pub(crate) struct DbInner {
     pub(crate) current: RwLock<Arc<Snapshot>>,
     /// Serialises writers (COPY, DDL).
     pub(crate) write_lock: Mutex<()>,
+    /// Page ranges each replaced snapshot referenced and its successor does not: reusable
+    /// once no reader holds that snapshot (or an older one).
+    pub(crate) retired: Mutex<Vec<(std::sync::Weak<Snapshot>, Vec<(u64, u64)>)>>,
     /// Per-database statement counter (Kuzu's query ids).
     pub(crate) query_counter: AtomicU64,
     /// Keeps the OS lock on the file for as long as the database is open.
@@ -132,6 +135,7 @@ impl Database {
             )?;
             (pager, snapshot, lock_file)
         };
+        pager.defer_frees();
         Ok(Database {
             inner: Arc::new(DbInner {
                 path,
@@ -139,6 +143,7 @@ impl Database {
                 pager,
                 current: RwLock::new(Arc::new(snapshot)),
                 write_lock: Mutex::new(()),
+                retired: Mutex::new(Vec::new()),
                 query_counter: AtomicU64::new(0),
                 _lock_file: lock_file,
             }),
@@ -170,11 +175,31 @@ impl Database {
                 "Cannot execute write operations in a read-only database!".into(),
             ));
         }
+        // Pages retired by earlier commits can be reused once no reader holds the snapshot
+        // that referenced them nor any older one (a page unchanged from an older snapshot is
+        // referenced by it too): release the oldest entries up to the first live snapshot.
+        {
+            let mut retired = self.inner.retired.lock();
+            let dead = retired
+                .iter()
+                .take_while(|(snap, _)| snap.strong_count() == 0)
+                .count();
+            for (_, ranges) in retired.drain(..dead) {
+                self.inner.pager.release(&ranges);
+            }
+        }
         self.inner.pager.checkpoint(CheckpointData {
             catalog: &next.catalog.encode(),
             metadata: &next.meta.encode(),
         })?;
-        *self.inner.current.write() = Arc::new(next);
+        let old = std::mem::replace(&mut *self.inner.current.write(), Arc::new(next));
+        let ranges = self.inner.pager.take_retired();
+        if !ranges.is_empty() {
+            self.inner
+                .retired
+                .lock()
+                .push((Arc::downgrade(&old), ranges));
+        }
         Ok(())
     }
 
@@ -402,5 +427,79 @@ mod tests {
             ..Config::default()
         };
         assert!(Database::open_with(dir.path().join("missing"), ro).is_err());
+    }
+
+    /// COPY into a populated table replaces its primary-key index pages. A reader holding the
+    /// older snapshot must still find its pages intact after later commits; they are reused
+    /// only once that snapshot is gone, and the file stays consistent throughout.
+    #[test]
+    fn pages_an_old_snapshot_reads_are_not_reused_while_it_lives() {
+        use crate::storage::index::IndexKey;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("db.ruzu");
+        let mut csvs = Vec::new();
+        for k in 0..4 {
+            let f = dir.path().join(format!("p{k}.csv"));
+            let rows: String = (k * 3000..(k + 1) * 3000)
+                .map(|i| format!("{i},v{i}\n"))
+                .collect();
+            std::fs::write(&f, rows).unwrap();
+            csvs.push(f);
+        }
+        let copy = |c: &Connection, k: usize| {
+            c.query(&format!("COPY P FROM '{}'", csvs[k].display()))
+                .unwrap();
+        };
+        let db = Database::open(&p).unwrap();
+        let c = db.connect();
+        c.query("CREATE NODE TABLE P(id INT64 PRIMARY KEY, v STRING)")
+            .unwrap();
+        copy(&c, 0);
+        let old = db.snapshot();
+        let pool = db.pager().pool();
+        let entry = old.catalog.table("P").unwrap().clone();
+        let idx =
+            crate::loader::pipeline::index_of(&entry, old.meta.node(entry.id).unwrap()).unwrap();
+        let old_pages = idx.pages(pool).unwrap();
+        assert!(!old_pages.is_empty());
+        let held = |db: &Database, p: u64| {
+            db.pager()
+                .allocator()
+                .held_ranges()
+                .iter()
+                .any(|&(s, n)| s <= p && p < s + n)
+        };
+        // Two more commits allocate pages while the old snapshot lives.
+        copy(&c, 1);
+        copy(&c, 2);
+        for &pg in &old_pages {
+            assert!(held(&db, pg), "page {pg} of the old index is not held");
+        }
+        for key in [0i64, 1234, 2999] {
+            assert_eq!(
+                idx.lookup(pool, IndexKey::Int64(key)).unwrap(),
+                Some(key as u64)
+            );
+        }
+        assert_eq!(idx.lookup(pool, IndexKey::Int64(3000)).unwrap(), None);
+        // Once the snapshot is gone, the next commit releases them.
+        drop(old);
+        copy(&c, 3);
+        for &pg in &old_pages {
+            assert!(!held(&db, pg), "page {pg} is still held");
+        }
+        let n: Vec<Vec<Value>> = c
+            .query("MATCH (p:P) WHERE p.id = 11999 RETURN count(*), min(p.v)")
+            .unwrap()
+            .collect::<Result<_>>()
+            .unwrap();
+        assert_eq!(
+            n,
+            vec![vec![Value::Int64(1), Value::String("v11999".into())]]
+        );
+        drop(c);
+        drop(db);
+        let report = crate::inspect::check(&p).unwrap();
+        assert_eq!(report.tables, 1);
     }
 }

@@ -16,6 +16,23 @@ pub struct PageAllocator {
     free: Vec<(u64, u64)>,
     /// Ranges freed since the last checkpoint: not reusable yet.
     pending: Vec<(u64, u64)>,
+    /// Ranges no durable checkpoint references any more, but which an older snapshot that a
+    /// reader still holds may read: free on disk (they are persisted with the free list, a
+    /// fresh process has no such readers) but not handed out until `release`d.
+    held: Vec<(u64, u64)>,
+}
+
+/// Sorts and merges adjacent ranges.
+fn coalesce(mut ranges: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
+    ranges.sort_unstable();
+    let mut merged: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
+    for (s, c) in ranges {
+        match merged.last_mut() {
+            Some((ls, lc)) if *ls + *lc == s => *lc += c,
+            _ => merged.push((s, c)),
+        }
+    }
+    merged
 }
 
 impl PageAllocator {
@@ -25,6 +42,7 @@ impl PageAllocator {
             end,
             free: Vec::new(),
             pending: Vec::new(),
+            held: Vec::new(),
         }
     }
 
@@ -65,17 +83,56 @@ impl PageAllocator {
     pub fn commit_frees(&mut self) {
         let pending = std::mem::take(&mut self.pending);
         self.free.extend(pending);
-        self.free.sort_unstable();
-        let mut merged: Vec<(u64, u64)> = Vec::with_capacity(self.free.len());
-        for (s, c) in self.free.drain(..) {
-            match merged.last_mut() {
-                Some((ls, lc)) if *ls + *lc == s => *lc += c,
-                _ => merged.push((s, c)),
-            }
-        }
         // The file never shrinks here: the previous checkpoint may still reference its tail
         // until the new header is durable.
-        self.free = merged;
+        self.free = coalesce(std::mem::take(&mut self.free));
+    }
+
+    /// Like `commit_frees`, for a file that readers may still see through older snapshots:
+    /// the pending ranges become held (free on disk, not reused) and are returned, so the
+    /// caller can `release` them once no snapshot that references them is alive.
+    pub fn hold_pending(&mut self) -> Vec<(u64, u64)> {
+        let pending = std::mem::take(&mut self.pending);
+        self.held.extend(pending.iter().copied());
+        self.held = coalesce(std::mem::take(&mut self.held));
+        pending
+    }
+
+    /// Makes held ranges reusable (no reader can reach them any more).
+    pub fn release(&mut self, ranges: &[(u64, u64)]) {
+        for &(s, c) in ranges {
+            // Remove [s, s+c) from the held ranges, splitting where needed.
+            let mut rest = Vec::with_capacity(self.held.len() + 1);
+            for &(hs, hc) in &self.held {
+                let (he, e) = (hs + hc, s + c);
+                if he <= s || e <= hs {
+                    rest.push((hs, hc));
+                    continue;
+                }
+                if hs < s {
+                    rest.push((hs, s - hs));
+                }
+                if e < he {
+                    rest.push((e, he - e));
+                }
+            }
+            self.held = rest;
+            self.free.push((s, c));
+        }
+        self.free = coalesce(std::mem::take(&mut self.free));
+    }
+
+    /// Held ranges (free on disk, not yet reusable here).
+    pub fn held_ranges(&self) -> &[(u64, u64)] {
+        &self.held
+    }
+
+    /// The free ranges as persisted: reusable and held together.
+    fn on_disk_free(&self) -> Vec<(u64, u64)> {
+        if self.held.is_empty() {
+            return self.free.clone();
+        }
+        coalesce(self.free.iter().chain(&self.held).copied().collect())
     }
 
     /// Appends `n` pages at the end of the file (never from the free list); returns the first.
@@ -87,7 +144,7 @@ impl PageAllocator {
 
     /// Bytes `encode` produces.
     pub fn encoded_len(&self) -> usize {
-        12 + 16 * self.free.len()
+        12 + 16 * self.on_disk_free().len()
     }
 
     /// Reusable ranges.
@@ -104,10 +161,13 @@ impl PageAllocator {
         self.free.iter().map(|r| r.1).sum()
     }
 
+    /// Persists the end and the free ranges (held ones included: a process that opens the
+    /// file has no readers of older snapshots).
     pub fn encode(&self, e: &mut Encoder) {
+        let free = self.on_disk_free();
         e.u64(self.end);
-        e.u32(self.free.len() as u32);
-        for &(s, c) in &self.free {
+        e.u32(free.len() as u32);
+        for &(s, c) in &free {
             e.u64(s);
             e.u64(c);
         }
@@ -131,6 +191,7 @@ impl PageAllocator {
             end,
             free,
             pending: Vec::new(),
+            held: Vec::new(),
         })
     }
 }
@@ -165,6 +226,44 @@ mod tests {
         a.encode(&mut e);
         let b = PageAllocator::decode(&mut Decoder::new(&e.buf, "free list")).unwrap();
         assert_eq!(a, b);
+        let mut bad = e.buf.clone();
+        bad[0] = 2;
+        assert!(PageAllocator::decode(&mut Decoder::new(&bad, "free list")).is_err());
+    }
+
+    #[test]
+    fn held_pages_are_persisted_free_but_not_reused_until_released() {
+        let mut a = PageAllocator::new(1);
+        assert_eq!(a.allocate(10), 1);
+        a.free(2, 3);
+        a.free(8, 2);
+        assert_eq!(a.hold_pending(), vec![(2, 3), (8, 2)]);
+        assert_eq!(a.held_ranges(), &[(2, 3), (8, 2)]);
+        // Not handed out...
+        assert_eq!(a.allocate(2), 11);
+        // ...but free in the persisted list.
+        let mut e = Encoder::new();
+        a.encode(&mut e);
+        let b = PageAllocator::decode(&mut Decoder::new(&e.buf, "free list")).unwrap();
+        assert_eq!(b.free_ranges(), &[(2, 3), (8, 2)]);
+        assert_eq!(a.encoded_len(), e.buf.len());
+        // Released part by part.
+        a.release(&[(3, 1)]);
+        assert_eq!(a.held_ranges(), &[(2, 1), (4, 1), (8, 2)]);
+        assert_eq!(a.free_ranges(), &[(3, 1)]);
+        a.release(&[(2, 1), (4, 1), (8, 2)]);
+        assert!(a.held_ranges().is_empty());
+        assert_eq!(a.free_ranges(), &[(2, 3), (8, 2)]);
+        assert_eq!(a.allocate(3), 2);
+    }
+
+    #[test]
+    fn decode_rejects_an_end_before_the_free_ranges() {
+        let mut a = PageAllocator::new(12);
+        a.free(4, 3);
+        a.commit_frees();
+        let mut e = Encoder::new();
+        a.encode(&mut e);
         let mut bad = e.buf.clone();
         bad[0] = 2; // end = 2 < the free ranges
         assert!(PageAllocator::decode(&mut Decoder::new(&bad, "free list")).is_err());

@@ -17,6 +17,11 @@ use std::sync::Arc;
 struct PagerState {
     header: Header,
     alloc: PageAllocator,
+    /// Whether freed pages wait for `release` after their checkpoint (a database whose readers
+    /// hold older snapshots) instead of becoming reusable at once (a loader writing alone).
+    defer_frees: bool,
+    /// Ranges the last checkpoint stopped referencing, while `defer_frees`.
+    retired: Vec<(u64, u64)>,
 }
 
 /// An open database file.
@@ -64,6 +69,8 @@ impl Pager {
                     current: 1,
                 },
                 alloc: PageAllocator::new(1),
+                defer_frees: false,
+                retired: Vec::new(),
             }),
             path: path.to_path_buf(),
         };
@@ -120,7 +127,12 @@ impl Pager {
             Pager {
                 backend,
                 pool,
-                state: Mutex::new(PagerState { header, alloc }),
+                state: Mutex::new(PagerState {
+                    header,
+                    alloc,
+                    defer_frees: false,
+                    retired: Vec::new(),
+                }),
                 path: path.to_path_buf(),
             },
             catalog,
@@ -180,6 +192,28 @@ impl Pager {
             }
         }
         st.alloc = saved;
+    }
+
+    /// From now on, pages a checkpoint stops referencing are held until `release` (readers
+    /// of older snapshots may still read them) rather than reused at once.
+    pub fn defer_frees(&self) {
+        self.state.lock().defer_frees = true;
+    }
+
+    /// The ranges the last checkpoint stopped referencing (with `defer_frees`).
+    pub fn take_retired(&self) -> Vec<(u64, u64)> {
+        std::mem::take(&mut self.state.lock().retired)
+    }
+
+    /// Makes held ranges reusable once no reader can reach them. Frames of those pages that
+    /// such readers loaded are dropped, so a reused page is never served stale.
+    pub fn release(&self, ranges: &[(u64, u64)]) {
+        for &(s, c) in ranges {
+            for p in s..s + c {
+                self.pool.invalidate(p);
+            }
+        }
+        self.state.lock().alloc.release(ranges);
     }
 
     /// Frees pages that the next checkpoint no longer references.
@@ -254,7 +288,12 @@ impl Pager {
         // The free list as it will be after this checkpoint, stored in new pages at the end
         // of the file (which do not change the list they encode).
         let mut after_with_list = st.alloc.clone();
-        after_with_list.commit_frees();
+        let retired = if st.defer_frees {
+            after_with_list.hold_pending()
+        } else {
+            after_with_list.commit_frees();
+            Vec::new()
+        };
         let fl_pages = after_with_list.encoded_len().div_ceil(PAGE_PAYLOAD) as u64;
         let fl_first = after_with_list.extend(fl_pages);
         let mut enc = Encoder::new();
@@ -289,6 +328,7 @@ impl Pager {
         st.header.slots[target] = Some(slot);
         st.header.current = target;
         st.alloc = after_with_list;
+        st.retired.extend(retired);
         self.backend
             .write_at(SLOT_OFFSETS[1 - target] as u64, &slot.encode())?;
         self.backend.sync()?;
