@@ -61,6 +61,9 @@ pub struct Snapshot {
     pub meta: StorageMeta,
 }
 
+/// A replaced snapshot and the page ranges it referenced that its successor does not.
+pub(crate) type Retired = (std::sync::Weak<Snapshot>, Vec<(u64, u64)>);
+
 pub(crate) struct DbInner {
     pub(crate) path: PathBuf,
     pub(crate) config: Config,
@@ -71,7 +74,7 @@ pub(crate) struct DbInner {
     pub(crate) write_lock: Mutex<()>,
     /// Page ranges each replaced snapshot referenced and its successor does not: reusable
     /// once no reader holds that snapshot (or an older one).
-    pub(crate) retired: Mutex<Vec<(std::sync::Weak<Snapshot>, Vec<(u64, u64)>)>>,
+    pub(crate) retired: Mutex<Vec<Retired>>,
     /// Per-database statement counter (Kuzu's query ids).
     pub(crate) query_counter: AtomicU64,
     /// Keeps the OS lock on the file for as long as the database is open.
