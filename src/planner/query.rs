@@ -1800,8 +1800,9 @@ impl Planner<'_> {
                 aggs,
             },
         };
-        if !weighted.is_empty() {
-            // sum(weight) → INT64, 0 when there were no rows.
+        if !weighted.is_empty() && !identity {
+            // sum(weight) → INT64, 0 when there were no rows. (Grouped by node identity, the
+            // weight column is the count already: INT64 and never NULL.)
             let mut exprs: Vec<BoundExpr> = out
                 .types
                 .iter()

@@ -11,6 +11,7 @@ use crate::exec::context::ExecContext;
 use crate::exec::expr::{eval, BoundExpr};
 use crate::exec::memory::Reservation;
 use crate::exec::values::compare_values;
+use crate::types::vector::{Column, ColumnData};
 use crate::types::{LogicalType, Value};
 use std::cmp::Ordering;
 
@@ -40,6 +41,42 @@ fn cmp_rows(keys: &[SortKey], a: &[Value], b: &[Value]) -> Ordering {
         }
     }
     Ordering::Equal
+}
+
+/// Row `i` of `col` compared with `v`, as `compare_values` orders them (NULL largest), without
+/// building a `Value` for the common integer and string keys.
+fn cmp_at(col: &Column, i: usize, v: &Value) -> Ordering {
+    let null = col.nulls.is_null(i);
+    match (null, v.is_null()) {
+        (true, true) => return Ordering::Equal,
+        (true, false) => return Ordering::Greater,
+        (false, true) => return Ordering::Less,
+        _ => {}
+    }
+    match (&col.data, v) {
+        (ColumnData::Int64(a), Value::Int64(b)) => a[i].cmp(b),
+        (ColumnData::Int32(a), Value::Int32(b)) => a[i].cmp(b),
+        (ColumnData::Int16(a), Value::Int16(b)) => a[i].cmp(b),
+        (ColumnData::String(a), Value::String(b)) if col.ty == LogicalType::String => {
+            a.get(i).cmp(b.as_bytes())
+        }
+        _ => compare_values(&col.get(i), v),
+    }
+}
+
+/// Whether row `i` of the key columns sorts strictly before `bound` (ties keep input order,
+/// so a later row equal to the bound never displaces it).
+fn before(keys: &[SortKey], cols: &[Column], i: usize, bound: &[Value]) -> bool {
+    for ((k, c), b) in keys.iter().zip(cols).zip(bound) {
+        let o = cmp_at(c, i, b);
+        let o = if k.descending { o.reverse() } else { o };
+        match o {
+            Ordering::Less => return true,
+            Ordering::Greater => return false,
+            Ordering::Equal => {}
+        }
+    }
+    false
 }
 
 fn sorted_order(keys: &[SortKey], rows: &[Vec<Value>]) -> Vec<usize> {
@@ -135,20 +172,50 @@ impl TopK {
         let mut res = Reservation::new(ctx.budget.clone());
         let mut buf = DataChunk::empty(&self.child.types());
         let mut rows: Vec<Vec<Value>> = Vec::new();
+        // Once `keep` rows are known, the key of the last of them: a later row enters only if
+        // it sorts strictly before it, which one comparison per row decides.
+        let mut bound: Option<Vec<Value>> = None;
+        if keep == 0 {
+            return Ok(DataChunk::empty(&self.child.types()));
+        }
         while let Some(c) = self.child.next(ctx)? {
             ctx.check()?;
-            let k = key_rows(&self.keys, &c, ctx)?;
+            let cols = self
+                .keys
+                .iter()
+                .map(|k| eval(&k.expr, &c, &ctx.eval))
+                .collect::<Result<Vec<_>>>()?;
+            let cand: Vec<usize> = match &bound {
+                None => (0..c.len).collect(),
+                Some(b) => (0..c.len)
+                    .filter(|&i| before(&self.keys, &cols, i, b))
+                    .collect(),
+            };
+            if cand.is_empty() {
+                continue;
+            }
+            rows.extend(
+                cand.iter()
+                    .map(|&i| cols.iter().map(|col| col.get(i)).collect::<Vec<_>>()),
+            );
+            let c = if cand.len() == c.len {
+                c
+            } else {
+                c.gather(&cand)
+            };
             if buf.columns.is_empty() {
                 buf.len += c.len;
             } else {
                 buf.append(&c);
             }
-            rows.extend(k);
             if rows.len() > keep.max(VECTOR_CAPACITY).saturating_mul(2) {
                 let order = sorted_order(&self.keys, &rows);
                 let top = &order[..keep.min(order.len())];
                 buf = buf.gather(top);
                 rows = top.iter().map(|&i| std::mem::take(&mut rows[i])).collect();
+                if rows.len() == keep {
+                    bound = rows.last().cloned();
+                }
             }
             res.resize(buf.byte_size() + key_bytes(&rows))?;
         }
@@ -229,6 +296,56 @@ mod tests {
             collect_rows(&mut desc, &ctx).unwrap(),
             ints(&[&[None], &[Some(3)], &[Some(2)], &[Some(1)]])
         );
+    }
+
+    /// Enough rows for the bound on the kept rows to filter later batches: the result equals a
+    /// stable full sort's window, ties (many) and NULLs included.
+    #[test]
+    fn top_k_over_many_batches_matches_a_stable_sort() {
+        let n = 20_000i64;
+        let rows: Vec<Vec<Value>> = (0..n)
+            .map(|i| {
+                let k = if i % 1001 == 0 {
+                    Null
+                } else {
+                    Int64(i * 37 % 97)
+                };
+                vec![k, Int64(i)]
+            })
+            .collect();
+        let types = vec![LogicalType::Int64, LogicalType::Int64];
+        let ctx = ExecContext::default();
+        for (desc, skip, limit) in [(true, 2u64, 5u64), (false, 0, 30), (true, 0, 1)] {
+            let mut expected = rows.clone();
+            expected.sort_by(|a, b| {
+                let o = compare_values(&a[0], &b[0]);
+                if desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            });
+            let expected: Vec<Vec<Value>> = expected
+                .into_iter()
+                .skip(skip as usize)
+                .take(limit as usize)
+                .collect();
+            let k = vec![SortKey {
+                expr: BoundExpr::column(0, LogicalType::Int64),
+                descending: desc,
+            }];
+            let mut t = TopK::new(
+                Box::new(source(types.clone(), rows.clone(), 1000)),
+                k,
+                skip,
+                limit,
+            );
+            assert_eq!(
+                collect_rows(&mut t, &ctx).unwrap(),
+                expected,
+                "{desc} {skip} {limit}"
+            );
+        }
     }
 
     #[test]
