@@ -25,6 +25,7 @@ pub fn run_script(conn: &Connection, text: &str, params: &Params) -> Vec<Result<
     let mut out = Vec::with_capacity(stmts.len());
     let last = stmts.len().saturating_sub(1);
     for (i, s) in stmts.iter().enumerate() {
+        begin_statement(conn);
         // Every statement but the last runs to completion before the next starts, so a
         // failure stops the script where Kuzu would; the last one streams its rows.
         let r =
@@ -37,7 +38,6 @@ pub fn run_script(conn: &Connection, text: &str, params: &Params) -> Vec<Result<
                     }
                 },
             );
-        conn.db.inner.query_counter.fetch_add(1, Ordering::SeqCst);
         let failed = r.is_err();
         out.push(r);
         if failed {
@@ -66,9 +66,15 @@ pub fn execute(
     stmt: &PreparedStatement,
     params: &Params,
 ) -> Result<QueryResult> {
-    let r = run_statement(conn, &stmt.statement, params);
-    conn.db.inner.query_counter.fetch_add(1, Ordering::SeqCst);
-    r
+    begin_statement(conn);
+    run_statement(conn, &stmt.statement, params)
+}
+
+/// Gives the statement about to run the database's next query id (Kuzu numbers every
+/// executed statement of every connection, from 0).
+fn begin_statement(conn: &Connection) {
+    let id = conn.db.inner.query_counter.fetch_add(1, Ordering::SeqCst);
+    conn.query_id.store(id, Ordering::SeqCst);
 }
 
 fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryResult> {
@@ -93,6 +99,12 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
             Ok(QueryResult::message(c.message(&t.name)))
         }),
         StatementKind::CopyFrom(c) => copy_from(conn, c),
+        StatementKind::CallOption { name, value } => {
+            crate::query::call::set_option(conn, &db.snapshot(), params, name, value)
+        }
+        StatementKind::CallFunction(f) => {
+            crate::query::call::run_standalone(conn, &db.snapshot(), params, f)
+        }
         _ => crate::query::run(conn, s, params),
     }
 }
