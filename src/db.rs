@@ -6,14 +6,14 @@
 //! through here.
 
 use crate::catalog::Catalog;
-use crate::settings::{self, SettingScope, SettingValues};
-use crate::warnings::{StoredWarning, Warning, WarningStore};
 use crate::error::{Error, Result};
+use crate::settings::{self, SettingScope, SettingValues};
 use crate::storage::buffer::MemoryManager;
 use crate::storage::file::{OsBackend, StorageBackend};
 use crate::storage::pager::{CheckpointData, Pager};
 use crate::storage::table::StorageMeta;
 use crate::types::{LogicalType, Value};
+use crate::warnings::{StoredWarning, Warning, WarningStore};
 use parking_lot::{Mutex, RwLock};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

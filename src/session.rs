@@ -240,13 +240,11 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
     if c.columns.is_some() {
         return Err(Error::NotImplemented("COPY with a column list".into()));
     }
-    let plan = copy_options(&c.options)?;
+    let mut plan = copy_options(&c.options)?;
+    plan.csv.warning_limit = conn.warning_limit().min(usize::MAX as u64) as usize;
+    let ignore_errors = plan.csv.ignore_errors;
     let settings = CopySettings {
-        threads: if plan.csv.parallel {
-            db.config().threads.max(1)
-        } else {
-            1
-        },
+        threads: if plan.csv.parallel { conn.threads() } else { 1 },
         csv: plan.csv.clone(),
     };
     let sources: Vec<CopySource> = files
@@ -272,7 +270,7 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
             .ok_or_else(|| Error::Binder(format!("Table {table_name} does not exist.")))?
             .clone();
         let pager = db.pager();
-        let rows = match &entry.kind {
+        let stats = match &entry.kind {
             TableKind::Node { .. } => {
                 let data = snap.meta.node(entry.id).cloned().unwrap_or_default();
                 // Copy on write: the committed index stays untouched until the copy commits.
@@ -284,7 +282,7 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
                     pager.free(p, 1);
                 }
                 snap.meta.tables.insert(entry.id, TableData::Node(new));
-                stats.rows
+                stats
             }
             TableKind::Rel { pairs, .. } => {
                 let pair = pick_pair(snap, &entry.name, pairs, &plan)?;
@@ -320,13 +318,38 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
                     &settings,
                 )?;
                 snap.meta.tables.insert(entry.id, TableData::Rel(new));
-                stats.rows
+                stats
             }
         };
-        Ok(QueryResult::message(format!(
-            "{rows} tuples have been copied to the {} table.",
-            entry.name
-        )))
+        let copied = format!(
+            "{} tuples have been copied to the {} table.",
+            stats.rows, entry.name
+        );
+        if !ignore_errors {
+            return Ok(QueryResult::message(copied));
+        }
+        // Kuzu's IGNORE_ERRORS result: a second row counting the skipped records, whose
+        // warnings the connection keeps for `CALL show_warnings()`.
+        let query_id = conn.query_id();
+        conn.add_warnings(
+            query_id,
+            stats
+                .warnings
+                .iter()
+                .map(crate::warnings::Warning::from_input_error)
+                .collect(),
+        );
+        let count = stats.skipped.max(stats.warnings.len() as u64);
+        Ok(QueryResult::new(
+            vec!["result".into()],
+            vec![crate::types::LogicalType::String],
+            vec![
+                vec![crate::types::Value::String(copied)],
+                vec![crate::types::Value::String(format!(
+                    "{count} warnings encountered during copy. Use 'CALL show_warnings() RETURN *' to view the actual warnings. Query ID: {query_id}"
+                ))],
+            ],
+        ))
     })
 }
 

@@ -159,15 +159,18 @@ pub fn coerce(d: &SettingDef, v: Value, ty: &LogicalType) -> Result<Option<Value
     let out = match d.kind {
         SettingKind::UInt64 => {
             let i = int(&v).ok_or_else(|| no_cast(&v))?;
-            Value::UInt64(u64::try_from(i).map_err(|_| {
-                Error::Overflow(format!("Value {i} is not within UINT64 range"))
-            })?)
+            Value::UInt64(
+                u64::try_from(i).map_err(|_| {
+                    Error::Overflow(format!("Value {i} is not within UINT64 range"))
+                })?,
+            )
         }
         SettingKind::Int64 => {
             let i = int(&v).ok_or_else(|| no_cast(&v))?;
-            Value::Int64(i64::try_from(i).map_err(|_| {
-                Error::Overflow(format!("Value {i} is not within INT64 range"))
-            })?)
+            Value::Int64(
+                i64::try_from(i)
+                    .map_err(|_| Error::Overflow(format!("Value {i} is not within INT64 range")))?,
+            )
         }
         SettingKind::Bool => match v {
             Value::Bool(b) => Value::Bool(b),
@@ -230,7 +233,9 @@ mod tests {
             "Binder exception: Expression 1.500000 has data type DOUBLE but expected UINT64. Implicit cast is not supported."
         );
         assert_eq!(
-            coerce(threads, Value::Int64(-1), &LogicalType::Int64).unwrap_err().to_string(),
+            coerce(threads, Value::Int64(-1), &LogicalType::Int64)
+                .unwrap_err()
+                .to_string(),
             "Overflow exception: Value -1 is not within UINT64 range"
         );
         let ac = find("auto_checkpoint").unwrap();

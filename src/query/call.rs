@@ -224,10 +224,7 @@ pub fn run_standalone(
 }
 
 /// Checks the argument count and casts the arguments to the parameter types.
-pub fn convert_args(
-    f: &TableFunction,
-    args: Vec<(Value, LogicalType)>,
-) -> Result<Vec<Value>> {
+pub fn convert_args(f: &TableFunction, args: Vec<(Value, LogicalType)>) -> Result<Vec<Value>> {
     if args.len() != f.params.len() {
         let list = |v: Vec<String>| format!("({})", v.join(","));
         return Err(Error::Binder(format!(
@@ -293,7 +290,9 @@ fn string_arg(input: &CallInput, i: usize) -> String {
 }
 
 fn cols(list: &[(&str, LogicalType)]) -> Vec<(String, LogicalType)> {
-    list.iter().map(|(n, t)| (n.to_string(), t.clone())).collect()
+    list.iter()
+        .map(|(n, t)| (n.to_string(), t.clone()))
+        .collect()
 }
 
 fn need_conn<'a>(input: &CallInput<'a>) -> Result<&'a Connection> {
@@ -309,12 +308,7 @@ pub fn kuzu_table_id(cat: &Catalog, t: &TableEntry) -> u64 {
         TableKind::Rel { pairs, .. } => pairs.len() as u64,
         TableKind::Node { .. } => 0,
     };
-    let before: u64 = cat
-        .tables
-        .iter()
-        .filter(|e| e.id < t.id)
-        .map(pairs)
-        .sum();
+    let before: u64 = cat.tables.iter().filter(|e| e.id < t.id).map(pairs).sum();
     t.id + before + pairs(t)
 }
 
@@ -601,4 +595,286 @@ fn bm_info(input: &CallInput) -> Result<CallOutput> {
         ]),
         rows: vec![vec![Value::UInt64(limit), Value::UInt64(0)]],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::db::{Connection, Database};
+
+    fn rows(c: &Connection, q: &str) -> Vec<String> {
+        c.query(q)
+            .unwrap_or_else(|e| panic!("{q}: {e}"))
+            .map(|r| {
+                r.unwrap()
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect()
+    }
+
+    fn names(c: &Connection, q: &str) -> Vec<String> {
+        c.query(q).unwrap().column_names().to_vec()
+    }
+
+    fn err(c: &Connection, q: &str) -> String {
+        match c.query(q) {
+            Ok(_) => panic!("{q}: no error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    fn setup() -> (tempfile::TempDir, Database) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(dir.path().join("db.ruzu")).unwrap();
+        let c = db.connect();
+        for q in [
+            "CREATE NODE TABLE P(id INT64, name STRING, PRIMARY KEY(id))",
+            "CREATE NODE TABLE Q(k STRING, PRIMARY KEY(k))",
+            "CREATE REL TABLE K(FROM P TO P, FROM P TO Q, since INT64, notes STRING[])",
+            "CREATE REL TABLE L(FROM Q TO Q)",
+        ] {
+            c.query(q).unwrap();
+        }
+        (dir, db)
+    }
+
+    #[test]
+    fn settings_round_trip_per_connection() {
+        let (_d, db) = setup();
+        let c = db.connect();
+        assert_eq!(
+            rows(&c, "CALL current_setting('warning_limit') RETURN *"),
+            ["8192"]
+        );
+        c.query("CALL THREADS=3").unwrap();
+        c.query("CALL timeout=(1+2+3)*10000").unwrap();
+        c.query("CALL progress_bar=CASE WHEN 1<2 THEN True ELSE False END")
+            .unwrap();
+        assert_eq!(rows(&c, "CALL current_setting('threads') RETURN *"), ["3"]);
+        assert_eq!(c.threads(), 3);
+        assert_eq!(
+            rows(&c, "CALL current_setting('timeout') RETURN *"),
+            ["60000"]
+        );
+        assert_eq!(
+            *c.timeout.lock(),
+            Some(std::time::Duration::from_millis(60000))
+        );
+        assert_eq!(
+            rows(&c, "CALL current_setting('progress_bar') RETURN *"),
+            ["True"]
+        );
+        assert_eq!(
+            names(&c, "CALL current_setting('THREADS') RETURN *"),
+            ["THREADS"]
+        );
+        // Connection options stay with their connection; database options are shared.
+        c.query("CALL auto_checkpoint=false").unwrap();
+        let c2 = db.connect();
+        assert_eq!(
+            rows(&c2, "CALL current_setting('progress_bar') RETURN *"),
+            ["False"]
+        );
+        assert_eq!(
+            rows(&c2, "CALL current_setting('auto_checkpoint') RETURN *"),
+            ["False"]
+        );
+        assert_eq!(
+            err(&c, "CALL nothing=1"),
+            "Binder exception: Invalid option name: nothing."
+        );
+        assert_eq!(
+            err(&c, "CALL current_setting('nothing') RETURN *"),
+            "Runtime exception: Invalid option name: nothing."
+        );
+        assert_eq!(
+            err(&c, "CALL threads=1.5"),
+            "Binder exception: Expression 1.500000 has data type DOUBLE but expected UINT64. Implicit cast is not supported."
+        );
+    }
+
+    #[test]
+    fn catalog_functions() {
+        let (_d, db) = setup();
+        let c = db.connect();
+        assert_eq!(
+            names(&c, "CALL show_tables() RETURN *"),
+            ["id", "name", "type", "database name", "comment"]
+        );
+        assert_eq!(
+            rows(&c, "CALL show_tables() RETURN *"),
+            [
+                "0|P|NODE|local(kuzu)|",
+                "1|Q|NODE|local(kuzu)|",
+                "4|K|REL|local(kuzu)|",
+                "6|L|REL|local(kuzu)|"
+            ]
+        );
+        assert_eq!(
+            rows(&c, "CALL table_info('p') RETURN *"),
+            ["0|id|INT64|NULL|True", "1|name|STRING|NULL|False"]
+        );
+        assert_eq!(
+            rows(&c, "CALL table_info('K') RETURN *"),
+            ["1|since|INT64|NULL|both", "2|notes|STRING[]|NULL|both"]
+        );
+        assert_eq!(
+            rows(&c, "CALL table_info('P') WHERE name <> 'id' RETURN name"),
+            ["name"]
+        );
+        assert_eq!(
+            rows(&c, "CALL show_connection('K') RETURN *"),
+            ["P|P|id|id", "P|Q|id|k"]
+        );
+        assert_eq!(
+            err(&c, "CALL show_connection('P') RETURN *"),
+            "Binder exception: Show connection can only be called on a rel table!"
+        );
+        assert_eq!(
+            err(&c, "CALL table_info('nope') RETURN *"),
+            "Catalog exception: nope does not exist in catalog."
+        );
+        assert_eq!(
+            err(&c, "CALL table_info('P', 'K') RETURN *"),
+            "Binder exception: Function table_info did not receive correct arguments:\nActual:   (STRING,STRING)\nExpected: (STRING)"
+        );
+        assert_eq!(
+            rows(&c, "CALL db_version() RETURN version"),
+            [env!("CARGO_PKG_VERSION")]
+        );
+        assert_eq!(
+            err(&c, "CALL lower('AAA') RETURN *"),
+            "Binder exception: lower is not a table or algorithm function."
+        );
+        assert_eq!(
+            err(&c, "CALL show_tables()"),
+            "Binder exception: Only standalone table functions can be called without return statement."
+        );
+        assert_eq!(
+            err(&c, "CALL nofunc() RETURN *"),
+            "Catalog exception: function nofunc does not exist."
+        );
+    }
+
+    #[test]
+    fn yield_rules() {
+        let (_d, db) = setup();
+        let c = db.connect();
+        assert_eq!(
+            rows(&c, "CALL show_connection('L') YIELD `source table name` AS s, `destination table name`, `source table primary key`, `destination table primary key` RETURN s, `destination table name`"),
+            ["Q|Q"]
+        );
+        assert_eq!(
+            err(
+                &c,
+                "CALL table_info('P') YIELD `property id` AS id RETURN *"
+            ),
+            "Binder exception: Output variables must all appear in the yield clause."
+        );
+        assert_eq!(
+            err(
+                &c,
+                "CALL current_setting('timeout') YIELD `timeot` AS t RETURN *"
+            ),
+            "Binder exception: Unknown table function output variable name: timeot."
+        );
+        assert_eq!(
+            err(&c, "CALL current_setting('timeout') YIELD timeout, timeout RETURN *"),
+            "Binder exception: The number of variables in the yield clause exceeds the number of output variables of the table function."
+        );
+        assert_eq!(
+            err(
+                &c,
+                "CALL show_connection('L') CALL show_connection('L') RETURN *"
+            ),
+            "Binder exception: Variable source table name already exists."
+        );
+        assert_eq!(
+            rows(&c, "CALL current_setting('timeout') YIELD timeout AS t1 CALL current_setting('timeout') RETURN *"),
+            ["0|0"]
+        );
+    }
+
+    #[test]
+    fn warnings_and_copy_ignore_errors() {
+        let (dir, db) = setup();
+        let csv = dir.path().join("p.csv");
+        std::fs::write(&csv, "1,a\n2,b,extra\nx,c\n4,d\n").unwrap();
+        let c = db.connect();
+        c.query("CALL warning_limit=1").unwrap();
+        let id = c.query_id() + 1;
+        assert_eq!(
+            rows(
+                &c,
+                &format!("COPY P FROM '{}' (ignore_errors=true)", csv.display())
+            ),
+            [
+                "2 tuples have been copied to the P table.".to_string(),
+                format!("2 warnings encountered during copy. Use 'CALL show_warnings() RETURN *' to view the actual warnings. Query ID: {id}")
+            ]
+        );
+        assert_eq!(
+            names(&c, "CALL show_warnings() RETURN *"),
+            [
+                "query_id",
+                "message",
+                "file_path",
+                "line_number",
+                "skipped_line_or_record"
+            ]
+        );
+        let w = rows(&c, "CALL show_warnings() RETURN query_id, line_number");
+        assert_eq!(w, [format!("{id}|2")]);
+        // Other connections keep their own warnings.
+        assert!(rows(&db.connect(), "CALL show_warnings() RETURN *").is_empty());
+        assert_eq!(c.query("CALL clear_warnings()").unwrap().count(), 0);
+        assert!(rows(&c, "CALL show_warnings() RETURN *").is_empty());
+        assert_eq!(
+            err(&c, "CALL clear_warnings() RETURN *"),
+            "Binder exception: clear_warnings is not a table or algorithm function."
+        );
+        c.add_warnings(
+            40,
+            vec![crate::warnings::Warning {
+                message: "m".into(),
+                file_path: "f".into(),
+                line_number: 3,
+                skipped_line_or_record: "r".into(),
+            }],
+        );
+        assert_eq!(rows(&c, "CALL show_warnings() RETURN *"), ["40|m|f|3|r"]);
+    }
+
+    #[test]
+    fn query_ids_count_every_statement() {
+        let (_d, db) = setup();
+        // setup ran 4 statements: ids 0..=3.
+        let c = db.connect();
+        c.query("RETURN 1").unwrap();
+        assert_eq!(c.query_id(), 4);
+        let _ = c.query_script("RETURN 1; RETURN 2");
+        assert_eq!(c.query_id(), 6);
+    }
+
+    #[test]
+    fn call_after_match_is_a_cross_product() {
+        let (dir, db) = setup();
+        let csv = dir.path().join("p.csv");
+        std::fs::write(&csv, "1,a\n2,b\n").unwrap();
+        let c = db.connect();
+        c.query(&format!("COPY P FROM '{}'", csv.display()))
+            .unwrap();
+        let mut r = rows(
+            &c,
+            "MATCH (p:P) CALL show_connection('K') RETURN p.id, `destination table name`",
+        );
+        r.sort();
+        assert_eq!(r, ["1|P", "1|Q", "2|P", "2|Q"]);
+        assert_eq!(
+            err(&c, "MATCH (a:P) CALL show_connection(a.name) RETURN *"),
+            "Binder exception: a.name has type PROPERTY but LITERAL,PARAMETER,PATTERN was expected."
+        );
+    }
 }
