@@ -330,6 +330,11 @@ impl Connection {
             return Ok(());
         };
         match d.name {
+            "spill_to_disk" if v == Value::Bool(true) && self.db.config().read_only => {
+                return Err(Error::Runtime(
+                    "Cannot set spill_to_disk to true for a read only database!".into(),
+                ));
+            }
             "timeout" => {
                 let ms = v.as_i64().unwrap_or(0).max(0) as u64;
                 self.set_timeout((ms > 0).then(|| Duration::from_millis(ms)));

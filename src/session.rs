@@ -25,11 +25,10 @@ pub fn run_script(conn: &Connection, text: &str, params: &Params) -> Vec<Result<
     let mut out = Vec::with_capacity(stmts.len());
     let last = stmts.len().saturating_sub(1);
     for (i, s) in stmts.iter().enumerate() {
-        begin_statement(conn);
         // Every statement but the last runs to completion before the next starts, so a
         // failure stops the script where Kuzu would; the last one streams its rows.
         let r =
-            run_statement(conn, s, params).and_then(
+            run_numbered(conn, s, params).and_then(
                 |r| {
                     if i < last {
                         r.materialize()
@@ -66,15 +65,25 @@ pub fn execute(
     stmt: &PreparedStatement,
     params: &Params,
 ) -> Result<QueryResult> {
-    begin_statement(conn);
-    run_statement(conn, &stmt.statement, params)
+    run_numbered(conn, &stmt.statement, params)
 }
 
-/// Gives the statement about to run the database's next query id (Kuzu numbers every
-/// executed statement of every connection, from 0).
-fn begin_statement(conn: &Connection) {
-    let id = conn.db.inner.query_counter.fetch_add(1, Ordering::SeqCst);
+/// Runs a statement under the database's next query id (Kuzu numbers every executed
+/// statement of every connection, from 0). A statement that fails to bind gets no id, as in
+/// Kuzu, where binding happens before an id is taken.
+fn run_numbered(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryResult> {
+    let counter = &conn.db.inner.query_counter;
+    let id = counter.fetch_add(1, Ordering::SeqCst);
     conn.query_id.store(id, Ordering::SeqCst);
+    let r = run_statement(conn, s, params);
+    if matches!(
+        r,
+        Err(Error::Parser(_) | Error::Binder(_) | Error::Catalog(_))
+    ) {
+        // Give the id back unless another statement has taken a later one meanwhile.
+        let _ = counter.compare_exchange(id + 1, id, Ordering::SeqCst, Ordering::SeqCst);
+    }
+    r
 }
 
 fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryResult> {

@@ -856,6 +856,10 @@ mod tests {
         assert_eq!(c.query_id(), 4);
         let _ = c.query_script("RETURN 1; RETURN 2");
         assert_eq!(c.query_id(), 6);
+        // A statement that fails to bind takes no id.
+        assert!(c.query("RETURN nope").is_err());
+        c.query("RETURN 1").unwrap();
+        assert_eq!(c.query_id(), 7);
     }
 
     #[test]
