@@ -374,7 +374,15 @@ fn table_info(input: &CallInput) -> Result<CallOutput> {
                 Value::Int32(id as i32),
                 Value::String(p.name.clone()),
                 Value::String(p.ty.to_string()),
-                Value::String("NULL".into()),
+                // Kuzu keeps no default expression for a SERIAL column.
+                Value::String(
+                    if p.ty == LogicalType::Serial {
+                        ""
+                    } else {
+                        "NULL"
+                    }
+                    .into(),
+                ),
                 if node {
                     Value::Bool(pk == Some(i))
                 } else {
@@ -705,7 +713,7 @@ mod tests {
         let c = db.connect();
         for q in [
             "CREATE NODE TABLE P(id INT64, name STRING, PRIMARY KEY(id))",
-            "CREATE NODE TABLE Q(k STRING, PRIMARY KEY(k))",
+            "CREATE NODE TABLE Q(k STRING, s SERIAL, PRIMARY KEY(k))",
             "CREATE REL TABLE K(FROM P TO P, FROM P TO Q, since INT64, notes STRING[])",
             "CREATE REL TABLE L(FROM Q TO Q)",
         ] {
@@ -789,6 +797,10 @@ mod tests {
         assert_eq!(
             rows(&c, "CALL table_info('p') RETURN *"),
             ["0|id|INT64|NULL|True", "1|name|STRING|NULL|False"]
+        );
+        assert_eq!(
+            rows(&c, "CALL table_info('Q') RETURN *"),
+            ["0|k|STRING|NULL|True", "1|s|SERIAL||False"]
         );
         assert_eq!(
             rows(&c, "CALL table_info('K') RETURN *"),
