@@ -125,6 +125,12 @@ pub static TABLE_FUNCTIONS: &[TableFunction] = &[
         run: file_info,
     },
     TableFunction {
+        name: "fsm_info",
+        params: &[],
+        standalone: false,
+        run: fsm_info,
+    },
+    TableFunction {
         name: "bm_info",
         params: &[],
         standalone: false,
@@ -662,6 +668,22 @@ fn file_info(input: &CallInput) -> Result<CallOutput> {
     Ok(CallOutput {
         columns: cols(&[("num_pages", LogicalType::UInt64)]),
         rows: vec![vec![Value::UInt64(pages)]],
+    })
+}
+
+/// The free page ranges of the database file (reusable ones).
+fn fsm_info(input: &CallInput) -> Result<CallOutput> {
+    let alloc = need_conn(input)?.database().pager().allocator();
+    Ok(CallOutput {
+        columns: cols(&[
+            ("start_page_idx", LogicalType::UInt64),
+            ("num_pages", LogicalType::UInt64),
+        ]),
+        rows: alloc
+            .free_ranges()
+            .iter()
+            .map(|&(s, n)| vec![Value::UInt64(s), Value::UInt64(n)])
+            .collect(),
     })
 }
 
