@@ -334,11 +334,12 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
             "{} tuples have been copied to the {} table.",
             stats.rows, entry.name
         );
-        if !ignore_errors {
+        let count = stats.skipped.max(stats.warnings.len() as u64);
+        if !ignore_errors || count == 0 {
             return Ok(QueryResult::message(copied));
         }
-        // Kuzu's IGNORE_ERRORS result: a second row counting the skipped records, whose
-        // warnings the connection keeps for `CALL show_warnings()`.
+        // Kuzu's IGNORE_ERRORS result when records were skipped: a second row counting them;
+        // the connection keeps their warnings for `CALL show_warnings()`.
         let query_id = conn.query_id();
         conn.add_warnings(
             query_id,
@@ -348,7 +349,6 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
                 .map(crate::warnings::Warning::from_input_error)
                 .collect(),
         );
-        let count = stats.skipped.max(stats.warnings.len() as u64);
         Ok(QueryResult::new(
             vec!["result".into()],
             vec![crate::types::LogicalType::String],

@@ -959,6 +959,16 @@ mod tests {
         );
         let w = rows(&c, "CALL show_warnings() RETURN query_id, line_number");
         assert_eq!(w, [format!("{id}|2")]);
+        // Without skipped records, COPY answers with the one usual row.
+        let good = dir.path().join("q.csv");
+        std::fs::write(&good, "9,z\n").unwrap();
+        assert_eq!(
+            rows(
+                &c,
+                &format!("COPY P FROM '{}' (ignore_errors=true)", good.display())
+            ),
+            ["1 tuples have been copied to the P table."]
+        );
         // Other connections keep their own warnings.
         assert!(rows(&db.connect(), "CALL show_warnings() RETURN *").is_empty());
         assert_eq!(c.query("CALL clear_warnings()").unwrap().count(), 0);
