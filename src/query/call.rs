@@ -990,6 +990,30 @@ mod tests {
     }
 
     #[test]
+    fn unterminated_quote_warning_depends_on_parallel() {
+        let (dir, db) = setup();
+        let csv = dir.path().join("p.csv");
+        std::fs::write(&csv, "1,a\n2,\"b\n").unwrap();
+        let c = db.connect();
+        for (t, opt, msg) in [
+            ("T0", "", "Quoted newlines are not supported in parallel CSV reader. Please specify PARALLEL=FALSE in the options."),
+            ("T1", ", parallel=false", "unterminated quotes."),
+        ] {
+            c.query(&format!(
+                "CREATE NODE TABLE {t}(id INT64, name STRING, PRIMARY KEY(id))"
+            ))
+            .unwrap();
+            c.query(&format!(
+                "COPY {t} FROM '{}' (ignore_errors=true{opt})",
+                csv.display()
+            ))
+            .unwrap();
+            assert_eq!(rows(&c, "CALL show_warnings() RETURN message"), [msg]);
+            c.query("CALL clear_warnings()").unwrap();
+        }
+    }
+
+    #[test]
     fn query_ids_count_every_statement() {
         let (_d, db) = setup();
         // setup ran 4 statements: ids 0..=3.
