@@ -212,6 +212,12 @@ pub fn set_option(
         params,
         scope: &scope,
     };
+    if matches!(value.kind, ExprKind::Parameter(_)) {
+        return Err(Error::Binder(format!(
+            "{} has type PARAMETER but LITERAL was expected.",
+            expr_name(value)
+        )));
+    }
     let (v, ty) = constant(&binder, value, "LITERAL")?;
     conn.set_setting(name, v, &ty)?;
     Ok(QueryResult::empty())
@@ -792,6 +798,10 @@ mod tests {
         assert_eq!(
             err(&c, "CALL current_setting('nothing') RETURN *"),
             "Runtime exception: Invalid option name: nothing."
+        );
+        assert_eq!(
+            err(&c, "CALL threads=$x"),
+            "Binder exception: $x has type PARAMETER but LITERAL was expected."
         );
         assert_eq!(
             err(&c, "CALL threads=1.5"),
