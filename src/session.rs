@@ -273,7 +273,9 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
         }
     }
     let table_name = c.table.clone();
-    write(db, |snap| {
+    // Warnings are kept only once the copy has committed.
+    let mut skipped = Vec::new();
+    let result = write(db, |snap| {
         let entry = snap
             .catalog
             .table(&table_name)
@@ -357,7 +359,7 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
                 w
             })
             .collect();
-        conn.add_warnings(query_id, warnings);
+        skipped = warnings;
         Ok(QueryResult::new(
             vec!["result".into()],
             vec![crate::types::LogicalType::String],
@@ -368,7 +370,11 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
                 ))],
             ],
         ))
-    })
+    })?;
+    if !skipped.is_empty() {
+        conn.add_warnings(conn.query_id(), skipped);
+    }
+    Ok(result)
 }
 
 fn pick_pair(snap: &Snapshot, name: &str, pairs: &[(u64, u64)], plan: &CopyPlan) -> Result<usize> {
