@@ -7,11 +7,13 @@
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
+use crate::settings::{self, SettingScope, SettingValues};
 use crate::storage::buffer::MemoryManager;
 use crate::storage::file::{OsBackend, StorageBackend};
 use crate::storage::pager::{CheckpointData, Pager};
 use crate::storage::table::StorageMeta;
 use crate::types::{LogicalType, Value};
+use crate::warnings::{StoredWarning, Warning, WarningStore};
 use parking_lot::{Mutex, RwLock};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -77,6 +79,8 @@ pub(crate) struct DbInner {
     pub(crate) retired: Mutex<Vec<Retired>>,
     /// Per-database statement counter (Kuzu's query ids).
     pub(crate) query_counter: AtomicU64,
+    /// Options the database keeps (`CALL auto_checkpoint=false`, ...).
+    pub(crate) settings: Mutex<SettingValues>,
     /// Keeps the OS lock on the file for as long as the database is open.
     _lock_file: std::fs::File,
 }
@@ -148,6 +152,7 @@ impl Database {
                 write_lock: Mutex::new(()),
                 retired: Mutex::new(Vec::new()),
                 query_counter: AtomicU64::new(0),
+                settings: Mutex::new(SettingValues::default()),
                 _lock_file: lock_file,
             }),
         })
@@ -212,6 +217,9 @@ impl Database {
             db: self.clone(),
             interrupted: Arc::new(AtomicBool::new(false)),
             timeout: Mutex::new(None),
+            settings: Mutex::new(SettingValues::default()),
+            warnings: Mutex::new(WarningStore::default()),
+            query_id: AtomicU64::new(0),
         }
     }
 }
@@ -255,6 +263,12 @@ pub struct Connection {
     pub(crate) db: Database,
     pub(crate) interrupted: Arc<AtomicBool>,
     pub(crate) timeout: Mutex<Option<Duration>>,
+    /// Options this connection has set (`CALL threads=4`); the rest have their defaults.
+    pub(crate) settings: Mutex<SettingValues>,
+    /// Warnings of `IGNORE_ERRORS` statements, until `CALL clear_warnings()`.
+    pub(crate) warnings: Mutex<WarningStore>,
+    /// Kuzu's query id of the statement running (or last run) on this connection.
+    pub(crate) query_id: AtomicU64,
 }
 
 impl Connection {
@@ -308,6 +322,94 @@ impl Connection {
     /// Fails statements that run longer than `timeout` (`None`: no limit).
     pub fn set_timeout(&self, timeout: Option<Duration>) {
         *self.timeout.lock() = timeout;
+    }
+
+    /// The value of option `name` (`current_setting`), e.g. `UInt64(4)` for `threads`.
+    pub fn setting(&self, name: &str) -> Result<Value> {
+        let d = settings::find(name).ok_or_else(|| settings::unknown_option(name))?;
+        Ok(match d.name {
+            "threads" => Value::UInt64(self.threads() as u64),
+            "timeout" => Value::UInt64(
+                self.timeout
+                    .lock()
+                    .map(|t| t.as_millis() as u64)
+                    .unwrap_or(0),
+            ),
+            "spill_to_disk" => match self.db.inner.settings.lock().get(d.name) {
+                Some(v) => v.clone(),
+                None => Value::Bool(!self.db.config().read_only),
+            },
+            _ => {
+                let held = match d.scope {
+                    SettingScope::Connection => self.settings.lock().get(d.name).cloned(),
+                    SettingScope::Database => self.db.inner.settings.lock().get(d.name).cloned(),
+                };
+                held.unwrap_or_else(|| settings::default_value(d))
+            }
+        })
+    }
+
+    /// Sets option `name` (`CALL name=value`), checking the value as Kuzu does; `ty` is the
+    /// type of the expression the value came from (for the error messages).
+    pub fn set_setting(&self, name: &str, value: Value, ty: &LogicalType) -> Result<()> {
+        let d = settings::find(name)
+            .ok_or_else(|| Error::Binder(format!("Invalid option name: {name}.")))?;
+        let Some(v) = settings::coerce(d, value, ty)? else {
+            return Ok(());
+        };
+        match d.name {
+            "spill_to_disk" if v == Value::Bool(true) && self.db.config().read_only => {
+                return Err(Error::Runtime(
+                    "Cannot set spill_to_disk to true for a read only database!".into(),
+                ));
+            }
+            "timeout" => {
+                let ms = v.as_i64().unwrap_or(0).max(0) as u64;
+                self.set_timeout((ms > 0).then(|| Duration::from_millis(ms)));
+            }
+            _ => match d.scope {
+                SettingScope::Connection => self.settings.lock().set(d, v),
+                SettingScope::Database => self.db.inner.settings.lock().set(d, v),
+            },
+        }
+        Ok(())
+    }
+
+    /// Worker threads of this connection's queries: `CALL threads=N`, else the database's.
+    pub fn threads(&self) -> usize {
+        match self.settings.lock().get("threads") {
+            Some(Value::UInt64(n)) => (*n as usize).max(1),
+            _ => self.db.config().threads.max(1),
+        }
+    }
+
+    /// How many warnings the connection keeps (`CALL warning_limit=N`).
+    pub fn warning_limit(&self) -> u64 {
+        match self.settings.lock().get("warning_limit") {
+            Some(Value::UInt64(n)) => *n,
+            _ => settings::DEFAULT_WARNING_LIMIT,
+        }
+    }
+
+    /// Kuzu's query id of the statement running (or last run) on this connection.
+    pub fn query_id(&self) -> u64 {
+        self.query_id.load(Ordering::SeqCst)
+    }
+
+    /// Stores warnings of query `query_id` (up to `warning_limit` over all queries).
+    pub fn add_warnings(&self, query_id: u64, warnings: Vec<Warning>) {
+        let limit = self.warning_limit();
+        self.warnings.lock().add(query_id, warnings, limit);
+    }
+
+    /// The stored warnings, oldest first (`CALL show_warnings()`).
+    pub fn warnings(&self) -> Vec<StoredWarning> {
+        self.warnings.lock().list().to_vec()
+    }
+
+    /// Forgets the stored warnings (`CALL clear_warnings()`).
+    pub fn clear_warnings(&self) {
+        self.warnings.lock().clear();
     }
 }
 

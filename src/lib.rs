@@ -17,10 +17,12 @@ pub mod loader;
 pub mod planner;
 pub mod query;
 pub mod session;
+pub mod settings;
 pub mod shell;
 pub mod storage;
 pub mod testfile;
 pub mod types;
+pub mod warnings;
 
 pub use db::{Config, Connection, Database, Params, PreparedStatement, QueryResult};
 pub use error::{Error, InputError, Result};

@@ -28,7 +28,7 @@ pub fn run_script(conn: &Connection, text: &str, params: &Params) -> Vec<Result<
         // Every statement but the last runs to completion before the next starts, so a
         // failure stops the script where Kuzu would; the last one streams its rows.
         let r =
-            run_statement(conn, s, params).and_then(
+            run_numbered(conn, s, params).and_then(
                 |r| {
                     if i < last {
                         r.materialize()
@@ -37,7 +37,6 @@ pub fn run_script(conn: &Connection, text: &str, params: &Params) -> Vec<Result<
                     }
                 },
             );
-        conn.db.inner.query_counter.fetch_add(1, Ordering::SeqCst);
         let failed = r.is_err();
         out.push(r);
         if failed {
@@ -66,8 +65,24 @@ pub fn execute(
     stmt: &PreparedStatement,
     params: &Params,
 ) -> Result<QueryResult> {
-    let r = run_statement(conn, &stmt.statement, params);
-    conn.db.inner.query_counter.fetch_add(1, Ordering::SeqCst);
+    run_numbered(conn, &stmt.statement, params)
+}
+
+/// Runs a statement under the database's next query id (Kuzu numbers every executed
+/// statement of every connection, from 0). A statement that fails to bind gets no id, as in
+/// Kuzu, where binding happens before an id is taken.
+fn run_numbered(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryResult> {
+    let counter = &conn.db.inner.query_counter;
+    let id = counter.fetch_add(1, Ordering::SeqCst);
+    conn.query_id.store(id, Ordering::SeqCst);
+    let r = run_statement(conn, s, params);
+    if matches!(
+        r,
+        Err(Error::Parser(_) | Error::Binder(_) | Error::Catalog(_))
+    ) {
+        // Give the id back unless another statement has taken a later one meanwhile.
+        let _ = counter.compare_exchange(id + 1, id, Ordering::SeqCst, Ordering::SeqCst);
+    }
     r
 }
 
@@ -93,6 +108,12 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
             Ok(QueryResult::message(c.message(&t.name)))
         }),
         StatementKind::CopyFrom(c) => copy_from(conn, c),
+        StatementKind::CallOption { name, value } => {
+            crate::query::call::set_option(conn, &db.snapshot(), params, name, value)
+        }
+        StatementKind::CallFunction(f) => {
+            crate::query::call::run_standalone(conn, &db.snapshot(), params, f)
+        }
         _ => crate::query::run(conn, s, params),
     }
 }
@@ -228,13 +249,12 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
     if c.columns.is_some() {
         return Err(Error::NotImplemented("COPY with a column list".into()));
     }
-    let plan = copy_options(&c.options)?;
+    let mut plan = copy_options(&c.options)?;
+    plan.csv.warning_limit = conn.warning_limit().min(usize::MAX as u64) as usize;
+    let ignore_errors = plan.csv.ignore_errors;
+    let parallel = plan.csv.parallel;
     let settings = CopySettings {
-        threads: if plan.csv.parallel {
-            db.config().threads.max(1)
-        } else {
-            1
-        },
+        threads: if plan.csv.parallel { conn.threads() } else { 1 },
         csv: plan.csv.clone(),
     };
     let sources: Vec<CopySource> = files
@@ -253,14 +273,16 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
         }
     }
     let table_name = c.table.clone();
-    write(db, |snap| {
+    // Warnings are kept only once the copy has committed.
+    let mut skipped = Vec::new();
+    let result = write(db, |snap| {
         let entry = snap
             .catalog
             .table(&table_name)
             .ok_or_else(|| Error::Binder(format!("Table {table_name} does not exist.")))?
             .clone();
         let pager = db.pager();
-        let rows = match &entry.kind {
+        let stats = match &entry.kind {
             TableKind::Node { .. } => {
                 let data = snap.meta.node(entry.id).cloned().unwrap_or_default();
                 // Copy on write: the committed index stays untouched until the copy commits.
@@ -272,7 +294,7 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
                     pager.free(p, 1);
                 }
                 snap.meta.tables.insert(entry.id, TableData::Node(new));
-                stats.rows
+                stats
             }
             TableKind::Rel { pairs, .. } => {
                 let pair = pick_pair(snap, &entry.name, pairs, &plan)?;
@@ -308,14 +330,51 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
                     &settings,
                 )?;
                 snap.meta.tables.insert(entry.id, TableData::Rel(new));
-                stats.rows
+                stats
             }
         };
-        Ok(QueryResult::message(format!(
-            "{rows} tuples have been copied to the {} table.",
-            entry.name
-        )))
-    })
+        let copied = format!(
+            "{} tuples have been copied to the {} table.",
+            stats.rows, entry.name
+        );
+        let count = stats.skipped.max(stats.warnings.len() as u64);
+        if !ignore_errors || count == 0 {
+            return Ok(QueryResult::message(copied));
+        }
+        // Kuzu's IGNORE_ERRORS result when records were skipped: a second row counting them;
+        // the connection keeps their warnings for `CALL show_warnings()`.
+        let query_id = conn.query_id();
+        let warnings = stats
+            .warnings
+            .iter()
+            .map(|e| {
+                let mut w = crate::warnings::Warning::from_input_error(e);
+                // Kuzu's parallel reader stops at a quoted field running to the end of the
+                // file with its quoted-newline message; the serial one calls it unterminated.
+                if parallel && w.message == "unterminated quotes." {
+                    w.message = "Quoted newlines are not supported in parallel CSV reader. \
+                                 Please specify PARALLEL=FALSE in the options."
+                        .into();
+                }
+                w
+            })
+            .collect();
+        skipped = warnings;
+        Ok(QueryResult::new(
+            vec!["result".into()],
+            vec![crate::types::LogicalType::String],
+            vec![
+                vec![crate::types::Value::String(copied)],
+                vec![crate::types::Value::String(format!(
+                    "{count} warnings encountered during copy. Use 'CALL show_warnings() RETURN *' to view the actual warnings. Query ID: {query_id}"
+                ))],
+            ],
+        ))
+    })?;
+    if !skipped.is_empty() {
+        conn.add_warnings(conn.query_id(), skipped);
+    }
+    Ok(result)
 }
 
 fn pick_pair(snap: &Snapshot, name: &str, pairs: &[(u64, u64)], plan: &CopyPlan) -> Result<usize> {

@@ -19,6 +19,7 @@ use crate::exec::{ExecContext, Operator};
 use crate::query::ops::{
     Degree, DegreeSpec, Extend, ExtendSpec, Morsels, NodeScan, ReadProps, ReadPropsSpec, ScanSpec,
 };
+use crate::types::{LogicalType, Value};
 use std::sync::Arc;
 
 /// A logical plan. Each node's output columns are its child's columns plus what it adds,
@@ -87,6 +88,12 @@ pub enum Plan {
     },
     Union {
         children: Vec<Plan>,
+    },
+    /// The rows of a table function (`CALL f(...)`), computed when the query was planned.
+    TableFunction {
+        name: String,
+        types: Vec<LogicalType>,
+        rows: Arc<Vec<Vec<Value>>>,
     },
 }
 
@@ -218,6 +225,11 @@ fn build_with(plan: &Plan, env: &BuildEnv, morsels: &Morsels) -> Result<Box<dyn 
                 .map(|c| build(c, env))
                 .collect::<Result<Vec<_>>>()?,
         )),
+        Plan::TableFunction { types, rows, .. } => Box::new(ChunkSource::from_rows(
+            types.clone(),
+            rows,
+            crate::exec::chunk::VECTOR_CAPACITY,
+        )?),
     })
 }
 
@@ -306,6 +318,7 @@ pub fn explain(plan: &Plan) -> String {
             Plan::Distinct { child } => ("DISTINCT".into(), vec![child]),
             Plan::Unwind { child, .. } => ("UNWIND".into(), vec![child]),
             Plan::Union { children } => ("UNION".into(), children.iter().collect()),
+            Plan::TableFunction { name, .. } => (format!("TABLE_FUNCTION {name}"), vec![]),
         };
         out.push_str(&pad);
         out.push_str(&line);

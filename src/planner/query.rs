@@ -17,7 +17,7 @@ use crate::catalog::{Catalog, TableEntry, TableKind};
 use crate::cypher::ast::{
     self, BinaryOp, Direction, Expr, ExprKind, Projection, Query, ReadingClause, SingleQuery,
 };
-use crate::db::{Params, Snapshot};
+use crate::db::{Connection, Params, Snapshot};
 use crate::error::{Error, Result};
 use crate::exec::aggregate::bind_aggregate;
 use crate::exec::expr::{bind_comparison, BoundExpr, CmpOp};
@@ -71,6 +71,8 @@ pub struct Planner<'a> {
     /// With a weight: the only node of the plan (a single scan), when the pattern reduced to
     /// it; grouping by its identity then needs no hash table.
     weight_node: Option<(String, u64)>,
+    /// The connection the query runs on (table functions read its settings and warnings).
+    conn: Option<&'a Connection>,
 }
 
 fn mk(kind: ExprKind) -> Expr {
@@ -121,7 +123,14 @@ impl<'a> Planner<'a> {
             weight: None,
             needed_all_star: false,
             weight_node: None,
+            conn: None,
         }
+    }
+
+    /// Plans for `conn` (CALL table functions see its settings and warnings).
+    pub fn with_connection(mut self, conn: &'a Connection) -> Self {
+        self.conn = Some(conn);
+        self
     }
 
     fn catalog(&self) -> &'a Catalog {
@@ -723,6 +732,48 @@ impl Planner<'_> {
                     child: Box::new(plan),
                     list,
                 })
+            }
+            ReadingClause::Call {
+                function,
+                where_clause,
+                yield_items,
+            } => {
+                use crate::query::call;
+                let f = call::resolve(&function.name, false)?;
+                let args = call::bind_args(&self.binder(scope), &function.args)?;
+                let args = call::convert_args(f, args)?;
+                let out = (f.run)(&call::CallInput {
+                    snap: self.snap,
+                    conn: self.conn,
+                    args,
+                })?;
+                let names = call::yield_names(&out.columns, yield_items)?;
+                for n in &names {
+                    if scope.var(n).is_some() {
+                        return Err(Error::Binder(format!("Variable {n} already exists.")));
+                    }
+                }
+                let types: Vec<LogicalType> = out.columns.iter().map(|c| c.1.clone()).collect();
+                let source = Plan::TableFunction {
+                    name: f.name.to_string(),
+                    types: types.clone(),
+                    rows: std::sync::Arc::new(out.rows),
+                };
+                let mut plan = match plan {
+                    None => source,
+                    Some(left) => Plan::Cross {
+                        left: Box::new(left),
+                        right: Box::new(source),
+                    },
+                };
+                for (n, ty) in names.iter().zip(types) {
+                    let col = scope.add_col(ty);
+                    scope.set_var(n, Var::Value { col });
+                }
+                if let Some(w) = where_clause {
+                    plan = self.filter(plan, scope, w)?;
+                }
+                Ok(plan)
             }
             _ => Err(Error::NotImplemented("reading clause".into())),
         }

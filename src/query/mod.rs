@@ -6,6 +6,7 @@
 //! not DDL or COPY.
 
 pub mod budget;
+pub mod call;
 pub mod ops;
 #[cfg(test)]
 mod tests;
@@ -26,7 +27,9 @@ pub fn run(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryRes
         return Err(Error::NotImplemented(format!("statement: {}", s.text)));
     };
     let snap = conn.db.snapshot();
-    let (plan, out) = Planner::new(&snap, params).plan_query(q)?;
+    let (plan, out) = Planner::new(&snap, params)
+        .with_connection(conn)
+        .plan_query(q)?;
     if matches!(
         s.option,
         Some(StatementOption::Explain) | Some(StatementOption::ExplainLogical)
@@ -43,7 +46,7 @@ pub fn run(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryRes
     .with_params(params.clone());
     ctx.interrupt = conn.interrupted.clone();
     ctx.deadline = conn.timeout.lock().map(|d| Instant::now() + d);
-    ctx.threads = conn.db.config().threads.max(1);
+    ctx.threads = conn.threads();
     let env = BuildEnv {
         db: &conn.db,
         snap: &snap,
