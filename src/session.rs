@@ -164,6 +164,9 @@ fn option_bool(o: &OptionEntry) -> Result<bool> {
             ExprKind::Literal(Literal::Boolean(b)) => Ok(*b),
             ExprKind::Literal(Literal::String(s)) if s.eq_ignore_ascii_case("true") => Ok(true),
             ExprKind::Literal(Literal::String(s)) if s.eq_ignore_ascii_case("false") => Ok(false),
+            // Kuzu also takes 1 and 0.
+            ExprKind::Literal(Literal::Integer(1)) => Ok(true),
+            ExprKind::Literal(Literal::Integer(0)) => Ok(false),
             _ => Err(Error::Binder(format!(
                 "The type of csv parsing option {} must be a boolean.",
                 o.name.to_uppercase()

@@ -641,6 +641,7 @@ pub fn read_csv(
         let mut header = None;
         while records < wanted {
             sink.fields.clear();
+            let (rec_start, rec_line) = (tok.position(), tok.line());
             match tok.next_record(&mut sink) {
                 Step::End => break,
                 Step::Incomplete => {
@@ -661,6 +662,27 @@ pub fn read_csv(
                 }
                 _ => {
                     if records == opts.skip && dialect.header {
+                        // The header must have a field per column, as every record must.
+                        let want = schema.columns.len();
+                        if sink.fields.len() != want && !opts.ignore_errors && want > 0 {
+                            let line = match opts.line_numbers {
+                                LineNumbers::Physical => rec_line + 1,
+                                LineNumbers::Record => records + 1,
+                            };
+                            let end = tok.position().min(reader.buf.len());
+                            let rec = &reader.buf[rec_start.min(end)..end];
+                            return Err(Error::input(
+                                InputError::new(
+                                    display_name,
+                                    line,
+                                    format!(
+                                        "expected {want} values per row, but got {}.",
+                                        sink.fields.len()
+                                    ),
+                                )
+                                .with_record(render_record(rec, true)),
+                            ));
+                        }
                         header = Some(std::mem::take(&mut sink.fields));
                     }
                     records += 1;
