@@ -6,6 +6,7 @@
 
 use crate::binder::ddl::{create_node_table, create_rel_table, Created};
 use crate::catalog::TableKind;
+use crate::cypher::ast::{AlterAction, DropKind};
 use crate::cypher::ast::{
     CopyFrom, ExprKind, Literal, OptionEntry, ScanSource, Statement, StatementKind,
 };
@@ -75,8 +76,10 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
     let db = &conn.db;
     match &s.kind {
         StatementKind::CreateNodeTable(t) => write(db, |snap| {
+            crate::binder::ddl::check_defaults(conn, &t.properties, s)?;
             let c = create_node_table(&mut snap.catalog, t)?;
             if let Created::Table(id) = c {
+                crate::binder::ddl::set_defaults(&mut snap.catalog, id, &t.properties, s);
                 snap.meta
                     .tables
                     .insert(id, TableData::Node(NodeTableData::default()));
@@ -84,8 +87,10 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
             Ok(QueryResult::message(c.message(&t.name)))
         }),
         StatementKind::CreateRelTable(t) => write(db, |snap| {
+            crate::binder::ddl::check_defaults(conn, &t.properties, s)?;
             let c = create_rel_table(&mut snap.catalog, t)?;
             if let Created::Table(id) = c {
+                crate::binder::ddl::set_defaults(&mut snap.catalog, id, &t.properties, s);
                 snap.meta
                     .tables
                     .insert(id, TableData::Rel(RelTableData::default()));
@@ -93,8 +98,48 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
             Ok(QueryResult::message(c.message(&t.name)))
         }),
         StatementKind::CopyFrom(c) => copy_from(conn, c),
+        StatementKind::Drop {
+            what: DropKind::Table,
+            name,
+            if_exists,
+        } => write(db, |snap| {
+            crate::binder::ddl::drop_table(snap, db.pager(), name, *if_exists)
+                .map(QueryResult::message)
+        }),
+        StatementKind::CommentOnTable { table, comment } => write(db, |snap| {
+            crate::binder::ddl::comment_on_table(snap, table, comment).map(QueryResult::message)
+        }),
+        StatementKind::AlterTable { table, action } => alter_table(conn, s, table, action),
         _ => crate::query::run(conn, s, params),
     }
+}
+
+fn alter_table(
+    conn: &Connection,
+    s: &Statement,
+    table: &str,
+    action: &AlterAction,
+) -> Result<QueryResult> {
+    let db = &conn.db;
+    let mut default = (None, crate::types::Value::Null);
+    if let AlterAction::AddProperty {
+        data_type,
+        default: Some(e),
+        ..
+    } = action
+    {
+        if db.snapshot().catalog.table(table).is_none() {
+            return Err(Error::Binder(format!("Table {table} does not exist.")));
+        }
+        let ty = crate::binder::ddl::logical_type(data_type)?;
+        let text = s.source(e.span).trim().to_string();
+        let v = crate::binder::ddl::eval_default(conn, e, &text, &ty)?;
+        default = (Some(text), v);
+    }
+    write(db, |snap| {
+        crate::binder::ddl::alter_table(snap, db.pager(), table, action, default)
+            .map(QueryResult::message)
+    })
 }
 
 /// Runs a writing statement on a private copy of the committed state and commits it

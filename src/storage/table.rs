@@ -3,13 +3,17 @@
 //! Owns: `StorageMeta` (per table: node groups of `NODE_GROUP_SIZE` rows with one column
 //! chunk per property; per rel table and FROM/TO pair: forward and backward CSR groups, one per
 //! node group of the bound node table), its encoding (the metadata blob), and the reads the
-//! executor needs: scanning a property range, reading a node's neighbours.
+//! executor needs: scanning a property range, reading a node's neighbours. Schema changes on
+//! stored data: adding a property column filled with one value (`add_column`), dropping one
+//! (`drop_column`), and the page runs a dropped table leaves behind (`TableData::runs`).
 
 use super::buffer::BufferPool;
-use super::column::{self, ChunkMeta};
+use super::column::{self, encode_chunk, ChunkMeta, RunSink};
 use super::page::{Decoder, Encoder, PageKind};
+use super::pager::Pager;
 use crate::error::{Error, Result};
 use crate::types::vector::Column;
+use crate::types::{LogicalType, Value};
 use std::collections::BTreeMap;
 
 /// Rows per node group (2^17, as Kuzu).
@@ -331,4 +335,91 @@ impl CsrGroup {
     pub fn rel_ids(&self, pool: &BufferPool, from: u64, to: u64, out: &mut Vec<u64>) -> Result<()> {
         column::scan_u64(pool, &self.rel_ids, from, (to - from) as usize, out)
     }
+}
+
+impl TableData {
+    /// Every page run of the table's column chunks and CSR arrays (not its PK index).
+    pub fn runs(&self) -> Vec<(PageKind, column::PageRun)> {
+        let mut m = StorageMeta::default();
+        m.tables.insert(0, self.clone());
+        m.runs()
+    }
+
+    /// Every chunk list holding one chunk per property (node groups, CSR groups).
+    fn property_chunks(&mut self) -> Vec<&mut Vec<ChunkMeta>> {
+        match self {
+            TableData::Node(n) => n.groups.iter_mut().map(|g| &mut g.columns).collect(),
+            TableData::Rel(r) => r
+                .pairs
+                .iter_mut()
+                .flat_map(|p| p.fwd.iter_mut().chain(p.bwd.iter_mut()))
+                .map(|g| &mut g.properties)
+                .collect(),
+        }
+    }
+
+    /// Appends a property column of type `ty` holding `value` (NULL for none) in every row.
+    /// Integer-like constants become constant chunks (no data pages). The new pages are
+    /// allocated through `pager`; a failed statement hands them back with the allocator.
+    pub fn add_column(&mut self, pager: &Pager, ty: &LogicalType, value: &Value) -> Result<()> {
+        let groups: Vec<u64> = match self {
+            TableData::Node(n) => n.groups.iter().map(|g| g.num_rows).collect(),
+            TableData::Rel(r) => r
+                .pairs
+                .iter()
+                .flat_map(|p| p.fwd.iter().chain(&p.bwd))
+                .map(|g| g.num_edges())
+                .collect(),
+        };
+        let mut metas = Vec::with_capacity(groups.len());
+        for rows in groups {
+            let mut col = Column::with_capacity(ty.clone(), rows as usize);
+            for _ in 0..rows {
+                if !col.push_value(value) {
+                    return Err(Error::Conversion(format!(
+                        "Cannot store {value:?} in a column of type {ty}."
+                    )));
+                }
+            }
+            let mut sink = RunSink::new();
+            let mut meta = encode_chunk(&col, &mut sink);
+            place(pager, sink, &mut meta)?;
+            metas.push(meta);
+        }
+        for (chunks, meta) in self.property_chunks().into_iter().zip(metas) {
+            chunks.push(meta);
+        }
+        Ok(())
+    }
+
+    /// Removes property column `index` from every group and frees its pages (reusable after
+    /// the next checkpoint).
+    pub fn drop_column(&mut self, pager: &Pager, index: usize) -> Result<()> {
+        for chunks in self.property_chunks() {
+            if index >= chunks.len() {
+                return Err(Error::corrupted(None, "missing column chunk"));
+            }
+            let meta = chunks.remove(index);
+            let mut runs = Vec::new();
+            meta.runs(&mut runs);
+            for (_, r) in runs {
+                pager.free(r.first, r.count);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes the pages of `sink` to freshly allocated pages and moves `meta` onto them.
+fn place(pager: &Pager, sink: RunSink, meta: &mut ChunkMeta) -> Result<()> {
+    let n = sink.page_count();
+    if n == 0 {
+        return Ok(());
+    }
+    let base = pager.allocate(n);
+    meta.shift(base);
+    for (kind, run, bytes) in &sink.runs {
+        pager.write_run(base + run.first, *kind, bytes)?;
+    }
+    Ok(())
 }
