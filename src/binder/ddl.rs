@@ -353,3 +353,270 @@ mod tests {
         assert!(apply(&mut c, "CREATE REL TABLE r(FROM Nope TO Person)").is_err());
     }
 }
+
+#[cfg(test)]
+mod schema_change_tests {
+    use crate::db::Database;
+
+    fn rows(db: &Database, q: &str) -> Vec<String> {
+        db.connect()
+            .query(q)
+            .unwrap_or_else(|e| panic!("{q}: {e}"))
+            .map(|r| {
+                r.unwrap()
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect()
+    }
+
+    fn msg(db: &Database, q: &str) -> String {
+        rows(db, q).join("\n")
+    }
+
+    fn err(db: &Database, q: &str) -> String {
+        match db.connect().query(q) {
+            Ok(_) => panic!("{q}: no error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// A database with Person(3 rows) and knows(2 rels).
+    fn setup(dir: &std::path::Path) -> Database {
+        let db = Database::open(dir.join("db.ruzu")).unwrap();
+        std::fs::write(dir.join("p.csv"), "id,name,age\n1,a,10\n2,b,20\n3,c,30\n").unwrap();
+        std::fs::write(dir.join("k.csv"), "from,to,since\n1,2,2000\n2,3,2001\n").unwrap();
+        let c = db.connect();
+        for q in [
+            "CREATE NODE TABLE Person(id INT64, name STRING, age INT64, PRIMARY KEY(id))"
+                .to_string(),
+            "CREATE REL TABLE knows(FROM Person TO Person, since INT64)".to_string(),
+            format!(
+                "COPY Person FROM '{}' (header=true)",
+                dir.join("p.csv").display()
+            ),
+            format!(
+                "COPY knows FROM '{}' (header=true)",
+                dir.join("k.csv").display()
+            ),
+        ] {
+            c.query(&q).unwrap_or_else(|e| panic!("{q}: {e}"));
+        }
+        db
+    }
+
+    #[test]
+    fn add_drop_rename_comment_survive_reopen_and_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.ruzu");
+        let db = setup(dir.path());
+        assert_eq!(
+            msg(
+                &db,
+                "ALTER TABLE person ADD score INT64 DEFAULT 2 * abs(-2)"
+            ),
+            "Property score added to table Person."
+        );
+        assert_eq!(
+            msg(
+                &db,
+                "ALTER TABLE Person ADD tags STRING[] DEFAULT ['x','long string']"
+            ),
+            "Property tags added to table Person."
+        );
+        msg(&db, "ALTER TABLE Person ADD nothing STRING");
+        msg(&db, "ALTER TABLE Person ADD f FLOAT DEFAULT 5.4");
+        assert_eq!(
+            msg(&db, "ALTER TABLE knows ADD w INT64 DEFAULT 7"),
+            "Property w added to table knows."
+        );
+        assert_eq!(
+            rows(
+                &db,
+                "MATCH (p:Person) RETURN p.id, p.score, p.tags, p.nothing, p.f"
+            ),
+            [
+                "1|4|[x,long string]||5.400000",
+                "2|4|[x,long string]||5.400000",
+                "3|4|[x,long string]||5.400000"
+            ]
+        );
+        assert_eq!(
+            rows(&db, "MATCH ()-[k:knows]->() RETURN k.since, k.w"),
+            ["2000|7", "2001|7"]
+        );
+        assert_eq!(
+            msg(&db, "ALTER TABLE Person DROP name"),
+            "Property name has been dropped from table Person."
+        );
+        assert_eq!(
+            msg(&db, "ALTER TABLE knows DROP since"),
+            "Property since has been dropped from table knows."
+        );
+        assert_eq!(
+            msg(&db, "ALTER TABLE Person RENAME age TO years"),
+            "Property age renamed to years."
+        );
+        assert_eq!(
+            msg(&db, "ALTER TABLE Person RENAME TO People"),
+            "Table Person renamed to People."
+        );
+        assert_eq!(
+            msg(&db, "COMMENT ON TABLE people IS 'who'"),
+            "Comment added to table People."
+        );
+        drop(db);
+        crate::inspect::check(&path).unwrap();
+        let db = Database::open(&path).unwrap();
+        assert_eq!(
+            rows(
+                &db,
+                "MATCH (p:People) RETURN p.id, p.years, p.score, p.tags"
+            ),
+            [
+                "1|10|4|[x,long string]",
+                "2|20|4|[x,long string]",
+                "3|30|4|[x,long string]"
+            ]
+        );
+        assert_eq!(
+            rows(
+                &db,
+                "MATCH (a:People)-[k:knows]->(b:People) RETURN a.id, b.id, k.w"
+            ),
+            ["1|2|7", "2|3|7"]
+        );
+        assert_eq!(
+            err(&db, "MATCH (p:People) RETURN p.name"),
+            "Binder exception: Cannot find property name for p."
+        );
+        let snap = db.snapshot();
+        let t = snap.catalog.table("People").unwrap();
+        assert_eq!(t.comment, "who");
+        let ids: Vec<(u32, &str, &str)> = t
+            .properties
+            .iter()
+            .map(|p| (p.id, p.name.as_str(), p.default_text()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                (0, "id", "NULL"),
+                (2, "years", "NULL"),
+                (3, "score", "2 * abs(-2)"),
+                (4, "tags", "['x','long string']"),
+                (5, "nothing", "NULL"),
+                (6, "f", "5.4")
+            ]
+        );
+        let k = snap.catalog.table("knows").unwrap();
+        assert_eq!((k.id, k.group_id()), (1, 2));
+        assert_eq!(k.properties[0].id, 2);
+    }
+
+    #[test]
+    fn schema_change_errors_in_kuzus_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = setup(dir.path());
+        let cases = [
+            (
+                "DROP TABLE Person",
+                "Binder exception: Cannot delete node table Person because it is referenced by relationship table knows.",
+            ),
+            ("DROP TABLE nope", "Binder exception: Table nope does not exist."),
+            ("ALTER TABLE nope ADD x INT64", "Binder exception: Table nope does not exist."),
+            ("ALTER TABLE nope ADD x INT64 DEFAULT 1", "Binder exception: Table nope does not exist."),
+            ("COMMENT ON TABLE nope IS 'x'", "Binder exception: Table nope does not exist."),
+            (
+                "ALTER TABLE Person DROP ID",
+                "Binder exception: Cannot drop property ID in table Person because it is used as primary key.",
+            ),
+            ("ALTER TABLE Person DROP zz", "Runtime exception: Person table does not have property zz."),
+            ("ALTER TABLE Person ADD NAME STRING", "Runtime exception: Person table already has property NAME."),
+            ("ALTER TABLE Person RENAME zz TO y", "Runtime exception: Person table does not have property zz."),
+            ("ALTER TABLE Person RENAME name TO AGE", "Runtime exception: Person table already has property AGE."),
+            ("ALTER TABLE Person RENAME TO KNOWS", "Binder exception: Table KNOWS already exists."),
+            (
+                "ALTER TABLE Person ADD x INT64 DEFAULT 'wrong type'",
+                "Binder exception: Expression wrong type has data type STRING but expected INT64. Implicit cast is not supported.",
+            ),
+            (
+                "CREATE NODE TABLE d(val INT64 default upper('abc'), PRIMARY KEY(val))",
+                "Binder exception: Expression UPPER(abc) has data type STRING but expected INT64. Implicit cast is not supported.",
+            ),
+            (
+                "CREATE REL TABLE r(FROM Person TO Person, FROM Person TO Person)",
+                "Binder exception: Found duplicate FROM-TO Person-Person pairs.",
+            ),
+            (
+                "CREATE REL TABLE r(FROM Person TO Person) WITH (storage_direction = 'invalid')",
+                "Runtime exception: Cannot parse invalid as ExtendDirection.",
+            ),
+        ];
+        for (q, e) in cases {
+            assert_eq!(err(&db, q), e, "{q}");
+        }
+        assert_eq!(
+            msg(&db, "DROP TABLE IF EXISTS nope"),
+            "Table nope does not exist."
+        );
+        assert_eq!(
+            msg(&db, "ALTER TABLE Person DROP IF EXISTS zz"),
+            "Person table does not have property zz."
+        );
+        assert_eq!(
+            msg(&db, "ALTER TABLE Person ADD IF NOT EXISTS name INT64"),
+            "Person table already has property name."
+        );
+        // Nothing changed.
+        assert_eq!(
+            rows(&db, "MATCH (p:Person) RETURN p.id, p.name, p.age"),
+            ["1|a|10", "2|b|20", "3|c|30"]
+        );
+    }
+
+    #[test]
+    fn dropped_tables_free_their_pages_for_reuse() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.ruzu");
+        let db = setup(dir.path());
+        let pages = db.pager().page_count();
+        assert_eq!(
+            msg(&db, "DROP TABLE knows"),
+            "Table knows has been dropped."
+        );
+        assert_eq!(
+            msg(&db, "DROP TABLE person"),
+            "Table person has been dropped."
+        );
+        assert!(db.snapshot().catalog.tables.is_empty());
+        assert!(db.snapshot().meta.tables.is_empty());
+        // Everything but the checkpoint's own blobs is free once the drops are committed.
+        let alloc = db.pager().allocator();
+        assert!(
+            alloc.free_page_count() + 4 >= pages,
+            "{:?}",
+            alloc.free_ranges()
+        );
+        assert_eq!(
+            err(&db, "MATCH (p:Person) RETURN count(*)"),
+            "Binder exception: Table Person does not exist."
+        );
+        drop(db);
+        crate::inspect::check(&path).unwrap();
+        // The same data again fits in the freed pages: the file grows only by the free-list
+        // page that each of the 6 checkpoints since appends at its end.
+        let db = setup(dir.path());
+        assert!(
+            db.pager().page_count() <= pages + 6,
+            "{} > {pages}",
+            db.pager().page_count()
+        );
+        assert_eq!(rows(&db, "MATCH (p:Person) RETURN count(*)"), ["3"]);
+        assert_eq!(db.snapshot().catalog.table("Person").unwrap().id, 3);
+        drop(db);
+        crate::inspect::check(&path).unwrap();
+    }
+}

@@ -693,4 +693,93 @@ mod tests {
             )
             .is_err());
     }
+
+    #[test]
+    fn schema_changes_keep_property_ids_and_round_trip() {
+        let mut c = Catalog::new();
+        c.add_node_table(
+            "A",
+            vec![p("id", LogicalType::Int64), p("x", LogicalType::String)],
+            "id",
+        )
+        .unwrap();
+        c.add_node_table("B", vec![p("id", LogicalType::Int64)], "id")
+            .unwrap();
+        let r = c
+            .add_rel_table(
+                "r",
+                &[("A".into(), "B".into()), ("B".into(), "A".into())],
+                vec![p("w", LogicalType::Double)],
+                Multiplicity::Many,
+                Multiplicity::Many,
+            )
+            .unwrap();
+        // Two pairs: ids 2 and 3 for the pairs, 4 for the group; the next table gets 5.
+        assert_eq!((r, c.table("r").unwrap().group_id()), (2, 4));
+        assert_eq!(
+            c.add_node_table("C", vec![p("id", LogicalType::Int64)], "id")
+                .unwrap(),
+            5
+        );
+        assert_eq!(c.table("r").unwrap().properties[0].id, 1);
+        let a = c.table("a").unwrap().id;
+        let mut y = p("y", LogicalType::Int64);
+        y.default = Some("1 + 1".into());
+        assert_eq!(c.add_property(a, y).unwrap(), 2);
+        assert_eq!(c.drop_property(a, 1).unwrap().name, "x");
+        assert_eq!(c.add_property(a, p("z", LogicalType::Date)).unwrap(), 2);
+        let t = c.table("A").unwrap();
+        let ids: Vec<(u32, &str, &str)> = t
+            .properties
+            .iter()
+            .map(|q| (q.id, q.name.as_str(), q.default_text()))
+            .collect();
+        assert_eq!(
+            ids,
+            [(0, "id", "NULL"), (2, "y", "1 + 1"), (3, "z", "NULL")]
+        );
+        assert_eq!(
+            c.drop_property(a, 0).unwrap_err().to_string(),
+            "Binder exception: Cannot drop property id in table A because it is used as primary key."
+        );
+        assert_eq!(
+            c.add_property(a, p("Y", LogicalType::Int64))
+                .unwrap_err()
+                .to_string(),
+            "Runtime exception: A table already has property Y."
+        );
+        c.rename_property(a, "z", "day").unwrap();
+        assert_eq!(
+            c.rename_property(a, "nope", "q").unwrap_err().to_string(),
+            "Runtime exception: A table does not have property nope."
+        );
+        assert_eq!(c.rename_table("a", "A2").unwrap(), "A");
+        assert_eq!(
+            c.rename_table("A2", "b").unwrap_err().to_string(),
+            "Binder exception: Table b already exists."
+        );
+        assert_eq!(c.set_comment("a2", "note").unwrap(), "A2");
+        assert_eq!(
+            c.drop_table("B").unwrap_err().to_string(),
+            "Binder exception: Cannot delete node table B because it is referenced by relationship table r."
+        );
+        assert_eq!(
+            c.drop_table("nope").unwrap_err().to_string(),
+            "Binder exception: Table nope does not exist."
+        );
+        let bytes = c.encode();
+        let back = Catalog::decode(&bytes).unwrap();
+        assert_eq!(back, c);
+        assert_eq!(back.table("A2").unwrap().comment, "note");
+        assert_eq!(back.table("A2").unwrap().next_property_id, 4);
+        for cut in 0..bytes.len() {
+            assert!(Catalog::decode(&bytes[..cut]).is_err());
+        }
+        assert_eq!(c.drop_table("r").unwrap().name, "r");
+        assert_eq!(c.drop_table("B").unwrap().id, 1);
+        assert_eq!(
+            c.tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            ["A2", "C"]
+        );
+    }
 }
