@@ -132,6 +132,11 @@ fn alter_table(
             return Err(Error::Binder(format!("Table {table} does not exist.")));
         }
         let ty = crate::binder::ddl::logical_type(data_type)?;
+        if ty == crate::types::LogicalType::Serial {
+            return Err(Error::Binder(
+                "No DEFAULT value should be set for SERIAL columns".into(),
+            ));
+        }
         let text = s.source(e.span).trim().to_string();
         let v = crate::binder::ddl::eval_default(conn, e, &text, &ty)?;
         default = (Some(text), v);

@@ -252,6 +252,12 @@ pub fn alter_table(
                 return Ok(format!("{tname} table already has property {name}."));
             }
             let ty = logical_type(data_type)?;
+            if ty == LogicalType::Serial {
+                // Existing rows would need values from the column's sequence.
+                return Err(Error::NotImplemented(
+                    "ALTER TABLE ADD of a SERIAL column".into(),
+                ));
+            }
             let mut p = Property::new(name.clone(), ty.clone());
             p.default = default.0;
             snap.catalog.add_property(entry.id, p)?;
@@ -428,6 +434,24 @@ mod schema_change_tests {
         );
         msg(&db, "ALTER TABLE Person ADD nothing STRING");
         msg(&db, "ALTER TABLE Person ADD f FLOAT DEFAULT 5.4");
+        msg(&db, "ALTER TABLE Person ADD s STRUCT(a INT64, b STRING[])");
+        // Constant and all-NULL columns cost no pages.
+        {
+            let snap = db.snapshot();
+            let t = snap.catalog.table("Person").unwrap();
+            let n = snap.meta.node(t.id).unwrap();
+            for name in ["score", "nothing", "s"] {
+                let i = t.property_index(name).unwrap();
+                let mut runs = Vec::new();
+                n.groups[0].columns[i].runs(&mut runs);
+                assert!(runs.is_empty(), "{name}: {runs:?}");
+            }
+        }
+        assert_eq!(
+            rows(&db, "MATCH (p:Person) RETURN p.s, p.s.b IS NULL"),
+            ["|True", "|True", "|True"]
+        );
+        msg(&db, "ALTER TABLE Person DROP s");
         assert_eq!(
             msg(&db, "ALTER TABLE knows ADD w INT64 DEFAULT 7"),
             "Property w added to table knows."
@@ -545,6 +569,10 @@ mod schema_change_tests {
             (
                 "CREATE NODE TABLE d(val INT64 default upper('abc'), PRIMARY KEY(val))",
                 "Binder exception: Expression UPPER(abc) has data type STRING but expected INT64. Implicit cast is not supported.",
+            ),
+            (
+                "ALTER TABLE Person ADD x SERIAL DEFAULT 1",
+                "Binder exception: No DEFAULT value should be set for SERIAL columns",
             ),
             (
                 "CREATE REL TABLE r(FROM Person TO Person, FROM Person TO Person)",

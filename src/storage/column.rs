@@ -8,7 +8,8 @@
 //! dates, timestamps) with frame of reference + bit-packing, constant when all values are
 //! equal; floats, 128-bit values and intervals plain; strings as offsets (a nested integer
 //! chunk) plus a byte stream; lists as offsets plus a child chunk; structs as child chunks.
-//! NULLs are a separate bitmap, present only when the chunk has NULLs.
+//! NULLs are a separate bitmap, present only when the chunk has NULLs but not only NULLs (an
+//! all-NULL chunk, e.g. a property added without a default, has no bitmap pages).
 
 use super::buffer::BufferPool;
 use super::page::{Decoder, Encoder, PageKind, PAGE_PAYLOAD};
@@ -287,8 +288,12 @@ impl ChunkMeta {
             first: d.u64()?,
             count: d.u64()?,
         };
+        // An all-NULL chunk has no bitmap pages.
+        let all_null = null_count == num_values && nulls.count == 0;
         if null_count > num_values
-            || (null_count > 0 && nulls.count != num_values.div_ceil(NULL_BITS_PER_PAGE))
+            || (null_count > 0
+                && !all_null
+                && nulls.count != num_values.div_ceil(NULL_BITS_PER_PAGE))
         {
             return Err(d.bad("null bitmap does not match the value count"));
         }
@@ -404,7 +409,8 @@ impl ChunkMeta {
 // Encoding
 
 fn encode_nulls(col: &Column, sink: &mut RunSink) -> PageRun {
-    if col.null_count() == 0 {
+    // No bitmap without NULLs, nor when every value is NULL (`null_count` says so).
+    if col.null_count() == 0 || col.null_count() == col.len() {
         return PageRun::default();
     }
     let n = col.len() as u64;
@@ -924,7 +930,11 @@ pub fn scan(
             ))
         }
     }
-    if meta.null_count > 0 {
+    if meta.null_count > 0 && meta.null_count == meta.num_values && meta.nulls.count == 0 {
+        for _ in 0..count {
+            out.nulls.push(true);
+        }
+    } else if meta.null_count > 0 {
         read_null_bits(pool, meta.nulls, start, count, out)?;
     } else {
         out.nulls.resize(before + count);
@@ -1132,5 +1142,30 @@ mod tests {
         let mut out = Column::new(LogicalType::Int64);
         let e = scan(&pool, &meta, 0, 3000, &mut out).unwrap_err();
         assert!(matches!(e, Error::Corrupted { page: Some(1), .. }), "{e}");
+    }
+
+    #[test]
+    fn all_null_chunks_have_no_pages() {
+        use crate::types::{LogicalType as T, Value};
+        for ty in [
+            T::Int64,
+            T::Double,
+            T::String,
+            T::List(Box::new(T::String)),
+            T::Struct(vec![
+                ("a".into(), T::Int64),
+                ("b".into(), T::List(Box::new(T::Double))),
+            ]),
+        ] {
+            let mut col = Column::new(ty.clone());
+            for _ in 0..70_000 {
+                assert!(col.push_value(&Value::Null));
+            }
+            let mut sink = RunSink::new();
+            let meta = encode_chunk(&col, &mut sink);
+            assert_eq!(sink.page_count(), 0, "{ty}");
+            assert_eq!((meta.null_count, meta.nulls.count), (70_000, 0));
+            round_trip(&col);
+        }
     }
 }
