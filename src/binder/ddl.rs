@@ -446,6 +446,10 @@ mod schema_change_tests {
                 n.groups[0].columns[i].runs(&mut runs);
                 assert!(runs.is_empty(), "{name}: {runs:?}");
             }
+            // A list of strings: its one value's pages only.
+            let mut runs = Vec::new();
+            n.groups[0].columns[t.property_index("tags").unwrap()].runs(&mut runs);
+            assert!(runs.iter().map(|r| r.1.count).sum::<u64>() <= 3, "{runs:?}");
         }
         assert_eq!(
             rows(&db, "MATCH (p:Person) RETURN p.s, p.s.b IS NULL"),
@@ -603,6 +607,30 @@ mod schema_change_tests {
             rows(&db, "MATCH (p:Person) RETURN p.id, p.name, p.age"),
             ["1|a|10", "2|b|20", "3|c|30"]
         );
+    }
+
+    #[test]
+    fn copy_after_add_and_drop_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.ruzu");
+        let db = setup(dir.path());
+        msg(&db, "ALTER TABLE Person ADD s STRING DEFAULT 'dflt'");
+        msg(&db, "ALTER TABLE Person DROP name");
+        std::fs::write(dir.path().join("p2.csv"), "id,age,s\n4,40,x\n").unwrap();
+        let q = format!(
+            "COPY Person FROM '{}' (header=true)",
+            dir.path().join("p2.csv").display()
+        );
+        assert_eq!(
+            msg(&db, &q),
+            "1 tuples have been copied to the Person table."
+        );
+        assert_eq!(
+            rows(&db, "MATCH (p:Person) RETURN p.id, p.age, p.s"),
+            ["1|10|dflt", "2|20|dflt", "3|30|dflt", "4|40|x"]
+        );
+        drop(db);
+        crate::inspect::check(&path).unwrap();
     }
 
     #[test]

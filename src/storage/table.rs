@@ -8,7 +8,7 @@
 //! (`drop_column`), and the page runs a dropped table leaves behind (`TableData::runs`).
 
 use super::buffer::BufferPool;
-use super::column::{self, encode_chunk, ChunkMeta, RunSink};
+use super::column::{self, encode_chunk, encode_constant, ChunkMeta, RunSink};
 use super::page::{Decoder, Encoder, PageKind};
 use super::pager::Pager;
 use crate::error::{Error, Result};
@@ -358,8 +358,9 @@ impl TableData {
         }
     }
 
-    /// Appends a property column of type `ty` holding `value` (NULL for none) in every row.
-    /// Integer-like constants become constant chunks (no data pages). The new pages are
+    /// Appends a property column of type `ty` holding `value` (NULL for none) in every row:
+    /// per group a constant chunk (the value's one-row chunk: no pages for integers, a few
+    /// for strings and lists) or an all-NULL chunk (no pages), never per-row data. The new pages are
     /// allocated through `pager`; a failed statement hands them back with the allocator.
     pub fn add_column(&mut self, pager: &Pager, ty: &LogicalType, value: &Value) -> Result<()> {
         let groups: Vec<u64> = match self {
@@ -371,18 +372,23 @@ impl TableData {
                 .map(|g| g.num_edges())
                 .collect(),
         };
+        let mut one = Column::new(ty.clone());
+        if !one.push_value(value) {
+            return Err(Error::Conversion(format!(
+                "Cannot store {value} in a column of type {ty}."
+            )));
+        }
         let mut metas = Vec::with_capacity(groups.len());
         for rows in groups {
-            let mut col = Column::with_capacity(ty.clone(), rows as usize);
-            for _ in 0..rows {
-                if !col.push_value(value) {
-                    return Err(Error::Conversion(format!(
-                        "Cannot store {value:?} in a column of type {ty}."
-                    )));
-                }
-            }
             let mut sink = RunSink::new();
-            let mut meta = encode_chunk(&col, &mut sink);
+            let mut meta = if value.is_null() || rows == 0 {
+                // All NULL: no pages at all.
+                let mut col = Column::with_capacity(ty.clone(), rows as usize);
+                (0..rows).for_each(|_| col.push_null());
+                encode_chunk(&col, &mut sink)
+            } else {
+                encode_constant(&one, rows, &mut sink)
+            };
             place(pager, sink, &mut meta)?;
             metas.push(meta);
         }
