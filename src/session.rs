@@ -121,16 +121,18 @@ fn alter_table(
     action: &AlterAction,
 ) -> Result<QueryResult> {
     let db = &conn.db;
-    let mut default = (None, crate::types::Value::Null);
+    use crate::binder::ddl::DefaultFill;
+    let mut default = (None, DefaultFill::Constant(crate::types::Value::Null));
     if let AlterAction::AddProperty {
         data_type,
         default: Some(e),
         ..
     } = action
     {
-        if db.snapshot().catalog.table(table).is_none() {
+        let snap = db.snapshot();
+        let Some(entry) = snap.catalog.table(table) else {
             return Err(Error::Binder(format!("Table {table} does not exist.")));
-        }
+        };
         let ty = crate::binder::ddl::logical_type(data_type)?;
         if ty == crate::types::LogicalType::Serial {
             return Err(Error::Binder(
@@ -138,8 +140,25 @@ fn alter_table(
             ));
         }
         let text = s.source(e.span).trim().to_string();
-        let v = crate::binder::ddl::eval_default(conn, e, &text, &ty)?;
-        default = (Some(text), v);
+        let fill = if crate::binder::ddl::is_volatile(e) {
+            if !entry.is_node() {
+                return Err(Error::Runtime(
+                    "Cannot set a non-constant default value when adding columns on REL tables."
+                        .into(),
+                ));
+            }
+            let rows = snap.meta.node(entry.id).map(|d| d.num_rows).unwrap_or(0);
+            DefaultFill::PerRow(crate::binder::ddl::eval_default_rows(
+                conn,
+                e,
+                &text,
+                &ty,
+                Some(rows),
+            )?)
+        } else {
+            DefaultFill::Constant(crate::binder::ddl::eval_default(conn, e, &text, &ty)?)
+        };
+        default = (Some(text), fill);
     }
     write(db, |snap| {
         crate::binder::ddl::alter_table(snap, db.pager(), table, action, default)

@@ -147,7 +147,8 @@ pub fn check_defaults(
     stmt: &Statement,
 ) -> Result<()> {
     for d in defs {
-        if let Some(e) = &d.default {
+        // Evaluating `nextval` would advance its sequence.
+        if let Some(e) = d.default.as_ref().filter(|e| !is_volatile(e)) {
             let ty = logical_type(&d.data_type)?;
             if let Err(err @ Error::Binder(_)) =
                 eval_default(conn, e, stmt.source(e.span).trim(), &ty)
@@ -159,37 +160,82 @@ pub fn check_defaults(
     Ok(())
 }
 
-/// Evaluates a DEFAULT expression (constant: it sees no variables) and casts it to `ty` as
-/// Kuzu binds defaults: implicitly, or a Binder exception naming the expression.
-pub fn eval_default(conn: &Connection, expr: &Expr, text: &str, ty: &LogicalType) -> Result<Value> {
-    let mut stmts = crate::cypher::parse(&format!("RETURN {text}"))?;
+/// Whether a DEFAULT expression gives each row its own value (Kuzu's non-constant defaults:
+/// `nextval`, `gen_random_uuid`).
+pub fn is_volatile(expr: &Expr) -> bool {
+    let mut found = false;
+    crate::binder::expr::walk(expr, &mut |e| {
+        if let ExprKind::FunctionCall(c) = &e.kind {
+            if ["nextval", "gen_random_uuid"]
+                .iter()
+                .any(|n| c.name.eq_ignore_ascii_case(n))
+            {
+                found = true;
+            }
+        }
+    });
+    found
+}
+
+/// Evaluates a DEFAULT expression (it sees no variables) `rows` times, in row order, and
+/// casts the values to `ty` as Kuzu binds defaults: implicitly, or a Binder exception naming
+/// the expression.
+pub fn eval_default_rows(
+    conn: &Connection,
+    expr: &Expr,
+    text: &str,
+    ty: &LogicalType,
+    rows: Option<u64>,
+) -> Result<Vec<Value>> {
+    let q = match rows {
+        None => format!("RETURN {text}"),
+        Some(n) => format!("UNWIND range(1, {n}) AS __ruzu_default_row RETURN {text}"),
+    };
+    let mut stmts = crate::cypher::parse(&q)?;
     if stmts.len() != 1 || !matches!(stmts[0].kind, StatementKind::Query(_)) {
         return Err(Error::Binder(format!("Invalid default expression {text}.")));
     }
     let stmt = stmts.remove(0);
-    let mut r = crate::query::run(conn, &stmt, &Params::new())?;
+    let r = crate::query::run(conn, &stmt, &Params::new())?;
     let from = r
         .column_types()
         .first()
         .cloned()
         .unwrap_or(LogicalType::Any);
-    let v = match r.next() {
-        Some(row) => row?.into_iter().next().unwrap_or(Value::Null),
-        None => Value::Null,
-    };
-    if v.is_null() {
-        return Ok(Value::Null);
-    }
-    if from == *ty {
-        return Ok(v);
-    }
-    if from != LogicalType::Any && !crate::exec::typing::has_implicit_cast(&from, ty) {
+    if from != *ty && from != LogicalType::Any && !crate::exec::typing::has_implicit_cast(&from, ty)
+    {
         return Err(Error::Binder(format!(
             "Expression {} has data type {from} but expected {ty}. Implicit cast is not supported.",
             crate::binder::expr::expr_name(expr)
         )));
     }
-    crate::exec::cast::cast_value(&v, ty)
+    let mut out = Vec::new();
+    for row in r {
+        let v = row?.into_iter().next().unwrap_or(Value::Null);
+        out.push(if v.is_null() || from == *ty {
+            v
+        } else {
+            crate::exec::cast::cast_value(&v, ty)?
+        });
+    }
+    Ok(out)
+}
+
+/// Evaluates a constant DEFAULT expression once (see `eval_default_rows`).
+pub fn eval_default(conn: &Connection, expr: &Expr, text: &str, ty: &LogicalType) -> Result<Value> {
+    Ok(eval_default_rows(conn, expr, text, ty, None)?
+        .into_iter()
+        .next()
+        .unwrap_or(Value::Null))
+}
+
+/// The values an `ALTER TABLE ... ADD` gives the existing rows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultFill {
+    /// Every row the same value (NULL without a DEFAULT).
+    Constant(Value),
+    /// One value per row of a node table, in row order (a non-constant DEFAULT).
+    PerRow(Vec<Value>),
 }
 
 /// `DROP TABLE [IF EXISTS] name`: removes the table from the catalog and frees its pages
@@ -233,7 +279,7 @@ pub fn alter_table(
     pager: &Pager,
     table: &str,
     action: &AlterAction,
-    default: (Option<String>, Value),
+    default: (Option<String>, DefaultFill),
 ) -> Result<String> {
     let entry = snap
         .catalog
@@ -262,7 +308,10 @@ pub fn alter_table(
             p.default = default.0;
             snap.catalog.add_property(entry.id, p)?;
             if let Some(data) = snap.meta.tables.get_mut(&entry.id) {
-                data.add_column(pager, &ty, &default.1)?;
+                match &default.1 {
+                    DefaultFill::Constant(v) => data.add_column(pager, &ty, v)?,
+                    DefaultFill::PerRow(values) => data.add_column_values(pager, &ty, values)?,
+                }
             }
             Ok(format!("Property {name} added to table {tname}."))
         }
@@ -631,6 +680,31 @@ mod schema_change_tests {
         );
         drop(db);
         crate::inspect::check(&path).unwrap();
+    }
+
+    #[test]
+    fn non_constant_defaults_give_each_row_its_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = setup(dir.path());
+        assert_eq!(
+            err(&db, "ALTER TABLE knows ADD u UUID DEFAULT gen_random_uuid()"),
+            "Runtime exception: Cannot set a non-constant default value when adding columns on REL tables."
+        );
+        msg(
+            &db,
+            "ALTER TABLE Person ADD u UUID DEFAULT gen_random_uuid()",
+        );
+        assert_eq!(
+            rows(
+                &db,
+                "MATCH (p:Person) RETURN count(DISTINCT p.u), count(p.u)"
+            ),
+            ["3|3"]
+        );
+        assert_eq!(
+            err(&db, "ALTER TABLE Person ADD v INT64 DEFAULT gen_random_uuid()"),
+            "Binder exception: Expression GEN_RANDOM_UUID() has data type UUID but expected INT64. Implicit cast is not supported."
+        );
     }
 
     #[test]

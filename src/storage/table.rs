@@ -398,6 +398,49 @@ impl TableData {
         Ok(())
     }
 
+    /// Appends a property column of a node table holding `values[i]` in row `i`.
+    pub fn add_column_values(
+        &mut self,
+        pager: &Pager,
+        ty: &LogicalType,
+        values: &[Value],
+    ) -> Result<()> {
+        let TableData::Node(n) = self else {
+            return Err(Error::Runtime(
+                "Cannot set a non-constant default value when adding columns on REL tables.".into(),
+            ));
+        };
+        if values.len() as u64 != n.num_rows {
+            return Err(Error::Runtime(format!(
+                "{} default values for {} rows",
+                values.len(),
+                n.num_rows
+            )));
+        }
+        let mut start = 0usize;
+        let mut metas = Vec::with_capacity(n.groups.len());
+        for g in &n.groups {
+            let end = start + g.num_rows as usize;
+            let mut col = Column::with_capacity(ty.clone(), g.num_rows as usize);
+            for v in &values[start..end] {
+                if !col.push_value(v) {
+                    return Err(Error::Conversion(format!(
+                        "Cannot store {v} in a column of type {ty}."
+                    )));
+                }
+            }
+            let mut sink = RunSink::new();
+            let mut meta = encode_chunk(&col, &mut sink);
+            place(pager, sink, &mut meta)?;
+            metas.push(meta);
+            start = end;
+        }
+        for (g, meta) in n.groups.iter_mut().zip(metas) {
+            g.columns.push(meta);
+        }
+        Ok(())
+    }
+
     /// Removes property column `index` from every group and frees its pages (reusable after
     /// the next checkpoint).
     pub fn drop_column(&mut self, pager: &Pager, index: usize) -> Result<()> {
