@@ -150,7 +150,7 @@ fn alter_table(
             let rows = snap.meta.node(entry.id).map(|d| d.num_rows).unwrap_or(0);
             DefaultFill::PerRow(crate::binder::ddl::eval_default_rows(
                 conn,
-                e,
+                Some(e),
                 &text,
                 &ty,
                 Some(rows),

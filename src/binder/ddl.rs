@@ -23,9 +23,36 @@ pub fn logical_type(t: &TypeName) -> Result<LogicalType> {
     parse_type(&t.to_string())
 }
 
+/// Column names Kuzu reserves for internal columns (`CREATE TABLE` refuses them).
+const RESERVED_COLUMN_NAMES: [&str; 12] = [
+    "_ID",
+    "_LABEL",
+    "_SRC",
+    "_DST",
+    "_DIRECTION",
+    "_LENGTH",
+    "_NODES",
+    "_RELS",
+    "_PLACE_HOLDER",
+    "_ROW_OFFSET",
+    "_SRC_OFFSET",
+    "_DST_OFFSET",
+];
+
 fn properties(defs: &[PropertyDefinition]) -> Result<Vec<Property>> {
     defs.iter()
-        .map(|d| Ok(Property::new(d.name.clone(), logical_type(&d.data_type)?)))
+        .map(|d| {
+            if RESERVED_COLUMN_NAMES
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(&d.name))
+            {
+                return Err(Error::Binder(format!(
+                    "{} is a reserved property name.",
+                    d.name
+                )));
+            }
+            Ok(Property::new(d.name.clone(), logical_type(&d.data_type)?))
+        })
         .collect()
 }
 
@@ -182,7 +209,7 @@ pub fn is_volatile(expr: &Expr) -> bool {
 /// the expression.
 pub fn eval_default_rows(
     conn: &Connection,
-    expr: &Expr,
+    expr: Option<&Expr>,
     text: &str,
     ty: &LogicalType,
     rows: Option<u64>,
@@ -206,7 +233,8 @@ pub fn eval_default_rows(
     {
         return Err(Error::Binder(format!(
             "Expression {} has data type {from} but expected {ty}. Implicit cast is not supported.",
-            crate::binder::expr::expr_name(expr)
+            expr.map(crate::binder::expr::expr_name)
+                .unwrap_or_else(|| text.to_string())
         )));
     }
     let mut out = Vec::new();
@@ -223,10 +251,22 @@ pub fn eval_default_rows(
 
 /// Evaluates a constant DEFAULT expression once (see `eval_default_rows`).
 pub fn eval_default(conn: &Connection, expr: &Expr, text: &str, ty: &LogicalType) -> Result<Value> {
-    Ok(eval_default_rows(conn, expr, text, ty, None)?
+    Ok(eval_default_rows(conn, Some(expr), text, ty, None)?
         .into_iter()
         .next()
         .unwrap_or(Value::Null))
+}
+
+/// The value a new row gets for property `p` when a statement gives it none: its stored
+/// DEFAULT evaluated now (NULL without one). For the write paths (CREATE, COPY subsets).
+pub fn property_default(conn: &Connection, p: &Property) -> Result<Value> {
+    match &p.default {
+        None => Ok(Value::Null),
+        Some(text) => Ok(eval_default_rows(conn, None, text, &p.ty, None)?
+            .into_iter()
+            .next()
+            .unwrap_or(Value::Null)),
+    }
 }
 
 /// The values an `ALTER TABLE ... ADD` gives the existing rows.
@@ -405,6 +445,15 @@ mod tests {
             "Binder exception: Person already exists in catalog."
         );
         assert!(apply(&mut c, "CREATE NODE TABLE T(x DOUBLE PRIMARY KEY)").is_err());
+        assert_eq!(
+            apply(
+                &mut c,
+                "CREATE NODE TABLE T(id INT64, _label STRING, PRIMARY KEY(id))"
+            )
+            .unwrap_err()
+            .to_string(),
+            "Binder exception: _label is a reserved property name."
+        );
         assert!(apply(&mut c, "CREATE REL TABLE r(FROM Nope TO Person)").is_err());
     }
 }
@@ -412,6 +461,7 @@ mod tests {
 #[cfg(test)]
 mod schema_change_tests {
     use crate::db::Database;
+    use crate::types::Value;
 
     fn rows(db: &Database, q: &str) -> Vec<String> {
         db.connect()
@@ -572,6 +622,13 @@ mod schema_change_tests {
         let snap = db.snapshot();
         let t = snap.catalog.table("People").unwrap();
         assert_eq!(t.comment, "who");
+        let c = db.connect();
+        let dflt = |name: &str| {
+            super::property_default(&c, &t.properties[t.property_index(name).unwrap()]).unwrap()
+        };
+        assert_eq!(dflt("score"), Value::Int64(4));
+        assert_eq!(dflt("nothing"), Value::Null);
+        assert_eq!(dflt("f"), Value::Float(5.4));
         let ids: Vec<(u32, &str, &str)> = t
             .properties
             .iter()
