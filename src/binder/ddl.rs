@@ -596,6 +596,15 @@ mod schema_change_tests {
         );
         drop(db);
         crate::inspect::check(&path).unwrap();
+        let info = crate::inspect::info(&path).unwrap();
+        assert!(
+            info.contains(
+                "(id INT64 PRIMARY KEY, years INT64, score INT64 DEFAULT 2 * abs(-2), \
+                 tags STRING[] DEFAULT ['x','long string'], nothing STRING, f FLOAT DEFAULT 5.4; \
+                 comment 'who')"
+            ),
+            "{info}"
+        );
         let db = Database::open(&path).unwrap();
         assert_eq!(
             rows(
