@@ -5,7 +5,7 @@
 //! a snapshot's catalog and table data (pages allocated and freed through the pager), with
 //! Kuzu's result messages and errors. DEFAULT expressions are evaluated as `RETURN expr`.
 
-use crate::catalog::{Catalog, Multiplicity, Property, TableKind};
+use crate::catalog::{Catalog, Multiplicity, Property, StorageDirection, TableKind};
 use crate::cypher::ast::{
     AlterAction, CreateNodeTable, CreateRelTable, Expr, ExprKind, Literal, PropertyDefinition,
     Statement, StatementKind, TypeName,
@@ -123,17 +123,14 @@ pub fn create_rel_table(catalog: &mut Catalog, s: &CreateRelTable) -> Result<Cre
             "CREATE REL TABLE ... AS query".into(),
         ));
     }
+    let mut direction = StorageDirection::Both;
     for o in &s.options {
         if o.name.eq_ignore_ascii_case("storage_direction") {
             let v = match o.value.as_ref().map(|e| &e.kind) {
                 Some(ExprKind::Literal(Literal::String(v))) => v.clone(),
                 _ => String::new(),
             };
-            if !["both", "fwd", "bwd"].contains(&v.to_ascii_lowercase().as_str()) {
-                return Err(Error::Runtime(format!(
-                    "Cannot parse {v} as ExtendDirection."
-                )));
-            }
+            direction = StorageDirection::parse(&v)?;
         }
     }
     let props = properties(&s.properties)?;
@@ -143,9 +140,11 @@ pub fn create_rel_table(catalog: &mut Catalog, s: &CreateRelTable) -> Result<Cre
         .iter()
         .map(|c| (c.from.clone(), c.to.clone()))
         .collect();
-    Ok(Created::Table(
-        catalog.add_rel_table(&s.name, &pairs, props, src, dst)?,
-    ))
+    let id = catalog.add_rel_table(&s.name, &pairs, props, src, dst)?;
+    if let Some(t) = catalog.tables.iter_mut().find(|t| t.id == id) {
+        t.storage_direction = direction;
+    }
+    Ok(Created::Table(id))
 }
 
 /// Records the DEFAULT expressions of `defs` (as written in `stmt`) on the properties of
@@ -425,7 +424,14 @@ mod tests {
         .unwrap();
         let k = c.table("knows").unwrap();
         assert_eq!(k.multiplicity_name().unwrap(), "MANY_ONE");
+        assert_eq!(k.storage_direction, StorageDirection::Both);
         assert_eq!(k.properties[0].ty, LogicalType::Date);
+        apply(
+            &mut c,
+            "CREATE REL TABLE w(FROM Person TO Person) WITH (storage_direction = 'fwd')",
+        )
+        .unwrap();
+        assert_eq!(c.table("w").unwrap().storage_direction.name(), "fwd");
         assert_eq!(
             c.table("person").unwrap().properties[2].ty,
             LogicalType::List(Box::new(LogicalType::String))

@@ -20,6 +20,38 @@ pub enum Multiplicity {
     Many,
 }
 
+/// Which CSR directions of a rel table Kuzu keeps (`WITH (storage_direction = ...)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StorageDirection {
+    #[default]
+    Both,
+    Fwd,
+    Bwd,
+}
+
+impl StorageDirection {
+    /// Parses Kuzu's option value (case-insensitive), or Kuzu's error.
+    pub fn parse(text: &str) -> Result<StorageDirection> {
+        match text.to_ascii_lowercase().as_str() {
+            "both" => Ok(StorageDirection::Both),
+            "fwd" => Ok(StorageDirection::Fwd),
+            "bwd" => Ok(StorageDirection::Bwd),
+            _ => Err(Error::Runtime(format!(
+                "Cannot parse {text} as ExtendDirection."
+            ))),
+        }
+    }
+
+    /// Kuzu's spelling (`table_info`'s `storage_direction`).
+    pub fn name(self) -> &'static str {
+        match self {
+            StorageDirection::Both => "both",
+            StorageDirection::Fwd => "fwd",
+            StorageDirection::Bwd => "bwd",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Property {
     pub name: String,
@@ -70,6 +102,8 @@ pub struct TableEntry {
     pub comment: String,
     /// The id the next added property gets.
     pub next_property_id: u32,
+    /// A rel table's storage direction (`Both` for node tables).
+    pub storage_direction: StorageDirection,
 }
 
 impl TableEntry {
@@ -175,6 +209,7 @@ impl Catalog {
             kind: TableKind::Node { primary_key: pk },
             comment: String::new(),
             next_property_id,
+            storage_direction: StorageDirection::Both,
         });
         Ok(id)
     }
@@ -228,6 +263,7 @@ impl Catalog {
             },
             comment: String::new(),
             next_property_id,
+            storage_direction: StorageDirection::Both,
         });
         Ok(id)
     }
@@ -367,6 +403,11 @@ impl Catalog {
                     }
                 }
             }
+            e.u8(match t.storage_direction {
+                StorageDirection::Both => 0,
+                StorageDirection::Fwd => 1,
+                StorageDirection::Bwd => 2,
+            });
             e.u32(t.next_property_id);
             e.u32(t.properties.len() as u32);
             for p in &t.properties {
@@ -425,6 +466,12 @@ impl Catalog {
                 }
                 _ => return Err(d.bad("unknown table kind")),
             };
+            let storage_direction = match d.u8()? {
+                0 => StorageDirection::Both,
+                1 => StorageDirection::Fwd,
+                2 => StorageDirection::Bwd,
+                _ => return Err(d.bad("unknown storage direction")),
+            };
             let next_property_id = d.u32()?;
             let np = d.u32()? as usize;
             let mut properties: Vec<Property> = Vec::with_capacity(np.min(4096));
@@ -462,6 +509,7 @@ impl Catalog {
                 kind,
                 comment,
                 next_property_id,
+                storage_direction,
             });
         }
         if d.remaining() != 0 {
@@ -772,6 +820,14 @@ mod tests {
         assert_eq!(back, c);
         assert_eq!(back.table("A2").unwrap().comment, "note");
         assert_eq!(back.table("A2").unwrap().next_property_id, 4);
+        assert_eq!(
+            StorageDirection::parse("FWD").unwrap().name(),
+            StorageDirection::Fwd.name()
+        );
+        assert_eq!(
+            StorageDirection::parse("x").unwrap_err().to_string(),
+            "Runtime exception: Cannot parse x as ExtendDirection."
+        );
         for cut in 0..bytes.len() {
             assert!(Catalog::decode(&bytes[..cut]).is_err());
         }
