@@ -6,7 +6,6 @@
 
 use crate::binder::ddl::{create_node_table, create_rel_table, Created};
 use crate::catalog::TableKind;
-use crate::cypher::ast::{AlterAction, DropKind};
 use crate::cypher::ast::{
     CopyFrom, ExprKind, Literal, OptionEntry, ScanSource, Statement, StatementKind,
 };
@@ -99,7 +98,7 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
         }),
         StatementKind::CopyFrom(c) => copy_from(conn, c),
         StatementKind::Drop {
-            what: DropKind::Table,
+            what: crate::cypher::ast::DropKind::Table,
             name,
             if_exists,
         } => write(db, |snap| {
@@ -109,61 +108,15 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
         StatementKind::CommentOnTable { table, comment } => write(db, |snap| {
             crate::binder::ddl::comment_on_table(snap, table, comment).map(QueryResult::message)
         }),
-        StatementKind::AlterTable { table, action } => alter_table(conn, s, table, action),
+        StatementKind::AlterTable { table, action } => {
+            let default = crate::binder::ddl::alter_default(conn, s, table, action)?;
+            write(db, |snap| {
+                crate::binder::ddl::alter_table(snap, db.pager(), table, action, default)
+                    .map(QueryResult::message)
+            })
+        }
         _ => crate::query::run(conn, s, params),
     }
-}
-
-fn alter_table(
-    conn: &Connection,
-    s: &Statement,
-    table: &str,
-    action: &AlterAction,
-) -> Result<QueryResult> {
-    let db = &conn.db;
-    use crate::binder::ddl::DefaultFill;
-    let mut default = (None, DefaultFill::Constant(crate::types::Value::Null));
-    if let AlterAction::AddProperty {
-        data_type,
-        default: Some(e),
-        ..
-    } = action
-    {
-        let snap = db.snapshot();
-        let Some(entry) = snap.catalog.table(table) else {
-            return Err(Error::Binder(format!("Table {table} does not exist.")));
-        };
-        let ty = crate::binder::ddl::logical_type(data_type)?;
-        if ty == crate::types::LogicalType::Serial {
-            return Err(Error::Binder(
-                "No DEFAULT value should be set for SERIAL columns".into(),
-            ));
-        }
-        let text = s.source(e.span).trim().to_string();
-        let fill = if crate::binder::ddl::is_volatile(e) {
-            if !entry.is_node() {
-                return Err(Error::Runtime(
-                    "Cannot set a non-constant default value when adding columns on REL tables."
-                        .into(),
-                ));
-            }
-            let rows = snap.meta.node(entry.id).map(|d| d.num_rows).unwrap_or(0);
-            DefaultFill::PerRow(crate::binder::ddl::eval_default_rows(
-                conn,
-                Some(e),
-                &text,
-                &ty,
-                Some(rows),
-            )?)
-        } else {
-            DefaultFill::Constant(crate::binder::ddl::eval_default(conn, e, &text, &ty)?)
-        };
-        default = (Some(text), fill);
-    }
-    write(db, |snap| {
-        crate::binder::ddl::alter_table(snap, db.pager(), table, action, default)
-            .map(QueryResult::message)
-    })
 }
 
 /// Runs a writing statement on a private copy of the committed state and commits it

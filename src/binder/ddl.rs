@@ -311,6 +311,48 @@ pub fn comment_on_table(snap: &mut Snapshot, table: &str, comment: &str) -> Resu
     Ok(format!("Comment added to table {name}."))
 }
 
+/// What an `ALTER TABLE t ADD ... DEFAULT e` gives existing rows, evaluated before the write
+/// (the DEFAULT as written, and the values); no DEFAULT (or another action): NULL.
+pub fn alter_default(
+    conn: &Connection,
+    stmt: &Statement,
+    table: &str,
+    action: &AlterAction,
+) -> Result<(Option<String>, DefaultFill)> {
+    let AlterAction::AddProperty {
+        data_type,
+        default: Some(e),
+        ..
+    } = action
+    else {
+        return Ok((None, DefaultFill::Constant(Value::Null)));
+    };
+    let snap = conn.db.snapshot();
+    let entry = snap
+        .catalog
+        .table(table)
+        .ok_or_else(|| Error::Binder(format!("Table {table} does not exist.")))?;
+    let ty = logical_type(data_type)?;
+    if ty == LogicalType::Serial {
+        return Err(Error::Binder(
+            "No DEFAULT value should be set for SERIAL columns".into(),
+        ));
+    }
+    let text = stmt.source(e.span).trim().to_string();
+    let fill = if is_volatile(e) {
+        if !entry.is_node() {
+            return Err(Error::Runtime(
+                "Cannot set a non-constant default value when adding columns on REL tables.".into(),
+            ));
+        }
+        let rows = snap.meta.node(entry.id).map(|d| d.num_rows).unwrap_or(0);
+        DefaultFill::PerRow(eval_default_rows(conn, Some(e), &text, &ty, Some(rows))?)
+    } else {
+        DefaultFill::Constant(eval_default(conn, e, &text, &ty)?)
+    };
+    Ok((Some(text), fill))
+}
+
 /// `ALTER TABLE t ...`. For ADD, `default` is the evaluated DEFAULT value (NULL without one)
 /// and `default_text` the expression as written. Returns Kuzu's message.
 pub fn alter_table(
