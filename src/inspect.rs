@@ -76,14 +76,23 @@ pub fn info(path: &Path) -> Result<String> {
             .map(|(i, p)| {
                 let pk = matches!(t.kind, TableKind::Node { primary_key } if primary_key == i);
                 format!(
-                    "{} {}{}",
+                    "{} {}{}{}",
                     p.name,
                     p.ty,
-                    if pk { " PRIMARY KEY" } else { "" }
+                    if pk { " PRIMARY KEY" } else { "" },
+                    p.default
+                        .as_ref()
+                        .map(|d| format!(" DEFAULT {d}"))
+                        .unwrap_or_default()
                 )
             })
             .collect::<Vec<_>>()
             .join(", ");
+        let cols = if t.comment.is_empty() {
+            cols
+        } else {
+            format!("{cols}; comment '{}'", t.comment)
+        };
         match &t.kind {
             TableKind::Node { .. } => {
                 let rows = meta.node(t.id).map(|n| n.num_rows).unwrap_or(0);

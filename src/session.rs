@@ -90,8 +90,10 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
     let db = &conn.db;
     match &s.kind {
         StatementKind::CreateNodeTable(t) => write(db, |snap| {
+            crate::binder::ddl::check_defaults(conn, &t.properties, s)?;
             let c = create_node_table(&mut snap.catalog, t)?;
             if let Created::Table(id) = c {
+                crate::binder::ddl::set_defaults(&mut snap.catalog, id, &t.properties, s);
                 snap.meta
                     .tables
                     .insert(id, TableData::Node(NodeTableData::default()));
@@ -99,8 +101,10 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
             Ok(QueryResult::message(c.message(&t.name)))
         }),
         StatementKind::CreateRelTable(t) => write(db, |snap| {
+            crate::binder::ddl::check_defaults(conn, &t.properties, s)?;
             let c = create_rel_table(&mut snap.catalog, t)?;
             if let Created::Table(id) = c {
+                crate::binder::ddl::set_defaults(&mut snap.catalog, id, &t.properties, s);
                 snap.meta
                     .tables
                     .insert(id, TableData::Rel(RelTableData::default()));
@@ -113,6 +117,24 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
         }
         StatementKind::CallFunction(f) => {
             crate::query::call::run_standalone(conn, &db.snapshot(), params, f)
+        }
+        StatementKind::Drop {
+            what: crate::cypher::ast::DropKind::Table,
+            name,
+            if_exists,
+        } => write(db, |snap| {
+            crate::binder::ddl::drop_table(snap, db.pager(), name, *if_exists)
+                .map(QueryResult::message)
+        }),
+        StatementKind::CommentOnTable { table, comment } => write(db, |snap| {
+            crate::binder::ddl::comment_on_table(snap, table, comment).map(QueryResult::message)
+        }),
+        StatementKind::AlterTable { table, action } => {
+            let default = crate::binder::ddl::alter_default(conn, s, table, action)?;
+            write(db, |snap| {
+                crate::binder::ddl::alter_table(snap, db.pager(), table, action, default)
+                    .map(QueryResult::message)
+            })
         }
         _ => crate::query::run(conn, s, params),
     }

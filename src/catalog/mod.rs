@@ -2,7 +2,12 @@
 //!
 //! Owns: `Catalog` and its entries, and their byte encoding (docs/FORMAT.md, "Catalog").
 //! Table ids are assigned in creation order, node and rel tables sharing one sequence, as in
-//! Kuzu (ids are observable through `id()`). Knows nothing of storage.
+//! Kuzu (ids are observable through `id()`): a rel table takes one id per FROM/TO pair plus
+//! one for the group. Property ids are per table and stable: a dropped
+//! property's id is never reused (node tables count from 0, rel tables from 1, as Kuzu's
+//! `table_info` shows). Schema changes (drop/rename table, add/drop/rename property, comment)
+//! are checked here in Kuzu's words. Knows nothing of storage: a table's column chunks are
+//! in the order of `properties`.
 
 use crate::error::{Error, Result};
 use crate::storage::page::{Decoder, Encoder};
@@ -15,10 +20,63 @@ pub enum Multiplicity {
     Many,
 }
 
+/// Which CSR directions of a rel table Kuzu keeps (`WITH (storage_direction = ...)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StorageDirection {
+    #[default]
+    Both,
+    Fwd,
+    Bwd,
+}
+
+impl StorageDirection {
+    /// Parses Kuzu's option value (case-insensitive), or Kuzu's error.
+    pub fn parse(text: &str) -> Result<StorageDirection> {
+        match text.to_ascii_lowercase().as_str() {
+            "both" => Ok(StorageDirection::Both),
+            "fwd" => Ok(StorageDirection::Fwd),
+            "bwd" => Ok(StorageDirection::Bwd),
+            _ => Err(Error::Runtime(format!(
+                "Cannot parse {text} as ExtendDirection."
+            ))),
+        }
+    }
+
+    /// Kuzu's spelling (`table_info`'s `storage_direction`).
+    pub fn name(self) -> &'static str {
+        match self {
+            StorageDirection::Both => "both",
+            StorageDirection::Fwd => "fwd",
+            StorageDirection::Bwd => "bwd",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Property {
     pub name: String,
     pub ty: LogicalType,
+    /// Stable property id within its table (Kuzu's `property id` in `table_info`).
+    pub id: u32,
+    /// The DEFAULT expression as written (`None`: no default, i.e. NULL).
+    pub default: Option<String>,
+}
+
+impl Property {
+    /// A property without a default; its id is assigned when its table is created.
+    pub fn new(name: impl Into<String>, ty: LogicalType) -> Property {
+        Property {
+            name: name.into(),
+            ty,
+            id: 0,
+            default: None,
+        }
+    }
+
+    /// Kuzu's text of the default expression (`NULL` when there is none).
+    pub fn default_text(&self) -> &str {
+        self.default.as_deref().unwrap_or("NULL")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +100,10 @@ pub struct TableEntry {
     pub properties: Vec<Property>,
     pub kind: TableKind,
     pub comment: String,
+    /// The id the next added property gets.
+    pub next_property_id: u32,
+    /// A rel table's storage direction (`Both` for node tables).
+    pub storage_direction: StorageDirection,
 }
 
 impl TableEntry {
@@ -59,6 +121,15 @@ impl TableEntry {
         match self.kind {
             TableKind::Node { primary_key } => self.properties.get(primary_key),
             TableKind::Rel { .. } => None,
+        }
+    }
+
+    /// The id Kuzu shows for the table (`show_tables`): a node table's id; for a rel table
+    /// with k FROM/TO pairs, `id + k` (its pairs' rel tables are `id..id + k`).
+    pub fn group_id(&self) -> u64 {
+        match &self.kind {
+            TableKind::Node { .. } => self.id,
+            TableKind::Rel { pairs, .. } => self.id + pairs.len().max(1) as u64,
         }
     }
 
@@ -130,12 +201,15 @@ impl Catalog {
             })?;
         let id = self.next_table_id;
         self.next_table_id += 1;
+        let (properties, next_property_id) = number_properties(properties, 0);
         self.tables.push(TableEntry {
             id,
             name: name.to_string(),
             properties,
             kind: TableKind::Node { primary_key: pk },
             comment: String::new(),
+            next_property_id,
+            storage_direction: StorageDirection::Both,
         });
         Ok(id)
     }
@@ -164,10 +238,20 @@ impl Catalog {
                     None => Err(Error::Binder(format!("Table {n} does not exist."))),
                 }
             };
-            ids.push((resolve(f)?, resolve(t)?));
+            let pair = (resolve(f)?, resolve(t)?);
+            if ids.contains(&pair) {
+                return Err(Error::Binder(format!(
+                    "Found duplicate FROM-TO {f}-{t} pairs."
+                )));
+            }
+            ids.push(pair);
         }
+        // As Kuzu, a rel table with k FROM/TO pairs takes k + 1 ids: one per pair (the first
+        // is the entry's id, the one rel ids show), then the group's (`group_id`).
         let id = self.next_table_id;
-        self.next_table_id += 1;
+        self.next_table_id += 1 + ids.len().max(1) as u64;
+        // Property id 0 of a rel table is its internal `_ID`.
+        let (properties, next_property_id) = number_properties(properties, 1);
         self.tables.push(TableEntry {
             id,
             name: name.to_string(),
@@ -178,8 +262,116 @@ impl Catalog {
                 dst_mult,
             },
             comment: String::new(),
+            next_property_id,
+            storage_direction: StorageDirection::Both,
         });
         Ok(id)
+    }
+
+    fn table_index(&self, name: &str) -> Result<usize> {
+        self.tables
+            .iter()
+            .position(|t| t.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| Error::Binder(format!("Table {name} does not exist.")))
+    }
+
+    /// Removes table `name` and returns its entry. A node table that a rel table connects
+    /// cannot be dropped (Kuzu's check and words).
+    pub fn drop_table(&mut self, name: &str) -> Result<TableEntry> {
+        let i = self.table_index(name)?;
+        let id = self.tables[i].id;
+        if self.tables[i].is_node() {
+            if let Some(r) = self.rel_tables().find(|r| match &r.kind {
+                TableKind::Rel { pairs, .. } => pairs.iter().any(|&(f, t)| f == id || t == id),
+                TableKind::Node { .. } => false,
+            }) {
+                return Err(Error::Binder(format!(
+                    "Cannot delete node table {} because it is referenced by relationship table {}.",
+                    self.tables[i].name, r.name
+                )));
+            }
+        }
+        Ok(self.tables.remove(i))
+    }
+
+    /// Renames table `name` to `new_name`; returns the old (catalog) name.
+    pub fn rename_table(&mut self, name: &str, new_name: &str) -> Result<String> {
+        let i = self.table_index(name)?;
+        if self.table(new_name).is_some() {
+            return Err(Error::Binder(format!("Table {new_name} already exists.")));
+        }
+        Ok(std::mem::replace(
+            &mut self.tables[i].name,
+            new_name.to_string(),
+        ))
+    }
+
+    /// Sets a table's comment; returns the table's catalog name.
+    pub fn set_comment(&mut self, name: &str, comment: &str) -> Result<String> {
+        let i = self.table_index(name)?;
+        self.tables[i].comment = comment.to_string();
+        Ok(self.tables[i].name.clone())
+    }
+
+    /// Appends property `p` (its id is assigned here) to table `table_id`; returns its
+    /// position (the column index of its chunks).
+    pub fn add_property(&mut self, table_id: u64, mut p: Property) -> Result<usize> {
+        let t = self.table_mut(table_id)?;
+        if t.property_index(&p.name).is_some() {
+            return Err(Error::Runtime(format!(
+                "{} table already has property {}.",
+                t.name, p.name
+            )));
+        }
+        p.id = t.next_property_id;
+        t.next_property_id += 1;
+        t.properties.push(p);
+        Ok(t.properties.len() - 1)
+    }
+
+    /// Removes the property at `index` of table `table_id` (not the primary key).
+    pub fn drop_property(&mut self, table_id: u64, index: usize) -> Result<Property> {
+        let t = self.table_mut(table_id)?;
+        if index >= t.properties.len() {
+            return Err(Error::Catalog(format!(
+                "property index {index} out of range"
+            )));
+        }
+        if let TableKind::Node { primary_key } = &mut t.kind {
+            if *primary_key == index {
+                return Err(Error::Binder(format!(
+                    "Cannot drop property {} in table {} because it is used as primary key.",
+                    t.properties[index].name, t.name
+                )));
+            }
+            if *primary_key > index {
+                *primary_key -= 1;
+            }
+        }
+        Ok(t.properties.remove(index))
+    }
+
+    /// Renames property `old` of table `table_id` to `new`.
+    pub fn rename_property(&mut self, table_id: u64, old: &str, new: &str) -> Result<()> {
+        let t = self.table_mut(table_id)?;
+        let i = t.property_index(old).ok_or_else(|| {
+            Error::Runtime(format!("{} table does not have property {old}.", t.name))
+        })?;
+        if t.property_index(new).is_some() {
+            return Err(Error::Runtime(format!(
+                "{} table already has property {new}.",
+                t.name
+            )));
+        }
+        t.properties[i].name = new.to_string();
+        Ok(())
+    }
+
+    fn table_mut(&mut self, id: u64) -> Result<&mut TableEntry> {
+        self.tables
+            .iter_mut()
+            .find(|t| t.id == id)
+            .ok_or_else(|| Error::Catalog(format!("no table with id {id}")))
     }
 
     pub fn encode(&self) -> Vec<u8> {
@@ -211,10 +403,24 @@ impl Catalog {
                     }
                 }
             }
+            e.u8(match t.storage_direction {
+                StorageDirection::Both => 0,
+                StorageDirection::Fwd => 1,
+                StorageDirection::Bwd => 2,
+            });
+            e.u32(t.next_property_id);
             e.u32(t.properties.len() as u32);
             for p in &t.properties {
+                e.u32(p.id);
                 e.str(&p.name);
                 encode_type(&p.ty, &mut e);
+                match &p.default {
+                    None => e.u8(0),
+                    Some(d) => {
+                        e.u8(1);
+                        e.str(d);
+                    }
+                }
             }
         }
         e.buf
@@ -260,12 +466,33 @@ impl Catalog {
                 }
                 _ => return Err(d.bad("unknown table kind")),
             };
+            let storage_direction = match d.u8()? {
+                0 => StorageDirection::Both,
+                1 => StorageDirection::Fwd,
+                2 => StorageDirection::Bwd,
+                _ => return Err(d.bad("unknown storage direction")),
+            };
+            let next_property_id = d.u32()?;
             let np = d.u32()? as usize;
-            let mut properties = Vec::with_capacity(np.min(4096));
+            let mut properties: Vec<Property> = Vec::with_capacity(np.min(4096));
             for _ in 0..np {
+                let pid = d.u32()?;
                 let name = d.str()?;
                 let ty = decode_type(&mut d, 0)?;
-                properties.push(Property { name, ty });
+                let default = match d.u8()? {
+                    0 => None,
+                    1 => Some(d.str()?),
+                    _ => return Err(d.bad("bad default flag")),
+                };
+                if pid >= next_property_id || properties.last().is_some_and(|p| p.id >= pid) {
+                    return Err(d.bad("property ids out of order"));
+                }
+                properties.push(Property {
+                    name,
+                    ty,
+                    id: pid,
+                    default,
+                });
             }
             if let TableKind::Node { primary_key } = kind {
                 if primary_key >= properties.len() {
@@ -281,6 +508,8 @@ impl Catalog {
                 properties,
                 kind,
                 comment,
+                next_property_id,
+                storage_direction,
             });
         }
         if d.remaining() != 0 {
@@ -294,6 +523,16 @@ impl Catalog {
 }
 
 const CATALOG_VERSION: u32 = 1;
+
+/// Gives `props` consecutive ids from `first`; returns them and the next free id.
+fn number_properties(mut props: Vec<Property>, first: u32) -> (Vec<Property>, u32) {
+    let mut next = first;
+    for p in &mut props {
+        p.id = next;
+        next += 1;
+    }
+    (props, next)
+}
 
 fn check_duplicate_properties(props: &[Property]) -> Result<()> {
     for (i, p) in props.iter().enumerate() {
@@ -444,10 +683,7 @@ mod tests {
     use super::*;
 
     fn p(name: &str, ty: LogicalType) -> Property {
-        Property {
-            name: name.into(),
-            ty,
-        }
+        Property::new(name, ty)
     }
 
     #[test]
@@ -504,5 +740,102 @@ mod tests {
                 Multiplicity::Many
             )
             .is_err());
+    }
+
+    #[test]
+    fn schema_changes_keep_property_ids_and_round_trip() {
+        let mut c = Catalog::new();
+        c.add_node_table(
+            "A",
+            vec![p("id", LogicalType::Int64), p("x", LogicalType::String)],
+            "id",
+        )
+        .unwrap();
+        c.add_node_table("B", vec![p("id", LogicalType::Int64)], "id")
+            .unwrap();
+        let r = c
+            .add_rel_table(
+                "r",
+                &[("A".into(), "B".into()), ("B".into(), "A".into())],
+                vec![p("w", LogicalType::Double)],
+                Multiplicity::Many,
+                Multiplicity::Many,
+            )
+            .unwrap();
+        // Two pairs: ids 2 and 3 for the pairs, 4 for the group; the next table gets 5.
+        assert_eq!((r, c.table("r").unwrap().group_id()), (2, 4));
+        assert_eq!(
+            c.add_node_table("C", vec![p("id", LogicalType::Int64)], "id")
+                .unwrap(),
+            5
+        );
+        assert_eq!(c.table("r").unwrap().properties[0].id, 1);
+        let a = c.table("a").unwrap().id;
+        let mut y = p("y", LogicalType::Int64);
+        y.default = Some("1 + 1".into());
+        assert_eq!(c.add_property(a, y).unwrap(), 2);
+        assert_eq!(c.drop_property(a, 1).unwrap().name, "x");
+        assert_eq!(c.add_property(a, p("z", LogicalType::Date)).unwrap(), 2);
+        let t = c.table("A").unwrap();
+        let ids: Vec<(u32, &str, &str)> = t
+            .properties
+            .iter()
+            .map(|q| (q.id, q.name.as_str(), q.default_text()))
+            .collect();
+        assert_eq!(
+            ids,
+            [(0, "id", "NULL"), (2, "y", "1 + 1"), (3, "z", "NULL")]
+        );
+        assert_eq!(
+            c.drop_property(a, 0).unwrap_err().to_string(),
+            "Binder exception: Cannot drop property id in table A because it is used as primary key."
+        );
+        assert_eq!(
+            c.add_property(a, p("Y", LogicalType::Int64))
+                .unwrap_err()
+                .to_string(),
+            "Runtime exception: A table already has property Y."
+        );
+        c.rename_property(a, "z", "day").unwrap();
+        assert_eq!(
+            c.rename_property(a, "nope", "q").unwrap_err().to_string(),
+            "Runtime exception: A table does not have property nope."
+        );
+        assert_eq!(c.rename_table("a", "A2").unwrap(), "A");
+        assert_eq!(
+            c.rename_table("A2", "b").unwrap_err().to_string(),
+            "Binder exception: Table b already exists."
+        );
+        assert_eq!(c.set_comment("a2", "note").unwrap(), "A2");
+        assert_eq!(
+            c.drop_table("B").unwrap_err().to_string(),
+            "Binder exception: Cannot delete node table B because it is referenced by relationship table r."
+        );
+        assert_eq!(
+            c.drop_table("nope").unwrap_err().to_string(),
+            "Binder exception: Table nope does not exist."
+        );
+        let bytes = c.encode();
+        let back = Catalog::decode(&bytes).unwrap();
+        assert_eq!(back, c);
+        assert_eq!(back.table("A2").unwrap().comment, "note");
+        assert_eq!(back.table("A2").unwrap().next_property_id, 4);
+        assert_eq!(
+            StorageDirection::parse("FWD").unwrap().name(),
+            StorageDirection::Fwd.name()
+        );
+        assert_eq!(
+            StorageDirection::parse("x").unwrap_err().to_string(),
+            "Runtime exception: Cannot parse x as ExtendDirection."
+        );
+        for cut in 0..bytes.len() {
+            assert!(Catalog::decode(&bytes[..cut]).is_err());
+        }
+        assert_eq!(c.drop_table("r").unwrap().name, "r");
+        assert_eq!(c.drop_table("B").unwrap().id, 1);
+        assert_eq!(
+            c.tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            ["A2", "C"]
+        );
     }
 }

@@ -325,15 +325,10 @@ fn need_conn<'a>(input: &CallInput<'a>) -> Result<&'a Connection> {
         .ok_or_else(|| Error::Runtime("this function needs a connection".into()))
 }
 
-/// Kuzu's catalog id of table `t`: Kuzu gives each FROM/TO pair of a rel table an id of its
-/// own before the rel table's, so ids run ahead of ruzu's by the pairs of earlier rel tables.
-pub fn kuzu_table_id(cat: &Catalog, t: &TableEntry) -> u64 {
-    let pairs = |e: &TableEntry| match &e.kind {
-        TableKind::Rel { pairs, .. } => pairs.len() as u64,
-        TableKind::Node { .. } => 0,
-    };
-    let before: u64 = cat.tables.iter().filter(|e| e.id < t.id).map(pairs).sum();
-    t.id + before + pairs(t)
+/// Kuzu's catalog id of table `t` as `show_tables` shows it (the catalog numbers rel tables
+/// as Kuzu does: one id per FROM/TO pair, then the table's own).
+pub fn kuzu_table_id(_cat: &Catalog, t: &TableEntry) -> u64 {
+    t.group_id()
 }
 
 fn show_tables(input: &CallInput) -> Result<CallOutput> {

@@ -7,8 +7,10 @@
 //! reading ranges back through the buffer pool (`scan`). Encodings: integers (and booleans,
 //! dates, timestamps) with frame of reference + bit-packing, constant when all values are
 //! equal; floats, 128-bit values and intervals plain; strings as offsets (a nested integer
-//! chunk) plus a byte stream; lists as offsets plus a child chunk; structs as child chunks.
-//! NULLs are a separate bitmap, present only when the chunk has NULLs.
+//! chunk) plus a byte stream; lists as offsets plus a child chunk; structs as child chunks;
+//! a chunk whose rows all hold one value (any type) as that value's one-row chunk.
+//! NULLs are a separate bitmap, present only when the chunk has NULLs but not only NULLs (an
+//! all-NULL chunk, e.g. a property added without a default, has no bitmap pages).
 
 use super::buffer::BufferPool;
 use super::page::{Decoder, Encoder, PageKind, PAGE_PAYLOAD};
@@ -95,6 +97,11 @@ pub enum ChunkBody {
     Struct {
         children: Vec<ChunkMeta>,
     },
+    /// Every row holds the one (non-NULL) value of `one`, a chunk of a single row (a
+    /// property added with a DEFAULT): a few pages per chunk whatever its length.
+    Constant {
+        one: Box<ChunkMeta>,
+    },
 }
 
 /// Where and how one chunk is stored.
@@ -173,6 +180,7 @@ impl ChunkMeta {
                 child.shift(delta);
             }
             ChunkBody::Struct { children } => children.iter_mut().for_each(|c| c.shift(delta)),
+            ChunkBody::Constant { one } => one.shift(delta),
         }
     }
 
@@ -198,12 +206,14 @@ impl ChunkMeta {
                 child.runs(out);
             }
             ChunkBody::Struct { children } => children.iter().for_each(|c| c.runs(out)),
+            ChunkBody::Constant { one } => one.runs(out),
         }
     }
 
     pub fn stats(&self) -> Stats {
         match &self.body {
             ChunkBody::Fixed { stats, .. } => *stats,
+            ChunkBody::Constant { one } => one.stats(),
             _ => Stats::None,
         }
     }
@@ -270,6 +280,10 @@ impl ChunkMeta {
                 e.u32(children.len() as u32);
                 children.iter().for_each(|c| c.encode(e));
             }
+            ChunkBody::Constant { one } => {
+                e.u8(5);
+                one.encode(e);
+            }
         }
     }
 
@@ -287,8 +301,12 @@ impl ChunkMeta {
             first: d.u64()?,
             count: d.u64()?,
         };
+        // An all-NULL chunk has no bitmap pages.
+        let all_null = null_count == num_values && nulls.count == 0;
         if null_count > num_values
-            || (null_count > 0 && nulls.count != num_values.div_ceil(NULL_BITS_PER_PAGE))
+            || (null_count > 0
+                && !all_null
+                && nulls.count != num_values.div_ceil(NULL_BITS_PER_PAGE))
         {
             return Err(d.bad("null bitmap does not match the value count"));
         }
@@ -389,6 +407,13 @@ impl ChunkMeta {
                 }
                 ChunkBody::Struct { children }
             }
+            5 => {
+                let one = Box::new(Self::decode_depth(d, depth + 1)?);
+                if one.num_values != 1 || one.null_count != 0 || null_count != 0 {
+                    return Err(d.bad("constant chunk is not one non-NULL value"));
+                }
+                ChunkBody::Constant { one }
+            }
             _ => return Err(d.bad("unknown chunk body tag")),
         };
         Ok(ChunkMeta {
@@ -404,7 +429,8 @@ impl ChunkMeta {
 // Encoding
 
 fn encode_nulls(col: &Column, sink: &mut RunSink) -> PageRun {
-    if col.null_count() == 0 {
+    // No bitmap without NULLs, nor when every value is NULL (`null_count` says so).
+    if col.null_count() == 0 || col.null_count() == col.len() {
         return PageRun::default();
     }
     let n = col.len() as u64;
@@ -536,6 +562,18 @@ fn offsets_column(offsets: &[u64]) -> Column {
     }
     c.nulls.resize(offsets.len());
     c
+}
+
+/// A chunk of `rows` rows that all hold the first value of `value` (one non-NULL row).
+pub fn encode_constant(value: &Column, rows: u64, sink: &mut RunSink) -> ChunkMeta {
+    ChunkMeta {
+        num_values: rows,
+        null_count: 0,
+        nulls: PageRun::default(),
+        body: ChunkBody::Constant {
+            one: Box::new(encode_chunk(value, sink)),
+        },
+    }
 }
 
 /// Encodes a whole column into pages of `sink`.
@@ -914,6 +952,11 @@ pub fn scan(
                 scan(pool, c, start, count, oc)?;
             }
         }
+        (ChunkBody::Constant { one }, _) => {
+            let mut v = Column::new(out.ty.clone());
+            scan(pool, one, 0, 1, &mut v)?;
+            out.gather(&v, &vec![0u32; count]);
+        }
         _ => {
             return Err(Error::corrupted(
                 None,
@@ -921,7 +964,11 @@ pub fn scan(
             ))
         }
     }
-    if meta.null_count > 0 {
+    if meta.null_count > 0 && meta.null_count == meta.num_values && meta.nulls.count == 0 {
+        for _ in 0..count {
+            out.nulls.push(true);
+        }
+    } else if meta.null_count > 0 {
         read_null_bits(pool, meta.nulls, start, count, out)?;
     } else {
         out.nulls.resize(before + count);
@@ -1129,5 +1176,64 @@ mod tests {
         let mut out = Column::new(LogicalType::Int64);
         let e = scan(&pool, &meta, 0, 3000, &mut out).unwrap_err();
         assert!(matches!(e, Error::Corrupted { page: Some(1), .. }), "{e}");
+    }
+
+    #[test]
+    fn all_null_chunks_have_no_pages() {
+        use crate::types::{LogicalType as T, Value};
+        for ty in [
+            T::Int64,
+            T::Double,
+            T::String,
+            T::List(Box::new(T::String)),
+            T::Struct(vec![
+                ("a".into(), T::Int64),
+                ("b".into(), T::List(Box::new(T::Double))),
+            ]),
+        ] {
+            let mut col = Column::new(ty.clone());
+            for _ in 0..70_000 {
+                assert!(col.push_value(&Value::Null));
+            }
+            let mut sink = RunSink::new();
+            let meta = encode_chunk(&col, &mut sink);
+            assert_eq!(sink.page_count(), 0, "{ty}");
+            assert_eq!((meta.null_count, meta.nulls.count), (70_000, 0));
+            round_trip(&col);
+        }
+    }
+
+    #[test]
+    fn constant_chunks_repeat_one_value() {
+        use crate::types::{LogicalType as T, Value};
+        let list = Value::List(vec![Value::String("a".into()), Value::String("bc".into())]);
+        for (ty, v) in [
+            (T::Int64, Value::Int64(-7)),
+            (T::String, Value::String("long long string".into())),
+            (T::List(Box::new(T::String)), list),
+            (T::Double, Value::Double(5.25)),
+        ] {
+            let mut one = Column::new(ty.clone());
+            assert!(one.push_value(&v));
+            let mut sink = RunSink::new();
+            let meta = encode_constant(&one, 100_000, &mut sink);
+            assert!(sink.page_count() <= 3, "{ty}: {} pages", sink.page_count());
+            let mut e = Encoder::new();
+            meta.encode(&mut e);
+            assert_eq!(
+                ChunkMeta::decode(&mut Decoder::new(&e.buf, "chunk")).unwrap(),
+                meta
+            );
+            let pool = place(&sink);
+            let mut out = Column::new(ty.clone());
+            scan(&pool, &meta, 99_990, 10, &mut out).unwrap();
+            scan(&pool, &meta, 5, 3, &mut out).unwrap();
+            assert_eq!(out.len(), 13);
+            assert_eq!(out.null_count(), 0);
+            for k in 0..13 {
+                assert_eq!(out.get(k), v, "{ty} row {k}");
+            }
+            assert!(scan(&pool, &meta, 99_995, 10, &mut out).is_err());
+        }
     }
 }

@@ -3,13 +3,17 @@
 //! Owns: `StorageMeta` (per table: node groups of `NODE_GROUP_SIZE` rows with one column
 //! chunk per property; per rel table and FROM/TO pair: forward and backward CSR groups, one per
 //! node group of the bound node table), its encoding (the metadata blob), and the reads the
-//! executor needs: scanning a property range, reading a node's neighbours.
+//! executor needs: scanning a property range, reading a node's neighbours. Schema changes on
+//! stored data: adding a property column filled with one value (`add_column`), dropping one
+//! (`drop_column`), and the page runs a dropped table leaves behind (`TableData::runs`).
 
 use super::buffer::BufferPool;
-use super::column::{self, ChunkMeta};
+use super::column::{self, encode_chunk, encode_constant, ChunkMeta, RunSink};
 use super::page::{Decoder, Encoder, PageKind};
+use super::pager::Pager;
 use crate::error::{Error, Result};
 use crate::types::vector::Column;
+use crate::types::{LogicalType, Value};
 use std::collections::BTreeMap;
 
 /// Rows per node group (2^17, as Kuzu).
@@ -331,4 +335,140 @@ impl CsrGroup {
     pub fn rel_ids(&self, pool: &BufferPool, from: u64, to: u64, out: &mut Vec<u64>) -> Result<()> {
         column::scan_u64(pool, &self.rel_ids, from, (to - from) as usize, out)
     }
+}
+
+impl TableData {
+    /// Every page run of the table's column chunks and CSR arrays (not its PK index).
+    pub fn runs(&self) -> Vec<(PageKind, column::PageRun)> {
+        let mut m = StorageMeta::default();
+        m.tables.insert(0, self.clone());
+        m.runs()
+    }
+
+    /// Every chunk list holding one chunk per property (node groups, CSR groups).
+    fn property_chunks(&mut self) -> Vec<&mut Vec<ChunkMeta>> {
+        match self {
+            TableData::Node(n) => n.groups.iter_mut().map(|g| &mut g.columns).collect(),
+            TableData::Rel(r) => r
+                .pairs
+                .iter_mut()
+                .flat_map(|p| p.fwd.iter_mut().chain(p.bwd.iter_mut()))
+                .map(|g| &mut g.properties)
+                .collect(),
+        }
+    }
+
+    /// Appends a property column of type `ty` holding `value` (NULL for none) in every row:
+    /// per group a constant chunk (the value's one-row chunk: no pages for integers, a few
+    /// for strings and lists) or an all-NULL chunk (no pages), never per-row data. The new pages are
+    /// allocated through `pager`; a failed statement hands them back with the allocator.
+    pub fn add_column(&mut self, pager: &Pager, ty: &LogicalType, value: &Value) -> Result<()> {
+        let groups: Vec<u64> = match self {
+            TableData::Node(n) => n.groups.iter().map(|g| g.num_rows).collect(),
+            TableData::Rel(r) => r
+                .pairs
+                .iter()
+                .flat_map(|p| p.fwd.iter().chain(&p.bwd))
+                .map(|g| g.num_edges())
+                .collect(),
+        };
+        let mut one = Column::new(ty.clone());
+        if !one.push_value(value) {
+            return Err(Error::Conversion(format!(
+                "Cannot store {value} in a column of type {ty}."
+            )));
+        }
+        let mut metas = Vec::with_capacity(groups.len());
+        for rows in groups {
+            let mut sink = RunSink::new();
+            let mut meta = if value.is_null() || rows == 0 {
+                // All NULL: no pages at all.
+                let mut col = Column::with_capacity(ty.clone(), rows as usize);
+                (0..rows).for_each(|_| col.push_null());
+                encode_chunk(&col, &mut sink)
+            } else {
+                encode_constant(&one, rows, &mut sink)
+            };
+            place(pager, sink, &mut meta)?;
+            metas.push(meta);
+        }
+        for (chunks, meta) in self.property_chunks().into_iter().zip(metas) {
+            chunks.push(meta);
+        }
+        Ok(())
+    }
+
+    /// Appends a property column of a node table holding `values[i]` in row `i`.
+    pub fn add_column_values(
+        &mut self,
+        pager: &Pager,
+        ty: &LogicalType,
+        values: &[Value],
+    ) -> Result<()> {
+        let TableData::Node(n) = self else {
+            return Err(Error::Runtime(
+                "Cannot set a non-constant default value when adding columns on REL tables.".into(),
+            ));
+        };
+        if values.len() as u64 != n.num_rows {
+            return Err(Error::Runtime(format!(
+                "{} default values for {} rows",
+                values.len(),
+                n.num_rows
+            )));
+        }
+        let mut start = 0usize;
+        let mut metas = Vec::with_capacity(n.groups.len());
+        for g in &n.groups {
+            let end = start + g.num_rows as usize;
+            let mut col = Column::with_capacity(ty.clone(), g.num_rows as usize);
+            for v in &values[start..end] {
+                if !col.push_value(v) {
+                    return Err(Error::Conversion(format!(
+                        "Cannot store {v} in a column of type {ty}."
+                    )));
+                }
+            }
+            let mut sink = RunSink::new();
+            let mut meta = encode_chunk(&col, &mut sink);
+            place(pager, sink, &mut meta)?;
+            metas.push(meta);
+            start = end;
+        }
+        for (g, meta) in n.groups.iter_mut().zip(metas) {
+            g.columns.push(meta);
+        }
+        Ok(())
+    }
+
+    /// Removes property column `index` from every group and frees its pages (reusable after
+    /// the next checkpoint).
+    pub fn drop_column(&mut self, pager: &Pager, index: usize) -> Result<()> {
+        for chunks in self.property_chunks() {
+            if index >= chunks.len() {
+                return Err(Error::corrupted(None, "missing column chunk"));
+            }
+            let meta = chunks.remove(index);
+            let mut runs = Vec::new();
+            meta.runs(&mut runs);
+            for (_, r) in runs {
+                pager.free(r.first, r.count);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes the pages of `sink` to freshly allocated pages and moves `meta` onto them.
+fn place(pager: &Pager, sink: RunSink, meta: &mut ChunkMeta) -> Result<()> {
+    let n = sink.page_count();
+    if n == 0 {
+        return Ok(());
+    }
+    let base = pager.allocate(n);
+    meta.shift(base);
+    for (kind, run, bytes) in &sink.runs {
+        pager.write_run(base + run.first, *kind, bytes)?;
+    }
+    Ok(())
 }
