@@ -230,6 +230,7 @@ impl<'a> Planner<'a> {
                     }
                 }
                 ReadingClause::Unwind { expr, .. } => roots.push(expr),
+                ReadingClause::LoadFrom(l) => roots.extend(l.where_clause.iter()),
                 _ => {}
             }
         }
@@ -723,6 +724,32 @@ impl Planner<'_> {
                     child: Box::new(plan),
                     list,
                 })
+            }
+            ReadingClause::LoadFrom(l) => {
+                let spec = crate::query::load_from::bind_load_from(l, self.params)?;
+                for (name, ty) in &spec.columns {
+                    let col = scope.add_col(ty.clone());
+                    scope.set_var(name, Var::Value { col });
+                }
+                let load = Plan::LoadFrom {
+                    spec: std::sync::Arc::new(spec),
+                };
+                let mut plan = match plan {
+                    Some(p) => Plan::Cross {
+                        left: Box::new(p),
+                        right: Box::new(load),
+                    },
+                    None => load,
+                };
+                if let Some(w) = &l.where_clause {
+                    plan = self.ensure_props(plan, scope, &[w])?;
+                    let pred = self.binder(scope).bind(w)?;
+                    plan = Plan::Filter {
+                        child: Box::new(plan),
+                        pred,
+                    };
+                }
+                Ok(plan)
             }
             _ => Err(Error::NotImplemented("reading clause".into())),
         }

@@ -6,6 +6,7 @@
 //! not DDL or COPY.
 
 pub mod budget;
+pub mod load_from;
 pub mod ops;
 #[cfg(test)]
 mod tests;

@@ -87,16 +87,8 @@ pub fn sniff_sample(
         fields: Vec::new(),
         ncols: 0,
     };
+    // Kuzu sniffs from the file's start: SKIP applies only to the read.
     let mut record = 0u64;
-    // Skipped records.
-    while record < opts.skip {
-        sink.fields.clear();
-        match tok.next_record(&mut sink) {
-            Step::End | Step::Incomplete => break,
-            Step::Blank => {}
-            _ => record += 1,
-        }
-    }
     let mut columns: Vec<(String, LogicalType)> = Vec::new();
     let mut sniff_type: Vec<bool> = Vec::new();
     let mut first_row: Option<Vec<String>> = None;
@@ -127,8 +119,12 @@ pub fn sniff_sample(
                     }
                     let rec = &sample[info.start.min(sample.len())..info.end.min(sample.len())];
                     return Err(Error::input(
-                        InputError::new(display, record, "expected 0 values per row, but got more.")
-                            .with_record(render_record(rec, true)),
+                        InputError::new(
+                            display,
+                            record,
+                            "expected 0 values per row, but got more.",
+                        )
+                        .with_record(render_record(rec, true)),
                     ));
                 }
                 fields
@@ -212,7 +208,11 @@ mod tests {
 
     #[test]
     fn detects_header_and_types() {
-        let s = sniff("id,name,score\n1,Alice,1.5\n2,Bob,2.25\n", &CsvOptions::default()).unwrap();
+        let s = sniff(
+            "id,name,score\n1,Alice,1.5\n2,Bob,2.25\n",
+            &CsvOptions::default(),
+        )
+        .unwrap();
         assert!(s.dialect.header);
         assert_eq!(
             cols(&s),
