@@ -12,8 +12,12 @@ use crate::cypher::ast::{
 use crate::db::{Connection, Database, Params, PreparedStatement, QueryResult, Snapshot};
 use crate::error::{Error, Result};
 use crate::loader::csv::CsvOptions;
-use crate::loader::pipeline::{copy_nodes, copy_rels, index_of, CopySettings, CopySource};
+use crate::loader::pipeline::{
+    copy_nodes, copy_nodes_from, copy_rels_from, index_of, CopyInput, CopySettings, CopySource,
+};
+use crate::query::copy_query::query_batches;
 use crate::storage::table::{NodeTableData, RelTableData, TableData};
+use crate::types::LogicalType;
 use std::sync::atomic::Ordering;
 
 /// Runs the `;`-separated statements of `text` in order, stopping after the first failure.
@@ -92,7 +96,7 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
             }
             Ok(QueryResult::message(c.message(&t.name)))
         }),
-        StatementKind::CopyFrom(c) => copy_from(conn, c),
+        StatementKind::CopyFrom(c) => copy_from(conn, c, params),
         _ => crate::query::run(conn, s, params),
     }
 }
@@ -215,15 +219,16 @@ fn copy_options(opts: &[OptionEntry]) -> Result<CopyPlan> {
     Ok(CopyPlan { csv, from, to })
 }
 
-fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
+fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryResult> {
     let db = &conn.db;
+    let query = match &c.source {
+        ScanSource::Query(q) => Some(q.as_ref()),
+        _ => None,
+    };
     let files = match &c.source {
         ScanSource::Files { paths, .. } => paths.clone(),
-        _ => {
-            return Err(Error::NotImplemented(
-                "COPY FROM a query or parameter".into(),
-            ))
-        }
+        ScanSource::Query(_) => Vec::new(),
+        other => crate::query::load_from::source_names(other, params)?,
     };
     if c.columns.is_some() {
         return Err(Error::NotImplemented("COPY with a column list".into()));
@@ -266,8 +271,19 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
                 // Copy on write: the committed index stays untouched until the copy commits.
                 let old = index_of(&entry, &data)?;
                 let mut keys = pager.with_allocator(|a| old.copy_to_new_pages(pager.pool(), a))?;
-                let (new, stats) =
-                    copy_nodes(pager, &entry, &data, &mut keys, &sources, &settings)?;
+                let (new, stats) = match query {
+                    Some(q) => {
+                        let types: Vec<LogicalType> =
+                            entry.properties.iter().map(|p| p.ty.clone()).collect();
+                        let mut rows = query_batches(conn, q, params, &types)?;
+                        let input = CopyInput::Batches {
+                            display: table_name.clone(),
+                            batches: &mut rows,
+                        };
+                        copy_nodes_from(pager, &entry, &data, &mut keys, input, &settings)?
+                    }
+                    None => copy_nodes(pager, &entry, &data, &mut keys, &sources, &settings)?,
+                };
                 for p in old.pages(pager.pool())? {
                     pager.free(p, 1);
                 }
@@ -296,7 +312,27 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
                     Some(index_of(&tentry, &tdata)?)
                 };
                 let data = snap.meta.rel(entry.id).cloned().unwrap_or_default();
-                let (new, stats) = copy_rels(
+                let mut rows = match query {
+                    Some(q) => {
+                        let key = |e: &crate::catalog::TableEntry| {
+                            e.primary_key().map(|p| p.ty.clone()).ok_or_else(|| {
+                                Error::Copy(format!("{} has no primary key", e.name))
+                            })
+                        };
+                        let mut types = vec![key(&fentry)?, key(&tentry)?];
+                        types.extend(entry.properties.iter().map(|p| p.ty.clone()));
+                        Some(query_batches(conn, q, params, &types)?)
+                    }
+                    None => None,
+                };
+                let input = match rows.as_mut() {
+                    Some(r) => CopyInput::Batches {
+                        display: table_name.clone(),
+                        batches: r,
+                    },
+                    None => CopyInput::Files(&sources),
+                };
+                let (new, stats) = copy_rels_from(
                     pager,
                     &snap.catalog,
                     &entry,
@@ -304,7 +340,7 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
                     pair,
                     (fdata.num_rows, tdata.num_rows),
                     (&fkeys, tkeys.as_ref().unwrap_or(&fkeys)),
-                    &sources,
+                    input,
                     &settings,
                 )?;
                 snap.meta.tables.insert(entry.id, TableData::Rel(new));

@@ -36,6 +36,63 @@ pub struct CopySettings {
     pub csv: CsvOptions,
 }
 
+/// Where the rows of a copy come from.
+pub enum CopyInput<'a> {
+    /// CSV files, read with `CopySettings::csv`.
+    Files(&'a [CopySource]),
+    /// Batches already typed as the copy's columns (`COPY T FROM (query)`); `display` names
+    /// their source in messages.
+    Batches {
+        display: String,
+        batches: &'a mut dyn Iterator<Item = Result<CsvBatch>>,
+    },
+}
+
+impl CopyInput<'_> {
+    /// The names of the inputs, by input index (as `for_each_batch` numbers them).
+    fn displays(&self) -> Vec<String> {
+        match self {
+            CopyInput::Files(sources) => sources.iter().map(|s| s.display.clone()).collect(),
+            CopyInput::Batches { display, .. } => vec![display.clone()],
+        }
+    }
+}
+
+/// Calls `f(input index, input name, batch)` for every batch of the input, in order, and
+/// adds the files' byte counts and skipped rows to `stats`.
+fn for_each_batch(
+    input: &mut CopyInput,
+    settings: &CopySettings,
+    schema: &CsvSchema,
+    threads: usize,
+    stats: &mut CopyStats,
+    mut f: impl FnMut(usize, &str, CsvBatch) -> Result<()>,
+) -> Result<()> {
+    match input {
+        CopyInput::Files(sources) => {
+            for (fi, src) in sources.iter().enumerate() {
+                let summary = read_csv(
+                    &src.path,
+                    &src.display,
+                    &settings.csv,
+                    schema,
+                    threads,
+                    |batch: CsvBatch| f(fi, &src.display, batch),
+                )?;
+                stats.bytes += summary.bytes;
+                stats.skipped += summary.skipped_rows;
+                stats.warnings.extend(summary.warnings);
+            }
+        }
+        CopyInput::Batches { display, batches } => {
+            for b in batches {
+                f(0, display, b?)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What a copy did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CopyStats {
@@ -133,6 +190,25 @@ pub fn copy_nodes(
     sources: &[CopySource],
     settings: &CopySettings,
 ) -> Result<(NodeTableData, CopyStats)> {
+    copy_nodes_from(
+        pager,
+        entry,
+        data,
+        keys,
+        CopyInput::Files(sources),
+        settings,
+    )
+}
+
+/// `copy_nodes` from any input (files or batches of the table's column types).
+pub fn copy_nodes_from(
+    pager: &Pager,
+    entry: &TableEntry,
+    data: &NodeTableData,
+    keys: &mut HashIndex,
+    mut input: CopyInput,
+    settings: &CopySettings,
+) -> Result<(NodeTableData, CopyStats)> {
     let pk = pk_of(entry)?;
     check_pk_type(&entry.properties[pk].ty)?;
     let types: Vec<LogicalType> = entry.properties.iter().map(|p| p.ty.clone()).collect();
@@ -164,32 +240,31 @@ pub fn copy_nodes(
     let mut pending: Vec<Vec<Column>> = Vec::new();
     let mut stats = CopyStats::default();
     let threads = settings.threads.max(1);
-    for src in sources {
-        let summary = read_csv(
-            &src.path,
-            &src.display,
-            &settings.csv,
-            &schema,
-            threads,
-            |batch: CsvBatch| {
-                let n = batch.len();
-                let keycol = &batch.columns[pk];
-                if let Some(i) = (0..n).find(|&i| keycol.nulls.is_null(i)) {
-                    return Err(InputError::new(
-                        &src.display,
-                        batch.lines[i],
-                        "Found NULL, which violates the non-null constraint of the primary key column.",
-                    )
-                    .with_column(pk + 1, Some(entry.properties[pk].name.clone()))
-                    .unlocated_in_kuzu()
-                    .into());
-                }
-                let inserted = pager
-                    .with_allocator(|a| keys.insert_column(pager.pool(), a, keycol, next_offset))?;
-                if let Err(dup) = inserted {
-                    let i = dup.row;
-                    return Err(InputError::new(
-                        &src.display,
+    for_each_batch(
+        &mut input,
+        settings,
+        &schema,
+        threads,
+        &mut stats,
+        |_, display, batch: CsvBatch| {
+            let n = batch.len();
+            let keycol = &batch.columns[pk];
+            if let Some(i) = (0..n).find(|&i| keycol.nulls.is_null(i)) {
+                return Err(InputError::new(
+                    display,
+                    batch.lines[i],
+                    "Found NULL, which violates the non-null constraint of the primary key column.",
+                )
+                .with_column(pk + 1, Some(entry.properties[pk].name.clone()))
+                .unlocated_in_kuzu()
+                .into());
+            }
+            let inserted = pager
+                .with_allocator(|a| keys.insert_column(pager.pool(), a, keycol, next_offset))?;
+            if let Err(dup) = inserted {
+                let i = dup.row;
+                return Err(InputError::new(
+                        display,
                         batch.lines[i],
                         format!(
                             "Found duplicated primary key value {}, which violates the uniqueness constraint of the primary key column.",
@@ -199,34 +274,30 @@ pub fn copy_nodes(
                     .with_column(pk + 1, Some(entry.properties[pk].name.clone()))
                     .unlocated_in_kuzu()
                     .into());
+            }
+            next_offset += n as u64;
+            let mut done = 0;
+            while done < n {
+                let room = NODE_GROUP_SIZE as usize - builder[0].len();
+                let take = room.min(n - done);
+                for (b, c) in builder.iter_mut().zip(&batch.columns) {
+                    b.extend_from(c, done, take);
                 }
-                next_offset += n as u64;
-                let mut done = 0;
-                while done < n {
-                    let room = NODE_GROUP_SIZE as usize - builder[0].len();
-                    let take = room.min(n - done);
-                    for (b, c) in builder.iter_mut().zip(&batch.columns) {
-                        b.extend_from(c, done, take);
-                    }
-                    done += take;
-                    if builder[0].len() == NODE_GROUP_SIZE as usize {
-                        let full = std::mem::replace(
-                            &mut builder,
-                            types.iter().map(|t| Column::new(t.clone())).collect(),
-                        );
-                        pending.push(full);
-                    }
+                done += take;
+                if builder[0].len() == NODE_GROUP_SIZE as usize {
+                    let full = std::mem::replace(
+                        &mut builder,
+                        types.iter().map(|t| Column::new(t.clone())).collect(),
+                    );
+                    pending.push(full);
                 }
-                if pending.len() >= threads {
-                    write_groups(pager, std::mem::take(&mut pending), &mut out.groups)?;
-                }
-                Ok(())
-            },
-        )?;
-        stats.bytes += summary.bytes;
-        stats.skipped += summary.skipped_rows;
-        stats.warnings.extend(summary.warnings);
-    }
+            }
+            if pending.len() >= threads {
+                write_groups(pager, std::mem::take(&mut pending), &mut out.groups)?;
+            }
+            Ok(())
+        },
+    )?;
     if !builder[0].is_empty() {
         pending.push(builder);
     }
@@ -260,6 +331,32 @@ pub fn copy_rels(
     node_rows: (u64, u64),
     keys: (&HashIndex, &HashIndex),
     sources: &[CopySource],
+    settings: &CopySettings,
+) -> Result<(RelTableData, CopyStats)> {
+    copy_rels_from(
+        pager,
+        catalog,
+        entry,
+        data,
+        pair,
+        node_rows,
+        keys,
+        CopyInput::Files(sources),
+        settings,
+    )
+}
+
+/// `copy_rels` from any input (files, or batches of FROM key, TO key and property columns).
+#[allow(clippy::too_many_arguments)]
+pub fn copy_rels_from(
+    pager: &Pager,
+    catalog: &Catalog,
+    entry: &TableEntry,
+    data: &RelTableData,
+    pair: usize,
+    node_rows: (u64, u64),
+    keys: (&HashIndex, &HashIndex),
+    mut input: CopyInput,
     settings: &CopySettings,
 ) -> Result<(RelTableData, CopyStats)> {
     let TableKind::Rel {
@@ -315,68 +412,64 @@ pub fn copy_rels(
     let existing = acc.src.len();
     let mut next_rel_id = data.num_rels;
     let mut stats = CopyStats::default();
-    for (fi, src) in sources.iter().enumerate() {
-        let summary = read_csv(
-            &src.path,
-            &src.display,
-            &settings.csv,
-            &schema,
-            threads,
-            |batch: CsvBatch| {
-                let n = batch.len();
-                for (side, (col, map)) in [(&batch.columns[0], keys.0), (&batch.columns[1], keys.1)]
-                    .into_iter()
-                    .enumerate()
-                {
-                    let out = if side == 0 {
-                        &mut acc.src
-                    } else {
-                        &mut acc.dst
-                    };
-                    out.reserve(n);
-                    let offsets = map.lookup_column(pager.pool(), col)?;
-                    for (i, found) in offsets.into_iter().enumerate() {
-                        match found {
-                            Some(o) => out.push(o),
-                            None => {
-                                let shown = if col.nulls.is_null(i) {
-                                    String::new()
-                                } else {
-                                    key_at(col, i).render()
-                                };
-                                return Err(InputError::new(
-                                    &src.display,
-                                    batch.lines[i],
-                                    format!("Unable to find primary key value {shown}."),
-                                )
-                                .with_column(side + 1, Some(schema.columns[side].0.clone()))
-                                .unlocated_in_kuzu()
-                                .into());
-                            }
+    let displays = input.displays();
+    for_each_batch(
+        &mut input,
+        settings,
+        &schema,
+        threads,
+        &mut stats,
+        |fi, display, batch: CsvBatch| {
+            let n = batch.len();
+            for (side, (col, map)) in [(&batch.columns[0], keys.0), (&batch.columns[1], keys.1)]
+                .into_iter()
+                .enumerate()
+            {
+                let out = if side == 0 {
+                    &mut acc.src
+                } else {
+                    &mut acc.dst
+                };
+                out.reserve(n);
+                let offsets = map.lookup_column(pager.pool(), col)?;
+                for (i, found) in offsets.into_iter().enumerate() {
+                    match found {
+                        Some(o) => out.push(o),
+                        None => {
+                            let shown = if col.nulls.is_null(i) {
+                                String::new()
+                            } else {
+                                key_at(col, i).render()
+                            };
+                            return Err(InputError::new(
+                                display,
+                                batch.lines[i],
+                                format!("Unable to find primary key value {shown}."),
+                            )
+                            .with_column(side + 1, Some(schema.columns[side].0.clone()))
+                            .unlocated_in_kuzu()
+                            .into());
                         }
                     }
                 }
-                for (p, c) in acc.props.iter_mut().zip(&batch.columns[2..]) {
-                    p.extend_from(c, 0, n);
-                }
-                acc.rel_ids.extend(next_rel_id..next_rel_id + n as u64);
-                acc.origin
-                    .extend(batch.lines.iter().map(|&l| (fi as u32, l)));
-                next_rel_id += n as u64;
-                Ok(())
-            },
-        )?;
-        stats.bytes += summary.bytes;
-        stats.skipped += summary.skipped_rows;
-        stats.warnings.extend(summary.warnings);
-    }
+            }
+            for (p, c) in acc.props.iter_mut().zip(&batch.columns[2..]) {
+                p.extend_from(c, 0, n);
+            }
+            acc.rel_ids.extend(next_rel_id..next_rel_id + n as u64);
+            acc.origin
+                .extend(batch.lines.iter().map(|&l| (fi as u32, l)));
+            next_rel_id += n as u64;
+            Ok(())
+        },
+    )?;
     stats.rows = next_rel_id - data.num_rels;
 
     let origin_of = |e: usize| -> Option<(String, u64)> {
         e.checked_sub(existing).and_then(|k| {
             acc.origin
                 .get(k)
-                .map(|&(f, l)| (sources[f as usize].display.clone(), l))
+                .map(|&(f, l)| (displays[f as usize].clone(), l))
         })
     };
     let fwd = build_direction(

@@ -6,6 +6,7 @@
 //! not DDL or COPY.
 
 pub mod budget;
+pub mod copy_query;
 pub mod load_from;
 pub mod ops;
 #[cfg(test)]

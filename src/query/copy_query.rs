@@ -1,0 +1,123 @@
+//! The rows of `COPY T FROM (query)`: runs the query over the committed snapshot and hands
+//! its result columns, cast to the copy's column types, to the COPY pipeline as batches.
+//!
+//! Owns: `query_batches` (Kuzu's check that the query returns as many columns as the copy
+//! expects, the casts, the batch iterator the pipeline consumes).
+
+use crate::cypher::ast::Query;
+use crate::db::{Connection, Params, Snapshot};
+use crate::error::{Error, Result};
+use crate::exec::expr::cast_column;
+use crate::exec::{ExecContext, Operator};
+use crate::loader::csv::CsvBatch;
+use crate::planner::query::{OutKind, Planner};
+use crate::planner::{build, BuildEnv};
+use crate::types::LogicalType;
+use std::sync::Arc;
+
+/// The batches of a running COPY subquery.
+pub struct QueryBatches {
+    op: Box<dyn Operator>,
+    ctx: ExecContext,
+    /// The result column of each copied column, with its target type.
+    cols: Vec<(usize, LogicalType)>,
+    rows: u64,
+    done: bool,
+    // Keeps the snapshot the operators read alive.
+    _snap: Arc<Snapshot>,
+}
+
+impl QueryBatches {
+    fn next_batch(&mut self) -> Result<Option<CsvBatch>> {
+        let Some(chunk) = self.op.next(&self.ctx)? else {
+            return Ok(None);
+        };
+        let columns = self
+            .cols
+            .iter()
+            .map(|(c, ty)| cast_column(&chunk.columns[*c], ty))
+            .collect::<Result<Vec<_>>>()?;
+        let n = chunk.len as u64;
+        let first = self.rows;
+        self.rows += n;
+        Ok(Some(CsvBatch {
+            columns,
+            lines: (first + 1..=first + n).collect(),
+            spans: vec![(0, 0); n as usize],
+            first_row: first,
+        }))
+    }
+}
+
+impl Iterator for QueryBatches {
+    type Item = Result<CsvBatch>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.next_batch() {
+            Ok(Some(b)) => Some(Ok(b)),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// Plans `q` over the committed snapshot and returns its rows as batches of `types` (the
+/// copy's columns in order). Kuzu's binder error when the column counts differ.
+pub fn query_batches(
+    conn: &Connection,
+    q: &Query,
+    params: &Params,
+    types: &[LogicalType],
+) -> Result<QueryBatches> {
+    let snap = conn.db.snapshot();
+    let (plan, out) = Planner::new(&snap, params).plan_query(q)?;
+    if out.len() != types.len() {
+        return Err(Error::Binder(format!(
+            "Query returns {} columns but {} columns were expected.",
+            out.len(),
+            types.len()
+        )));
+    }
+    let cols = out
+        .iter()
+        .zip(types)
+        .map(|(o, ty)| match &o.kind {
+            OutKind::Value(c) => Ok((*c, ty.clone())),
+            _ => Err(Error::Binder(format!(
+                "Expression {} has data type {} but expected {ty}. Implicit cast is not supported.",
+                o.name, o.ty
+            ))),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut ctx = ExecContext::new(Arc::new(super::budget::PoolBudget {
+        db: conn.db.clone(),
+    }))
+    .with_params(params.clone());
+    ctx.interrupt = conn.interrupted.clone();
+    ctx.threads = conn.db.config().threads.max(1);
+    let op = {
+        let env = BuildEnv {
+            db: &conn.db,
+            snap: &snap,
+            ctx: &ctx,
+        };
+        build(&plan, &env)?
+    };
+    Ok(QueryBatches {
+        op,
+        ctx,
+        cols,
+        rows: 0,
+        done: false,
+        _snap: snap,
+    })
+}
