@@ -275,7 +275,7 @@ fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryRe
                     Some(q) => {
                         let types: Vec<LogicalType> =
                             entry.properties.iter().map(|p| p.ty.clone()).collect();
-                        let mut rows = query_batches(conn, q, params, &types)?;
+                        let mut rows = query_batches(conn, q, params, &types, data.num_rows)?;
                         let input = CopyInput::Batches {
                             display: table_name.clone(),
                             batches: &mut rows,
@@ -315,13 +315,19 @@ fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryRe
                 let mut rows = match query {
                     Some(q) => {
                         let key = |e: &crate::catalog::TableEntry| {
-                            e.primary_key().map(|p| p.ty.clone()).ok_or_else(|| {
-                                Error::Copy(format!("{} has no primary key", e.name))
-                            })
+                            // A SERIAL key is given as INT64 by the query.
+                            e.primary_key()
+                                .map(|p| match p.ty {
+                                    LogicalType::Serial => LogicalType::Int64,
+                                    ref t => t.clone(),
+                                })
+                                .ok_or_else(|| {
+                                    Error::Copy(format!("{} has no primary key", e.name))
+                                })
                         };
                         let mut types = vec![key(&fentry)?, key(&tentry)?];
                         types.extend(entry.properties.iter().map(|p| p.ty.clone()));
-                        Some(query_batches(conn, q, params, &types)?)
+                        Some(query_batches(conn, q, params, &types, data.num_rels)?)
                     }
                     None => None,
                 };

@@ -216,6 +216,26 @@ fn copy_from_subquery() {
         ),
         vec!["Alice|Bob|Alice!", "Bob|Alice|Bob!"]
     );
+    rows(
+        &c,
+        "CREATE NODE TABLE S(v STRING, id SERIAL, PRIMARY KEY(id))",
+    );
+    rows(&c, "CREATE REL TABLE SS(FROM S TO S)");
+    assert_eq!(
+        rows(&c, "COPY S FROM (UNWIND ['a', 'b', 'c'] AS x RETURN x)"),
+        vec!["3 tuples have been copied to the S table."]
+    );
+    assert_eq!(
+        rows(&c, "COPY SS FROM (UNWIND [0, 1] AS x RETURN x, x + 1)"),
+        vec!["2 tuples have been copied to the SS table."]
+    );
+    assert_eq!(
+        rows(
+            &c,
+            "MATCH (a:S)-[:SS]->(b:S) RETURN a.id, a.v, b.v ORDER BY a.id"
+        ),
+        vec!["0|a|b", "1|b|c"]
+    );
     assert_eq!(
         err(&c, "COPY N FROM (RETURN 1, 2)"),
         "Binder exception: Query returns 2 columns but 1 columns were expected."

@@ -12,6 +12,7 @@ use crate::exec::{ExecContext, Operator};
 use crate::loader::csv::CsvBatch;
 use crate::planner::query::{OutKind, Planner};
 use crate::planner::{build, BuildEnv};
+use crate::types::vector::{Column, ColumnData, NullMask};
 use crate::types::LogicalType;
 use std::sync::Arc;
 
@@ -19,8 +20,10 @@ use std::sync::Arc;
 pub struct QueryBatches {
     op: Box<dyn Operator>,
     ctx: ExecContext,
-    /// The result column of each copied column, with its target type.
-    cols: Vec<(usize, LogicalType)>,
+    /// Per copied column: the result column and its target type, or `None` for a SERIAL
+    /// column (numbered from `serial_base`).
+    cols: Vec<Option<(usize, LogicalType)>>,
+    serial_base: u64,
     rows: u64,
     done: bool,
     // Keeps the snapshot the operators read alive.
@@ -35,7 +38,20 @@ impl QueryBatches {
         let columns = self
             .cols
             .iter()
-            .map(|(c, ty)| cast_column(&chunk.columns[*c], ty))
+            .map(|c| match c {
+                Some((c, ty)) => cast_column(&chunk.columns[*c], ty),
+                None => {
+                    let start = self.serial_base + self.rows;
+                    let n = chunk.len;
+                    Ok(Column {
+                        ty: LogicalType::Serial,
+                        data: ColumnData::Int64(
+                            (start..start + n as u64).map(|v| v as i64).collect(),
+                        ),
+                        nulls: NullMask::with_len(n),
+                    })
+                }
+            })
             .collect::<Result<Vec<_>>>()?;
         let n = chunk.len as u64;
         let first = self.rows;
@@ -71,31 +87,45 @@ impl Iterator for QueryBatches {
 }
 
 /// Plans `q` over the committed snapshot and returns its rows as batches of `types` (the
-/// copy's columns in order). Kuzu's binder error when the column counts differ.
+/// copy's columns in order). SERIAL columns take no query column: they are numbered from
+/// `serial_base` (the table's row count). Kuzu's binder error when the column counts differ.
 pub fn query_batches(
     conn: &Connection,
     q: &Query,
     params: &Params,
     types: &[LogicalType],
+    serial_base: u64,
 ) -> Result<QueryBatches> {
     let snap = conn.db.snapshot();
     let (plan, out) = Planner::new(&snap, params).plan_query(q)?;
-    if out.len() != types.len() {
+    let expected: Vec<&LogicalType> = types
+        .iter()
+        .filter(|t| **t != LogicalType::Serial)
+        .collect();
+    if out.len() != expected.len() {
         return Err(Error::Binder(format!(
             "Query returns {} columns but {} columns were expected.",
             out.len(),
-            types.len()
+            expected.len()
         )));
     }
-    let cols = out
+    let mut outs = out.iter();
+    let cols = types
         .iter()
-        .zip(types)
-        .map(|(o, ty)| match &o.kind {
-            OutKind::Value(c) => Ok((*c, ty.clone())),
-            _ => Err(Error::Binder(format!(
-                "Expression {} has data type {} but expected {ty}. Implicit cast is not supported.",
-                o.name, o.ty
-            ))),
+        .map(|ty| {
+            if *ty == LogicalType::Serial {
+                return Ok(None);
+            }
+            let o = outs
+                .next()
+                .ok_or_else(|| Error::Runtime("COPY subquery column missing".into()))?;
+            match &o.kind {
+                OutKind::Value(c) => Ok(Some((*c, ty.clone()))),
+                _ => Err(Error::Binder(format!(
+                    "Expression {} has data type {} but expected {ty}. Implicit cast is not supported.",
+                    o.name, o.ty
+                ))),
+            }
         })
         .collect::<Result<Vec<_>>>()?;
     let mut ctx = ExecContext::new(Arc::new(super::budget::PoolBudget {
@@ -116,6 +146,7 @@ pub fn query_batches(
         op,
         ctx,
         cols,
+        serial_base,
         rows: 0,
         done: false,
         _snap: snap,
