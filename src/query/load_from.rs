@@ -10,6 +10,7 @@
 use crate::cypher::ast::{self, Expr, ExprKind, Literal, OptionEntry, ScanSource};
 use crate::db::Params;
 use crate::error::{Error, InputError, Result};
+use crate::exec::memory::Reservation;
 use crate::exec::{DataChunk, ExecContext, Operator, VECTOR_CAPACITY};
 use crate::loader::csv::{read_csv, sniff_columns, CsvBatch, CsvOptions, CsvSchema, LineNumbers};
 use crate::planner::Plan;
@@ -17,6 +18,10 @@ use crate::types::{LogicalType, Value};
 use parking_lot::Mutex;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// Bytes of CSV text parsed per chunk: small enough that the batches in flight stay a few
+/// MiB, large enough to keep the reader threads busy.
+const LOAD_CHUNK_BYTES: usize = 1 << 20;
 
 /// Rows skipped with `IGNORE_ERRORS`, filled as the scan reads its files.
 pub type LoadWarnings = Arc<Mutex<Vec<InputError>>>;
@@ -309,6 +314,7 @@ pub fn bind_load_from(l: &ast::LoadFrom, params: &Params) -> Result<LoadFromSpec
         }
         let d = sniffed.dialect;
         let csv = CsvOptions {
+            chunk_size: LOAD_CHUNK_BYTES,
             delimiter: Some(d.delimiter),
             quote: Some(d.quote),
             escape: Some(d.escape),
@@ -350,6 +356,8 @@ pub struct LoadFromScan {
     current: Option<DataChunk>,
     pos: usize,
     done: bool,
+    /// Memory of the batches in flight, charged to the query's budget while the scan runs.
+    _memory: Option<Reservation>,
 }
 
 impl LoadFromScan {
@@ -361,10 +369,28 @@ impl LoadFromScan {
             current: None,
             pos: 0,
             done: false,
+            _memory: None,
         }
     }
 
-    fn start(&mut self) {
+    /// Bytes the scan may hold at once: a chunk per reader thread, the batches waiting in
+    /// the channel, the one being assembled and the one being consumed, each charged twice
+    /// (text and typed columns).
+    fn working_memory(&self) -> u64 {
+        let chunk = self
+            .spec
+            .files
+            .iter()
+            .map(|f| f.csv.chunk_size as u64)
+            .max()
+            .unwrap_or(0);
+        (self.threads as u64 + 4) * chunk * 2
+    }
+
+    fn start(&mut self, ctx: &ExecContext) -> Result<()> {
+        let mut memory = Reservation::new(ctx.budget.clone());
+        memory.grow(self.working_memory())?;
+        self._memory = Some(memory);
         let (tx, rx) = crossbeam_channel::bounded::<Batch>(2);
         let spec = self.spec.clone();
         let threads = self.threads;
@@ -400,6 +426,7 @@ impl LoadFromScan {
             }
         });
         self.rx = Some(rx);
+        Ok(())
     }
 }
 
@@ -427,7 +454,7 @@ impl Operator for LoadFromScan {
                 return Ok(None);
             }
             if self.rx.is_none() {
-                self.start();
+                self.start(ctx)?;
             }
             let Some(rx) = &self.rx else {
                 return Ok(None);
@@ -456,5 +483,191 @@ impl Operator for LoadFromScan {
 
     fn name(&self) -> &'static str {
         "LOAD_FROM"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::FixedBudget;
+
+    fn load_clause(text: &str) -> ast::LoadFrom {
+        let stmts = crate::cypher::parse(text).unwrap();
+        let ast::StatementKind::Query(q) = &stmts[0].kind else {
+            panic!("not a query")
+        };
+        match &q.first.reading_clauses[0] {
+            ast::ReadingClause::LoadFrom(l) => l.clone(),
+            other => panic!("not LOAD FROM: {other:?}"),
+        }
+    }
+
+    fn options(text: &str) -> Result<CsvOptions> {
+        csv_options(&load_clause(&format!("LOAD FROM 'f.csv' {text} RETURN *")).options)
+    }
+
+    #[test]
+    fn binds_kuzu_options() {
+        let o = options(
+            "(header=true, delim='|', quote=\"'\", escape='\\\\', skip=2, sample_size=5, \
+             ignore_errors=1, auto_detect=false, null_strings=['NULL', 'x'], list_unbraced='true')",
+        )
+        .unwrap();
+        assert_eq!(o.header, Some(true));
+        assert_eq!(o.delimiter, Some(b'|'));
+        assert_eq!(o.quote, Some(b'\''));
+        assert_eq!(o.escape, Some(b'\\'));
+        assert_eq!(o.skip, 2);
+        assert_eq!(o.sample_size, 5);
+        assert!(o.ignore_errors);
+        assert!(!o.auto_detect);
+        assert_eq!(o.null_strings, vec!["NULL".to_string(), "x".to_string()]);
+        assert!(o.list_unbraced);
+        // SKIP makes the read serial; a serial read accepts quoted line breaks.
+        assert!(!o.parallel);
+        assert!(!o.refuse_quoted_newlines);
+        assert_eq!(o.line_numbers, LineNumbers::Record);
+        let p = options("(DELIM='\\t')").unwrap();
+        assert_eq!(p.delimiter, Some(b'\t'));
+        assert!(p.parallel && p.refuse_quoted_newlines);
+    }
+
+    #[test]
+    fn option_errors_use_kuzu_messages() {
+        let msg = |t: &str| options(t).unwrap_err().to_string();
+        assert_eq!(
+            msg("(skip=2.5)"),
+            "Binder exception: The type of csv parsing option SKIP must be a INT64."
+        );
+        assert_eq!(
+            msg("(header='yes')"),
+            "Binder exception: The type of csv parsing option HEADER must be a boolean."
+        );
+        assert_eq!(
+            msg("(delim=1)"),
+            "Binder exception: The type of csv parsing option DELIM must be a string."
+        );
+        assert_eq!(
+            msg("(delim='ab')"),
+            "Binder exception: Copy csv option value must be a single character with an optional escape character."
+        );
+        assert_eq!(
+            msg("(null_strings='x')"),
+            "Binder exception: The type of csv parsing option NULL_STRINGS must be a STRING[]."
+        );
+        assert_eq!(
+            msg("(bogus=1)"),
+            "Binder exception: Unrecognized csv parsing option: BOGUS."
+        );
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match(b"*.csv", b"a.csv"));
+        assert!(glob_match(b"v?.csv", b"v1.csv"));
+        assert!(!glob_match(b"v?.csv", b"v12.csv"));
+        assert!(glob_match(b"[ab]*", b"b.txt"));
+        assert!(!glob_match(b"[ab]*", b"c.txt"));
+        let dir = tempfile::tempdir().unwrap();
+        for n in ["b.csv", "a.csv", "c.txt"] {
+            std::fs::write(dir.path().join(n), "1\n").unwrap();
+        }
+        let pat = dir.path().join("*.csv").display().to_string();
+        let found: Vec<String> = expand_files(&pat)
+            .unwrap()
+            .into_iter()
+            .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(found, vec!["a.csv".to_string(), "b.csv".to_string()]);
+        let none = dir.path().join("*.parquet").display().to_string();
+        assert_eq!(
+            expand_files(&none).unwrap_err().to_string(),
+            format!("Binder exception: No file found that matches the pattern: {none}.")
+        );
+    }
+
+    fn scan_all(spec: LoadFromSpec, ctx: &ExecContext) -> Result<Vec<DataChunk>> {
+        let mut op = LoadFromScan::new(Arc::new(spec), 2);
+        let mut out = Vec::new();
+        while let Some(c) = op.next(ctx)? {
+            out.push(c);
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn scan_streams_batches_of_at_most_vector_capacity() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("n.csv");
+        let text: String = (0..5000).map(|i| format!("{i},v{i}\n")).collect();
+        std::fs::write(&path, text).unwrap();
+        let l = load_clause(&format!("LOAD FROM '{}' RETURN *", path.display()));
+        let spec = bind_load_from(&l, &Params::new()).unwrap();
+        assert_eq!(
+            spec.columns,
+            vec![
+                ("column0".to_string(), LogicalType::Int64),
+                ("column1".to_string(), LogicalType::String)
+            ]
+        );
+        let chunks = scan_all(spec, &ExecContext::default()).unwrap();
+        assert!(chunks.iter().all(|c| c.len <= VECTOR_CAPACITY));
+        let rows: Vec<Vec<Value>> = chunks.iter().flat_map(|c| c.rows()).collect();
+        assert_eq!(rows.len(), 5000);
+        assert_eq!(
+            rows[4321],
+            vec![Value::Int64(4321), Value::String("v4321".into())]
+        );
+    }
+
+    #[test]
+    fn scan_charges_the_budget_and_keeps_warnings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.csv");
+        std::fs::write(&path, "a,b\n1,2\n3\nx,4,5\n6,7\n").unwrap();
+        let l = load_clause(&format!(
+            "LOAD FROM '{}' (header=true, ignore_errors=true) RETURN *",
+            path.display()
+        ));
+        let spec = bind_load_from(&l, &Params::new()).unwrap();
+        let small = ExecContext::new(Arc::new(FixedBudget::new(1 << 20)));
+        assert!(matches!(
+            scan_all(spec.clone(), &small),
+            Err(Error::OutOfMemory { .. })
+        ));
+        let chunks = scan_all(spec.clone(), &ExecContext::default()).unwrap();
+        let rows: Vec<Vec<Value>> = chunks.iter().flat_map(|c| c.rows()).collect();
+        assert_eq!(
+            rows,
+            vec![
+                vec![Value::Int64(1), Value::Int64(2)],
+                vec![Value::Int64(6), Value::Int64(7)]
+            ]
+        );
+        let plan = Plan::LoadFrom {
+            spec: Arc::new(spec),
+        };
+        // The scan above ran on a clone sharing the same warning list.
+        let w = plan_warnings(&plan);
+        let shown: Vec<(u64, String, Option<String>)> = w
+            .iter()
+            .map(|e| (e.line, e.reason.clone(), e.record.clone()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                (
+                    3,
+                    "expected 2 values per row, but got 1.".to_string(),
+                    Some("3".to_string())
+                ),
+                (
+                    4,
+                    "Conversion exception: Cast failed. Could not convert \"x\" to INT64."
+                        .to_string(),
+                    Some("x...".to_string())
+                ),
+            ]
+        );
     }
 }
