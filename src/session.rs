@@ -145,6 +145,9 @@ fn option_bool(o: &OptionEntry) -> Result<bool> {
         None => Ok(true),
         Some(e) => match &e.kind {
             ExprKind::Literal(Literal::Boolean(b)) => Ok(*b),
+            // Kuzu reads 1 and 0 as booleans too.
+            ExprKind::Literal(Literal::Integer(1)) => Ok(true),
+            ExprKind::Literal(Literal::Integer(0)) => Ok(false),
             ExprKind::Literal(Literal::String(s)) if s.eq_ignore_ascii_case("true") => Ok(true),
             ExprKind::Literal(Literal::String(s)) if s.eq_ignore_ascii_case("false") => Ok(false),
             _ => Err(Error::Binder(format!(
