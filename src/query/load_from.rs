@@ -344,6 +344,19 @@ pub fn plan_warnings(plan: &Plan) -> Vec<InputError> {
     out
 }
 
+/// The warning lists of every LOAD FROM in a plan, shared with the operators built from it:
+/// keep them while the result streams, read them once it is drained (the plan itself may be
+/// dropped after `planner::build`).
+pub fn plan_warning_lists(plan: &Plan) -> Vec<LoadWarnings> {
+    let mut out = Vec::new();
+    plan.visit(&mut |p| {
+        if let Plan::LoadFrom { spec } = p {
+            out.push(spec.warnings.clone());
+        }
+    });
+    out
+}
+
 type Batch = Result<DataChunk>;
 
 /// Streams the rows of a LOAD FROM's files: a reader thread runs the parallel CSV reader and
@@ -648,6 +661,7 @@ mod tests {
             spec: Arc::new(spec),
         };
         // The scan above ran on a clone sharing the same warning list.
+        assert_eq!(plan_warning_lists(&plan)[0].lock().len(), 2);
         let w = plan_warnings(&plan);
         let shown: Vec<(u64, String, Option<String>)> = w
             .iter()
