@@ -357,7 +357,8 @@ pub fn plan_warning_lists(plan: &Plan) -> Vec<LoadWarnings> {
     out
 }
 
-type Batch = Result<DataChunk>;
+/// A batch, `Ok(None)` once every file was read, or the error that stopped the read.
+type Batch = Result<Option<DataChunk>>;
 
 /// Streams the rows of a LOAD FROM's files: a reader thread runs the parallel CSV reader and
 /// hands batches over a bounded channel (at most two batches wait), split here into
@@ -407,7 +408,8 @@ impl LoadFromScan {
         let (tx, rx) = crossbeam_channel::bounded::<Batch>(2);
         let spec = self.spec.clone();
         let threads = self.threads;
-        std::thread::spawn(move || {
+        let reader = std::thread::Builder::new().name("ruzu-load-from".into());
+        let spawned = reader.spawn(move || {
             let schema = CsvSchema {
                 columns: spec.columns.clone(),
             };
@@ -420,10 +422,10 @@ impl LoadFromScan {
                     threads,
                     |b: CsvBatch| {
                         let len = b.len();
-                        tx.send(Ok(DataChunk {
+                        tx.send(Ok(Some(DataChunk {
                             columns: b.columns,
                             len,
-                        }))
+                        })))
                         // The scan was dropped (e.g. LIMIT reached): stop reading.
                         .map_err(|_| Error::Interrupted)
                     },
@@ -437,7 +439,9 @@ impl LoadFromScan {
                     }
                 }
             }
+            let _ = tx.send(Ok(None));
         });
+        spawned.map_err(|e| Error::io("starting the LOAD FROM reader thread", e))?;
         self.rx = Some(rx);
         Ok(())
     }
@@ -473,18 +477,24 @@ impl Operator for LoadFromScan {
                 return Ok(None);
             };
             match rx.recv() {
-                Ok(Ok(c)) => {
+                Ok(Ok(Some(c))) => {
                     self.current = Some(c);
                     self.pos = 0;
+                }
+                Ok(Ok(None)) => {
+                    // Every file was read (and its warnings recorded).
+                    self.done = true;
+                    return Ok(None);
                 }
                 Ok(Err(e)) => {
                     self.done = true;
                     return Err(e);
                 }
                 Err(_) => {
-                    // The reader finished.
                     self.done = true;
-                    return Ok(None);
+                    return Err(Error::Runtime(
+                        "the LOAD FROM reader thread stopped unexpectedly".into(),
+                    ));
                 }
             }
         }
