@@ -124,6 +124,13 @@ fn load_from_errors() {
         err(&c, &format!("LOAD FROM \"{f}\" (foo=1) RETURN *")),
         "Binder exception: Unrecognized csv parsing option: FOO."
     );
+    assert_eq!(
+        err(
+            &c,
+            &format!("UNWIND [1] AS a LOAD FROM \"{f}\" (header=true) RETURN *")
+        ),
+        "Binder exception: Variable a already exists."
+    );
     let missing = dir.path().join("nope.csv").display().to_string();
     assert_eq!(
         err(&c, &format!("LOAD FROM \"{missing}\" RETURN *")),
@@ -235,6 +242,10 @@ fn copy_from_subquery() {
             "MATCH (a:S)-[:SS]->(b:S) RETURN a.id, a.v, b.v ORDER BY a.id"
         ),
         vec!["0|a|b", "1|b|c"]
+    );
+    assert_eq!(
+        err(&c, "COPY N FROM (MATCH (n:N) RETURN n)"),
+        "Conversion exception: Unsupported casting function from NODE to INT32."
     );
     assert_eq!(
         err(&c, "COPY N FROM (RETURN 1, 2)"),

@@ -728,6 +728,9 @@ impl Planner<'_> {
             ReadingClause::LoadFrom(l) => {
                 let spec = crate::query::load_from::bind_load_from(l, self.params)?;
                 for (name, ty) in &spec.columns {
+                    if scope.var(name).is_some() {
+                        return Err(Error::Binder(format!("Variable {name} already exists.")));
+                    }
                     let col = scope.add_col(ty.clone());
                     scope.set_var(name, Var::Value { col });
                 }

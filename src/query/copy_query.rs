@@ -121,9 +121,9 @@ pub fn query_batches(
                 .ok_or_else(|| Error::Runtime("COPY subquery column missing".into()))?;
             match &o.kind {
                 OutKind::Value(c) => Ok(Some((*c, ty.clone()))),
-                _ => Err(Error::Binder(format!(
-                    "Expression {} has data type {} but expected {ty}. Implicit cast is not supported.",
-                    o.name, o.ty
+                _ => Err(Error::Conversion(format!(
+                    "Unsupported casting function from {} to {ty}.",
+                    o.ty
                 ))),
             }
         })
