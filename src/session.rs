@@ -78,6 +78,12 @@ pub fn execute(
 fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryResult> {
     let db = &conn.db;
     match &s.kind {
+        StatementKind::CreateNodeTable(t) if t.as_query.is_some() => {
+            create_table_as(conn, &s.kind, params)
+        }
+        StatementKind::CreateRelTable(t) if t.as_query.is_some() => {
+            create_table_as(conn, &s.kind, params)
+        }
         StatementKind::CreateNodeTable(t) => write(db, |snap| {
             let c = create_node_table(&mut snap.catalog, t)?;
             if let Created::Table(id) = c {
@@ -262,104 +268,211 @@ fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryRe
     }
     let table_name = c.table.clone();
     write(db, |snap| {
-        let entry = snap
-            .catalog
-            .table(&table_name)
-            .ok_or_else(|| Error::Binder(format!("Table {table_name} does not exist.")))?
-            .clone();
-        let pager = db.pager();
-        let rows = match &entry.kind {
-            TableKind::Node { .. } => {
-                let data = snap.meta.node(entry.id).cloned().unwrap_or_default();
-                // Copy on write: the committed index stays untouched until the copy commits.
-                let old = index_of(&entry, &data)?;
-                let mut keys = pager.with_allocator(|a| old.copy_to_new_pages(pager.pool(), a))?;
-                let (new, stats) = match query {
-                    Some(q) => {
-                        let types: Vec<LogicalType> =
-                            entry.properties.iter().map(|p| p.ty.clone()).collect();
-                        let mut rows = query_batches(conn, q, params, &types, data.num_rows)?;
-                        let input = CopyInput::Batches {
-                            display: table_name.clone(),
-                            batches: &mut rows,
-                        };
-                        copy_nodes_from(pager, &entry, &data, &mut keys, input, &settings)?
-                    }
-                    None => copy_nodes(pager, &entry, &data, &mut keys, &sources, &settings)?,
-                };
-                for p in old.pages(pager.pool())? {
-                    pager.free(p, 1);
-                }
-                snap.meta.tables.insert(entry.id, TableData::Node(new));
-                stats.rows
-            }
-            TableKind::Rel { pairs, .. } => {
-                let pair = pick_pair(snap, &entry.name, pairs, &plan)?;
-                let (from, to) = pairs[pair];
-                let node = |id: u64| snap.meta.node(id).cloned().unwrap_or_default();
-                let (fdata, tdata) = (node(from), node(to));
-                let fentry = snap
-                    .catalog
-                    .table_by_id(from)
-                    .cloned()
-                    .ok_or_else(|| Error::Catalog("missing FROM table".into()))?;
-                let tentry = snap
-                    .catalog
-                    .table_by_id(to)
-                    .cloned()
-                    .ok_or_else(|| Error::Catalog("missing TO table".into()))?;
-                let fkeys = index_of(&fentry, &fdata)?;
-                let tkeys = if from == to {
-                    None
-                } else {
-                    Some(index_of(&tentry, &tdata)?)
-                };
-                let data = snap.meta.rel(entry.id).cloned().unwrap_or_default();
-                let mut rows = match query {
-                    Some(q) => {
-                        let key = |e: &crate::catalog::TableEntry| {
-                            // A SERIAL key is given as INT64 by the query.
-                            e.primary_key()
-                                .map(|p| match p.ty {
-                                    LogicalType::Serial => LogicalType::Int64,
-                                    ref t => t.clone(),
-                                })
-                                .ok_or_else(|| {
-                                    Error::Copy(format!("{} has no primary key", e.name))
-                                })
-                        };
-                        let mut types = vec![key(&fentry)?, key(&tentry)?];
-                        types.extend(entry.properties.iter().map(|p| p.ty.clone()));
-                        Some(query_batches(conn, q, params, &types, data.num_rels)?)
-                    }
-                    None => None,
-                };
-                let input = match rows.as_mut() {
-                    Some(r) => CopyInput::Batches {
-                        display: table_name.clone(),
-                        batches: r,
-                    },
-                    None => CopyInput::Files(&sources),
-                };
-                let (new, stats) = copy_rels_from(
-                    pager,
-                    &snap.catalog,
-                    &entry,
-                    &data,
-                    pair,
-                    (fdata.num_rows, tdata.num_rows),
-                    (&fkeys, tkeys.as_ref().unwrap_or(&fkeys)),
-                    input,
-                    &settings,
-                )?;
-                snap.meta.tables.insert(entry.id, TableData::Rel(new));
-                stats.rows
-            }
-        };
+        let (name, rows) = copy_rows(
+            conn,
+            snap,
+            &table_name,
+            query,
+            &sources,
+            &plan,
+            &settings,
+            params,
+        )?;
         Ok(QueryResult::message(format!(
-            "{rows} tuples have been copied to the {} table.",
-            entry.name
+            "{rows} tuples have been copied to the {name} table."
         )))
+    })
+}
+
+/// Appends the rows of `query` (when given) or of `sources` to table `table_name` of the
+/// private snapshot `snap`. Returns the table's name as the catalog spells it and the number
+/// of rows copied.
+#[allow(clippy::too_many_arguments)]
+fn copy_rows(
+    conn: &Connection,
+    snap: &mut Snapshot,
+    table_name: &str,
+    query: Option<&crate::cypher::ast::Query>,
+    sources: &[CopySource],
+    plan: &CopyPlan,
+    settings: &CopySettings,
+    params: &Params,
+) -> Result<(String, u64)> {
+    let db = &conn.db;
+    let entry = snap
+        .catalog
+        .table(&table_name)
+        .ok_or_else(|| Error::Binder(format!("Table {table_name} does not exist.")))?
+        .clone();
+    let pager = db.pager();
+    let rows = match &entry.kind {
+        TableKind::Node { .. } => {
+            let data = snap.meta.node(entry.id).cloned().unwrap_or_default();
+            // Copy on write: the committed index stays untouched until the copy commits.
+            let old = index_of(&entry, &data)?;
+            let mut keys = pager.with_allocator(|a| old.copy_to_new_pages(pager.pool(), a))?;
+            let (new, stats) = match query {
+                Some(q) => {
+                    let types: Vec<LogicalType> =
+                        entry.properties.iter().map(|p| p.ty.clone()).collect();
+                    let mut rows = query_batches(conn, q, params, &types, data.num_rows)?;
+                    let input = CopyInput::Batches {
+                        display: table_name.to_string(),
+                        batches: &mut rows,
+                    };
+                    copy_nodes_from(pager, &entry, &data, &mut keys, input, settings)?
+                }
+                None => copy_nodes(pager, &entry, &data, &mut keys, sources, settings)?,
+            };
+            for p in old.pages(pager.pool())? {
+                pager.free(p, 1);
+            }
+            snap.meta.tables.insert(entry.id, TableData::Node(new));
+            stats.rows
+        }
+        TableKind::Rel { pairs, .. } => {
+            let pair = pick_pair(snap, &entry.name, pairs, plan)?;
+            let (from, to) = pairs[pair];
+            let node = |id: u64| snap.meta.node(id).cloned().unwrap_or_default();
+            let (fdata, tdata) = (node(from), node(to));
+            let fentry = snap
+                .catalog
+                .table_by_id(from)
+                .cloned()
+                .ok_or_else(|| Error::Catalog("missing FROM table".into()))?;
+            let tentry = snap
+                .catalog
+                .table_by_id(to)
+                .cloned()
+                .ok_or_else(|| Error::Catalog("missing TO table".into()))?;
+            let fkeys = index_of(&fentry, &fdata)?;
+            let tkeys = if from == to {
+                None
+            } else {
+                Some(index_of(&tentry, &tdata)?)
+            };
+            let data = snap.meta.rel(entry.id).cloned().unwrap_or_default();
+            let mut rows = match query {
+                Some(q) => {
+                    let key = |e: &crate::catalog::TableEntry| {
+                        // A SERIAL key is given as INT64 by the query.
+                        e.primary_key()
+                            .map(|p| match p.ty {
+                                LogicalType::Serial => LogicalType::Int64,
+                                ref t => t.clone(),
+                            })
+                            .ok_or_else(|| Error::Copy(format!("{} has no primary key", e.name)))
+                    };
+                    let mut types = vec![key(&fentry)?, key(&tentry)?];
+                    types.extend(entry.properties.iter().map(|p| p.ty.clone()));
+                    Some(query_batches(conn, q, params, &types, data.num_rels)?)
+                }
+                None => None,
+            };
+            let input = match rows.as_mut() {
+                Some(r) => CopyInput::Batches {
+                    display: table_name.to_string(),
+                    batches: r,
+                },
+                None => CopyInput::Files(sources),
+            };
+            let (new, stats) = copy_rels_from(
+                pager,
+                &snap.catalog,
+                &entry,
+                &data,
+                pair,
+                (fdata.num_rows, tdata.num_rows),
+                (&fkeys, tkeys.as_ref().unwrap_or(&fkeys)),
+                input,
+                &settings,
+            )?;
+            snap.meta.tables.insert(entry.id, TableData::Rel(new));
+            stats.rows
+        }
+    };
+    Ok((entry.name.clone(), rows))
+}
+
+/// `CREATE NODE TABLE T AS query` (the query's columns become the properties, the first
+/// one the primary key) and `CREATE REL TABLE T (FROM a TO b) AS query` (the first two
+/// columns are the endpoint keys, the rest the properties), then the query's rows are
+/// copied in; the table exists only if the copy succeeds.
+fn create_table_as(
+    conn: &Connection,
+    kind: &StatementKind,
+    params: &Params,
+) -> Result<QueryResult> {
+    let db = &conn.db;
+    let (name, if_not_exists, query) = match kind {
+        StatementKind::CreateNodeTable(t) => (&t.name, t.if_not_exists, &t.as_query),
+        StatementKind::CreateRelTable(t) => (&t.name, t.if_not_exists, &t.as_query),
+        _ => return Err(Error::Runtime("not a CREATE TABLE statement".into())),
+    };
+    let Some(query) = query.as_deref() else {
+        return Err(Error::Runtime("CREATE TABLE without AS query".into()));
+    };
+    if if_not_exists && db.snapshot().catalog.table(name).is_some() {
+        return Ok(QueryResult::message(Created::Existed.message(name)));
+    }
+    let columns = {
+        let snap = db.snapshot();
+        let (_, out) = crate::planner::query::Planner::new(&snap, params).plan_query(query)?;
+        out.into_iter()
+            .map(|o| crate::catalog::Property {
+                name: o.name,
+                ty: o.ty,
+            })
+            .collect::<Vec<_>>()
+    };
+    let plan = copy_options(&[])?;
+    let settings = CopySettings {
+        threads: db.config().threads.max(1),
+        csv: plan.csv.clone(),
+    };
+    write(db, |snap| {
+        match kind {
+            StatementKind::CreateNodeTable(_) => {
+                let pk = columns
+                    .first()
+                    .ok_or_else(|| Error::Binder("Can not find primary key.".into()))?;
+                crate::loader::keys::check_pk_type(&pk.ty)?;
+                let id = snap
+                    .catalog
+                    .add_node_table(name, columns.clone(), &pk.name)?;
+                snap.meta
+                    .tables
+                    .insert(id, TableData::Node(NodeTableData::default()));
+            }
+            StatementKind::CreateRelTable(t) => {
+                if t.connections.len() != 1 {
+                    return Err(Error::Binder(
+                        "Multiple FROM/TO pairs are not supported for CREATE REL TABLE AS.".into(),
+                    ));
+                }
+                if columns.len() < 2 {
+                    return Err(Error::Binder(format!(
+                        "Query returns {} columns but at least 2 columns were expected.",
+                        columns.len()
+                    )));
+                }
+                let (src, dst) = crate::binder::ddl::multiplicity(t.multiplicity.as_deref())?;
+                let pairs: Vec<(String, String)> = t
+                    .connections
+                    .iter()
+                    .map(|c| (c.from.clone(), c.to.clone()))
+                    .collect();
+                let id =
+                    snap.catalog
+                        .add_rel_table(name, &pairs, columns[2..].to_vec(), src, dst)?;
+                snap.meta
+                    .tables
+                    .insert(id, TableData::Rel(RelTableData::default()));
+            }
+            _ => {}
+        }
+        copy_rows(conn, snap, name, Some(query), &[], &plan, &settings, params)?;
+        Ok(QueryResult::message(Created::Table(0).message(name)))
     })
 }
 

@@ -256,3 +256,68 @@ fn copy_from_subquery() {
         "Copy exception: Found duplicated primary key value 1, which violates the uniqueness constraint of the primary key column."
     );
 }
+
+#[test]
+fn create_table_as_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "p.csv",
+        "id,name,student\n1,Alice,true\n2,Bob,false\n3,Carol,true\n",
+    );
+    let dup = write(dir.path(), "d.csv", "id\n1\n1\n");
+    let db = Database::open(dir.path().join("db")).unwrap();
+    let c = db.connect();
+    assert_eq!(
+        rows(
+            &c,
+            &format!("CREATE NODE TABLE P AS LOAD FROM \"{f}\" WHERE student RETURN id, name")
+        ),
+        vec!["Table P has been created."]
+    );
+    assert_eq!(
+        rows(&c, "MATCH (p:P) RETURN p.id, p.name ORDER BY p.id"),
+        vec!["1|Alice", "3|Carol"]
+    );
+    assert_eq!(
+        rows(
+            &c,
+            &format!("CREATE NODE TABLE IF NOT EXISTS P AS LOAD FROM \"{f}\" RETURN id")
+        ),
+        vec!["Table P already exists."]
+    );
+    assert_eq!(
+        rows(
+            &c,
+            "CREATE REL TABLE K (FROM P TO P) AS MATCH (a:P), (b:P) WHERE a.id < b.id RETURN a.id, b.id, a.name + b.name AS label"
+        ),
+        vec!["Table K has been created."]
+    );
+    assert_eq!(
+        rows(&c, "MATCH (a:P)-[k:K]->(b:P) RETURN a.id, b.id, k.label"),
+        vec!["1|3|AliceCarol"]
+    );
+    assert_eq!(
+        err(
+            &c,
+            &format!("CREATE NODE TABLE D AS LOAD FROM \"{dup}\" RETURN *")
+        ),
+        "Copy exception: Found duplicated primary key value 1, which violates the uniqueness constraint of the primary key column."
+    );
+    // The failed copy left no table behind.
+    assert_eq!(
+        err(&c, "MATCH (d:D) RETURN d.id"),
+        "Binder exception: Table D does not exist."
+    );
+    assert_eq!(
+        err(&c, "CREATE NODE TABLE N AS MATCH (a:P) RETURN a"),
+        "Binder exception: Invalid primary key column type NODE. Primary keys must be either STRING or a numeric type."
+    );
+    assert_eq!(
+        err(
+            &c,
+            "CREATE REL TABLE M (FROM P TO P, FROM P TO P) AS MATCH (a:P) RETURN a.id, a.id"
+        ),
+        "Binder exception: Multiple FROM/TO pairs are not supported for CREATE REL TABLE AS."
+    );
+}
