@@ -301,7 +301,7 @@ fn copy_rows(
     let db = &conn.db;
     let entry = snap
         .catalog
-        .table(&table_name)
+        .table(table_name)
         .ok_or_else(|| Error::Binder(format!("Table {table_name} does not exist.")))?
         .clone();
     let pager = db.pager();
@@ -385,7 +385,7 @@ fn copy_rows(
                 (fdata.num_rows, tdata.num_rows),
                 (&fkeys, tkeys.as_ref().unwrap_or(&fkeys)),
                 input,
-                &settings,
+                settings,
             )?;
             snap.meta.tables.insert(entry.id, TableData::Rel(new));
             stats.rows
