@@ -251,19 +251,11 @@ fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryRe
         },
         csv: plan.csv.clone(),
     };
-    let sources: Vec<CopySource> = files
-        .iter()
-        .map(|f| CopySource {
-            path: f.into(),
-            display: f.clone(),
-        })
-        .collect();
-    for s in &sources {
-        if !s.path.is_file() {
-            return Err(Error::Binder(format!(
-                "No file found that matches the pattern: {}.",
-                s.display
-            )));
+    // Files that exist, glob patterns expanded (Kuzu's error when nothing matches).
+    let mut sources: Vec<CopySource> = Vec::new();
+    for f in &files {
+        for (path, display) in crate::query::load_from::expand_files(f)? {
+            sources.push(CopySource { path, display });
         }
     }
     let table_name = c.table.clone();

@@ -321,3 +321,39 @@ fn create_table_as_query() {
         "Binder exception: Multiple FROM/TO pairs are not supported for CREATE REL TABLE AS."
     );
 }
+
+#[test]
+fn copy_from_glob_pattern_and_parameter() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("in");
+    std::fs::create_dir(&sub).unwrap();
+    write(&sub, "a1.csv", "1\n2\n");
+    write(&sub, "a2.csv", "3\n");
+    write(&sub, "b.csv", "4\n");
+    let db = Database::open(dir.path().join("db")).unwrap();
+    let c = db.connect();
+    rows(&c, "CREATE NODE TABLE N(id INT64, PRIMARY KEY(id))");
+    let pat = sub.join("a*.csv").display().to_string();
+    assert_eq!(
+        rows(&c, &format!("COPY N FROM \"{pat}\"")),
+        vec!["3 tuples have been copied to the N table."]
+    );
+    let mut params = ruzu::db::Params::new();
+    params.insert(
+        "f".into(),
+        Value::String(sub.join("b.csv").display().to_string()),
+    );
+    let r: Vec<String> = c
+        .query_script_with("COPY N FROM $f", &params)
+        .remove(0)
+        .unwrap()
+        .map(|r| r.unwrap()[0].to_string())
+        .collect();
+    assert_eq!(r, vec!["1 tuples have been copied to the N table."]);
+    assert_eq!(rows(&c, "MATCH (n:N) RETURN sum(n.id)"), vec!["10"]);
+    let none = sub.join("z*.csv").display().to_string();
+    assert_eq!(
+        err(&c, &format!("COPY N FROM \"{none}\"")),
+        format!("Binder exception: No file found that matches the pattern: {none}.")
+    );
+}
