@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::loader::csv::CsvOptions;
 use crate::loader::pipeline::{
     copy_nodes, copy_nodes_from, copy_rels_from, index_of, CopyInput, CopySettings, CopySource,
+    CopyStats,
 };
 use crate::query::copy_query::query_batches;
 use crate::storage::table::{NodeTableData, RelTableData, TableData};
@@ -260,7 +261,7 @@ fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryRe
     }
     let table_name = c.table.clone();
     write(db, |snap| {
-        let (name, rows) = copy_rows(
+        let (name, stats) = copy_rows(
             conn,
             snap,
             &table_name,
@@ -271,14 +272,15 @@ fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryRe
             params,
         )?;
         Ok(QueryResult::message(format!(
-            "{rows} tuples have been copied to the {name} table."
+            "{} tuples have been copied to the {name} table.",
+            stats.rows
         )))
     })
 }
 
 /// Appends the rows of `query` (when given) or of `sources` to table `table_name` of the
-/// private snapshot `snap`. Returns the table's name as the catalog spells it and the number
-/// of rows copied.
+/// private snapshot `snap`. Returns the table's name as the catalog spells it and what the
+/// copy did (rows copied, rows skipped with IGNORE_ERRORS and their warnings).
 #[allow(clippy::too_many_arguments)]
 fn copy_rows(
     conn: &Connection,
@@ -289,7 +291,7 @@ fn copy_rows(
     plan: &CopyPlan,
     settings: &CopySettings,
     params: &Params,
-) -> Result<(String, u64)> {
+) -> Result<(String, CopyStats)> {
     let db = &conn.db;
     let entry = snap
         .catalog
@@ -297,7 +299,7 @@ fn copy_rows(
         .ok_or_else(|| Error::Binder(format!("Table {table_name} does not exist.")))?
         .clone();
     let pager = db.pager();
-    let rows = match &entry.kind {
+    let stats = match &entry.kind {
         TableKind::Node { .. } => {
             let data = snap.meta.node(entry.id).cloned().unwrap_or_default();
             // Copy on write: the committed index stays untouched until the copy commits.
@@ -320,7 +322,7 @@ fn copy_rows(
                 pager.free(p, 1);
             }
             snap.meta.tables.insert(entry.id, TableData::Node(new));
-            stats.rows
+            stats
         }
         TableKind::Rel { pairs, .. } => {
             let pair = pick_pair(snap, &entry.name, pairs, plan)?;
@@ -380,10 +382,10 @@ fn copy_rows(
                 settings,
             )?;
             snap.meta.tables.insert(entry.id, TableData::Rel(new));
-            stats.rows
+            stats
         }
     };
-    Ok((entry.name.clone(), rows))
+    Ok((entry.name.clone(), stats))
 }
 
 /// `CREATE NODE TABLE T AS query` (the query's columns become the properties, the first
