@@ -314,7 +314,12 @@ fn copy_rows(
                         display: table_name.to_string(),
                         batches: &mut rows,
                     };
-                    copy_nodes_from(pager, &entry, &data, &mut keys, input, settings)?
+                    let (new, mut stats) =
+                        copy_nodes_from(pager, &entry, &data, &mut keys, input, settings)?;
+                    let skipped = rows.load_warnings();
+                    stats.skipped += skipped.len() as u64;
+                    stats.warnings.extend(skipped);
+                    (new, stats)
                 }
                 None => copy_nodes(pager, &entry, &data, &mut keys, sources, settings)?,
             };
@@ -370,7 +375,7 @@ fn copy_rows(
                 },
                 None => CopyInput::Files(sources),
             };
-            let (new, stats) = copy_rels_from(
+            let (new, mut stats) = copy_rels_from(
                 pager,
                 &snap.catalog,
                 &entry,
@@ -381,6 +386,11 @@ fn copy_rows(
                 input,
                 settings,
             )?;
+            if let Some(r) = &rows {
+                let skipped = r.load_warnings();
+                stats.skipped += skipped.len() as u64;
+                stats.warnings.extend(skipped);
+            }
             snap.meta.tables.insert(entry.id, TableData::Rel(new));
             stats
         }

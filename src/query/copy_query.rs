@@ -4,9 +4,10 @@
 //! Owns: `query_batches` (Kuzu's check that the query returns as many columns as the copy
 //! expects, the casts, the batch iterator the pipeline consumes).
 
+use super::load_from::LoadWarnings;
 use crate::cypher::ast::Query;
 use crate::db::{Connection, Params, Snapshot};
-use crate::error::{Error, Result};
+use crate::error::{Error, InputError, Result};
 use crate::exec::expr::cast_column;
 use crate::exec::{ExecContext, Operator};
 use crate::loader::csv::CsvBatch;
@@ -26,11 +27,22 @@ pub struct QueryBatches {
     serial_base: u64,
     rows: u64,
     done: bool,
+    /// The warning lists of the LOAD FROMs in the query.
+    warnings: Vec<LoadWarnings>,
     // Keeps the snapshot the operators read alive.
     _snap: Arc<Snapshot>,
 }
 
 impl QueryBatches {
+    /// Rows the query's LOAD FROMs skipped with IGNORE_ERRORS so far (all of them once the
+    /// batches are drained).
+    pub fn load_warnings(&self) -> Vec<InputError> {
+        self.warnings
+            .iter()
+            .flat_map(|w| w.lock().clone())
+            .collect()
+    }
+
     fn next_batch(&mut self) -> Result<Option<CsvBatch>> {
         let Some(chunk) = self.op.next(&self.ctx)? else {
             return Ok(None);
@@ -134,6 +146,7 @@ pub fn query_batches(
     .with_params(params.clone());
     ctx.interrupt = conn.interrupted.clone();
     ctx.threads = conn.db.config().threads.max(1);
+    let warnings = super::load_from::plan_warning_lists(&plan);
     let op = {
         let env = BuildEnv {
             db: &conn.db,
@@ -149,6 +162,60 @@ pub fn query_batches(
         serial_base,
         rows: 0,
         done: false,
+        warnings,
         _snap: snap,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cypher::ast::StatementKind;
+    use crate::Database;
+    use crate::Value;
+
+    fn query(text: &str) -> Query {
+        let stmts = crate::cypher::parse(text).unwrap();
+        match &stmts[0].kind {
+            StatementKind::Query(q) => q.clone(),
+            other => panic!("not a query: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn batches_cast_number_serials_and_keep_load_warnings() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("v.csv");
+        std::fs::write(&f, "a\n1\nx\n3\n").unwrap();
+        let db = Database::open(dir.path().join("db")).unwrap();
+        let conn = db.connect();
+        let q = query(&format!(
+            "LOAD WITH HEADERS (a INT64) FROM '{}' (header=true, ignore_errors=true) RETURN a + 1",
+            f.display()
+        ));
+        let types = [LogicalType::Serial, LogicalType::Int16];
+        let mut b = query_batches(&conn, &q, &Params::new(), &types, 10).unwrap();
+        let batch = b.next().unwrap().unwrap();
+        assert!(b.next().is_none());
+        assert_eq!(batch.lines, vec![1, 2]);
+        assert_eq!(batch.columns[0].ty, LogicalType::Serial);
+        assert_eq!(batch.columns[0].get(1), Value::Int64(11));
+        assert_eq!(batch.columns[1].ty, LogicalType::Int16);
+        assert_eq!(batch.columns[1].get(0), Value::Int16(2));
+        assert_eq!(batch.columns[1].get(1), Value::Int16(4));
+        let w = b.load_warnings();
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].line, 3);
+        assert_eq!(
+            w[0].reason,
+            "Conversion exception: Cast failed. Could not convert \"x\" to INT64."
+        );
+        let two = query("RETURN 1, 2");
+        assert_eq!(
+            query_batches(&conn, &two, &Params::new(), &types, 0)
+                .err()
+                .map(|e| e.to_string()),
+            Some("Binder exception: Query returns 2 columns but 1 columns were expected.".into())
+        );
+    }
 }
