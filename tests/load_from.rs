@@ -357,3 +357,44 @@ fn copy_from_glob_pattern_and_parameter() {
         format!("Binder exception: No file found that matches the pattern: {none}.")
     );
 }
+
+#[test]
+fn copy_ignore_errors_skips_bad_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let nodes = write(dir.path(), "n.csv", "1\n2\n2\n\n3\n");
+    let rels = write(dir.path(), "r.csv", "1,2\n,3\n1,9\n3,1\n");
+    let db = Database::open(dir.path().join("db")).unwrap();
+    let c = db.connect();
+    rows(&c, "CREATE NODE TABLE N(id INT64, PRIMARY KEY(id))");
+    rows(&c, "CREATE REL TABLE R(FROM N TO N)");
+    assert_eq!(
+        err(&c, &format!("COPY N FROM \"{nodes}\"")),
+        "Copy exception: Found NULL, which violates the non-null constraint of the primary key column."
+    );
+    assert_eq!(
+        rows(&c, &format!("COPY N FROM \"{nodes}\" (IGNORE_ERRORS=true)")),
+        vec!["3 tuples have been copied to the N table."]
+    );
+    assert_eq!(
+        rows(
+            &c,
+            "COPY N FROM (UNWIND [3, 4] AS x RETURN x) (IGNORE_ERRORS=true)"
+        ),
+        vec!["1 tuples have been copied to the N table."]
+    );
+    assert_eq!(
+        err(&c, &format!("COPY R FROM \"{rels}\"")),
+        "Copy exception: Found NULL, which violates the non-null constraint of the primary key column."
+    );
+    assert_eq!(
+        rows(&c, &format!("COPY R FROM \"{rels}\" (IGNORE_ERRORS=true)")),
+        vec!["2 tuples have been copied to the R table."]
+    );
+    assert_eq!(
+        rows(
+            &c,
+            "MATCH (a:N)-[:R]->(b:N) RETURN a.id, b.id ORDER BY a.id"
+        ),
+        vec!["1|2", "3|1"]
+    );
+}
