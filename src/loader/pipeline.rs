@@ -564,8 +564,8 @@ pub fn copy_rels_from(
             };
             let batch = if settings.csv.ignore_errors {
                 let mut kept: Vec<u32> = Vec::with_capacity(batch.len());
-                for i in 0..batch.len() {
-                    match (found[0][i], found[1][i]) {
+                for (i, (&from, &to)) in found[0].iter().zip(&found[1]).enumerate() {
+                    match (from, to) {
                         (Some(a), Some(b)) => {
                             kept.push(i as u32);
                             acc.src.push(a);
