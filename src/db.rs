@@ -218,7 +218,7 @@ impl Database {
             interrupted: Arc::new(AtomicBool::new(false)),
             timeout: Mutex::new(None),
             settings: Mutex::new(SettingValues::default()),
-            warnings: Mutex::new(WarningStore::default()),
+            warnings: Arc::new(Mutex::new(WarningStore::default())),
             query_id: AtomicU64::new(0),
         }
     }
@@ -266,7 +266,8 @@ pub struct Connection {
     /// Options this connection has set (`CALL threads=4`); the rest have their defaults.
     pub(crate) settings: Mutex<SettingValues>,
     /// Warnings of `IGNORE_ERRORS` statements, until `CALL clear_warnings()`.
-    pub(crate) warnings: Mutex<WarningStore>,
+    /// Shared with streaming results, which add their LOAD FROM warnings once drained.
+    pub(crate) warnings: Arc<Mutex<WarningStore>>,
     /// Kuzu's query id of the statement running (or last run) on this connection.
     pub(crate) query_id: AtomicU64,
 }

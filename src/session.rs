@@ -12,8 +12,13 @@ use crate::cypher::ast::{
 use crate::db::{Connection, Database, Params, PreparedStatement, QueryResult, Snapshot};
 use crate::error::{Error, Result};
 use crate::loader::csv::CsvOptions;
-use crate::loader::pipeline::{copy_nodes, copy_rels, index_of, CopySettings, CopySource};
+use crate::loader::pipeline::{
+    copy_nodes, copy_nodes_from, copy_rels_from, index_of, CopyInput, CopySettings, CopySource,
+    CopyStats,
+};
+use crate::query::copy_query::query_batches;
 use crate::storage::table::{NodeTableData, RelTableData, TableData};
+use crate::types::LogicalType;
 use std::sync::atomic::Ordering;
 
 /// Runs the `;`-separated statements of `text` in order, stopping after the first failure.
@@ -89,6 +94,12 @@ fn run_numbered(conn: &Connection, s: &Statement, params: &Params) -> Result<Que
 fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryResult> {
     let db = &conn.db;
     match &s.kind {
+        StatementKind::CreateNodeTable(t) if t.as_query.is_some() => {
+            create_table_as(conn, &s.kind, params)
+        }
+        StatementKind::CreateRelTable(t) if t.as_query.is_some() => {
+            create_table_as(conn, &s.kind, params)
+        }
         StatementKind::CreateNodeTable(t) => write(db, |snap| {
             crate::binder::ddl::check_defaults(conn, &t.properties, s)?;
             let c = create_node_table(&mut snap.catalog, t)?;
@@ -111,7 +122,7 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
             }
             Ok(QueryResult::message(c.message(&t.name)))
         }),
-        StatementKind::CopyFrom(c) => copy_from(conn, c),
+        StatementKind::CopyFrom(c) => copy_from(conn, c, params),
         StatementKind::CallOption { name, value } => {
             crate::query::call::set_option(conn, &db.snapshot(), params, name, value)
         }
@@ -184,11 +195,11 @@ fn option_bool(o: &OptionEntry) -> Result<bool> {
         None => Ok(true),
         Some(e) => match &e.kind {
             ExprKind::Literal(Literal::Boolean(b)) => Ok(*b),
-            ExprKind::Literal(Literal::String(s)) if s.eq_ignore_ascii_case("true") => Ok(true),
-            ExprKind::Literal(Literal::String(s)) if s.eq_ignore_ascii_case("false") => Ok(false),
-            // Kuzu also takes 1 and 0.
+            // Kuzu reads 1 and 0 as booleans too.
             ExprKind::Literal(Literal::Integer(1)) => Ok(true),
             ExprKind::Literal(Literal::Integer(0)) => Ok(false),
+            ExprKind::Literal(Literal::String(s)) if s.eq_ignore_ascii_case("true") => Ok(true),
+            ExprKind::Literal(Literal::String(s)) if s.eq_ignore_ascii_case("false") => Ok(false),
             _ => Err(Error::Binder(format!(
                 "The type of csv parsing option {} must be a boolean.",
                 o.name.to_uppercase()
@@ -261,15 +272,16 @@ fn copy_options(opts: &[OptionEntry]) -> Result<CopyPlan> {
     Ok(CopyPlan { csv, from, to })
 }
 
-fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
+fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryResult> {
     let db = &conn.db;
+    let query = match &c.source {
+        ScanSource::Query(q) => Some(q.as_ref()),
+        _ => None,
+    };
     let files = match &c.source {
         ScanSource::Files { paths, .. } => paths.clone(),
-        _ => {
-            return Err(Error::NotImplemented(
-                "COPY FROM a query or parameter".into(),
-            ))
-        }
+        ScanSource::Query(_) => Vec::new(),
+        other => crate::query::load_from::source_names(other, params)?,
     };
     if c.columns.is_some() {
         return Err(Error::NotImplemented("COPY with a column list".into()));
@@ -282,85 +294,30 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
         threads: if plan.csv.parallel { conn.threads() } else { 1 },
         csv: plan.csv.clone(),
     };
-    let sources: Vec<CopySource> = files
-        .iter()
-        .map(|f| CopySource {
-            path: f.into(),
-            display: f.clone(),
-        })
-        .collect();
-    for s in &sources {
-        if !s.path.is_file() {
-            return Err(Error::Binder(format!(
-                "No file found that matches the pattern: {}.",
-                s.display
-            )));
+    // Files that exist, glob patterns expanded (Kuzu's error when nothing matches).
+    let mut sources: Vec<CopySource> = Vec::new();
+    for f in &files {
+        for (path, display) in crate::query::load_from::expand_files(f)? {
+            sources.push(CopySource { path, display });
         }
     }
     let table_name = c.table.clone();
     // Warnings are kept only once the copy has committed.
     let mut skipped = Vec::new();
     let result = write(db, |snap| {
-        let entry = snap
-            .catalog
-            .table(&table_name)
-            .ok_or_else(|| Error::Binder(format!("Table {table_name} does not exist.")))?
-            .clone();
-        let pager = db.pager();
-        let stats = match &entry.kind {
-            TableKind::Node { .. } => {
-                let data = snap.meta.node(entry.id).cloned().unwrap_or_default();
-                // Copy on write: the committed index stays untouched until the copy commits.
-                let old = index_of(&entry, &data)?;
-                let mut keys = pager.with_allocator(|a| old.copy_to_new_pages(pager.pool(), a))?;
-                let (new, stats) =
-                    copy_nodes(pager, &entry, &data, &mut keys, &sources, &settings)?;
-                for p in old.pages(pager.pool())? {
-                    pager.free(p, 1);
-                }
-                snap.meta.tables.insert(entry.id, TableData::Node(new));
-                stats
-            }
-            TableKind::Rel { pairs, .. } => {
-                let pair = pick_pair(snap, &entry.name, pairs, &plan)?;
-                let (from, to) = pairs[pair];
-                let node = |id: u64| snap.meta.node(id).cloned().unwrap_or_default();
-                let (fdata, tdata) = (node(from), node(to));
-                let fentry = snap
-                    .catalog
-                    .table_by_id(from)
-                    .cloned()
-                    .ok_or_else(|| Error::Catalog("missing FROM table".into()))?;
-                let tentry = snap
-                    .catalog
-                    .table_by_id(to)
-                    .cloned()
-                    .ok_or_else(|| Error::Catalog("missing TO table".into()))?;
-                let fkeys = index_of(&fentry, &fdata)?;
-                let tkeys = if from == to {
-                    None
-                } else {
-                    Some(index_of(&tentry, &tdata)?)
-                };
-                let data = snap.meta.rel(entry.id).cloned().unwrap_or_default();
-                let (new, stats) = copy_rels(
-                    pager,
-                    &snap.catalog,
-                    &entry,
-                    &data,
-                    pair,
-                    (fdata.num_rows, tdata.num_rows),
-                    (&fkeys, tkeys.as_ref().unwrap_or(&fkeys)),
-                    &sources,
-                    &settings,
-                )?;
-                snap.meta.tables.insert(entry.id, TableData::Rel(new));
-                stats
-            }
-        };
+        let (name, stats) = copy_rows(
+            conn,
+            snap,
+            &table_name,
+            query,
+            &sources,
+            &plan,
+            &settings,
+            params,
+        )?;
         let copied = format!(
-            "{} tuples have been copied to the {} table.",
-            stats.rows, entry.name
+            "{} tuples have been copied to the {name} table.",
+            stats.rows
         );
         let count = stats.skipped.max(stats.warnings.len() as u64);
         if !ignore_errors || count == 0 {
@@ -400,6 +357,205 @@ fn copy_from(conn: &Connection, c: &CopyFrom) -> Result<QueryResult> {
         conn.add_warnings(conn.query_id(), skipped);
     }
     Ok(result)
+}
+
+/// Appends the rows of `query` (when given) or of `sources` to table `table_name` of the
+/// private snapshot `snap`. Returns the table's name as the catalog spells it and what the
+/// copy did (rows copied, rows skipped with IGNORE_ERRORS and their warnings).
+#[allow(clippy::too_many_arguments)]
+fn copy_rows(
+    conn: &Connection,
+    snap: &mut Snapshot,
+    table_name: &str,
+    query: Option<&crate::cypher::ast::Query>,
+    sources: &[CopySource],
+    plan: &CopyPlan,
+    settings: &CopySettings,
+    params: &Params,
+) -> Result<(String, CopyStats)> {
+    let db = &conn.db;
+    let entry = snap
+        .catalog
+        .table(table_name)
+        .ok_or_else(|| Error::Binder(format!("Table {table_name} does not exist.")))?
+        .clone();
+    let pager = db.pager();
+    let stats = match &entry.kind {
+        TableKind::Node { .. } => {
+            let data = snap.meta.node(entry.id).cloned().unwrap_or_default();
+            // Copy on write: the committed index stays untouched until the copy commits.
+            let old = index_of(&entry, &data)?;
+            let mut keys = pager.with_allocator(|a| old.copy_to_new_pages(pager.pool(), a))?;
+            let (new, stats) = match query {
+                Some(q) => {
+                    let types: Vec<LogicalType> =
+                        entry.properties.iter().map(|p| p.ty.clone()).collect();
+                    let mut rows = query_batches(conn, q, params, &types, data.num_rows)?;
+                    let input = CopyInput::Batches {
+                        display: table_name.to_string(),
+                        batches: &mut rows,
+                    };
+                    let (new, mut stats) =
+                        copy_nodes_from(pager, &entry, &data, &mut keys, input, settings)?;
+                    let skipped = rows.load_warnings();
+                    stats.skipped += skipped.len() as u64;
+                    stats.warnings.extend(skipped);
+                    (new, stats)
+                }
+                None => copy_nodes(pager, &entry, &data, &mut keys, sources, settings)?,
+            };
+            for p in old.pages(pager.pool())? {
+                pager.free(p, 1);
+            }
+            snap.meta.tables.insert(entry.id, TableData::Node(new));
+            stats
+        }
+        TableKind::Rel { pairs, .. } => {
+            let pair = pick_pair(snap, &entry.name, pairs, plan)?;
+            let (from, to) = pairs[pair];
+            let node = |id: u64| snap.meta.node(id).cloned().unwrap_or_default();
+            let (fdata, tdata) = (node(from), node(to));
+            let fentry = snap
+                .catalog
+                .table_by_id(from)
+                .cloned()
+                .ok_or_else(|| Error::Catalog("missing FROM table".into()))?;
+            let tentry = snap
+                .catalog
+                .table_by_id(to)
+                .cloned()
+                .ok_or_else(|| Error::Catalog("missing TO table".into()))?;
+            let fkeys = index_of(&fentry, &fdata)?;
+            let tkeys = if from == to {
+                None
+            } else {
+                Some(index_of(&tentry, &tdata)?)
+            };
+            let data = snap.meta.rel(entry.id).cloned().unwrap_or_default();
+            let mut rows = match query {
+                Some(q) => {
+                    let key = |e: &crate::catalog::TableEntry| {
+                        // A SERIAL key is given as INT64 by the query.
+                        e.primary_key()
+                            .map(|p| match p.ty {
+                                LogicalType::Serial => LogicalType::Int64,
+                                ref t => t.clone(),
+                            })
+                            .ok_or_else(|| Error::Copy(format!("{} has no primary key", e.name)))
+                    };
+                    let mut types = vec![key(&fentry)?, key(&tentry)?];
+                    types.extend(entry.properties.iter().map(|p| p.ty.clone()));
+                    Some(query_batches(conn, q, params, &types, data.num_rels)?)
+                }
+                None => None,
+            };
+            let input = match rows.as_mut() {
+                Some(r) => CopyInput::Batches {
+                    display: table_name.to_string(),
+                    batches: r,
+                },
+                None => CopyInput::Files(sources),
+            };
+            let (new, mut stats) = copy_rels_from(
+                pager,
+                &snap.catalog,
+                &entry,
+                &data,
+                pair,
+                (fdata.num_rows, tdata.num_rows),
+                (&fkeys, tkeys.as_ref().unwrap_or(&fkeys)),
+                input,
+                settings,
+            )?;
+            if let Some(r) = &rows {
+                let skipped = r.load_warnings();
+                stats.skipped += skipped.len() as u64;
+                stats.warnings.extend(skipped);
+            }
+            snap.meta.tables.insert(entry.id, TableData::Rel(new));
+            stats
+        }
+    };
+    Ok((entry.name.clone(), stats))
+}
+
+/// `CREATE NODE TABLE T AS query` (the query's columns become the properties, the first
+/// one the primary key) and `CREATE REL TABLE T (FROM a TO b) AS query` (the first two
+/// columns are the endpoint keys, the rest the properties), then the query's rows are
+/// copied in; the table exists only if the copy succeeds.
+fn create_table_as(
+    conn: &Connection,
+    kind: &StatementKind,
+    params: &Params,
+) -> Result<QueryResult> {
+    let db = &conn.db;
+    let (name, if_not_exists, query) = match kind {
+        StatementKind::CreateNodeTable(t) => (&t.name, t.if_not_exists, &t.as_query),
+        StatementKind::CreateRelTable(t) => (&t.name, t.if_not_exists, &t.as_query),
+        _ => return Err(Error::Runtime("not a CREATE TABLE statement".into())),
+    };
+    let Some(query) = query.as_deref() else {
+        return Err(Error::Runtime("CREATE TABLE without AS query".into()));
+    };
+    if if_not_exists && db.snapshot().catalog.table(name).is_some() {
+        return Ok(QueryResult::message(Created::Existed.message(name)));
+    }
+    let columns = {
+        let snap = db.snapshot();
+        let (_, out) = crate::planner::query::Planner::new(&snap, params).plan_query(query)?;
+        out.into_iter()
+            .map(|o| crate::catalog::Property::new(o.name, o.ty))
+            .collect::<Vec<_>>()
+    };
+    let plan = copy_options(&[])?;
+    let settings = CopySettings {
+        threads: db.config().threads.max(1),
+        csv: plan.csv.clone(),
+    };
+    write(db, |snap| {
+        match kind {
+            StatementKind::CreateNodeTable(_) => {
+                let pk = columns
+                    .first()
+                    .ok_or_else(|| Error::Binder("Can not find primary key.".into()))?;
+                crate::loader::keys::check_pk_type(&pk.ty)?;
+                let id = snap
+                    .catalog
+                    .add_node_table(name, columns.clone(), &pk.name)?;
+                snap.meta
+                    .tables
+                    .insert(id, TableData::Node(NodeTableData::default()));
+            }
+            StatementKind::CreateRelTable(t) => {
+                if t.connections.len() != 1 {
+                    return Err(Error::Binder(
+                        "Multiple FROM/TO pairs are not supported for CREATE REL TABLE AS.".into(),
+                    ));
+                }
+                if columns.len() < 2 {
+                    return Err(Error::Binder(format!(
+                        "Query returns {} columns but at least 2 columns were expected.",
+                        columns.len()
+                    )));
+                }
+                let (src, dst) = crate::binder::ddl::multiplicity(t.multiplicity.as_deref())?;
+                let pairs: Vec<(String, String)> = t
+                    .connections
+                    .iter()
+                    .map(|c| (c.from.clone(), c.to.clone()))
+                    .collect();
+                let id =
+                    snap.catalog
+                        .add_rel_table(name, &pairs, columns[2..].to_vec(), src, dst)?;
+                snap.meta
+                    .tables
+                    .insert(id, TableData::Rel(RelTableData::default()));
+            }
+            _ => {}
+        }
+        copy_rows(conn, snap, name, Some(query), &[], &plan, &settings, params)?;
+        Ok(QueryResult::message(Created::Table(0).message(name)))
+    })
 }
 
 fn pick_pair(snap: &Snapshot, name: &str, pairs: &[(u64, u64)], plan: &CopyPlan) -> Result<usize> {

@@ -6,7 +6,7 @@
 //! build. Pages are written straight to the file (no WAL); a failed copy leaves only
 //! unreferenced pages behind, which the caller returns to the allocator.
 
-use super::csv::{read_csv, CsvBatch, CsvOptions, CsvSchema};
+use super::csv::{read_csv, record_text, CsvBatch, CsvOptions, CsvSchema};
 use super::keys::{check_pk_type, index_key_type, key_at};
 use crate::catalog::{Catalog, Multiplicity, TableEntry, TableKind};
 use crate::error::{Error, InputError, Result};
@@ -34,6 +34,71 @@ pub struct CopySource {
 pub struct CopySettings {
     pub threads: usize,
     pub csv: CsvOptions,
+}
+
+/// Where the rows of a copy come from.
+pub enum CopyInput<'a> {
+    /// CSV files, read with `CopySettings::csv`.
+    Files(&'a [CopySource]),
+    /// Batches already typed as the copy's columns (`COPY T FROM (query)`); `display` names
+    /// their source in messages.
+    Batches {
+        display: String,
+        batches: &'a mut dyn Iterator<Item = Result<CsvBatch>>,
+    },
+}
+
+impl CopyInput<'_> {
+    /// The files of the inputs, by input index (`None` for batches).
+    fn paths(&self) -> Vec<Option<PathBuf>> {
+        match self {
+            CopyInput::Files(sources) => sources.iter().map(|s| Some(s.path.clone())).collect(),
+            CopyInput::Batches { .. } => vec![None],
+        }
+    }
+
+    /// The names of the inputs, by input index (as `for_each_batch` numbers them).
+    fn displays(&self) -> Vec<String> {
+        match self {
+            CopyInput::Files(sources) => sources.iter().map(|s| s.display.clone()).collect(),
+            CopyInput::Batches { display, .. } => vec![display.clone()],
+        }
+    }
+}
+
+/// Calls `f(input index, input name, batch)` for every batch of the input, in order, and
+/// adds the files' byte counts and skipped rows to `stats`.
+fn for_each_batch(
+    input: &mut CopyInput,
+    settings: &CopySettings,
+    schema: &CsvSchema,
+    threads: usize,
+    stats: &mut CopyStats,
+    mut f: impl FnMut(usize, &str, CsvBatch) -> Result<()>,
+) -> Result<()> {
+    match input {
+        CopyInput::Files(sources) => {
+            for (fi, src) in sources.iter().enumerate() {
+                let summary = read_csv(
+                    &src.path,
+                    &src.display,
+                    &settings.csv,
+                    schema,
+                    threads,
+                    |batch: CsvBatch| f(fi, &src.display, batch),
+                )?;
+                stats.bytes += summary.bytes;
+                stats.skipped += summary.skipped_rows;
+                stats.warnings.extend(summary.warnings);
+            }
+        }
+        CopyInput::Batches { display, batches } => {
+            for b in batches {
+                f(0, display, b?)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What a copy did.
@@ -133,6 +198,25 @@ pub fn copy_nodes(
     sources: &[CopySource],
     settings: &CopySettings,
 ) -> Result<(NodeTableData, CopyStats)> {
+    copy_nodes_from(
+        pager,
+        entry,
+        data,
+        keys,
+        CopyInput::Files(sources),
+        settings,
+    )
+}
+
+/// `copy_nodes` from any input (files or batches of the table's column types).
+pub fn copy_nodes_from(
+    pager: &Pager,
+    entry: &TableEntry,
+    data: &NodeTableData,
+    keys: &mut HashIndex,
+    mut input: CopyInput,
+    settings: &CopySettings,
+) -> Result<(NodeTableData, CopyStats)> {
     let pk = pk_of(entry)?;
     check_pk_type(&entry.properties[pk].ty)?;
     let types: Vec<LogicalType> = entry.properties.iter().map(|p| p.ty.clone()).collect();
@@ -164,69 +248,77 @@ pub fn copy_nodes(
     let mut pending: Vec<Vec<Column>> = Vec::new();
     let mut stats = CopyStats::default();
     let threads = settings.threads.max(1);
-    for src in sources {
-        let summary = read_csv(
-            &src.path,
-            &src.display,
-            &settings.csv,
-            &schema,
-            threads,
-            |batch: CsvBatch| {
+    let mut key_warnings: Vec<InputError> = Vec::new();
+    for_each_batch(
+        &mut input,
+        settings,
+        &schema,
+        threads,
+        &mut stats,
+        |_, display, batch: CsvBatch| {
+            let pk_name = || Some(entry.properties[pk].name.clone());
+            let batch = if settings.csv.ignore_errors {
+                let kept = insert_keys_skipping(
+                    pager,
+                    keys,
+                    &batch.columns[pk],
+                    next_offset,
+                    |i, reason| {
+                        key_warnings.push(
+                            InputError::new(display, batch.lines[i], reason)
+                                .with_column(pk + 1, pk_name())
+                                .unlocated_in_kuzu(),
+                        )
+                    },
+                )?;
+                keep_rows(batch, &kept)
+            } else {
                 let n = batch.len();
                 let keycol = &batch.columns[pk];
                 if let Some(i) = (0..n).find(|&i| keycol.nulls.is_null(i)) {
-                    return Err(InputError::new(
-                        &src.display,
-                        batch.lines[i],
-                        "Found NULL, which violates the non-null constraint of the primary key column.",
-                    )
-                    .with_column(pk + 1, Some(entry.properties[pk].name.clone()))
-                    .unlocated_in_kuzu()
-                    .into());
+                    return Err(InputError::new(display, batch.lines[i], NULL_KEY)
+                        .with_column(pk + 1, pk_name())
+                        .unlocated_in_kuzu()
+                        .into());
                 }
                 let inserted = pager
                     .with_allocator(|a| keys.insert_column(pager.pool(), a, keycol, next_offset))?;
                 if let Err(dup) = inserted {
                     let i = dup.row;
-                    return Err(InputError::new(
-                        &src.display,
-                        batch.lines[i],
-                        format!(
-                            "Found duplicated primary key value {}, which violates the uniqueness constraint of the primary key column.",
-                            key_at(keycol, i).render()
-                        ),
-                    )
-                    .with_column(pk + 1, Some(entry.properties[pk].name.clone()))
-                    .unlocated_in_kuzu()
-                    .into());
+                    return Err(
+                        InputError::new(display, batch.lines[i], duplicate_key(keycol, i))
+                            .with_column(pk + 1, pk_name())
+                            .unlocated_in_kuzu()
+                            .into(),
+                    );
                 }
-                next_offset += n as u64;
-                let mut done = 0;
-                while done < n {
-                    let room = NODE_GROUP_SIZE as usize - builder[0].len();
-                    let take = room.min(n - done);
-                    for (b, c) in builder.iter_mut().zip(&batch.columns) {
-                        b.extend_from(c, done, take);
-                    }
-                    done += take;
-                    if builder[0].len() == NODE_GROUP_SIZE as usize {
-                        let full = std::mem::replace(
-                            &mut builder,
-                            types.iter().map(|t| Column::new(t.clone())).collect(),
-                        );
-                        pending.push(full);
-                    }
+                batch
+            };
+            let n = batch.len();
+            next_offset += n as u64;
+            let mut done = 0;
+            while done < n {
+                let room = NODE_GROUP_SIZE as usize - builder[0].len();
+                let take = room.min(n - done);
+                for (b, c) in builder.iter_mut().zip(&batch.columns) {
+                    b.extend_from(c, done, take);
                 }
-                if pending.len() >= threads {
-                    write_groups(pager, std::mem::take(&mut pending), &mut out.groups)?;
+                done += take;
+                if builder[0].len() == NODE_GROUP_SIZE as usize {
+                    let full = std::mem::replace(
+                        &mut builder,
+                        types.iter().map(|t| Column::new(t.clone())).collect(),
+                    );
+                    pending.push(full);
                 }
-                Ok(())
-            },
-        )?;
-        stats.bytes += summary.bytes;
-        stats.skipped += summary.skipped_rows;
-        stats.warnings.extend(summary.warnings);
-    }
+            }
+            if pending.len() >= threads {
+                write_groups(pager, std::mem::take(&mut pending), &mut out.groups)?;
+            }
+            Ok(())
+        },
+    )?;
+    add_warnings(&mut stats, key_warnings, settings.csv.warning_limit);
     if !builder[0].is_empty() {
         pending.push(builder);
     }
@@ -235,6 +327,107 @@ pub fn copy_nodes(
     out.num_rows = next_offset;
     out.pk_index = encode_index(keys);
     Ok((out, stats))
+}
+
+const NULL_KEY: &str =
+    "Found NULL, which violates the non-null constraint of the primary key column.";
+
+fn duplicate_key(keycol: &Column, i: usize) -> String {
+    format!(
+        "Found duplicated primary key value {}, which violates the uniqueness constraint of the primary key column.",
+        key_at(keycol, i).render()
+    )
+}
+
+/// Adds rows skipped for their keys to a copy's stats (all counted, the first `limit` kept).
+fn add_warnings(stats: &mut CopyStats, warnings: Vec<InputError>, limit: usize) {
+    stats.skipped += warnings.len() as u64;
+    let room = limit.saturating_sub(stats.warnings.len());
+    stats.warnings.extend(warnings.into_iter().take(room));
+}
+
+/// The rows `kept` of a batch (all of it when nothing was dropped).
+fn keep_rows(batch: CsvBatch, kept: &[u32]) -> CsvBatch {
+    if kept.len() == batch.len() {
+        return batch;
+    }
+    let columns = batch
+        .columns
+        .iter()
+        .map(|c| {
+            let mut d = Column::new(c.ty.clone());
+            d.gather(c, kept);
+            d
+        })
+        .collect();
+    CsvBatch {
+        columns,
+        lines: kept.iter().map(|&i| batch.lines[i as usize]).collect(),
+        spans: kept.iter().map(|&i| batch.spans[i as usize]).collect(),
+        first_row: batch.first_row,
+    }
+}
+
+/// IGNORE_ERRORS for node keys: inserts the keys of `keycol` with consecutive offsets from
+/// `first_offset`, skipping NULL keys and keys seen before (in the table or earlier in the
+/// column; the first occurrence stays), reporting each skipped row with Kuzu's reason.
+/// Returns the rows kept, in order.
+fn insert_keys_skipping(
+    pager: &Pager,
+    keys: &mut HashIndex,
+    keycol: &Column,
+    first_offset: u64,
+    mut skipped: impl FnMut(usize, String),
+) -> Result<Vec<u32>> {
+    let n = keycol.len();
+    let mut kept: Vec<u32> = Vec::with_capacity(n);
+    let mut start = 0usize;
+    while start < n {
+        // The run of non-NULL keys from `start`.
+        let end = (start..n).find(|&i| keycol.nulls.is_null(i)).unwrap_or(n);
+        let mut s = start;
+        while s < end {
+            let part = if s == 0 && end == n {
+                None
+            } else {
+                let mut p = Column::new(keycol.ty.clone());
+                p.extend_from(keycol, s, end - s);
+                Some(p)
+            };
+            let col = part.as_ref().unwrap_or(keycol);
+            let base = first_offset + kept.len() as u64;
+            match pager.with_allocator(|a| keys.insert_column(pager.pool(), a, col, base))? {
+                Ok(()) => {
+                    kept.extend(s as u32..end as u32);
+                    s = end;
+                }
+                Err(dup) => {
+                    let i = s + dup.row;
+                    if dup.row > 0 {
+                        // The rows before the first duplicate are all new.
+                        let mut p = Column::new(keycol.ty.clone());
+                        p.extend_from(keycol, s, dup.row);
+                        if let Err(d) = pager
+                            .with_allocator(|a| keys.insert_column(pager.pool(), a, &p, base))?
+                        {
+                            return Err(Error::Runtime(format!(
+                                "primary-key index refused row {} after accepting it",
+                                s + d.row
+                            )));
+                        }
+                        kept.extend(s as u32..i as u32);
+                    }
+                    skipped(i, duplicate_key(keycol, i));
+                    s = i + 1;
+                }
+            }
+        }
+        if end < n {
+            skipped(end, NULL_KEY.to_string());
+        }
+        start = end + 1;
+    }
+    Ok(kept)
 }
 
 /// Rels in file order while a copy accumulates them.
@@ -260,6 +453,32 @@ pub fn copy_rels(
     node_rows: (u64, u64),
     keys: (&HashIndex, &HashIndex),
     sources: &[CopySource],
+    settings: &CopySettings,
+) -> Result<(RelTableData, CopyStats)> {
+    copy_rels_from(
+        pager,
+        catalog,
+        entry,
+        data,
+        pair,
+        node_rows,
+        keys,
+        CopyInput::Files(sources),
+        settings,
+    )
+}
+
+/// `copy_rels` from any input (files, or batches of FROM key, TO key and property columns).
+#[allow(clippy::too_many_arguments)]
+pub fn copy_rels_from(
+    pager: &Pager,
+    catalog: &Catalog,
+    entry: &TableEntry,
+    data: &RelTableData,
+    pair: usize,
+    node_rows: (u64, u64),
+    keys: (&HashIndex, &HashIndex),
+    mut input: CopyInput,
     settings: &CopySettings,
 ) -> Result<(RelTableData, CopyStats)> {
     let TableKind::Rel {
@@ -315,68 +534,85 @@ pub fn copy_rels(
     let existing = acc.src.len();
     let mut next_rel_id = data.num_rels;
     let mut stats = CopyStats::default();
-    for (fi, src) in sources.iter().enumerate() {
-        let summary = read_csv(
-            &src.path,
-            &src.display,
-            &settings.csv,
-            &schema,
-            threads,
-            |batch: CsvBatch| {
-                let n = batch.len();
-                for (side, (col, map)) in [(&batch.columns[0], keys.0), (&batch.columns[1], keys.1)]
-                    .into_iter()
-                    .enumerate()
-                {
-                    let out = if side == 0 {
-                        &mut acc.src
-                    } else {
-                        &mut acc.dst
-                    };
-                    out.reserve(n);
-                    let offsets = map.lookup_column(pager.pool(), col)?;
-                    for (i, found) in offsets.into_iter().enumerate() {
-                        match found {
-                            Some(o) => out.push(o),
-                            None => {
-                                let shown = if col.nulls.is_null(i) {
-                                    String::new()
-                                } else {
-                                    key_at(col, i).render()
-                                };
-                                return Err(InputError::new(
-                                    &src.display,
-                                    batch.lines[i],
-                                    format!("Unable to find primary key value {shown}."),
-                                )
-                                .with_column(side + 1, Some(schema.columns[side].0.clone()))
-                                .unlocated_in_kuzu()
-                                .into());
+    let displays = input.displays();
+    let paths = input.paths();
+    let mut key_warnings: Vec<InputError> = Vec::new();
+    for_each_batch(
+        &mut input,
+        settings,
+        &schema,
+        threads,
+        &mut stats,
+        |fi, display, batch: CsvBatch| {
+            let mut found: Vec<Vec<Option<u64>>> = Vec::with_capacity(2);
+            for (col, map) in [(&batch.columns[0], keys.0), (&batch.columns[1], keys.1)] {
+                found.push(map.lookup_column(pager.pool(), col)?);
+            }
+            let problem = |side: usize, i: usize| {
+                let col = &batch.columns[side];
+                let reason = if col.nulls.is_null(i) {
+                    NULL_KEY.to_string()
+                } else {
+                    format!(
+                        "Unable to find primary key value {}.",
+                        key_at(col, i).render()
+                    )
+                };
+                InputError::new(display, batch.lines[i], reason)
+                    .with_column(side + 1, Some(schema.columns[side].0.clone()))
+                    .unlocated_in_kuzu()
+            };
+            let batch = if settings.csv.ignore_errors {
+                let mut kept: Vec<u32> = Vec::with_capacity(batch.len());
+                for (i, (&from, &to)) in found[0].iter().zip(&found[1]).enumerate() {
+                    match (from, to) {
+                        (Some(a), Some(b)) => {
+                            kept.push(i as u32);
+                            acc.src.push(a);
+                            acc.dst.push(b);
+                        }
+                        (a, _) => {
+                            let mut w = problem(usize::from(a.is_some()), i);
+                            // Kuzu shows the skipped record of a rel file.
+                            if let Some(Some(path)) = paths.get(fi) {
+                                if let Ok(text) = record_text(path, batch.spans[i]) {
+                                    w = w.with_record(text);
+                                }
                             }
+                            key_warnings.push(w);
                         }
                     }
                 }
-                for (p, c) in acc.props.iter_mut().zip(&batch.columns[2..]) {
-                    p.extend_from(c, 0, n);
+                keep_rows(batch, &kept)
+            } else {
+                for (side, f) in found.iter().enumerate() {
+                    if let Some(i) = f.iter().position(|o| o.is_none()) {
+                        return Err(problem(side, i).into());
+                    }
                 }
-                acc.rel_ids.extend(next_rel_id..next_rel_id + n as u64);
-                acc.origin
-                    .extend(batch.lines.iter().map(|&l| (fi as u32, l)));
-                next_rel_id += n as u64;
-                Ok(())
-            },
-        )?;
-        stats.bytes += summary.bytes;
-        stats.skipped += summary.skipped_rows;
-        stats.warnings.extend(summary.warnings);
-    }
+                acc.src.extend(found[0].iter().flatten());
+                acc.dst.extend(found[1].iter().flatten());
+                batch
+            };
+            let n = batch.len();
+            for (p, c) in acc.props.iter_mut().zip(&batch.columns[2..]) {
+                p.extend_from(c, 0, n);
+            }
+            acc.rel_ids.extend(next_rel_id..next_rel_id + n as u64);
+            acc.origin
+                .extend(batch.lines.iter().map(|&l| (fi as u32, l)));
+            next_rel_id += n as u64;
+            Ok(())
+        },
+    )?;
+    add_warnings(&mut stats, key_warnings, settings.csv.warning_limit);
     stats.rows = next_rel_id - data.num_rels;
 
     let origin_of = |e: usize| -> Option<(String, u64)> {
         e.checked_sub(existing).and_then(|k| {
             acc.origin
                 .get(k)
-                .map(|&(f, l)| (sources[f as usize].display.clone(), l))
+                .map(|&(f, l)| (displays[f as usize].clone(), l))
         })
     };
     let fwd = build_direction(
@@ -577,4 +813,88 @@ fn u64_column(v: Vec<u64>) -> Column {
     c.data = ColumnData::UInt64(v);
     c.nulls.resize(n);
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::buffer::{MemoryManager, MIN_BUDGET};
+    use crate::storage::file::{MemBackend, StorageBackend};
+    use crate::types::Value;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    fn pager() -> Pager {
+        let be: Arc<dyn StorageBackend> = Arc::new(MemBackend::new());
+        Pager::create(
+            be,
+            MemoryManager::new(MIN_BUDGET * 4),
+            Path::new("t"),
+            [1; 16],
+            b"",
+            b"",
+        )
+        .unwrap()
+    }
+
+    fn keys(values: &[Option<i64>]) -> Column {
+        let mut c = Column::new(LogicalType::Int64);
+        for v in values {
+            assert!(c.push_value(&v.map_or(Value::Null, Value::Int64)));
+        }
+        c
+    }
+
+    #[test]
+    fn ignore_errors_skips_null_and_duplicate_keys() {
+        let p = pager();
+        let mut index = HashIndex::new(index_key_type(&LogicalType::Int64).unwrap());
+        let first = keys(&[Some(1), Some(2)]);
+        let mut skipped = Vec::new();
+        let kept =
+            insert_keys_skipping(&p, &mut index, &first, 0, |i, r| skipped.push((i, r))).unwrap();
+        assert_eq!(kept, vec![0, 1]);
+        assert!(skipped.is_empty());
+        // 2 exists already, 5 repeats within the batch, one NULL.
+        let second = keys(&[Some(3), Some(2), None, Some(5), Some(5), Some(6)]);
+        let kept =
+            insert_keys_skipping(&p, &mut index, &second, 2, |i, r| skipped.push((i, r))).unwrap();
+        assert_eq!(kept, vec![0, 3, 5]);
+        assert_eq!(
+            skipped,
+            vec![
+                (1, duplicate_key(&second, 1)),
+                (2, NULL_KEY.to_string()),
+                (4, duplicate_key(&second, 4)),
+            ]
+        );
+        assert_eq!(
+            skipped[0].1,
+            "Found duplicated primary key value 2, which violates the uniqueness constraint of the primary key column."
+        );
+        // Offsets stay consecutive over the kept rows.
+        let found = index
+            .lookup_column(p.pool(), &keys(&[Some(3), Some(5), Some(6), Some(1)]))
+            .unwrap();
+        assert_eq!(found, vec![Some(2), Some(3), Some(4), Some(0)]);
+    }
+
+    #[test]
+    fn keep_rows_filters_every_column() {
+        let batch = CsvBatch {
+            columns: vec![
+                keys(&[Some(1), Some(2), Some(3)]),
+                keys(&[Some(4), None, Some(6)]),
+            ],
+            lines: vec![2, 3, 4],
+            spans: vec![(0, 1), (2, 3), (4, 5)],
+            first_row: 7,
+        };
+        let kept = keep_rows(batch, &[0, 2]);
+        assert_eq!(kept.lines, vec![2, 4]);
+        assert_eq!(kept.spans, vec![(0, 1), (4, 5)]);
+        assert_eq!(kept.columns[0].get(1), Value::Int64(3));
+        assert_eq!(kept.columns[1].get(1), Value::Int64(6));
+        assert_eq!(kept.first_row, 7);
+    }
 }

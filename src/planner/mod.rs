@@ -16,6 +16,7 @@ use crate::exec::operator::{
     OrderBy, Projection, SkipLimit, SortKey, TopK, Union, Unwind,
 };
 use crate::exec::{ExecContext, Operator};
+use crate::query::load_from::{LoadFromScan, LoadFromSpec};
 use crate::query::ops::{
     Degree, DegreeSpec, Extend, ExtendSpec, Morsels, NodeScan, ReadProps, ReadPropsSpec, ScanSpec,
 };
@@ -95,6 +96,10 @@ pub enum Plan {
         types: Vec<LogicalType>,
         rows: Arc<Vec<Vec<Value>>>,
     },
+    /// `LOAD FROM`: the rows of CSV files, one column per sniffed or declared column.
+    LoadFrom {
+        spec: Arc<LoadFromSpec>,
+    },
 }
 
 /// What building operators needs.
@@ -105,6 +110,36 @@ pub struct BuildEnv<'a> {
 }
 
 impl Plan {
+    /// Calls `f` on this node and every node below it, parents first.
+    pub fn visit(&self, f: &mut dyn FnMut(&Plan)) {
+        f(self);
+        match self {
+            Plan::SingleRow
+            | Plan::Scan { .. }
+            | Plan::LoadFrom { .. }
+            | Plan::TableFunction { .. } => {}
+            Plan::Extend { child, .. }
+            | Plan::ReadProps { child, .. }
+            | Plan::Degree { child, .. }
+            | Plan::Filter { child, .. }
+            | Plan::Project { child, .. }
+            | Plan::Aggregate { child, .. }
+            | Plan::OrderBy { child, .. }
+            | Plan::SkipLimit { child, .. }
+            | Plan::Distinct { child }
+            | Plan::Unwind { child, .. } => child.visit(f),
+            Plan::Join { probe, build, .. } => {
+                probe.visit(f);
+                build.visit(f);
+            }
+            Plan::Cross { left, right } => {
+                left.visit(f);
+                right.visit(f);
+            }
+            Plan::Union { children } => children.iter().for_each(|c| c.visit(f)),
+        }
+    }
+
     /// Whether the plan is a pipeline over one node scan that can run as several morsel-driven
     /// instances.
     fn parallel_pipeline(&self) -> bool {
@@ -230,6 +265,7 @@ fn build_with(plan: &Plan, env: &BuildEnv, morsels: &Morsels) -> Result<Box<dyn 
             rows,
             crate::exec::chunk::VECTOR_CAPACITY,
         )?),
+        Plan::LoadFrom { spec } => Box::new(LoadFromScan::new(spec.clone(), env.ctx.threads)),
     })
 }
 
@@ -319,6 +355,14 @@ pub fn explain(plan: &Plan) -> String {
             Plan::Unwind { child, .. } => ("UNWIND".into(), vec![child]),
             Plan::Union { children } => ("UNION".into(), children.iter().collect()),
             Plan::TableFunction { name, .. } => (format!("TABLE_FUNCTION {name}"), vec![]),
+            Plan::LoadFrom { spec } => (
+                format!(
+                    "LOAD_FROM {} files, {} columns",
+                    spec.files.len(),
+                    spec.columns.len()
+                ),
+                vec![],
+            ),
         };
         out.push_str(&pad);
         out.push_str(&line);

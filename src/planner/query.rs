@@ -239,6 +239,7 @@ impl<'a> Planner<'a> {
                     }
                 }
                 ReadingClause::Unwind { expr, .. } => roots.push(expr),
+                ReadingClause::LoadFrom(l) => roots.extend(l.where_clause.iter()),
                 _ => {}
             }
         }
@@ -775,7 +776,35 @@ impl Planner<'_> {
                 }
                 Ok(plan)
             }
-            _ => Err(Error::NotImplemented("reading clause".into())),
+            ReadingClause::LoadFrom(l) => {
+                let spec = crate::query::load_from::bind_load_from(l, self.params)?;
+                for (name, ty) in &spec.columns {
+                    if scope.var(name).is_some() {
+                        return Err(Error::Binder(format!("Variable {name} already exists.")));
+                    }
+                    let col = scope.add_col(ty.clone());
+                    scope.set_var(name, Var::Value { col });
+                }
+                let load = Plan::LoadFrom {
+                    spec: std::sync::Arc::new(spec),
+                };
+                let mut plan = match plan {
+                    Some(p) => Plan::Cross {
+                        left: Box::new(p),
+                        right: Box::new(load),
+                    },
+                    None => load,
+                };
+                if let Some(w) = &l.where_clause {
+                    plan = self.ensure_props(plan, scope, &[w])?;
+                    let pred = self.binder(scope).bind(w)?;
+                    plan = Plan::Filter {
+                        child: Box::new(plan),
+                        pred,
+                    };
+                }
+                Ok(plan)
+            }
         }
     }
 

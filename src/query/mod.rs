@@ -7,6 +7,8 @@
 
 pub mod budget;
 pub mod call;
+pub mod copy_query;
+pub mod load_from;
 pub mod ops;
 #[cfg(test)]
 mod tests;
@@ -52,6 +54,15 @@ pub fn run(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryRes
         snap: &snap,
         ctx: &ctx,
     };
+    // LOAD FROM with IGNORE_ERRORS: the rows its scans skip become the connection's
+    // warnings once the result has been read to the end.
+    let lists = crate::query::load_from::plan_warning_lists(&plan);
+    let warnings = (!lists.is_empty()).then(|| StreamWarnings {
+        store: conn.warnings.clone(),
+        query_id: conn.query_id(),
+        limit: conn.warning_limit(),
+        lists,
+    });
     let mut op = build(&plan, &env)?;
     // The first batch is produced now, so that most errors surface from `query` itself; the
     // rest is produced as the caller iterates.
@@ -66,6 +77,7 @@ pub fn run(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryRes
         chunk: first,
         row: 0,
         done: false,
+        warnings,
     };
     Ok(QueryResult::streaming(names, types, Box::new(stream)))
 }
@@ -79,6 +91,31 @@ struct RowStream {
     chunk: Option<crate::exec::DataChunk>,
     row: usize,
     done: bool,
+    warnings: Option<StreamWarnings>,
+}
+
+/// Where a finished stream's LOAD FROM warnings go.
+struct StreamWarnings {
+    store: Arc<parking_lot::Mutex<crate::warnings::WarningStore>>,
+    query_id: u64,
+    limit: u64,
+    lists: Vec<crate::query::load_from::LoadWarnings>,
+}
+
+impl StreamWarnings {
+    fn flush(self) {
+        let mut all = Vec::new();
+        for l in &self.lists {
+            all.extend(
+                std::mem::take(&mut *l.lock())
+                    .iter()
+                    .map(crate::warnings::Warning::from_input_error),
+            );
+        }
+        if !all.is_empty() {
+            self.store.lock().add(self.query_id, all, self.limit);
+        }
+    }
 }
 
 impl Iterator for RowStream {
@@ -107,6 +144,9 @@ impl Iterator for RowStream {
                 }
                 None => {
                     self.done = true;
+                    if let Some(w) = self.warnings.take() {
+                        w.flush();
+                    }
                     return None;
                 }
             }

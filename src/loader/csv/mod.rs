@@ -27,12 +27,14 @@
 //! the sample never quotes (Kuzu then turns quoting off for the whole file).
 
 mod convert;
+mod sample;
 mod sniff;
 mod tokenizer;
 
 #[cfg(test)]
 mod tests;
 
+pub use sample::{sniff_columns, sniff_sample, SniffedCsv};
 pub use tokenizer::Dialect;
 
 use crate::error::{Error, InputError, Result};
