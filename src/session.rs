@@ -289,7 +289,6 @@ fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryRe
     let mut plan = copy_options(&c.options)?;
     plan.csv.warning_limit = conn.warning_limit().min(usize::MAX as u64) as usize;
     let ignore_errors = plan.csv.ignore_errors;
-    let parallel = plan.csv.parallel;
     let settings = CopySettings {
         threads: if plan.csv.parallel { conn.threads() } else { 1 },
         csv: plan.csv.clone(),
@@ -329,17 +328,7 @@ fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryRe
         let warnings = stats
             .warnings
             .iter()
-            .map(|e| {
-                let mut w = crate::warnings::Warning::from_input_error(e);
-                // Kuzu's parallel reader stops at a quoted field running to the end of the
-                // file with its quoted-newline message; the serial one calls it unterminated.
-                if parallel && w.message == "unterminated quotes." {
-                    w.message = "Quoted newlines are not supported in parallel CSV reader. \
-                                 Please specify PARALLEL=FALSE in the options."
-                        .into();
-                }
-                w
-            })
+            .map(crate::warnings::Warning::from_input_error)
             .collect();
         skipped = warnings;
         Ok(QueryResult::new(

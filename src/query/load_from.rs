@@ -164,7 +164,9 @@ pub fn csv_options(opts: &[OptionEntry]) -> Result<CsvOptions> {
     if csv.skip > 0 {
         csv.parallel = false;
     }
-    csv.refuse_quoted_newlines = csv.parallel;
+    // Quoted line breaks are read in parallel, as COPY reads them (Kuzu refuses them unless
+    // PARALLEL=FALSE: a recorded deviation).
+    csv.refuse_quoted_newlines = false;
     Ok(csv)
 }
 
@@ -552,7 +554,7 @@ mod tests {
         assert_eq!(o.line_numbers, LineNumbers::Record);
         let p = options("(DELIM='\\t')").unwrap();
         assert_eq!(p.delimiter, Some(b'\t'));
-        assert!(p.parallel && p.refuse_quoted_newlines);
+        assert!(p.parallel && !p.refuse_quoted_newlines);
     }
 
     #[test]

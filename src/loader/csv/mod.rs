@@ -286,6 +286,8 @@ struct ParseCtx {
     cast: Arc<CastOptions>,
     ignore_errors: bool,
     refuse_quoted_newlines: bool,
+    /// A parallel read (Kuzu words some errors differently then).
+    parallel: bool,
 }
 
 /// A chunk's parse, positions relative to the chunk.
@@ -491,11 +493,20 @@ impl<F: FnMut(CsvBatch) -> Result<()>> Assembler<'_, F> {
             LineNumbers::Physical => self.line + e.line + 1,
             LineNumbers::Record => self.record + rec + 1,
         };
-        let mut err =
-            InputError::new(self.display_name, line, e.reason.clone()).with_record(render_record(
-                &data[e.start.min(data.len())..e.end.min(data.len())],
-                e.complete,
-            ));
+        let rec = &data[e.start.min(data.len())..e.end.min(data.len())];
+        // Kuzu's parallel reader stops at the first line break inside a quoted field that
+        // never closes, with its quoted-newline message; "unterminated" is for a quote that
+        // runs to the end of the file on its line.
+        let reason = if self.ctx.parallel
+            && e.reason == tokenizer::MSG_UNTERMINATED
+            && rec.iter().any(|&b| b == b'\n' || b == b'\r')
+        {
+            tokenizer::MSG_QUOTED_NEWLINE.to_string()
+        } else {
+            e.reason.clone()
+        };
+        let mut err = InputError::new(self.display_name, line, reason)
+            .with_record(render_record(rec, e.complete));
         if let Some(c) = e.column {
             err = err.with_column(c + 1, self.names.get(c).cloned());
         }
@@ -710,6 +721,7 @@ pub fn read_csv(
         }),
         ignore_errors: opts.ignore_errors,
         refuse_quoted_newlines: opts.refuse_quoted_newlines,
+        parallel: opts.parallel,
     });
     let mut asm = Assembler {
         ctx: ctx.clone(),
