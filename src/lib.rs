@@ -20,6 +20,8 @@ pub mod session;
 pub mod settings;
 pub mod shell;
 pub mod storage;
+#[cfg(test)]
+pub(crate) mod test_util;
 pub mod testfile;
 pub mod types;
 pub mod warnings;

@@ -1,30 +1,11 @@
 //! LOAD FROM (sniffed and declared columns, options, WHERE, aggregates, lists of files,
 //! parameters, Kuzu's errors, IGNORE_ERRORS warnings) and COPY T FROM (subquery).
 
+mod common;
+
+use common::{err, rows};
 use ruzu::{Database, Value};
 use std::path::Path;
-
-fn rows(conn: &ruzu::Connection, q: &str) -> Vec<String> {
-    let r = conn.query(q).unwrap_or_else(|e| panic!("{q}: {e}"));
-    r.map(|row| {
-        row.unwrap()
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join("|")
-    })
-    .collect()
-}
-
-fn err(conn: &ruzu::Connection, q: &str) -> String {
-    match conn.query(q) {
-        Ok(r) => match r.collect::<Result<Vec<_>, _>>() {
-            Ok(_) => panic!("{q}: expected an error"),
-            Err(e) => e.to_string(),
-        },
-        Err(e) => e.to_string(),
-    }
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);

@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::{err, rows};
 use ruzu::{Connection, Database};
 
 fn setup() -> (tempfile::TempDir, Database) {
@@ -12,25 +13,6 @@ fn setup() -> (tempfile::TempDir, Database) {
     common::load_fixtures(&p, 2);
     let db = Database::open(&p).unwrap();
     (dir, db)
-}
-
-fn rows(conn: &Connection, q: &str) -> Vec<String> {
-    let r = conn.query(q).unwrap_or_else(|e| panic!("{q}: {e}"));
-    r.map(|row| {
-        row.unwrap()
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join("|")
-    })
-    .collect()
-}
-
-fn err(conn: &Connection, q: &str) -> String {
-    match conn.query(q) {
-        Ok(_) => panic!("{q}: expected an error"),
-        Err(e) => e.to_string(),
-    }
 }
 
 fn check(c: &Connection, q: &str, expect: &[&str]) {

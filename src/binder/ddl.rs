@@ -512,17 +512,7 @@ mod schema_change_tests {
     use crate::types::Value;
 
     fn rows(db: &Database, q: &str) -> Vec<String> {
-        db.connect()
-            .query(q)
-            .unwrap_or_else(|e| panic!("{q}: {e}"))
-            .map(|r| {
-                r.unwrap()
-                    .iter()
-                    .map(|v| v.to_string())
-                    .collect::<Vec<_>>()
-                    .join("|")
-            })
-            .collect()
+        crate::test_util::rows(&db.connect(), q)
     }
 
     fn msg(db: &Database, q: &str) -> String {
@@ -530,10 +520,7 @@ mod schema_change_tests {
     }
 
     fn err(db: &Database, q: &str) -> String {
-        match db.connect().query(q) {
-            Ok(_) => panic!("{q}: no error"),
-            Err(e) => e.to_string(),
-        }
+        crate::test_util::err(&db.connect(), q)
     }
 
     /// A database with Person(3 rows) and knows(2 rels).

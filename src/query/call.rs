@@ -705,29 +705,10 @@ fn bm_info(input: &CallInput) -> Result<CallOutput> {
 #[cfg(test)]
 mod tests {
     use crate::db::{Connection, Database};
-
-    fn rows(c: &Connection, q: &str) -> Vec<String> {
-        c.query(q)
-            .unwrap_or_else(|e| panic!("{q}: {e}"))
-            .map(|r| {
-                r.unwrap()
-                    .iter()
-                    .map(|v| v.to_string())
-                    .collect::<Vec<_>>()
-                    .join("|")
-            })
-            .collect()
-    }
+    use crate::test_util::{err, rows};
 
     fn names(c: &Connection, q: &str) -> Vec<String> {
         c.query(q).unwrap().column_names().to_vec()
-    }
-
-    fn err(c: &Connection, q: &str) -> String {
-        match c.query(q) {
-            Ok(_) => panic!("{q}: no error"),
-            Err(e) => e.to_string(),
-        }
     }
 
     fn setup() -> (tempfile::TempDir, Database) {

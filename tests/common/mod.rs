@@ -128,3 +128,27 @@ pub fn rel_rows(db: &Database, table: &str, forward: bool) -> Vec<(u64, u64, u64
     }
     out
 }
+
+/// The rows of `q`, each as its values' text joined by `|` (as Kuzu's test files show them).
+pub fn rows(conn: &ruzu::Connection, q: &str) -> Vec<String> {
+    let r = conn.query(q).unwrap_or_else(|e| panic!("{q}: {e}"));
+    r.map(|row| {
+        row.unwrap_or_else(|e| panic!("{q}: {e}"))
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join("|")
+    })
+    .collect()
+}
+
+/// The error of `q`, whether it fails at once or while its rows are read.
+pub fn err(conn: &ruzu::Connection, q: &str) -> String {
+    match conn.query(q) {
+        Ok(r) => match r.collect::<Result<Vec<_>, _>>() {
+            Ok(_) => panic!("{q}: expected an error"),
+            Err(e) => e.to_string(),
+        },
+        Err(e) => e.to_string(),
+    }
+}
