@@ -3,13 +3,13 @@
 //! Kuzu's binder messages, and computes Kuzu's column names for unaliased expressions.
 
 use crate::catalog::Catalog;
-use crate::cypher::ast::{BinaryOp, CastTarget, Expr, ExprKind, Literal};
+use crate::cypher::ast::{BinaryOp, CastTarget, Expr, ExprKind, Literal, QuantifierKind};
 use crate::db::Params;
 use crate::error::{Error, Result};
 use crate::exec::aggregate::is_aggregate;
 use crate::exec::expr::{
-    bind_bool, bind_case, bind_comparison, bind_is_null, bind_list, bind_not, bind_struct,
-    bind_struct_field, BoolOp, BoundExpr, CmpOp,
+    bind_bool, bind_case, bind_comparison, bind_is_null, bind_lambda, bind_list, bind_not,
+    bind_struct, bind_struct_field, BoolOp, BoundExpr, CmpOp, LambdaOp,
 };
 use crate::exec::function::bind_function;
 use crate::types::{LogicalType, Value};
@@ -153,6 +153,33 @@ impl ExprBinder<'_> {
                     ("label", [a]) | ("labels", [a]) => return self.bind_label(&a.value),
                     _ => {}
                 }
+                if let Some(op) = lambda_op(&lname) {
+                    return match f.args.as_slice() {
+                        [l, a] => match &a.value.kind {
+                            ExprKind::Lambda { params, body } => {
+                                self.bind_lambda_call(op, &l.value, params, body)
+                            }
+                            other => Err(Error::Binder(format!(
+                                "The second argument of {} should be a lambda expression but got {}.",
+                                f.name.to_uppercase(),
+                                expr_kind_name(other)
+                            ))),
+                        },
+                        _ => Err(Error::Binder(format!(
+                            "Function {} did not receive correct arguments.",
+                            f.name.to_uppercase()
+                        ))),
+                    };
+                }
+                if f.args
+                    .iter()
+                    .any(|a| matches!(a.value.kind, ExprKind::Lambda { .. }))
+                {
+                    return Err(Error::Binder(format!(
+                        "{} does not support lambda input.",
+                        f.name.to_uppercase()
+                    )));
+                }
                 let args = f
                     .args
                     .iter()
@@ -208,6 +235,20 @@ impl ExprBinder<'_> {
                     .map(|(n, x)| Ok((n.clone(), self.bind(x)?)))
                     .collect::<Result<Vec<_>>>()?,
             ),
+            ExprKind::Quantifier {
+                kind,
+                variable,
+                list,
+                predicate,
+            } => {
+                let op = match kind {
+                    QuantifierKind::All => LambdaOp::All,
+                    QuantifierKind::Any => LambdaOp::Any,
+                    QuantifierKind::None => LambdaOp::None,
+                    QuantifierKind::Single => LambdaOp::Single,
+                };
+                self.bind_lambda_call(op, list, std::slice::from_ref(variable), predicate)?
+            }
             _ => {
                 return Err(Error::NotImplemented(format!(
                     "expression {}",
@@ -215,6 +256,54 @@ impl ExprBinder<'_> {
                 )))
             }
         })
+    }
+
+    /// A list function over a lambda (`list_transform(l, x -> ..)`, `all(x IN l WHERE ..)`):
+    /// the body is bound against the scope plus one column per lambda variable, typed as the
+    /// list's elements (see `exec::expr::ExprKind::Lambda`).
+    fn bind_lambda_call(
+        &self,
+        op: LambdaOp,
+        list_expr: &Expr,
+        params: &[String],
+        body: &Expr,
+    ) -> Result<BoundExpr> {
+        let list = self.bind(list_expr)?;
+        let child = match &list.ty {
+            LogicalType::List(c) | LogicalType::Array(c, _) => (**c).clone(),
+            t => {
+                return Err(Error::Binder(format!(
+                    "{} has data type {t} but LIST was expected.",
+                    expr_name(list_expr)
+                )))
+            }
+        };
+        let want = if op == LambdaOp::Reduce { 2 } else { 1 };
+        if params.len() != want {
+            return Err(Error::Binder(format!(
+                "{} lambda expression must have {want} parameter(s) but got {}.",
+                lambda_fn_name(op),
+                params.len()
+            )));
+        }
+        let mut sub = self.scope.clone();
+        for p in params {
+            let c = sub.add_col(child.clone());
+            sub.exprs.remove(p);
+            sub.set_var(p, Var::Value { col: c });
+        }
+        let inner = ExprBinder {
+            catalog: self.catalog,
+            params: self.params,
+            scope: &sub,
+        };
+        let body = inner.bind(body)?;
+        if op == LambdaOp::Filter && !matches!(body.ty, LogicalType::Bool | LogicalType::Any) {
+            return Err(Error::Binder(
+                "LIST_FILTER requires the result type of lambda expression be BOOL.".into(),
+            ));
+        }
+        bind_lambda(op, list, body)
     }
 
     fn bind_property(&self, base: &Expr, key: &str) -> Result<BoundExpr> {
@@ -310,6 +399,45 @@ impl ExprBinder<'_> {
             })
             .collect::<Result<Vec<_>>>()?;
         bind_case(None, whens, None)
+    }
+}
+
+/// The list functions that take a lambda as their second argument.
+fn lambda_op(lname: &str) -> Option<LambdaOp> {
+    Some(match lname {
+        "list_transform" => LambdaOp::Transform,
+        "list_filter" => LambdaOp::Filter,
+        "list_reduce" => LambdaOp::Reduce,
+        "all" => LambdaOp::All,
+        "any" => LambdaOp::Any,
+        "none" => LambdaOp::None,
+        "single" => LambdaOp::Single,
+        _ => return None,
+    })
+}
+
+fn lambda_fn_name(op: LambdaOp) -> &'static str {
+    match op {
+        LambdaOp::Transform => "LIST_TRANSFORM",
+        LambdaOp::Filter => "LIST_FILTER",
+        LambdaOp::Reduce => "LIST_REDUCE",
+        LambdaOp::All => "ALL",
+        LambdaOp::Any => "ANY",
+        LambdaOp::None => "NONE",
+        LambdaOp::Single => "SINGLE",
+    }
+}
+
+/// Kuzu's name of an expression's kind in binder messages.
+fn expr_kind_name(k: &ExprKind) -> &'static str {
+    match k {
+        ExprKind::Literal(_) => "LITERAL",
+        ExprKind::Parameter(_) => "PARAMETER",
+        ExprKind::Variable(_) => "VARIABLE",
+        ExprKind::Property { .. } | ExprKind::PropertyStar(_) => "PROPERTY",
+        ExprKind::Case { .. } => "CASE_ELSE",
+        ExprKind::Subquery { .. } => "SUBQUERY",
+        _ => "FUNCTION",
     }
 }
 
@@ -513,17 +641,100 @@ pub fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     }
 }
 
-/// Variable names an expression refers to.
+/// Variable names an expression refers to (lambda and quantifier variables excluded).
 pub fn variables(e: &Expr) -> Vec<String> {
-    let mut out = Vec::new();
-    walk(e, &mut |x| {
-        if let ExprKind::Variable(v) = &x.kind {
-            if !out.contains(v) {
-                out.push(v.clone());
+    fn go(e: &Expr, bound: &mut Vec<String>, out: &mut Vec<String>) {
+        match &e.kind {
+            ExprKind::Variable(v) => {
+                if !bound.contains(v) && !out.contains(v) {
+                    out.push(v.clone());
+                }
+            }
+            ExprKind::Quantifier {
+                variable,
+                list,
+                predicate,
+                ..
+            } => {
+                go(list, bound, out);
+                bound.push(variable.clone());
+                go(predicate, bound, out);
+                bound.pop();
+            }
+            ExprKind::Lambda { params, body } => {
+                let n = bound.len();
+                bound.extend(params.iter().cloned());
+                go(body, bound, out);
+                bound.truncate(n);
+            }
+            _ => {
+                let mut kids = Vec::new();
+                walk_children(e, &mut |c| kids.push(c));
+                for c in kids {
+                    go(c, bound, out);
+                }
             }
         }
-    });
+    }
+    let mut out = Vec::new();
+    go(e, &mut Vec::new(), &mut out);
     out
+}
+
+/// The direct sub-expressions of an expression (not into subqueries).
+pub fn walk_children<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
+    match &e.kind {
+        ExprKind::Property { base, .. } | ExprKind::PropertyStar(base) => f(base),
+        ExprKind::Binary { left, right, .. } => {
+            f(left);
+            f(right);
+        }
+        ExprKind::Not(x)
+        | ExprKind::Negate(x)
+        | ExprKind::Factorial(x)
+        | ExprKind::IsNull { expr: x, .. }
+        | ExprKind::Cast { expr: x, .. } => f(x),
+        ExprKind::Index { base, index } => {
+            f(base);
+            f(index);
+        }
+        ExprKind::Slice { base, start, end } => {
+            f(base);
+            if let Some(s) = start {
+                f(s);
+            }
+            if let Some(s) = end {
+                f(s);
+            }
+        }
+        ExprKind::FunctionCall(c) => c.args.iter().for_each(|a| f(&a.value)),
+        ExprKind::Case {
+            operand,
+            alternatives,
+            else_expr,
+        } => {
+            if let Some(o) = operand {
+                f(o);
+            }
+            for (a, b) in alternatives {
+                f(a);
+                f(b);
+            }
+            if let Some(o) = else_expr {
+                f(o);
+            }
+        }
+        ExprKind::List(items) => items.iter().for_each(&mut *f),
+        ExprKind::Struct(fs) => fs.iter().for_each(|(_, x)| f(x)),
+        ExprKind::Quantifier {
+            list, predicate, ..
+        } => {
+            f(list);
+            f(predicate);
+        }
+        ExprKind::Lambda { body, .. } => f(body),
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -420,9 +420,10 @@ pub fn bind_is_null(e: BoundExpr, negated: bool) -> BoundExpr {
     }
 }
 
-/// CASE. With an operand, `WHEN v` means `operand = v`. The result type is that of the first
-/// THEN/ELSE whose type is not ANY (Kuzu types CASE by its first branch); the other branches
-/// are cast to it.
+/// CASE. With an operand, `WHEN v` means `operand = v` (`WHEN NULL` is `NULL IS NULL`, always
+/// true, as in Kuzu). The result type is that of the last THEN whose type is not ANY, else
+/// the ELSE's (Kuzu's rule); the other branches are cast to it. A result type with ANY inside
+/// (`[]`) adopts a concrete branch type it casts to (`CASE WHEN c THEN [] ELSE l END`).
 pub fn bind_case(
     operand: Option<BoundExpr>,
     whens: Vec<(BoundExpr, BoundExpr)>,
@@ -430,7 +431,7 @@ pub fn bind_case(
 ) -> Result<BoundExpr> {
     let mut ty = LogicalType::Any;
     for (_, t) in &whens {
-        if ty == LogicalType::Any {
+        if t.ty != LogicalType::Any {
             ty = t.ty.clone();
         }
     }
@@ -439,22 +440,29 @@ pub fn bind_case(
             ty = e.ty.clone();
         }
     }
+    if ty != LogicalType::Any && super::typing::resolve_any(&ty) != ty {
+        let branches = whens
+            .iter()
+            .map(|(_, t)| &t.ty)
+            .chain(otherwise.iter().map(|e| &e.ty));
+        for t in branches {
+            if t != &LogicalType::Any && &super::typing::resolve_any(t) == t {
+                if let Some(m) = max_logical_type(&ty, t) {
+                    if &m == t {
+                        ty = m;
+                        break;
+                    }
+                }
+            }
+        }
+    }
     let mut out = Vec::with_capacity(whens.len());
     for (w, t) in whens {
         let cond = match &operand {
-            // Kuzu's simple CASE matches NULL with NULL.
-            Some(op) => {
-                let both_null = bind_bool(
-                    BoolOp::And,
-                    bind_is_null(op.clone(), false),
-                    bind_is_null(w.clone(), false),
-                )?;
-                bind_bool(
-                    BoolOp::Or,
-                    bind_comparison(CmpOp::Eq, op.clone(), w)?,
-                    both_null,
-                )?
+            Some(_) if matches!(w.kind, ExprKind::Literal(Value::Null)) => {
+                BoundExpr::literal(Value::Bool(true))
             }
+            Some(op) => bind_comparison(CmpOp::Eq, op.clone(), w)?,
             None => to_bool(w)?,
         };
         out.push((cond, t.cast_to(&ty)?));

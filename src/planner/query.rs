@@ -1460,6 +1460,15 @@ impl Planner<'_> {
             }
         }
         for it in &proj.items {
+            if let ExprKind::PropertyStar(base) = &it.expr.kind {
+                if !is_return && it.alias.is_none() {
+                    return Err(Error::Binder(
+                        "Expression in WITH must be aliased (use AS).".to_string(),
+                    ));
+                }
+                items.extend(self.expand_star(&scope, base)?);
+                continue;
+            }
             let name = match (&it.alias, &it.expr.kind) {
                 (Some(a), _) => a.clone(),
                 (None, ExprKind::Variable(v)) => v.clone(),
@@ -1657,6 +1666,44 @@ impl Planner<'_> {
             }
         }
         Ok((plan, next, out))
+    }
+
+    /// `n.*` / `r.*`: one item per property, in table order (the union over the variable's
+    /// tables), named `n.prop`; `s.*` of a struct: one item per field.
+    fn expand_star(&self, scope: &Scope, base: &Expr) -> Result<Vec<(String, Expr)>> {
+        let prop = |key: &str| {
+            mk(ExprKind::Property {
+                base: Box::new(base.clone()),
+                key: key.to_string(),
+            })
+        };
+        if let ExprKind::Variable(v) = &base.kind {
+            if let Some(Var::Node { tables, .. } | Var::Rel { tables, .. }) = scope.var(v) {
+                let mut names: Vec<String> = Vec::new();
+                for t in tables.iter().filter_map(|t| self.catalog().table_by_id(*t)) {
+                    for p in &t.properties {
+                        if !names.iter().any(|n| n.eq_ignore_ascii_case(&p.name)) {
+                            names.push(p.name.clone());
+                        }
+                    }
+                }
+                return Ok(names
+                    .iter()
+                    .map(|n| (format!("{v}.{n}"), prop(n)))
+                    .collect());
+            }
+        }
+        let b = self.binder(scope).bind(base)?;
+        match &b.ty {
+            LogicalType::Struct(fields) => Ok(fields
+                .iter()
+                .map(|(f, _)| (format!("STRUCT_EXTRACT({},{f})", expr_name(base)), prop(f)))
+                .collect()),
+            t => Err(Error::Binder(format!(
+                "{} has data type {t} but (NODE,REL,STRUCT,ANY) was expected.",
+                expr_name(base)
+            ))),
+        }
     }
 
     /// Implicit grouping: the items without aggregates are keys. Returns the aggregate plan

@@ -83,3 +83,106 @@ fn pk_lookup_through_the_hash_index() {
     let plan = rows(&db, "EXPLAIN MATCH (p:P {id: 7}) RETURN p.name");
     assert!(plan[0].contains("INDEX_SCAN_NODE"), "{plan:?}");
 }
+
+/// A small graph: persons with lists, a knows rel with a weight.
+fn small_db() -> (tempfile::TempDir, Database) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path().join("db.ruzu")).unwrap();
+    let p = dir.path().join("p.csv");
+    std::fs::write(
+        &p,
+        "id,name,hours\n1,Ann,\"[10,5]\"\n2,Bob,\"[1,9]\"\n3,Cy,\n",
+    )
+    .unwrap();
+    let k = dir.path().join("k.csv");
+    std::fs::write(&k, "from,to,w\n1,2,7\n2,3,8\n1,3,9\n").unwrap();
+    let c = db.connect();
+    for q in [
+        "CREATE NODE TABLE P(id INT64, name STRING, hours INT64[], PRIMARY KEY(id))".to_string(),
+        "CREATE REL TABLE K(FROM P TO P, w INT64)".to_string(),
+        format!("COPY P FROM '{}' (header=true)", p.display()),
+        format!("COPY K FROM '{}' (header=true)", k.display()),
+    ] {
+        c.query(&q).unwrap_or_else(|e| panic!("{q}: {e}"));
+    }
+    (dir, db)
+}
+
+fn header(db: &Database, q: &str) -> Vec<String> {
+    db.connect().query(q).unwrap().column_names().to_vec()
+}
+
+#[test]
+fn lambdas_and_quantifiers() {
+    let (_d, db) = small_db();
+    assert_eq!(
+        rows(
+            &db,
+            "MATCH (p:P) RETURN p.id, list_transform(p.hours, x -> x + p.id), \
+             list_filter(p.hours, x -> x > 5), any(h IN p.hours WHERE h = 9) ORDER BY p.id"
+        ),
+        ["1|[11,6]|[10]|False", "2|[3,11]|[9]|True", "3|||"]
+    );
+    assert_eq!(
+        rows(
+            &db,
+            "MATCH (p:P) WHERE all(h IN p.hours WHERE h >= 5) RETURN p.name"
+        ),
+        ["Ann"]
+    );
+    assert_eq!(
+        rows(
+            &db,
+            "RETURN list_reduce([1,2,3], (x, y) -> x * 10 + y), \
+             single(x IN [1,2,3] WHERE x > 2), none(x IN [1,2] WHERE any(y IN [2] WHERE y = x))"
+        ),
+        ["123|True|False"]
+    );
+    let err = |q: &str| db.connect().query(q).err().map(|e| e.to_string());
+    assert_eq!(
+        err("RETURN any(x IN NULL WHERE x = 5)").as_deref(),
+        Some("Binder exception:  has data type ANY but LIST was expected.")
+    );
+    assert_eq!(
+        err("RETURN list_transform([1], 1)").as_deref(),
+        Some("Binder exception: The second argument of LIST_TRANSFORM should be a lambda expression but got LITERAL.")
+    );
+    assert_eq!(
+        err("RETURN list_extract([1], x -> x)").as_deref(),
+        Some("Binder exception: LIST_EXTRACT does not support lambda input.")
+    );
+}
+
+#[test]
+fn case_takes_the_last_then_type() {
+    let (_d, db) = small_db();
+    assert_eq!(
+        rows(&db, "RETURN CASE WHEN true THEN 1 WHEN false THEN 2.5 END, CASE 1 WHEN NULL THEN 5 ELSE 3 END"),
+        ["1.000000|5"]
+    );
+    assert_eq!(
+        rows(&db, "MATCH (p:P) WITH CASE WHEN p.id = 1 THEN [] ELSE p.hours END AS h RETURN h ORDER BY size(h)"),
+        ["[]", "[1,9]", ""]
+    );
+}
+
+#[test]
+fn property_star_expands_in_table_order() {
+    let (_d, db) = small_db();
+    assert_eq!(
+        header(&db, "MATCH (p:P) RETURN p.*"),
+        ["p.id", "p.name", "p.hours"]
+    );
+    assert_eq!(
+        rows(&db, "MATCH (p:P) RETURN p.* ORDER BY p.id DESC LIMIT 2"),
+        ["3|Cy|", "2|Bob|[1,9]"]
+    );
+    assert_eq!(
+        rows(&db, "MATCH (:P)-[k:K]->(:P) RETURN k.* ORDER BY k.w"),
+        ["7", "8", "9"]
+    );
+    assert_eq!(
+        header(&db, "WITH {a: 1, b: 'x'} AS s RETURN s.*"),
+        ["STRUCT_EXTRACT(s,a)", "STRUCT_EXTRACT(s,b)"]
+    );
+}
