@@ -151,6 +151,13 @@ impl ExprBinder<'_> {
                 match (lname.as_str(), f.args.as_slice()) {
                     ("id", [a]) => return self.bind_id(&a.value),
                     ("label", [a]) | ("labels", [a]) => return self.bind_label(&a.value),
+                    ("struct_extract", [a, k]) => {
+                        if let (ExprKind::Variable(_), ExprKind::Literal(Literal::String(key))) =
+                            (&a.value.kind, &k.value.kind)
+                        {
+                            return self.bind_property(&a.value, key);
+                        }
+                    }
                     _ => {}
                 }
                 if let Some(op) = lambda_op(&lname) {
@@ -226,7 +233,7 @@ impl ExprBinder<'_> {
             ExprKind::List(items) => bind_list(
                 items
                     .iter()
-                    .map(|i| self.bind(i))
+                    .map(|i| self.bind_value(i))
                     .collect::<Result<Vec<_>>>()?,
             )?,
             ExprKind::Struct(fields) => bind_struct(
@@ -306,10 +313,33 @@ impl ExprBinder<'_> {
         bind_lambda(op, list, body)
     }
 
+    /// As `bind`, but a node or rel variable becomes its element struct (`bind_element`).
+    pub fn bind_value(&self, e: &Expr) -> Result<BoundExpr> {
+        if let ExprKind::Variable(v) = &e.kind {
+            if let Some(b) = self.bind_element(v)? {
+                return Ok(b);
+            }
+        }
+        self.bind(e)
+    }
+
     fn bind_property(&self, base: &Expr, key: &str) -> Result<BoundExpr> {
         if let ExprKind::Variable(v) = &base.kind {
             match self.scope.var(v) {
                 Some(var @ (Var::Node { .. } | Var::Rel { .. })) => {
+                    match (key.to_ascii_lowercase().as_str(), var) {
+                        ("_id", _) => {
+                            return Ok(BoundExpr::column(var.col(), LogicalType::InternalId))
+                        }
+                        ("_label", _) => return self.bind_label(base),
+                        ("_src", Var::Rel { src, .. }) => {
+                            return Ok(BoundExpr::column(*src, LogicalType::InternalId))
+                        }
+                        ("_dst", Var::Rel { dst, .. }) => {
+                            return Ok(BoundExpr::column(*dst, LogicalType::InternalId))
+                        }
+                        _ => {}
+                    }
                     if let Some((_, c)) = var
                         .props()
                         .iter()
@@ -333,6 +363,57 @@ impl ExprBinder<'_> {
                 expr_name(base)
             ))),
         }
+    }
+
+    /// A node or rel variable as a value (an element of `collect(n)` or `[n]`): a STRUCT of
+    /// `_ID`, `_LABEL` and the properties the scope holds, in table order (rels start with
+    /// `_SRC`, `_DST`); NULL when the element is (OPTIONAL MATCH). `query` shows such structs
+    /// as nodes and rels (see `element_kind`). `None` for other variables.
+    pub fn bind_element(&self, name: &str) -> Result<Option<BoundExpr>> {
+        let var = match self.scope.var(name) {
+            Some(v @ (Var::Node { .. } | Var::Rel { .. })) => v,
+            _ => return Ok(None),
+        };
+        let (col, tables, props) = match var {
+            Var::Node { col, tables, props }
+            | Var::Rel {
+                col, tables, props, ..
+            } => (*col, tables, props),
+            Var::Value { .. } => return Ok(None),
+        };
+        let id = |c: usize| BoundExpr::column(c, LogicalType::InternalId);
+        let mut fields = Vec::new();
+        if let Var::Rel { src, dst, .. } = var {
+            fields.push(("_SRC".to_string(), id(*src)));
+            fields.push(("_DST".to_string(), id(*dst)));
+        }
+        fields.push(("_ID".to_string(), id(col)));
+        let var_expr = Expr {
+            kind: ExprKind::Variable(name.to_string()),
+            span: Default::default(),
+        };
+        fields.push(("_LABEL".to_string(), self.bind_label(&var_expr)?));
+        let mut seen: Vec<&str> = Vec::new();
+        for t in tables.iter().filter_map(|t| self.catalog.table_by_id(*t)) {
+            for p in &t.properties {
+                if seen.iter().any(|s| s.eq_ignore_ascii_case(&p.name)) {
+                    continue;
+                }
+                if let Some((_, c)) = props.iter().find(|(n, _)| n.eq_ignore_ascii_case(&p.name)) {
+                    seen.push(&p.name);
+                    fields.push((
+                        p.name.clone(),
+                        BoundExpr::column(*c, self.scope.types[*c].clone()),
+                    ));
+                }
+            }
+        }
+        let value = bind_struct(fields);
+        Ok(Some(bind_case(
+            None,
+            vec![(bind_is_null(id(col), true), value)],
+            None,
+        )?))
     }
 
     fn bind_id(&self, e: &Expr) -> Result<BoundExpr> {

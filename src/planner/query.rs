@@ -1779,19 +1779,16 @@ impl Planner<'_> {
                                     "Aggregate function calls cannot be nested.".into(),
                                 ));
                             }
-                            self.binder(scope).bind(&a.value)
+                            // collect(n) gathers whole nodes/rels (element structs); other
+                            // aggregates see a node or rel as its id.
+                            if f.name.eq_ignore_ascii_case("collect") {
+                                self.binder(scope).bind_value(&a.value)
+                            } else {
+                                self.binder(scope).bind(&a.value)
+                            }
                         })
                         .collect::<Result<Vec<_>>>()?;
                     let types: Vec<LogicalType> = args.iter().map(|a| a.ty.clone()).collect();
-                    if f.name.eq_ignore_ascii_case("collect")
-                        && types.first() == Some(&LogicalType::InternalId)
-                    {
-                        // Lists of nodes or rels would come out as packed ids: refuse rather
-                        // than answer wrongly.
-                        return Err(Error::NotImplemented(
-                            "collect() of node or rel variables".into(),
-                        ));
-                    }
                     AggregateSpec {
                         func: bind_aggregate(&f.name, &types, f.distinct)?,
                         arg: args.into_iter().next(),

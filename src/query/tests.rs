@@ -186,3 +186,40 @@ fn property_star_expands_in_table_order() {
         ["STRUCT_EXTRACT(s,a)", "STRUCT_EXTRACT(s,b)"]
     );
 }
+
+#[test]
+fn collect_of_nodes_and_rels() {
+    let (_d, db) = small_db();
+    assert_eq!(
+        rows(&db, "MATCH (p:P) WHERE p.id < 3 RETURN collect(p)"),
+        ["[{_ID: 0:0, _LABEL: P, id: 1, name: Ann, hours: [10,5]},{_ID: 0:1, _LABEL: P, id: 2, name: Bob, hours: [1,9]}]"]
+    );
+    assert_eq!(
+        rows(
+            &db,
+            "MATCH (a:P)-[k:K]->(b:P) WHERE k.w > 7 RETURN a.id, collect(k) ORDER BY a.id"
+        ),
+        [
+            "1|[(0:0)-{_LABEL: K, _ID: 1:2, w: 9}->(0:2)]",
+            "2|[(0:1)-{_LABEL: K, _ID: 1:1, w: 8}->(0:2)]"
+        ]
+    );
+    // NULL properties are left out, NULL elements (OPTIONAL MATCH) are not collected; a group
+    // of NULLs collects NULL, as in Kuzu.
+    assert_eq!(
+        rows(&db, "MATCH (a:P) OPTIONAL MATCH (a)-[:K]->(b:P) WITH a, collect(b) AS bs RETURN a.id, size(bs), bs ORDER BY a.id"),
+        [
+            "1|2|[{_ID: 0:1, _LABEL: P, id: 2, name: Bob, hours: [1,9]},{_ID: 0:2, _LABEL: P, id: 3, name: Cy}]",
+            "2|1|[{_ID: 0:2, _LABEL: P, id: 3, name: Cy}]",
+            "3||"
+        ]
+    );
+    assert_eq!(
+        rows(&db, "MATCH (a:P) WHERE a.id = 3 RETURN [a], collect(id(a))"),
+        ["[{_ID: 0:2, _LABEL: P, id: 3, name: Cy}]|[0:2]"]
+    );
+    assert_eq!(
+        rows(&db, "MATCH (a:P)-[k:K]->(b:P) WHERE a.id = 1 RETURN k._src, struct_extract(k, '_dst'), k._id, offset(id(k)), k._label ORDER BY k.w"),
+        ["0:0|0:1|1:0|0|K", "0:0|0:2|1:2|2|K"]
+    );
+}

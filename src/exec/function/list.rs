@@ -639,6 +639,10 @@ fn bind_array_math(name: &'static str, args: &[LogicalType]) -> Result<LogicalTy
 fn offset(a: &[Value], _t: &LogicalType) -> Result<Value> {
     Ok(match &a[0] {
         Value::InternalId(id) => Value::Int64(id.offset as i64),
+        // INTERNAL_ID columns hold packed ids (`table << 48 | offset`).
+        Value::UInt64(p) => {
+            Value::Int64(crate::types::vector::unpack_internal_id(*p).offset as i64)
+        }
         other => as_i128(other)
             .map(|x| Value::Int64(x as i64))
             .unwrap_or(Value::Null),
