@@ -151,6 +151,53 @@ impl ExprBinder<'_> {
                 match (lname.as_str(), f.args.as_slice()) {
                     ("id", [a]) => return self.bind_id(&a.value),
                     ("label", [a]) | ("labels", [a]) => return self.bind_label(&a.value),
+                    ("keys", [a]) => return self.bind_keys(&a.value),
+                    ("union_value", [a]) => {
+                        let Some(tag) = &a.name else {
+                            return Err(Error::Binder(format!(
+                                "Cannot infer field name for {}.",
+                                expr_name(&a.value)
+                            )));
+                        };
+                        let b = self.bind(&a.value)?;
+                        let ty = match &b.ty {
+                            LogicalType::Any => LogicalType::String,
+                            t => crate::exec::typing::resolve_any(t),
+                        };
+                        let b = b.cast_to(&ty)?;
+                        return b.cast_to(&LogicalType::Union(vec![(tag.clone(), ty)]));
+                    }
+                    ("typeof", [a]) => {
+                        if let ExprKind::Variable(v) = &a.value.kind {
+                            let t = match self.scope.var(v) {
+                                Some(Var::Node { .. }) => "NODE",
+                                Some(Var::Rel { .. }) => "REL",
+                                _ => "",
+                            };
+                            if !t.is_empty() {
+                                return Ok(BoundExpr::literal(Value::String(t.into())));
+                            }
+                        }
+                    }
+                    ("struct_pack", args) => {
+                        let mut fields: Vec<(String, BoundExpr)> = Vec::new();
+                        for a in args {
+                            let b = self.bind_value(&a.value)?;
+                            let Some(n) = &a.name else {
+                                return Err(Error::Binder(format!(
+                                    "Cannot infer field name for {}.",
+                                    expr_name(&a.value)
+                                )));
+                            };
+                            if fields.iter().any(|(f, _)| f == n) {
+                                return Err(Error::Binder(format!(
+                                    "Found duplicate field {n} in STRUCT."
+                                )));
+                            }
+                            fields.push((n.clone(), b));
+                        }
+                        return Ok(bind_struct(fields));
+                    }
                     ("struct_extract", [a, k]) => {
                         if let (ExprKind::Variable(_), ExprKind::Literal(Literal::String(key))) =
                             (&a.value.kind, &k.value.kind)
@@ -192,6 +239,9 @@ impl ExprBinder<'_> {
                     .iter()
                     .map(|a| self.bind(&a.value))
                     .collect::<Result<Vec<_>>>()?;
+                if matches!(lname.as_str(), "coalesce" | "ifnull") {
+                    check_common_type(&f.args, &args)?;
+                }
                 bind_function(&f.name, args)?
             }
             ExprKind::CountStar => {
@@ -416,6 +466,36 @@ impl ExprBinder<'_> {
         )?))
     }
 
+    /// `keys(n)`: the property names of the variable's tables (their union, in table order).
+    fn bind_keys(&self, e: &Expr) -> Result<BoundExpr> {
+        let list_ty = LogicalType::List(Box::new(LogicalType::String));
+        if let ExprKind::Variable(v) = &e.kind {
+            match self.scope.var(v) {
+                Some(Var::Node { tables, .. } | Var::Rel { tables, .. }) => {
+                    let mut names: Vec<String> = Vec::new();
+                    for t in tables.iter().filter_map(|t| self.catalog.table_by_id(*t)) {
+                        for p in &t.properties {
+                            if !names.iter().any(|n| n.eq_ignore_ascii_case(&p.name)) {
+                                names.push(p.name.clone());
+                            }
+                        }
+                    }
+                    let value = Value::List(names.into_iter().map(Value::String).collect());
+                    return Ok(BoundExpr::typed_literal(value, list_ty));
+                }
+                None => return Err(not_in_scope(v)),
+                _ => {}
+            }
+        }
+        let b = self.bind(e)?;
+        match &b.ty {
+            LogicalType::Any => Ok(BoundExpr::typed_literal(Value::Null, list_ty)),
+            t => Err(Error::Binder(format!(
+                "Function KEYS did not receive correct arguments:\nActual:   ({t})\nExpected: (NODE) -> STRING[]\n          (REL) -> STRING[]\n"
+            ))),
+        }
+    }
+
     fn bind_id(&self, e: &Expr) -> Result<BoundExpr> {
         if let ExprKind::Variable(v) = &e.kind {
             match self.scope.var(v) {
@@ -426,7 +506,15 @@ impl ExprBinder<'_> {
                 _ => {}
             }
         }
-        bind_function("ID", vec![self.bind(e)?])
+        let b = self.bind(e)?;
+        if let LogicalType::Struct(f) = &b.ty {
+            if f.iter()
+                .any(|(n, t)| n == "_ID" && *t == LogicalType::InternalId)
+            {
+                return bind_struct_field(b, "_ID");
+            }
+        }
+        bind_function("ID", vec![b])
     }
 
     fn bind_label(&self, e: &Expr) -> Result<BoundExpr> {
@@ -481,6 +569,31 @@ impl ExprBinder<'_> {
             .collect::<Result<Vec<_>>>()?;
         bind_case(None, whens, None)
     }
+}
+
+/// COALESCE / IFNULL arguments must share a type; Kuzu names the first one that does not.
+fn check_common_type(exprs: &[crate::cypher::ast::FunctionArg], args: &[BoundExpr]) -> Result<()> {
+    use crate::exec::typing::{has_implicit_cast, max_logical_type};
+    let mut t = LogicalType::Any;
+    for (a, e) in args.iter().zip(exprs) {
+        match max_logical_type(&t, &a.ty) {
+            Some(m) => t = m,
+            None => return Err(implicit_cast_error(&e.value, &a.ty, &t)),
+        }
+    }
+    for (a, e) in args.iter().zip(exprs) {
+        if a.ty != t && a.ty != LogicalType::Any && !has_implicit_cast(&a.ty, &t) {
+            return Err(implicit_cast_error(&e.value, &a.ty, &t));
+        }
+    }
+    Ok(())
+}
+
+fn implicit_cast_error(e: &Expr, from: &LogicalType, to: &LogicalType) -> Error {
+    Error::Binder(format!(
+        "Expression {} has data type {from} but expected {to}. Implicit cast is not supported.",
+        expr_name(e)
+    ))
 }
 
 /// The list functions that take a lambda as their second argument.
@@ -650,6 +763,48 @@ fn nested_name(e: &Expr, is_element: &dyn Fn(&str) -> bool) -> String {
         ExprKind::List(items) => {
             format!("LIST_CREATION({})", list(&mut items.iter().map(expr_name)))
         }
+        ExprKind::Struct(fields) => format!(
+            "STRUCT_PACK({})",
+            list(&mut fields.iter().map(|(_, x)| expr_name(x)))
+        ),
+        ExprKind::Quantifier {
+            kind,
+            variable,
+            list: l,
+            predicate,
+        } => {
+            let k = match kind {
+                QuantifierKind::All => "ALL",
+                QuantifierKind::Any => "ANY",
+                QuantifierKind::None => "NONE",
+                QuantifierKind::Single => "SINGLE",
+            };
+            format!("{k}({},{variable}->{})", expr_name(l), expr_name(predicate))
+        }
+        ExprKind::Lambda { params, body } => {
+            let p = if params.len() == 1 {
+                params[0].clone()
+            } else {
+                format!("({})", params.join(", "))
+            };
+            format!("{p}->{}", expr_name(body))
+        }
+        ExprKind::Index { base, index } => {
+            format!("LIST_EXTRACT({},{})", expr_name(base), expr_name(index))
+        }
+        ExprKind::Slice { base, start, end } => format!(
+            "LIST_SLICE({},{},{})",
+            expr_name(base),
+            start.as_ref().map_or("0".into(), |x| expr_name(x)),
+            end.as_ref().map_or("-1".into(), |x| expr_name(x))
+        ),
+        ExprKind::Cast { expr, target } => match target {
+            CastTarget::Type(t) => match crate::binder::ddl::logical_type(t) {
+                Ok(lt) => format!("CAST({}, {lt})", expr_name(expr)),
+                Err(_) => format!("CAST({}, {t})", expr_name(expr)),
+            },
+            CastTarget::Expr(t) => format!("CAST({}, {})", expr_name(expr), expr_name(t)),
+        },
         _ => format!("{:?}", e.kind).chars().take(64).collect(),
     }
 }

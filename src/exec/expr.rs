@@ -180,6 +180,15 @@ impl BoundExpr {
         if &self.ty == ty {
             return Ok(self);
         }
+        // Union to union: every source member must exist in the target (Kuzu checks the types).
+        if let (LogicalType::Union(from), LogicalType::Union(to)) = (&self.ty, ty) {
+            if let Some((n, _)) = from.iter().find(|(n, _)| !to.iter().any(|(m, _)| m == n)) {
+                return Err(Error::Conversion(format!(
+                    "Cannot cast from {} to {ty}, target type is missing field '{n}'.",
+                    self.ty
+                )));
+            }
+        }
         if let ExprKind::Literal(v) = &self.kind {
             return Ok(BoundExpr::typed_literal(cast_value(v, ty)?, ty.clone()));
         }

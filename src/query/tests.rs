@@ -223,3 +223,36 @@ fn collect_of_nodes_and_rels() {
         ["0:0|0:1|1:0|0|K", "0:0|0:2|1:2|2|K"]
     );
 }
+
+#[test]
+fn element_and_struct_functions() {
+    let (_d, db) = small_db();
+    assert_eq!(
+        rows(&db, "MATCH (p:P)-[k:K]->() WHERE p.id = 2 RETURN keys(p), keys(k), typeof(p), typeof(k), id(k) = internal_id(1, 1)"),
+        ["[id,name,hours]|[w]|NODE|REL|True"]
+    );
+    assert_eq!(
+        rows(
+            &db,
+            "RETURN STRUCT_PACK(x := 2, y := 'a'), internal_id(2, 3), keys(null)"
+        ),
+        ["{x: 2, y: a}|2:3|"]
+    );
+    assert_eq!(
+        rows(&db, "RETURN union_tag(union_value(b := 1)), CAST(42 AS UNION(a STRING, c FLOAT)), TO_BLOB('\\\\xAA')"),
+        ["b|42.000000|\\xAA"]
+    );
+    let err = |q: &str| db.connect().query(q).err().map(|e| e.to_string());
+    assert_eq!(
+        err("RETURN STRUCT_PACK('a')").as_deref(),
+        Some("Binder exception: Cannot infer field name for a.")
+    );
+    assert_eq!(
+        err("RETURN coalesce(1, 'hello')").as_deref(),
+        Some("Binder exception: Expression hello has data type STRING but expected INT64. Implicit cast is not supported.")
+    );
+    assert_eq!(
+        err("RETURN CAST(CAST(300 AS INT64) AS UNION(a INT8, b BOOL))").as_deref(),
+        Some("Conversion exception: Cannot cast from INT64 to UNION(a INT8, b BOOL), target type has no compatible field.")
+    );
+}

@@ -649,6 +649,22 @@ fn offset(a: &[Value], _t: &LogicalType) -> Result<Value> {
     })
 }
 
+/// `internal_id(table, offset)`, packed as INTERNAL_ID columns hold ids.
+fn internal_id(a: &[Value], _t: &LogicalType) -> Result<Value> {
+    let (Some(t), Some(o)) = (a[0].as_i64(), a[1].as_i64()) else {
+        return Ok(Value::Null);
+    };
+    if t < 0 || o < 0 || o >= 1 << 48 || t >= 1 << 16 {
+        return Err(Error::Runtime(format!("Invalid internal id {t}:{o}.")));
+    }
+    Ok(Value::UInt64(crate::types::vector::pack_internal_id(
+        crate::types::InternalId {
+            table: t as u64,
+            offset: o as u64,
+        },
+    )))
+}
+
 fn array_value(a: &[Value], _t: &LogicalType) -> Result<Value> {
     Ok(Value::Array(a.to_vec()))
 }
@@ -782,6 +798,15 @@ pub(super) fn register(r: &mut Registry) {
         .with_bind(bind_map_values);
     r.row("UNION_TAG", &[T::Union], T::String, union_tag);
     r.row("OFFSET", &[T::InternalId], T::Int64, offset);
+    r.row(
+        "INTERNAL_ID",
+        &[T::Int64, T::Int64],
+        T::InternalId,
+        internal_id,
+    );
+    r.row("ID", &[T::InternalId], T::InternalId, |a, _| {
+        Ok(a[0].clone())
+    });
     r.row("ARRAY_VALUE", &[T::Any], T::Array, array_value)
         .var_arg()
         .nulls_handled()
