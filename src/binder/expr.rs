@@ -143,15 +143,34 @@ impl ExprBinder<'_> {
             ExprKind::FunctionCall(f) => {
                 let lname = f.name.to_ascii_lowercase();
                 if is_aggregate(&lname) {
-                    return Err(Error::Binder(format!(
-                        "Aggregate function {} is not allowed here.",
-                        f.name.to_uppercase()
-                    )));
+                    return Err(aggregate_not_allowed());
                 }
                 match (lname.as_str(), f.args.as_slice()) {
                     ("id", [a]) => return self.bind_id(&a.value),
                     ("label", [a]) | ("labels", [a]) => return self.bind_label(&a.value),
                     ("keys", [a]) => return self.bind_keys(&a.value),
+                    ("regexp_replace", [_, _, _, opt]) => match &opt.value.kind {
+                        ExprKind::Literal(Literal::String(o)) if o == "g" => {}
+                        ExprKind::Literal(Literal::String(_)) => {
+                            return Err(Error::Binder(
+                                "regex_replace can only support global replace option: g.".into(),
+                            ))
+                        }
+                        ExprKind::Literal(_) => {
+                            return Err(Error::Binder(format!(
+                                "{} has data type {} but STRING was expected.",
+                                expr_name(&opt.value),
+                                self.bind(&opt.value)?.ty
+                            )))
+                        }
+                        k => {
+                            return Err(Error::Binder(format!(
+                                "{} has type {} but LITERAL was expected.",
+                                expr_name(&opt.value),
+                                expr_kind_name(k)
+                            )))
+                        }
+                    },
                     ("union_value", [a]) => {
                         let Some(tag) = &a.name else {
                             return Err(Error::Binder(format!(
@@ -244,11 +263,7 @@ impl ExprBinder<'_> {
                 }
                 bind_function(&f.name, args)?
             }
-            ExprKind::CountStar => {
-                return Err(Error::Binder(
-                    "Aggregate function COUNT_STAR is not allowed here.".into(),
-                ))
-            }
+            ExprKind::CountStar => return Err(aggregate_not_allowed()),
             ExprKind::Cast { expr, target } => {
                 let x = self.bind(expr)?;
                 let ty = match target {
@@ -633,6 +648,12 @@ fn expr_kind_name(k: &ExprKind) -> &'static str {
         ExprKind::Subquery { .. } => "SUBQUERY",
         _ => "FUNCTION",
     }
+}
+
+/// An aggregate where none can be evaluated (WHERE, ORDER BY of a projection without
+/// aggregates, ...). Kuzu raises this without an exception-kind prefix.
+pub fn aggregate_not_allowed() -> Error {
+    Error::Usage("Cannot evaluate expression with type AGGREGATE_FUNCTION.".into())
 }
 
 pub fn not_in_scope(v: &str) -> Error {

@@ -1775,9 +1775,10 @@ impl Planner<'_> {
                         .iter()
                         .map(|a| {
                             if has_aggregate(&a.value) {
-                                return Err(Error::Binder(
-                                    "Aggregate function calls cannot be nested.".into(),
-                                ));
+                                return Err(Error::Binder(format!(
+                                    "Expression {} contains nested aggregation.",
+                                    expr_name(c)
+                                )));
                             }
                             // collect(n) gathers whole nodes/rels (element structs); other
                             // aggregates see a node or rel as its id.

@@ -161,15 +161,44 @@ fn size(a: &[Value], _t: &LogicalType) -> Result<Value> {
     }))
 }
 
+/// `array_extract(string, i)`: the i-th character (1-based; negative from the end), an
+/// out-of-range position clamped to the first / last character, as Kuzu does.
+fn array_extract_str(a: &[Value], _t: &LogicalType) -> Result<Value> {
+    let idx = arg_i64(&a[1]);
+    let s = super::arg_str(&a[0]);
+    let chars: Vec<&str> = super::string::graphemes(s);
+    let n = chars.len() as i64;
+    let pos = if idx > 0 {
+        (idx - 1).min(n - 1)
+    } else if idx < 0 {
+        (n + idx).max(0)
+    } else {
+        -1
+    };
+    Ok(Value::String(if pos >= 0 && pos < n {
+        chars[pos as usize].to_string()
+    } else {
+        String::new()
+    }))
+}
+
 fn list_extract(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let idx = arg_i64(&a[1]);
     if let Value::String(s) = &a[0] {
+        // `s[i]` past the string's byte length is empty; otherwise as `array_extract`.
+        if idx > s.len() as i64 {
+            return Ok(Value::String(String::new()));
+        }
+        return array_extract_str(a, _t);
+    }
+    if let Value::String(s) = &a[0] {
         let chars: Vec<&str> = super::string::graphemes(s);
         let n = chars.len() as i64;
+        // Kuzu clamps an out-of-range position to the first / last character; 0 is empty.
         let pos = if idx > 0 {
-            idx - 1
+            (idx - 1).min(n - 1)
         } else if idx < 0 {
-            n + idx
+            (n + idx).max(0)
         } else {
             -1
         };
@@ -691,7 +720,17 @@ pub(super) fn register(r: &mut Registry) {
     )
     .with_bind(bind_extract);
     r.alias("LIST_ELEMENT", "LIST_EXTRACT");
-    r.alias("ARRAY_EXTRACT", "LIST_EXTRACT");
+    r.row("ARRAY_EXTRACT", &[T::List, T::Int64], T::Any, list_extract)
+        .with_bind(bind_extract);
+    r.row("ARRAY_EXTRACT", &[T::Array, T::Int64], T::Any, list_extract)
+        .with_bind(bind_extract);
+    r.row(
+        "ARRAY_EXTRACT",
+        &[T::String, T::Int64],
+        T::String,
+        array_extract_str,
+    )
+    .with_bind(bind_extract);
     r.row("LIST_CONCAT", &[T::List, T::List], T::List, list_concat)
         .with_bind(|a| bind_list_pair("LIST_CONCAT", a));
     for al in ["LIST_CAT", "ARRAY_CONCAT", "ARRAY_CAT"] {
