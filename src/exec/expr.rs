@@ -851,11 +851,9 @@ fn eval_compare(
     let vals = match (&l.data, &r.data) {
         (ColumnData::Int64(a), ColumnData::Int64(b)) => typed!(a, b),
         (ColumnData::Int32(a), ColumnData::Int32(b)) => typed!(a, b),
-        (ColumnData::Double(a), ColumnData::Double(b)) => a
-            .iter()
-            .zip(b)
-            .map(|(x, y)| op.test(x.total_cmp(y)))
-            .collect(),
+        (ColumnData::Double(a), ColumnData::Double(b)) => {
+            a.iter().zip(b).map(|(x, y)| cmp_f64(op, *x, *y)).collect()
+        }
         (ColumnData::Bool(a), ColumnData::Bool(b)) => typed!(a, b),
         (ColumnData::UInt64(a), ColumnData::UInt64(b)) if l.ty == r.ty => typed!(a, b),
         (ColumnData::String(a), ColumnData::String(b)) => {
@@ -872,6 +870,20 @@ fn eval_compare(
             .collect(),
     };
     Ok((vals, nulls))
+}
+
+/// Kuzu's comparison of doubles: IEEE `==`, `>`, `>=`, with `<>`, `<` and `<=` their
+/// negations of `==`, `>=` and `>` (so NaN < NaN is true, NaN = NaN false).
+#[inline]
+fn cmp_f64(op: CmpOp, x: f64, y: f64) -> bool {
+    match op {
+        CmpOp::Eq => x == y,
+        CmpOp::Ne => x != y,
+        CmpOp::Gt => x > y,
+        CmpOp::Ge => x >= y,
+        CmpOp::Lt => !(x >= y),
+        CmpOp::Le => !(x > y),
+    }
 }
 
 fn compare_with_const(op: CmpOp, c: &Column, v: &Value, n: usize) -> (Vec<bool>, Option<NullMask>) {
@@ -891,7 +903,7 @@ fn compare_with_const(op: CmpOp, c: &Column, v: &Value, n: usize) -> (Vec<bool>,
         (ColumnData::Int64(a), Value::Int64(k)) => a.iter().map(|x| op.test(x.cmp(k))).collect(),
         (ColumnData::Int32(a), Value::Int32(k)) => a.iter().map(|x| op.test(x.cmp(k))).collect(),
         (ColumnData::Double(a), Value::Double(k)) => {
-            a.iter().map(|x| op.test(x.total_cmp(k))).collect()
+            a.iter().map(|x| cmp_f64(op, *x, *k)).collect()
         }
         (ColumnData::String(s), Value::String(k)) => {
             let k = k.as_bytes();
