@@ -1483,8 +1483,14 @@ impl Planner<'_> {
             };
             items.push((name, it.expr.clone()));
         }
+        // START_NODE(r) / END_NODE(r): hidden node variables over the rel's end columns.
+        let mut extra: Vec<Expr> = Vec::new();
+        for (_, e) in items.iter_mut() {
+            self.rewrite_end_nodes(&mut scope, e, &mut extra)?;
+        }
         let mut roots: Vec<&Expr> = items.iter().map(|i| &i.1).collect();
         roots.extend(proj.order_by.iter().map(|o| &o.expr));
+        roots.extend(extra.iter());
         let mut plan = self.ensure_props(plan, &mut scope, &roots)?;
         let agg = items.iter().any(|i| has_aggregate(&i.1));
 
@@ -1666,6 +1672,69 @@ impl Planner<'_> {
             }
         }
         Ok((plan, next, out))
+    }
+
+    /// Replaces `START_NODE(r)` / `END_NODE(r)` of a rel variable by a hidden node variable
+    /// over the rel's source / destination column; `extra` receives property reads the node
+    /// needs when it is used whole.
+    fn rewrite_end_nodes(
+        &self,
+        scope: &mut Scope,
+        e: &mut Expr,
+        extra: &mut Vec<Expr>,
+    ) -> Result<()> {
+        if let ExprKind::FunctionCall(f) = &e.kind {
+            let lname = f.name.to_ascii_lowercase();
+            if let ("start_node" | "end_node", [a]) = (lname.as_str(), f.args.as_slice()) {
+                if let ExprKind::Variable(v) = &a.value.kind {
+                    if let Some(Var::Rel {
+                        src, dst, tables, ..
+                    }) = scope.var(v).cloned()
+                    {
+                        let start = lname == "start_node";
+                        let name = format!("_anon_{lname}_{v}");
+                        if scope.var(&name).is_none() {
+                            let mut nt: Vec<u64> = Vec::new();
+                            for t in tables.iter().filter_map(|t| self.catalog().table_by_id(*t)) {
+                                if let TableKind::Rel { pairs, .. } = &t.kind {
+                                    for (a, b) in pairs {
+                                        for x in [a, b] {
+                                            if !nt.contains(x) {
+                                                nt.push(*x);
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            for t in nt.iter().filter_map(|t| self.catalog().table_by_id(*t)) {
+                                for p in &t.properties {
+                                    extra.push(mk(ExprKind::Property {
+                                        base: Box::new(mk(ExprKind::Variable(name.clone()))),
+                                        key: p.name.clone(),
+                                    }));
+                                }
+                            }
+                            scope.set_var(
+                                &name,
+                                Var::Node {
+                                    col: if start { src } else { dst },
+                                    tables: nt,
+                                    props: Vec::new(),
+                                },
+                            );
+                        }
+                        *e = mk(ExprKind::Variable(name));
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        let mut kids: Vec<&mut Expr> = Vec::new();
+        children_mut(e, &mut kids);
+        for k in kids {
+            self.rewrite_end_nodes(scope, k, extra)?;
+        }
+        Ok(())
     }
 
     /// `n.*` / `r.*`: one item per property, in table order (the union over the variable's
@@ -1867,6 +1936,46 @@ impl Planner<'_> {
             };
         }
         Ok((plan, out))
+    }
+}
+
+/// The direct sub-expressions of an expression, mutably (not into subqueries or lambdas).
+fn children_mut<'e>(e: &'e mut Expr, out: &mut Vec<&'e mut Expr>) {
+    match &mut e.kind {
+        ExprKind::Property { base, .. } | ExprKind::PropertyStar(base) => out.push(base),
+        ExprKind::Binary { left, right, .. } => {
+            out.push(left);
+            out.push(right);
+        }
+        ExprKind::Not(x)
+        | ExprKind::Negate(x)
+        | ExprKind::Factorial(x)
+        | ExprKind::IsNull { expr: x, .. }
+        | ExprKind::Cast { expr: x, .. } => out.push(x),
+        ExprKind::Index { base, index } => {
+            out.push(base);
+            out.push(index);
+        }
+        ExprKind::FunctionCall(c) => out.extend(c.args.iter_mut().map(|a| &mut a.value)),
+        ExprKind::Case {
+            operand,
+            alternatives,
+            else_expr,
+        } => {
+            if let Some(o) = operand {
+                out.push(o);
+            }
+            for (a, b) in alternatives {
+                out.push(a);
+                out.push(b);
+            }
+            if let Some(o) = else_expr {
+                out.push(o);
+            }
+        }
+        ExprKind::List(items) => out.extend(items.iter_mut()),
+        ExprKind::Struct(fs) => out.extend(fs.iter_mut().map(|(_, x)| x)),
+        _ => {}
     }
 }
 

@@ -256,3 +256,12 @@ fn element_and_struct_functions() {
         Some("Conversion exception: Cannot cast from INT64 to UNION(a INT8, b BOOL), target type has no compatible field.")
     );
 }
+
+#[test]
+fn start_and_end_nodes_of_rels() {
+    let (_d, db) = small_db();
+    assert_eq!(
+        rows(&db, "MATCH ()-[k:K]->() WHERE k.w = 8 RETURN START_NODE(k), END_NODE(k).name, id(END_NODE(k))"),
+        ["{_ID: 0:1, _LABEL: P, id: 2, name: Bob, hours: [1,9]}|Cy|0:2"]
+    );
+}
