@@ -826,6 +826,8 @@ fn nested_name(e: &Expr, is_element: &dyn Fn(&str) -> bool) -> String {
             },
             CastTarget::Expr(t) => format!("CAST({}, {})", expr_name(expr), expr_name(t)),
         },
+        // Unique by position (spans included): the planner registers subquery columns by it.
+        ExprKind::Subquery { .. } | ExprKind::PathPattern(_) => format!("{:?}", e.kind),
         _ => format!("{:?}", e.kind).chars().take(64).collect(),
     }
 }
@@ -924,6 +926,19 @@ pub fn variables(e: &Expr) -> Vec<String> {
                 go(body, bound, out);
                 bound.truncate(n);
             }
+            // A subquery counts the names its pattern and WHERE use (the planner places it
+            // after the whole pattern, with the outer ones bound).
+            ExprKind::Subquery { .. } | ExprKind::PathPattern(_) => {
+                let (names, exprs) = subquery_parts(e);
+                for n in names {
+                    if !bound.iter().any(|b| b == n) && !out.iter().any(|o| o == n) {
+                        out.push(n.to_string());
+                    }
+                }
+                for x in exprs {
+                    go(x, bound, out);
+                }
+            }
             _ => {
                 let mut kids = Vec::new();
                 walk_children(e, &mut |c| kids.push(c));
@@ -936,6 +951,39 @@ pub fn variables(e: &Expr) -> Vec<String> {
     let mut out = Vec::new();
     go(e, &mut Vec::new(), &mut out);
     out
+}
+
+/// The variable names of a subquery's (or pattern predicate's) pattern, and the expressions
+/// it holds (property maps, WHERE).
+pub fn subquery_parts(e: &Expr) -> (Vec<&str>, Vec<&Expr>) {
+    let mut names: Vec<&str> = Vec::new();
+    let mut exprs: Vec<&Expr> = Vec::new();
+    let (parts, where_clause): (Vec<&crate::cypher::ast::PatternElement>, Option<&Expr>) =
+        match &e.kind {
+            ExprKind::Subquery {
+                pattern,
+                where_clause,
+                ..
+            } => (
+                pattern.iter().map(|p| &p.element).collect(),
+                where_clause.as_deref(),
+            ),
+            ExprKind::PathPattern(el) => (vec![&**el], None),
+            _ => (Vec::new(), None),
+        };
+    for el in parts {
+        let nodes = std::iter::once(&el.start).chain(el.chain.iter().map(|c| &c.node));
+        for n in nodes {
+            names.extend(n.variable.as_deref());
+            exprs.extend(n.properties.iter().map(|(_, x)| x));
+        }
+        for c in &el.chain {
+            names.extend(c.rel.variable.as_deref());
+            exprs.extend(c.rel.properties.iter().map(|(_, x)| x));
+        }
+    }
+    exprs.extend(where_clause);
+    (names, exprs)
 }
 
 /// The direct sub-expressions of an expression (not into subqueries).

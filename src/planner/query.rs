@@ -11,7 +11,8 @@
 
 use super::Plan;
 use crate::binder::expr::{
-    expr_name, expr_name_in, has_aggregate, is_agg_call, variables, walk, ExprBinder, Scope, Var,
+    expr_name, expr_name_in, has_aggregate, is_agg_call, subquery_parts, variables, walk,
+    ExprBinder, Scope, Var,
 };
 use crate::catalog::{Catalog, TableEntry, TableKind};
 use crate::cypher::ast::{
@@ -508,12 +509,197 @@ impl Planner<'_> {
     }
 
     fn filter(&mut self, plan: Plan, scope: &mut Scope, e: &Expr) -> Result<Plan> {
+        let plan = self.plan_subqueries(plan, scope, &[e])?;
         let plan = self.ensure_props(plan, scope, &[e])?;
         let pred = bool_predicate(self.binder(scope).bind(e)?, e)?;
         Ok(Plan::Filter {
             child: Box::new(plan),
             pred,
         })
+    }
+
+    /// `EXISTS { MATCH .. }`, `COUNT { MATCH .. }` and patterns used as predicates inside
+    /// `exprs` become columns of the plan, registered in `scope.exprs` under the subquery's
+    /// name so that binding the expression finds them. The subquery's pattern is planned from
+    /// the distinct values of the outer variables it uses (as OPTIONAL MATCH is); EXISTS is a
+    /// mark join on them, COUNT a left join with a count per key (0 when none).
+    fn plan_subqueries(
+        &mut self,
+        mut plan: Plan,
+        scope: &mut Scope,
+        exprs: &[&Expr],
+    ) -> Result<Plan> {
+        let mut subs: Vec<&Expr> = Vec::new();
+        for e in exprs {
+            collect_subqueries(e, &mut subs);
+        }
+        for s in subs {
+            let name = expr_name(s);
+            if scope.exprs.contains_key(&name) {
+                continue;
+            }
+            let (kind, m) = match &s.kind {
+                ExprKind::Subquery {
+                    kind,
+                    pattern,
+                    where_clause,
+                    hint,
+                } => (
+                    *kind,
+                    ast::MatchClause {
+                        optional: false,
+                        pattern: pattern.clone(),
+                        where_clause: where_clause.as_deref().cloned(),
+                        hint: hint.clone(),
+                    },
+                ),
+                ExprKind::PathPattern(el) => (
+                    ast::SubqueryKind::Exists,
+                    ast::MatchClause {
+                        optional: false,
+                        pattern: vec![ast::PatternPart {
+                            path_variable: None,
+                            element: (**el).clone(),
+                        }],
+                        where_clause: None,
+                        hint: None,
+                    },
+                ),
+                _ => continue,
+            };
+            // Outer names the subquery uses: nodes (by id) and values.
+            let (names, _) = subquery_parts(s);
+            let mut outer: Vec<String> = Vec::new();
+            for v in names.iter().map(|n| n.to_string()).chain(variables(s)) {
+                if !outer.contains(&v)
+                    && matches!(scope.var(&v), Some(Var::Node { .. } | Var::Value { .. }))
+                {
+                    outer.push(v);
+                }
+            }
+            if let Some(v) = names
+                .iter()
+                .find(|n| matches!(scope.var(n), Some(Var::Rel { .. })))
+            {
+                return Err(Error::NotImplemented(format!(
+                    "subquery over the bound relationship {v}"
+                )));
+            }
+            let mut sub = Scope::default();
+            let mut seed_exprs = Vec::new();
+            let mut pk = Vec::new();
+            let mut bk = Vec::new();
+            for n in &outer {
+                let (ty, var) = match scope.var(n) {
+                    Some(Var::Node { col, tables, .. }) => (
+                        LogicalType::InternalId,
+                        Var::Node {
+                            col: *col,
+                            tables: tables.clone(),
+                            props: Vec::new(),
+                        },
+                    ),
+                    Some(Var::Value { col }) => {
+                        (scope.types[*col].clone(), Var::Value { col: *col })
+                    }
+                    _ => continue,
+                };
+                let c = sub.add_col(ty.clone());
+                seed_exprs.push(BoundExpr::column(var.col(), ty.clone()));
+                pk.push(BoundExpr::column(var.col(), ty.clone()));
+                bk.push(BoundExpr::column(c, ty));
+                sub.set_var(
+                    n,
+                    match var {
+                        Var::Node { tables, .. } => Var::Node {
+                            col: c,
+                            tables,
+                            props: Vec::new(),
+                        },
+                        _ => Var::Value { col: c },
+                    },
+                );
+            }
+            let seed = (!seed_exprs.is_empty()).then(|| Plan::Distinct {
+                child: Box::new(Plan::Project {
+                    child: Box::new(plan.clone()),
+                    exprs: seed_exprs,
+                }),
+            });
+            let (saved_weight, saved_node) = (self.weight.take(), self.weight_node.take());
+            let right = self.plan_match(seed, &mut sub, &m, None, Some(scope));
+            self.weight = saved_weight;
+            self.weight_node = saved_node;
+            let right = right?;
+            match kind {
+                ast::SubqueryKind::Exists => {
+                    plan = Plan::Join {
+                        probe: Box::new(plan),
+                        build: Box::new(right),
+                        probe_keys: pk,
+                        build_keys: bk,
+                        kind: JoinType::Mark,
+                    };
+                    let col = scope.add_col(LogicalType::Bool);
+                    scope.exprs.insert(name, col);
+                }
+                ast::SubqueryKind::Count => {
+                    let k = bk.len();
+                    let key_types: Vec<LogicalType> = bk.iter().map(|b| b.ty.clone()).collect();
+                    let counted = Plan::Aggregate {
+                        child: Box::new(right),
+                        keys: bk,
+                        aggs: vec![AggregateSpec {
+                            func: bind_aggregate("COUNT_STAR", &[], false)?,
+                            arg: None,
+                        }],
+                    };
+                    let agg_keys = key_types
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| BoundExpr::column(i, t.clone()))
+                        .collect();
+                    plan = if k == 0 {
+                        Plan::Cross {
+                            left: Box::new(plan),
+                            right: Box::new(counted),
+                        }
+                    } else {
+                        Plan::Join {
+                            probe: Box::new(plan),
+                            build: Box::new(counted),
+                            probe_keys: pk,
+                            build_keys: agg_keys,
+                            kind: JoinType::Left,
+                        }
+                    };
+                    for t in key_types {
+                        scope.add_col(t);
+                    }
+                    let cnt = scope.add_col(LogicalType::Int64);
+                    let mut cols: Vec<BoundExpr> = scope
+                        .types
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| BoundExpr::column(i, t.clone()))
+                        .collect();
+                    cols.push(bind_function(
+                        "COALESCE",
+                        vec![
+                            BoundExpr::column(cnt, LogicalType::Int64),
+                            BoundExpr::literal(Value::Int64(0)),
+                        ],
+                    )?);
+                    let col = scope.add_col(LogicalType::Int64);
+                    plan = Plan::Project {
+                        child: Box::new(plan),
+                        exprs: cols,
+                    };
+                    scope.exprs.insert(name, col);
+                }
+            }
+        }
+        Ok(plan)
     }
 
     /// Adds property reads for node properties the expressions use but the plan lacks.
@@ -1286,7 +1472,12 @@ impl Planner<'_> {
         let mut zone = Vec::new();
         let mut pk_key = None;
         for i in 0..conj.len() {
-            if done[i] || vars[i].len() != 1 || vars[i][0] != node.name || has_aggregate(&conj[i]) {
+            if done[i]
+                || vars[i].len() != 1
+                || vars[i][0] != node.name
+                || has_aggregate(&conj[i])
+                || has_subquery(&conj[i])
+            {
                 continue;
             }
             let b = bool_predicate(self.binder(&local).bind(&conj[i])?, &conj[i])?;
@@ -1491,6 +1682,7 @@ impl Planner<'_> {
         let mut roots: Vec<&Expr> = items.iter().map(|i| &i.1).collect();
         roots.extend(proj.order_by.iter().map(|o| &o.expr));
         roots.extend(extra.iter());
+        let plan = self.plan_subqueries(plan, &mut scope, &roots)?;
         let mut plan = self.ensure_props(plan, &mut scope, &roots)?;
         let agg = items.iter().any(|i| has_aggregate(&i.1));
 
@@ -1976,6 +2168,20 @@ fn children_mut<'e>(e: &'e mut Expr, out: &mut Vec<&'e mut Expr>) {
         ExprKind::List(items) => out.extend(items.iter_mut()),
         ExprKind::Struct(fs) => out.extend(fs.iter_mut().map(|(_, x)| x)),
         _ => {}
+    }
+}
+
+fn has_subquery(e: &Expr) -> bool {
+    let mut v = Vec::new();
+    collect_subqueries(e, &mut v);
+    !v.is_empty()
+}
+
+/// The outermost subqueries and pattern predicates of an expression.
+fn collect_subqueries<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &e.kind {
+        ExprKind::Subquery { .. } | ExprKind::PathPattern(_) => out.push(e),
+        _ => crate::binder::expr::walk_children(e, &mut |c| collect_subqueries(c, out)),
     }
 }
 

@@ -265,3 +265,24 @@ fn start_and_end_nodes_of_rels() {
         ["{_ID: 0:1, _LABEL: P, id: 2, name: Bob, hours: [1,9]}|Cy|0:2"]
     );
 }
+
+#[test]
+fn exists_and_count_subqueries() {
+    let (_d, db) = small_db();
+    assert_eq!(
+        rows(&db, "MATCH (a:P) WHERE EXISTS { MATCH (a)-[:K]->(b:P) WHERE b.id = 3 } RETURN a.id ORDER BY a.id"),
+        ["1", "2"]
+    );
+    assert_eq!(
+        rows(&db, "MATCH (a:P) WHERE NOT (a)-[:K]->(:P) RETURN a.name"),
+        ["Cy"]
+    );
+    assert_eq!(
+        rows(&db, "MATCH (a:P) WITH a, a.id + 1 AS n RETURN a.id, COUNT { MATCH (a)-[:K]->(b:P) WHERE b.id >= n } ORDER BY a.id"),
+        ["1|2", "2|1", "3|0"]
+    );
+    assert_eq!(
+        rows(&db, "MATCH (a:P) WHERE a.id < 3 RETURN a.id, EXISTS { MATCH (x)-[:K]->(y) WHERE x.id = 3 } ORDER BY a.id"),
+        ["1|False", "2|False"]
+    );
+}
