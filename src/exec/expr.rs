@@ -881,8 +881,8 @@ fn cmp_f64(op: CmpOp, x: f64, y: f64) -> bool {
         CmpOp::Ne => x != y,
         CmpOp::Gt => x > y,
         CmpOp::Ge => x >= y,
-        CmpOp::Lt => !(x >= y),
-        CmpOp::Le => !(x > y),
+        CmpOp::Lt => x.partial_cmp(&y).is_none_or(|o| o == Ordering::Less),
+        CmpOp::Le => x.partial_cmp(&y) != Some(Ordering::Greater),
     }
 }
 

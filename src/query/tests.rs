@@ -286,3 +286,34 @@ fn exists_and_count_subqueries() {
         ["1|False", "2|False"]
     );
 }
+
+#[test]
+fn scalar_functions_as_kuzu() {
+    let (_d, db) = small_db();
+    assert_eq!(
+        rows(&db, "RETURN 0.0 / 0.0 = 0.0 / 0.0, 0.0 / 0.0 <> 0.0 / 0.0, 0.0 / 0.0 < 0.0 / 0.0, 0.0 / 0.0 >= 0.0 / 0.0"),
+        ["False|True|True|False"]
+    );
+    assert_eq!(
+        rows(&db, "RETURN lpad('ab', 4, 'é'), array_extract('Roma', 6), array_extract('Roma', -9), 'Roma'[6], 'Roma'[4]"),
+        ["ééab|a|R||a"]
+    );
+    assert_eq!(
+        rows(&db, "RETURN levenshtein('é', 'e'), regexp_split_to_array('?a??b?', '[?]'), string_to_array('abc', '')"),
+        ["2|[a,b]|[a,b,c]"]
+    );
+    assert_eq!(rows(&db, "RETURN round(lgamma(934), 4)"), ["5451.570300"]);
+    let err = |q: &str| db.connect().query(q).err().map(|e| e.to_string());
+    assert_eq!(
+        err("RETURN regexp_replace('a', 'a', 'b', 'x')").as_deref(),
+        Some("Binder exception: regex_replace can only support global replace option: g.")
+    );
+    assert_eq!(
+        err("MATCH (p:P) WHERE count(p) > 1 RETURN p").as_deref(),
+        Some("Cannot evaluate expression with type AGGREGATE_FUNCTION.")
+    );
+    assert_eq!(
+        err("RETURN count(count(*))").as_deref(),
+        Some("Binder exception: Expression COUNT(COUNT_STAR()) contains nested aggregation.")
+    );
+}

@@ -683,7 +683,7 @@ fn internal_id(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let (Some(t), Some(o)) = (a[0].as_i64(), a[1].as_i64()) else {
         return Ok(Value::Null);
     };
-    if t < 0 || o < 0 || o >= 1 << 48 || t >= 1 << 16 {
+    if !(0..1 << 16).contains(&t) || !(0..1 << 48).contains(&o) {
         return Err(Error::Runtime(format!("Invalid internal id {t}:{o}.")));
     }
     Ok(Value::UInt64(crate::types::vector::pack_internal_id(
