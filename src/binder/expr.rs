@@ -259,7 +259,7 @@ impl ExprBinder<'_> {
                     .map(|a| self.bind(&a.value))
                     .collect::<Result<Vec<_>>>()?;
                 if matches!(lname.as_str(), "coalesce" | "ifnull") {
-                    check_common_type(&f.args, &args)?;
+                    check_common_type(&f.args.iter().map(|a| &a.value).collect::<Vec<_>>(), &args)?;
                 }
                 bind_function(&f.name, args)?
             }
@@ -295,12 +295,14 @@ impl ExprBinder<'_> {
                 let otherwise = else_expr.as_ref().map(|x| self.bind(x)).transpose()?;
                 bind_case(op, whens, otherwise)?
             }
-            ExprKind::List(items) => bind_list(
-                items
+            ExprKind::List(items) => {
+                let bound = items
                     .iter()
                     .map(|i| self.bind_value(i))
-                    .collect::<Result<Vec<_>>>()?,
-            )?,
+                    .collect::<Result<Vec<_>>>()?;
+                check_common_type(&items.iter().collect::<Vec<_>>(), &bound)?;
+                bind_list(bound)?
+            }
             ExprKind::Struct(fields) => bind_struct(
                 fields
                     .iter()
@@ -586,19 +588,20 @@ impl ExprBinder<'_> {
     }
 }
 
-/// COALESCE / IFNULL arguments must share a type; Kuzu names the first one that does not.
-fn check_common_type(exprs: &[crate::cypher::ast::FunctionArg], args: &[BoundExpr]) -> Result<()> {
+/// COALESCE / IFNULL arguments and list elements must share a type; Kuzu names the first
+/// one that does not.
+fn check_common_type(exprs: &[&Expr], args: &[BoundExpr]) -> Result<()> {
     use crate::exec::typing::{has_implicit_cast, max_logical_type};
     let mut t = LogicalType::Any;
     for (a, e) in args.iter().zip(exprs) {
         match max_logical_type(&t, &a.ty) {
             Some(m) => t = m,
-            None => return Err(implicit_cast_error(&e.value, &a.ty, &t)),
+            None => return Err(implicit_cast_error(e, &a.ty, &t)),
         }
     }
     for (a, e) in args.iter().zip(exprs) {
         if a.ty != t && a.ty != LogicalType::Any && !has_implicit_cast(&a.ty, &t) {
-            return Err(implicit_cast_error(&e.value, &a.ty, &t));
+            return Err(implicit_cast_error(e, &a.ty, &t));
         }
     }
     Ok(())

@@ -231,6 +231,16 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
         }
         T::Decimal { precision, scale } => {
             // Exact paths for integers and decimals.
+            if let Value::String(s) = v {
+                if let Some(x) = crate::types::cast::parse_decimal(s.as_bytes(), *precision, *scale)
+                {
+                    return Ok(Value::Decimal {
+                        value: x,
+                        precision: *precision,
+                        scale: *scale,
+                    });
+                }
+            }
             let exact = match v {
                 Value::Decimal {
                     value, scale: s, ..
@@ -239,6 +249,12 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
             };
             if let Some(x) = exact {
                 if x.unsigned_abs() >= pow10(*precision).unsigned_abs() {
+                    if matches!(v, Value::Decimal { .. }) {
+                        return Err(Error::Overflow(format!(
+                            "Decimal Cast Failed: input {} is not in range of {to}",
+                            value_to_text(v)
+                        )));
+                    }
                     return Err(Error::Overflow(format!(
                         "To Decimal Cast Failed: {} is not in {to} range",
                         value_to_text(v)
@@ -304,7 +320,10 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
         T::Timestamp | T::TimestampTz | T::TimestampMs | T::TimestampSec | T::TimestampNs => {
             let micros = match v {
                 Value::String(s) => {
-                    temporal::parse_timestamp(s.trim()).map_err(Error::Conversion)?
+                    let s = s.trim();
+                    temporal::try_parse_timestamp(s).ok_or_else(|| {
+                        Error::Conversion(temporal::timestamp_error(s, &to.to_string()))
+                    })?
                 }
                 Value::Date(d) => (*d as i64).saturating_mul(MICROS_PER_DAY),
                 Value::Timestamp(t) | Value::TimestampTz(t) => *t,

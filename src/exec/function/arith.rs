@@ -90,6 +90,12 @@ pub fn int_op(op: char, a: i128, b: i128, t: &LogicalType) -> Result<i128> {
             // Bit operations wrap in the type's width, as C++ does.
             Ok(x as i64 as i128)
         }
+        // Kuzu's wording for INT128, and its UINT64 product check names the smaller factor
+        // first.
+        _ if op == '*' && *t == LogicalType::Int128 => Err(Error::Overflow(
+            "INT128 is out of range: cannot multiply.".into(),
+        )),
+        _ if op == '*' && *t == LogicalType::UInt64 => Err(overflow(a.min(b), &sym, a.max(b), t)),
         _ => Err(overflow(a, &sym, b, t)),
     }
 }
