@@ -226,6 +226,7 @@ impl ExprBinder<'_> {
                     }
                     _ => {}
                 }
+                check_function_exists(&lname)?;
                 if let Some(op) = lambda_op(&lname) {
                     return match f.args.as_slice() {
                         [l, a] => match &a.value.kind {
@@ -612,6 +613,57 @@ fn implicit_cast_error(e: &Expr, from: &LogicalType, to: &LogicalType) -> Error 
         "Expression {} has data type {from} but expected {to}. Implicit cast is not supported.",
         expr_name(e)
     ))
+}
+
+/// Kuzu looks a function up before binding its arguments (`dummy(n)` reports the function,
+/// not `n`), and names table functions called as scalars.
+fn check_function_exists(lname: &str) -> Result<()> {
+    const BINDER_FORMS: &[&str] = &[
+        "id",
+        "label",
+        "labels",
+        "keys",
+        "typeof",
+        "struct_pack",
+        "struct_extract",
+        "union_value",
+        "start_node",
+        "end_node",
+    ];
+    const TABLE_FUNCTIONS: &[&str] = &[
+        "db_version",
+        "show_tables",
+        "table_info",
+        "current_setting",
+        "show_functions",
+        "storage_info",
+        "show_connection",
+        "stats_info",
+        "show_sequences",
+        "show_indexes",
+        "show_warnings",
+        "clear_warnings",
+        "show_macros",
+        "show_loaded_extensions",
+        "show_official_extensions",
+        "show_projected_graphs",
+        "fsm_info",
+        "bm_info",
+        "file_info",
+    ];
+    let upper = lname.to_ascii_uppercase();
+    if BINDER_FORMS.contains(&lname)
+        || lambda_op(lname).is_some()
+        || crate::exec::function::registry().get(&upper).is_some()
+    {
+        return Ok(());
+    }
+    if TABLE_FUNCTIONS.contains(&lname) {
+        return Err(Error::Binder(format!(
+            "{upper} is a TABLE_FUNCTION_ENTRY. Scalar function, aggregate function or macro was expected."
+        )));
+    }
+    Err(Error::Catalog(format!("function {upper} does not exist.")))
 }
 
 /// The list functions that take a lambda as their second argument.

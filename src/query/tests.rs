@@ -317,3 +317,28 @@ fn scalar_functions_as_kuzu() {
         Some("Binder exception: Expression COUNT(COUNT_STAR()) contains nested aggregation.")
     );
 }
+
+#[test]
+fn unknown_and_table_functions_are_reported_first() {
+    let (_d, db) = small_db();
+    let err = |q: &str| db.connect().query(q).err().map(|e| e.to_string());
+    assert_eq!(
+        err("MATCH (a:P) RETURN dummy(n)").as_deref(),
+        Some("Catalog exception: function DUMMY does not exist.")
+    );
+    assert_eq!(
+        err("RETURN db_version()").as_deref(),
+        Some("Binder exception: DB_VERSION is a TABLE_FUNCTION_ENTRY. Scalar function, aggregate function or macro was expected.")
+    );
+    assert_eq!(
+        err("MATCH (a:P) RETURN [a.id, a.name]").as_deref(),
+        Some("Binder exception: Expression a.name has data type STRING but expected INT64. Implicit cast is not supported.")
+    );
+    assert_eq!(
+        rows(
+            &db,
+            "RETURN CAST('-99999999999999999999999999999999999999' AS DECIMAL(38, 0))"
+        ),
+        ["-99999999999999999999999999999999999999"]
+    );
+}
