@@ -1094,6 +1094,25 @@ impl Planner<'_> {
                 }
                 let name = match &r.variable {
                     Some(v) => {
+                        // A name bound to something else than a rel: Kuzu's type message.
+                        let other = match scope.var(v) {
+                            Some(Var::Node { .. }) => Some("NODE".to_string()),
+                            Some(Var::Value { col }) => Some(
+                                scope
+                                    .types
+                                    .get(*col)
+                                    .cloned()
+                                    .unwrap_or(LogicalType::Any)
+                                    .to_string(),
+                            ),
+                            _ if nodes.iter().any(|x| &x.name == v) => Some("NODE".to_string()),
+                            _ => None,
+                        };
+                        if let Some(t) = other {
+                            return Err(Error::Binder(format!(
+                                "{v} has data type {t} but REL was expected."
+                            )));
+                        }
                         if scope.var(v).is_some() || rels.iter().any(|x| &x.name == v) {
                             return Err(Error::Binder(format!(
                                 "Bind relationship {v} to relationship with same name is not supported."
@@ -1123,6 +1142,21 @@ impl Planner<'_> {
             split_and(w, &mut conj);
         }
         let conj_vars: Vec<Vec<String>> = conj.iter().map(variables).collect();
+        // Kuzu binds the whole WHERE first: an unknown name is reported before anything else.
+        for (c, vars) in conj.iter().zip(&conj_vars) {
+            if has_subquery(c) {
+                continue;
+            }
+            for v in vars {
+                let known = nodes.iter().any(|x| &x.name == v)
+                    || rels.iter().any(|x| &x.name == v)
+                    || scope.var(v).is_some()
+                    || outer.is_some_and(|o| o.var(v).is_some());
+                if !known {
+                    return Err(crate::binder::expr::not_in_scope(v));
+                }
+            }
+        }
         for c in &conj {
             let needed = &mut self.needed;
             walk(c, &mut |x| {

@@ -342,3 +342,21 @@ fn unknown_and_table_functions_are_reported_first() {
         ["-99999999999999999999999999999999999999"]
     );
 }
+
+#[test]
+fn pattern_binder_messages() {
+    let (_d, db) = small_db();
+    let err = |q: &str| db.connect().query(q).err().map(|e| e.to_string());
+    assert_eq!(
+        err("MATCH (r:P) MATCH ()-[r]-() RETURN r").as_deref(),
+        Some("Binder exception: r has data type NODE but REL was expected.")
+    );
+    assert_eq!(
+        err("WITH 123 AS r MATCH ()-[r]-() RETURN r").as_deref(),
+        Some("Binder exception: r has data type INT64 but REL was expected.")
+    );
+    assert_eq!(
+        err("MATCH (s:P) WHERE s.name = undefinedVariable AND s.age = 10 RETURN s").as_deref(),
+        Some("Binder exception: Variable undefinedVariable is not in scope.")
+    );
+}
