@@ -903,15 +903,91 @@ impl Planner<'_> {
                         )))
                     }
                 };
-                let col = scope.add_col(elem);
+                let col = scope.add_col(elem.clone());
                 scope.set_var(alias, Var::Value { col });
-                Ok(Plan::Unwind {
+                let plan = Plan::Unwind {
                     child: Box::new(plan),
                     list,
-                })
+                };
+                self.unwind_elements(plan, scope, alias, col, &elem)
             }
             _ => Err(Error::NotImplemented("reading clause".into())),
         }
+    }
+
+    /// UNWIND of a list of nodes or rels (element structs, e.g. from `collect(n)`): the
+    /// alias becomes a node / rel variable again, its id and properties projected out of the
+    /// struct; its tables are those whose properties the struct holds.
+    fn unwind_elements(
+        &mut self,
+        plan: Plan,
+        scope: &mut Scope,
+        alias: &str,
+        col: usize,
+        elem: &LogicalType,
+    ) -> Result<Plan> {
+        let LogicalType::Struct(fields) = elem else {
+            return Ok(plan);
+        };
+        let Some(kind) = crate::query::element_kind(fields) else {
+            return Ok(plan);
+        };
+        let is_rel = kind == crate::query::ElementKind::Rel;
+        let skip = if is_rel { 4 } else { 2 };
+        let mut exprs: Vec<BoundExpr> = scope
+            .types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| BoundExpr::column(i, t.clone()))
+            .collect();
+        let base = BoundExpr::column(col, elem.clone());
+        let mut field_col = |scope: &mut Scope, name: &str| -> Result<usize> {
+            let e = crate::exec::expr::bind_struct_field(base.clone(), name)?;
+            let c = scope.add_col(e.ty.clone());
+            exprs.push(e);
+            Ok(c)
+        };
+        let id = field_col(scope, "_ID")?;
+        let ends = if is_rel {
+            Some((field_col(scope, "_SRC")?, field_col(scope, "_DST")?))
+        } else {
+            None
+        };
+        let mut props = Vec::new();
+        for (n, _) in &fields[skip..] {
+            props.push((n.clone(), field_col(scope, n)?));
+        }
+        let has = |p: &str| props.iter().any(|(n, _)| n.eq_ignore_ascii_case(p));
+        let tables: Vec<u64> = self
+            .catalog()
+            .tables
+            .iter()
+            .filter(|t| t.is_node() != is_rel && t.properties.iter().all(|p| has(&p.name)))
+            .map(|t| t.id)
+            .collect();
+        // `alias.*` of an unwound element shows its struct fields (`_ID`, `_LABEL`, ...).
+        scope.set_var(&format!("_anon_elem_{alias}"), Var::Value { col });
+        scope.set_var(
+            alias,
+            match ends {
+                Some((src, dst)) => Var::Rel {
+                    col: id,
+                    src,
+                    dst,
+                    tables,
+                    props,
+                },
+                None => Var::Node {
+                    col: id,
+                    tables,
+                    props,
+                },
+            },
+        );
+        Ok(Plan::Project {
+            child: Box::new(plan),
+            exprs,
+        })
     }
 
     fn node_tables(&self, labels: &[String]) -> Result<Vec<u64>> {
@@ -1973,6 +2049,16 @@ impl Planner<'_> {
             })
         };
         if let ExprKind::Variable(v) = &base.kind {
+            if let (Some(Var::Node { .. } | Var::Rel { .. }), Some(Var::Value { col })) =
+                (scope.var(v), scope.var(&format!("_anon_elem_{v}")))
+            {
+                if let LogicalType::Struct(fields) = &scope.types[*col] {
+                    return Ok(fields
+                        .iter()
+                        .map(|(n, _)| (format!("{v}.{n}"), prop(n)))
+                        .collect());
+                }
+            }
             if let Some(Var::Node { tables, .. } | Var::Rel { tables, .. }) = scope.var(v) {
                 let mut names: Vec<String> = Vec::new();
                 for t in tables.iter().filter_map(|t| self.catalog().table_by_id(*t)) {

@@ -360,3 +360,23 @@ fn pattern_binder_messages() {
         Some("Binder exception: Variable undefinedVariable is not in scope.")
     );
 }
+
+#[test]
+fn unwound_collected_nodes_are_nodes_again() {
+    let (_d, db) = small_db();
+    assert_eq!(
+        rows(&db, "MATCH (a:P) WHERE a.id < 3 WITH collect(a) AS l UNWIND l AS a MATCH (a)-[:K]->(b:P) RETURN a.name, b.name ORDER BY a.name, b.name"),
+        ["Ann|Bob", "Ann|Cy", "Bob|Cy"]
+    );
+    assert_eq!(
+        rows(
+            &db,
+            "MATCH (a:P) WHERE a.id = 3 WITH collect(a) AS l UNWIND l AS d RETURN d.*, d"
+        ),
+        ["0:2|P|3|Cy||{_ID: 0:2, _LABEL: P, id: 3, name: Cy}"]
+    );
+    assert_eq!(
+        rows(&db, "MATCH ()-[k:K]->() WHERE k.w = 9 WITH collect(k) AS l UNWIND l AS e RETURN e._id, e.w, id(e)"),
+        ["1:2|9|1:2"]
+    );
+}
