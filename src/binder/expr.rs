@@ -829,16 +829,25 @@ fn nested_name(e: &Expr, is_element: &dyn Fn(&str) -> bool) -> String {
                     return format!("{}._ID", expr_name_in(&a.value, is_element));
                 }
             }
+            // COLLECT gathers whole elements: Kuzu names its argument plainly (`COLLECT(p)`).
+            let arg_name = |x: &Expr| {
+                if n == "COLLECT" {
+                    nested_name(x, is_element)
+                } else {
+                    expr_name(x)
+                }
+            };
             format!(
                 "{n}({}{})",
                 if f.distinct { "DISTINCT " } else { "" },
-                list(&mut f.args.iter().map(|a| expr_name(&a.value)))
+                list(&mut f.args.iter().map(|a| arg_name(&a.value)))
             )
         }
         ExprKind::CountStar => "COUNT_STAR()".into(),
-        ExprKind::List(items) => {
-            format!("LIST_CREATION({})", list(&mut items.iter().map(expr_name)))
-        }
+        ExprKind::List(items) => format!(
+            "LIST_CREATION({})",
+            list(&mut items.iter().map(|x| nested_name(x, is_element)))
+        ),
         ExprKind::Struct(fields) => format!(
             "STRUCT_PACK({})",
             list(&mut fields.iter().map(|(_, x)| expr_name(x)))
@@ -1118,6 +1127,14 @@ mod tests {
         assert_eq!(expr_name(&parse_expr("p.id + 1")), "+(p.id,1)");
         assert_eq!(expr_name(&parse_expr("sum(p.id)")), "SUM(p.id)");
         assert_eq!(expr_name(&parse_expr("id(p)")), "p._ID");
+        let el = |v: &str| v == "p";
+        assert_eq!(expr_name_in(&parse_expr("count(p)"), &el), "COUNT(p._ID)");
+        assert_eq!(expr_name_in(&parse_expr("collect(p)"), &el), "COLLECT(p)");
+        assert_eq!(
+            expr_name_in(&parse_expr("size(collect(p))"), &el),
+            "SIZE(COLLECT(p))"
+        );
+        assert_eq!(expr_name_in(&parse_expr("[p]"), &el), "LIST_CREATION(p)");
         assert_eq!(expr_name(&parse_expr("$x")), "$x");
         assert!(has_aggregate(&parse_expr("1 + count(x)")));
         assert!(!has_aggregate(&parse_expr("1 + x.y")));
