@@ -474,10 +474,10 @@ pub fn bind_case(
             Some(op) => bind_comparison(CmpOp::Eq, op.clone(), w)?,
             None => to_bool(w)?,
         };
-        out.push((cond, t.cast_to(&ty)?));
+        out.push((cond, cast_branch(t, &ty)?));
     }
     let otherwise = match otherwise {
-        Some(e) => Some(Box::new(e.cast_to(&ty)?)),
+        Some(e) => Some(Box::new(cast_branch(e, &ty)?)),
         None => None,
     };
     Ok(BoundExpr {
@@ -487,6 +487,23 @@ pub fn bind_case(
         },
         ty,
     })
+}
+
+/// A CASE branch cast to the result type. A literal that does not convert fails only if its
+/// branch is taken (Kuzu evaluates branches lazily), so its cast is left to run time.
+fn cast_branch(e: BoundExpr, ty: &LogicalType) -> Result<BoundExpr> {
+    if let ExprKind::Literal(_) = &e.kind {
+        if e.ty != *ty {
+            if let Ok(c) = e.clone().cast_to(ty) {
+                return Ok(c);
+            }
+            return Ok(BoundExpr {
+                kind: ExprKind::Cast(Box::new(e)),
+                ty: ty.clone(),
+            });
+        }
+    }
+    e.cast_to(ty)
 }
 
 /// `[a, b, ...]`: elements are cast to their common type; an empty list is `ANY[]`.

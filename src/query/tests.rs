@@ -160,6 +160,11 @@ fn case_takes_the_last_then_type() {
         rows(&db, "RETURN CASE WHEN true THEN 1 WHEN false THEN 2.5 END, CASE 1 WHEN NULL THEN 5 ELSE 3 END"),
         ["1.000000|5"]
     );
+    // A branch not taken may hold a literal that does not convert to the result type.
+    assert_eq!(
+        rows(&db, "RETURN CASE WHEN 1 > 2 THEN 'a' WHEN 2 > 1 THEN 1 END"),
+        ["1"]
+    );
     assert_eq!(
         rows(&db, "MATCH (p:P) WITH CASE WHEN p.id = 1 THEN [] ELSE p.hours END AS h RETURN h ORDER BY size(h)"),
         ["[]", "[1,9]", ""]
