@@ -254,10 +254,32 @@ impl ExprBinder<'_> {
                         f.name.to_uppercase()
                     )));
                 }
+                // Functions that pass whole values through take nodes and rels as elements.
+                let whole = matches!(
+                    lname.as_str(),
+                    "coalesce"
+                        | "ifnull"
+                        | "list_append"
+                        | "array_append"
+                        | "array_push_back"
+                        | "list_prepend"
+                        | "array_prepend"
+                        | "array_push_front"
+                        | "list_concat"
+                        | "list_cat"
+                        | "array_concat"
+                        | "array_cat"
+                );
                 let args = f
                     .args
                     .iter()
-                    .map(|a| self.bind(&a.value))
+                    .map(|a| {
+                        if whole {
+                            self.bind_value(&a.value)
+                        } else {
+                            self.bind(&a.value)
+                        }
+                    })
                     .collect::<Result<Vec<_>>>()?;
                 if matches!(lname.as_str(), "coalesce" | "ifnull") {
                     check_common_type(&f.args.iter().map(|a| &a.value).collect::<Vec<_>>(), &args)?;
@@ -291,9 +313,9 @@ impl ExprBinder<'_> {
                 let op = operand.as_ref().map(|o| self.bind(o)).transpose()?;
                 let whens = alternatives
                     .iter()
-                    .map(|(w, t)| Ok((self.bind(w)?, self.bind(t)?)))
+                    .map(|(w, t)| Ok((self.bind(w)?, self.bind_value(t)?)))
                     .collect::<Result<Vec<_>>>()?;
-                let otherwise = else_expr.as_ref().map(|x| self.bind(x)).transpose()?;
+                let otherwise = else_expr.as_ref().map(|x| self.bind_value(x)).transpose()?;
                 bind_case(op, whens, otherwise)?
             }
             ExprKind::List(items) => {
@@ -307,7 +329,7 @@ impl ExprBinder<'_> {
             ExprKind::Struct(fields) => bind_struct(
                 fields
                     .iter()
-                    .map(|(n, x)| Ok((n.clone(), self.bind(x)?)))
+                    .map(|(n, x)| Ok((n.clone(), self.bind_value(x)?)))
                     .collect::<Result<Vec<_>>>()?,
             ),
             ExprKind::Quantifier {

@@ -385,3 +385,12 @@ fn unwound_collected_nodes_are_nodes_again() {
         ["1:2|9|1:2"]
     );
 }
+
+#[test]
+fn nodes_pass_through_case_coalesce_and_structs() {
+    let (_d, db) = small_db();
+    assert_eq!(
+        rows(&db, "MATCH (a:P) WHERE a.id = 3 RETURN CASE WHEN true THEN a END, coalesce(NULL, a), {x: a}.x.name, struct_extract(list_append([a], a)[2], 'id'), offset(id(coalesce(a)))"),
+        ["{_ID: 0:2, _LABEL: P, id: 3, name: Cy}|{_ID: 0:2, _LABEL: P, id: 3, name: Cy}|Cy|3|2"]
+    );
+}
