@@ -1,6 +1,13 @@
 //! Binding of Cypher expressions in read queries: resolves variables, properties, parameters
 //! and functions against a `Scope` (the columns a plan produces) into exec `BoundExpr`s, with
 //! Kuzu's binder messages, and computes Kuzu's column names for unaliased expressions.
+//!
+//! Also: list quantifiers and lambdas (`ALL(x IN l WHERE ..)`, `list_transform(l, x -> ..)`:
+//! the body is bound over the scope plus one column per lambda variable), the binder-level
+//! functions (`id`, `label`, `keys`, `struct_pack`, `union_value`, `typeof` of elements,
+//! `n._id` / `r._src` / `r._dst`), and node/rel variables as whole values: an element STRUCT
+//! (`_ID`, `_LABEL`, properties; rels start with `_SRC`, `_DST`) that `query` shows as a node
+//! or rel (`bind_element`, `bind_value`).
 
 use crate::catalog::Catalog;
 use crate::cypher::ast::{BinaryOp, CastTarget, Expr, ExprKind, Literal, QuantifierKind};

@@ -8,6 +8,15 @@
 //! Factorized counting: when a query's only aggregate is `count(*)` and a pattern node is a
 //! leaf that nothing else refers to, its rel is not enumerated; the other end gets a degree
 //! factor from the CSR offsets and `count(*)` becomes the sum of the factor products.
+//!
+//! Expressions that need plan support: `EXISTS { MATCH .. }` / `COUNT { MATCH .. }` / pattern
+//! predicates (`plan_subqueries`: the subquery is planned from the distinct values of the
+//! outer variables it uses, then joined back as a mark join or a left join with a count;
+//! the binder finds the result column by the subquery's name), `n.*` (`expand_star`),
+//! `START_NODE(r)` / `END_NODE(r)` (hidden node variables over the rel's end columns), and
+//! UNWIND of collected nodes/rels (`unwind_elements`: the alias is a node/rel variable again).
+//! Nodes and rels used as whole values (`collect(n)`, `[n]`, CASE branches, ...) are element
+//! structs built by `binder::expr::ExprBinder::bind_element`; `query` shows them as nodes.
 
 use super::Plan;
 use crate::binder::expr::{

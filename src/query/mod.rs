@@ -1,6 +1,8 @@
 //! Read queries: plans a parsed query (`planner`), builds its operators over the committed
 //! snapshot, runs them with the connection's interrupt flag, timeout and the buffer pool's
 //! memory budget, and turns the result columns into values (nodes and rels included).
+//! Values holding packed ids or element structs (lists of nodes from `collect(n)`, ...) are
+//! converted by their type at output (`present`, `display_type`, `element_kind`).
 //!
 //! Public entry: `run(conn, stmt, params)`, called by `session` for every statement that is
 //! not DDL or COPY.
