@@ -394,3 +394,34 @@ fn nodes_pass_through_case_coalesce_and_structs() {
         ["{_ID: 0:2, _LABEL: P, id: 3, name: Cy}|{_ID: 0:2, _LABEL: P, id: 3, name: Cy}|Cy|3|2"]
     );
 }
+
+#[test]
+fn cast_and_overflow_messages() {
+    let (_d, db) = small_db();
+    let err = |q: &str| db.connect().query(q).err().map(|e| e.to_string());
+    assert_eq!(
+        err("RETURN cast(85070591730234615865843651857942052864, 'int128') * cast(2, 'int128')")
+            .as_deref(),
+        Some("Overflow exception: INT128 is out of range: cannot multiply.")
+    );
+    assert_eq!(
+        err("RETURN cast(1000000000000, 'UINT64') * cast(100000000, 'UINT64')").as_deref(),
+        Some("Overflow exception: Value 100000000 * 1000000000000 is not within UINT64 range.")
+    );
+    assert_eq!(
+        err("RETURN cast('2112-08 08:21:23', 'TIMESTAMP_MS')").as_deref(),
+        Some("Conversion exception: Error occurred during parsing TIMESTAMP_MS. Given: \"2112-08 08:21:23\". Expected format: (YYYY-MM-DD hh:mm:ss[.zzzzzz][+-TT[:tt]])")
+    );
+    assert_eq!(
+        err("RETURN CAST(CAST(999.99 AS DECIMAL(5, 2)) AS DECIMAL(4, 1))").as_deref(),
+        Some("Overflow exception: Decimal Cast Failed: input 999.99 is not in range of DECIMAL(4, 1)")
+    );
+    assert_eq!(
+        err("RETURN to_timestamp(9223372036854775808)").as_deref(),
+        Some("Conversion exception: Could not convert epoch seconds to TIMESTAMP")
+    );
+    assert_eq!(
+        err("RETURN CAST(union_value(x := 1) AS UNION(q INT64, w STRING))").as_deref(),
+        Some("Conversion exception: Cannot cast from UNION(x INT64) to UNION(q INT64, w STRING), target type is missing field 'x'.")
+    );
+}
