@@ -919,10 +919,102 @@ fn nested_name(e: &Expr, is_element: &dyn Fn(&str) -> bool) -> String {
             },
             CastTarget::Expr(t) => format!("CAST({}, {})", expr_name(expr), expr_name(t)),
         },
-        // Unique by position (spans included): the planner registers subquery columns by it.
-        ExprKind::Subquery { .. } | ExprKind::PathPattern(_) => format!("{:?}", e.kind),
+        // The planner registers subquery columns by this name: it must tell subqueries apart.
+        ExprKind::Subquery {
+            kind,
+            pattern,
+            where_clause,
+            ..
+        } => {
+            let parts: Vec<String> = pattern.iter().map(|p| pattern_text(&p.element)).collect();
+            format!(
+                "{} {{ MATCH {}{} }}",
+                match kind {
+                    crate::cypher::ast::SubqueryKind::Exists => "EXISTS",
+                    crate::cypher::ast::SubqueryKind::Count => "COUNT",
+                },
+                parts.join(", "),
+                where_clause
+                    .as_ref()
+                    .map(|w| format!(" WHERE {}", expr_name(w)))
+                    .unwrap_or_default()
+            )
+        }
+        ExprKind::PathPattern(el) => pattern_text(el),
+        ExprKind::Factorial(x) => format!("FACTORIAL({})", expr_name(x)),
+        ExprKind::Case {
+            operand,
+            alternatives,
+            else_expr,
+        } => {
+            let mut out = String::from("CASE");
+            if let Some(o) = operand {
+                out.push_str(&format!(" {}", expr_name(o)));
+            }
+            for (w, t) in alternatives {
+                out.push_str(&format!(" WHEN {} THEN {}", expr_name(w), expr_name(t)));
+            }
+            if let Some(x) = else_expr {
+                out.push_str(&format!(" ELSE {}", expr_name(x)));
+            }
+            out.push_str(" END");
+            out
+        }
         _ => format!("{:?}", e.kind).chars().take(64).collect(),
     }
+}
+
+/// A pattern as Cypher text (`(a:L {k: v})-[:T]->(b)`), for subquery names.
+fn pattern_text(el: &crate::cypher::ast::PatternElement) -> String {
+    use crate::cypher::ast::Direction;
+    let props = |ps: &[(String, Expr)]| {
+        if ps.is_empty() {
+            String::new()
+        } else {
+            let kv: Vec<String> = ps
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", expr_name(v)))
+                .collect();
+            format!(" {{{}}}", kv.join(", "))
+        }
+    };
+    let node = |n: &crate::cypher::ast::NodePattern| {
+        let labels: String = n.labels.iter().map(|l| format!(":{l}")).collect();
+        format!(
+            "({}{labels}{})",
+            n.variable.as_deref().unwrap_or(""),
+            props(&n.properties)
+        )
+    };
+    let mut out = node(&el.start);
+    for c in &el.chain {
+        let r = &c.rel;
+        let types = if r.types.is_empty() {
+            String::new()
+        } else {
+            format!(":{}", r.types.join("|"))
+        };
+        let star = match &r.recursive {
+            Some(ri) => format!(
+                "*{}..{}",
+                ri.lower.map(|x| x.to_string()).unwrap_or_default(),
+                ri.upper.map(|x| x.to_string()).unwrap_or_default()
+            ),
+            None => String::new(),
+        };
+        let body = format!(
+            "[{}{types}{star}{}]",
+            r.variable.as_deref().unwrap_or(""),
+            props(&r.properties)
+        );
+        out.push_str(&match r.direction {
+            Direction::Right => format!("-{body}->"),
+            Direction::Left => format!("<-{body}-"),
+            Direction::Both => format!("-{body}-"),
+        });
+        out.push_str(&node(&c.node));
+    }
+    out
 }
 
 /// Whether an expression contains an aggregate call.
@@ -1164,6 +1256,16 @@ mod tests {
             "SIZE(COLLECT(p))"
         );
         assert_eq!(expr_name_in(&parse_expr("[p]"), &el), "LIST_CREATION(p)");
+        assert_eq!(
+            expr_name(&parse_expr(
+                "EXISTS { MATCH (a)-[:K]->(b:P {id: 1}) WHERE b.x > 2 }"
+            )),
+            "EXISTS { MATCH (a)-[:K]->(b:P {id: 1}) WHERE >(b.x,2) }"
+        );
+        assert_eq!(
+            expr_name(&parse_expr("CASE x WHEN 1 THEN 'a' ELSE 'b' END")),
+            "CASE x WHEN 1 THEN a ELSE b END"
+        );
         assert_eq!(expr_name(&parse_expr("$x")), "$x");
         assert!(has_aggregate(&parse_expr("1 + count(x)")));
         assert!(!has_aggregate(&parse_expr("1 + x.y")));
