@@ -123,7 +123,7 @@ impl ExprBinder<'_> {
                 Some(Var::Value { col }) => BoundExpr::column(*col, self.scope.types[*col].clone()),
                 None => return Err(not_in_scope(v)),
             },
-            ExprKind::Property { base, key } => self.bind_property(base, key)?,
+            ExprKind::Property { base, key } => self.bind_property(base, key, false)?,
             ExprKind::Binary { op, left, right } => {
                 let l = self.bind(left)?;
                 let r = self.bind(right)?;
@@ -228,7 +228,7 @@ impl ExprBinder<'_> {
                         if let (ExprKind::Variable(_), ExprKind::Literal(Literal::String(key))) =
                             (&a.value.kind, &k.value.kind)
                         {
-                            return self.bind_property(&a.value, key);
+                            return self.bind_property(&a.value, key, true);
                         }
                     }
                     _ => {}
@@ -291,7 +291,38 @@ impl ExprBinder<'_> {
                 if matches!(lname.as_str(), "coalesce" | "ifnull") {
                     check_common_type(&f.args.iter().map(|a| &a.value).collect::<Vec<_>>(), &args)?;
                 }
-                bind_function(&f.name, args)?
+                // Node and rel variables travel as ids; Kuzu's messages name them NODE / REL.
+                let shown: Vec<String> = f
+                    .args
+                    .iter()
+                    .zip(&args)
+                    .map(|(a, b)| match &a.value.kind {
+                        ExprKind::Variable(v) => match self.scope.var(v) {
+                            Some(Var::Node { .. }) => "NODE".to_string(),
+                            Some(Var::Rel { .. }) => "REL".to_string(),
+                            _ => b.ty.to_string(),
+                        },
+                        _ => b.ty.to_string(),
+                    })
+                    .collect();
+                match bind_function(&f.name, args) {
+                    Err(Error::Binder(m)) if m.contains("did not receive correct arguments") => {
+                        let actual = format!("Actual:   ({})", shown.join(","));
+                        let m = m
+                            .lines()
+                            .map(|l| {
+                                if l.starts_with("Actual:") {
+                                    actual.as_str()
+                                } else {
+                                    l
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join("\n");
+                        return Err(Error::Binder(format!("{m}\n")));
+                    }
+                    r => r?,
+                }
             }
             ExprKind::CountStar => return Err(aggregate_not_allowed()),
             ExprKind::Cast { expr, target } => {
@@ -420,11 +451,23 @@ impl ExprBinder<'_> {
         self.bind(e)
     }
 
-    fn bind_property(&self, base: &Expr, key: &str) -> Result<BoundExpr> {
+    /// `base.key`. The system fields of a node or rel (`_id`, `_label`, `_src`, `_dst`) are
+    /// reachable through `struct_extract` (`system`) and on elements unwound from a list
+    /// (which Kuzu treats as structs); as properties of a matched variable `_id` is reserved
+    /// and the others do not exist, as in Kuzu.
+    fn bind_property(&self, base: &Expr, key: &str, system: bool) -> Result<BoundExpr> {
         if let ExprKind::Variable(v) = &base.kind {
             match self.scope.var(v) {
                 Some(var @ (Var::Node { .. } | Var::Rel { .. })) => {
-                    match (key.to_ascii_lowercase().as_str(), var) {
+                    let lkey = key.to_ascii_lowercase();
+                    let system = system || self.scope.var(&format!("_anon_elem_{v}")).is_some();
+                    if !system && lkey == "_id" {
+                        return Err(Error::Binder(format!(
+                            "{key} is reserved for system usage. External access is not allowed."
+                        )));
+                    }
+                    let sys_key = if system { lkey.as_str() } else { "" };
+                    match (sys_key, var) {
                         ("_id", _) => {
                             return Ok(BoundExpr::column(var.col(), LogicalType::InternalId))
                         }

@@ -224,8 +224,26 @@ fn collect_of_nodes_and_rels() {
         ["[{_ID: 0:2, _LABEL: P, id: 3, name: Cy}]|[0:2]"]
     );
     assert_eq!(
-        rows(&db, "MATCH (a:P)-[k:K]->(b:P) WHERE a.id = 1 RETURN k._src, struct_extract(k, '_dst'), k._id, offset(id(k)), k._label ORDER BY k.w"),
+        rows(&db, "MATCH (a:P)-[k:K]->(b:P) WHERE a.id = 1 RETURN struct_extract(k, '_src'), struct_extract(k, '_dst'), struct_extract(k, '_id'), offset(id(k)), struct_extract(k, '_label') ORDER BY k.w"),
         ["0:0|0:1|1:0|0|K", "0:0|0:2|1:2|2|K"]
+    );
+}
+
+#[test]
+fn system_fields_are_not_properties() {
+    let (_d, db) = small_db();
+    let err = |q: &str| db.connect().query(q).err().map(|e| e.to_string());
+    assert_eq!(
+        err("MATCH ()-[e:K]->() WHERE e._id > 1 RETURN count(*)").as_deref(),
+        Some("Binder exception: _id is reserved for system usage. External access is not allowed.")
+    );
+    assert_eq!(
+        err("MATCH ()-[e:K]->() RETURN e._src").as_deref(),
+        Some("Binder exception: Cannot find property _src for e.")
+    );
+    assert_eq!(
+        err("MATCH ()-[e:K]->() RETURN size(e)").as_deref(),
+        Some("Binder exception: Function SIZE did not receive correct arguments:\nActual:   (REL)\nExpected: (LIST) -> INT64\n          (ARRAY) -> INT64\n          (MAP) -> INT64\n          (STRING) -> INT64\n")
     );
 }
 
