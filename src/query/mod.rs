@@ -239,6 +239,9 @@ pub fn present(v: Value, ty: &LogicalType) -> Value {
                 Some(ElementKind::Rel) => 4,
                 None => return Value::Struct(vals),
             };
+            if vals.len() < skip {
+                return Value::Struct(vals);
+            }
             let id_of = |v: &Value| match v {
                 Value::InternalId(id) => Some(*id),
                 _ => None,

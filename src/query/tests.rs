@@ -443,3 +443,55 @@ fn cast_and_overflow_messages() {
         Some("Conversion exception: Cannot cast from UNION(x INT64) to UNION(q INT64, w STRING), target type is missing field 'x'.")
     );
 }
+
+#[test]
+fn presentation_of_ids_and_element_structs() {
+    use crate::query::{display_type, present};
+    use crate::types::{InternalId, NodeValue};
+    let node_ty = LogicalType::Struct(vec![
+        ("_ID".into(), LogicalType::InternalId),
+        ("_LABEL".into(), LogicalType::String),
+        ("x".into(), LogicalType::Int64),
+        ("y".into(), LogicalType::String),
+    ]);
+    let list_ty = LogicalType::List(Box::new(node_ty.clone()));
+    let v = Value::List(vec![
+        Value::Struct(vec![
+            ("_ID".into(), Value::UInt64((1 << 48) | 7)),
+            ("_LABEL".into(), Value::String("L".into())),
+            ("x".into(), Value::Int64(3)),
+            ("y".into(), Value::Null),
+        ]),
+        Value::Null,
+    ]);
+    assert_eq!(
+        present(v, &list_ty),
+        Value::List(vec![
+            Value::Node(Box::new(NodeValue {
+                id: InternalId {
+                    table: 1,
+                    offset: 7
+                },
+                label: "L".into(),
+                properties: vec![("x".into(), Value::Int64(3))],
+            })),
+            Value::Null
+        ])
+    );
+    assert_eq!(
+        display_type(&list_ty),
+        LogicalType::List(Box::new(LogicalType::Node))
+    );
+    let ids = LogicalType::List(Box::new(LogicalType::InternalId));
+    assert_eq!(
+        present(Value::List(vec![Value::UInt64(5)]), &ids),
+        Value::List(vec![Value::InternalId(InternalId {
+            table: 0,
+            offset: 5
+        })])
+    );
+    // A plain struct stays a struct.
+    let plain = LogicalType::Struct(vec![("a".into(), LogicalType::Int64)]);
+    let s = Value::Struct(vec![("a".into(), Value::Int64(1))]);
+    assert_eq!(present(s.clone(), &plain), s);
+}
