@@ -233,7 +233,6 @@ impl ExprBinder<'_> {
                     }
                     _ => {}
                 }
-                check_function_exists(&lname)?;
                 if let Some(op) = lambda_op(&lname) {
                     return match f.args.as_slice() {
                         [l, a] => match &a.value.kind {
@@ -287,7 +286,9 @@ impl ExprBinder<'_> {
                             self.bind(&a.value)
                         }
                     })
-                    .collect::<Result<Vec<_>>>()?;
+                    .collect::<Result<Vec<_>>>()
+                    // Kuzu looks the function up first: an unknown function is the error.
+                    .map_err(|e| check_function_exists(&lname).err().unwrap_or(e))?;
                 if matches!(lname.as_str(), "coalesce" | "ifnull") {
                     check_common_type(&f.args.iter().map(|a| &a.value).collect::<Vec<_>>(), &args)?;
                 }
@@ -306,6 +307,11 @@ impl ExprBinder<'_> {
                     })
                     .collect();
                 match bind_function(&f.name, args) {
+                    Err(Error::Catalog(m)) => {
+                        return Err(check_function_exists(&lname)
+                            .err()
+                            .unwrap_or(Error::Catalog(m)))
+                    }
                     Err(Error::Binder(m)) if m.contains("did not receive correct arguments") => {
                         let actual = format!("Actual:   ({})", shown.join(","));
                         let m = m
@@ -687,8 +693,9 @@ fn implicit_cast_error(e: &Expr, from: &LogicalType, to: &LogicalType) -> Error 
     ))
 }
 
-/// Kuzu looks a function up before binding its arguments (`dummy(n)` reports the function,
-/// not `n`), and names table functions called as scalars.
+/// Whether a scalar function of this name exists (Kuzu looks a function up before binding
+/// its arguments: `dummy(n)` reports the function, not `n`); table functions called as
+/// scalars get Kuzu's message. Used only once binding has failed.
 fn check_function_exists(lname: &str) -> Result<()> {
     const BINDER_FORMS: &[&str] = &[
         "id",
