@@ -1793,6 +1793,13 @@ impl Planner<'_> {
             };
             items.push((name, it.expr.clone()));
         }
+        for (i, (n, _)) in items.iter().enumerate() {
+            if items[..i].iter().any(|(m, _)| m == n) {
+                return Err(Error::Binder(format!(
+                    "Multiple result column with the same name {n} are not supported."
+                )));
+            }
+        }
         // START_NODE(r) / END_NODE(r): hidden node variables over the rel's end columns.
         let mut extra: Vec<Expr> = Vec::new();
         for (_, e) in items.iter_mut() {

@@ -238,6 +238,12 @@ fn system_fields_are_not_properties() {
         Some("Binder exception: _id is reserved for system usage. External access is not allowed.")
     );
     assert_eq!(
+        err("MATCH (a:P) RETURN a.name, a.*").as_deref(),
+        Some(
+            "Binder exception: Multiple result column with the same name a.name are not supported."
+        )
+    );
+    assert_eq!(
         err("MATCH ()-[e:K]->() RETURN e._src").as_deref(),
         Some("Binder exception: Cannot find property _src for e.")
     );
