@@ -817,7 +817,19 @@ impl Planner<'_> {
                         pattern_names.extend(ch.node.variable.iter().cloned());
                     }
                 }
-                if let Some(w) = &m.where_clause {
+                // ... and so do those of the pattern's property maps.
+                let mut outer_exprs: Vec<&Expr> = m.where_clause.iter().collect();
+                for part in &m.pattern {
+                    let el = &part.element;
+                    let nodes = std::iter::once(&el.start).chain(el.chain.iter().map(|c| &c.node));
+                    for n in nodes {
+                        outer_exprs.extend(n.properties.iter().map(|(_, x)| x));
+                    }
+                    for c in &el.chain {
+                        outer_exprs.extend(c.rel.properties.iter().map(|(_, x)| x));
+                    }
+                }
+                for w in outer_exprs {
                     for v in variables(w) {
                         if !pattern_names.contains(&v)
                             && !bound_names.contains(&v)

@@ -501,3 +501,15 @@ fn presentation_of_ids_and_element_structs() {
     let s = Value::Struct(vec![("a".into(), Value::Int64(1))]);
     assert_eq!(present(s.clone(), &plain), s);
 }
+
+#[test]
+fn optional_match_property_maps_see_outer_variables() {
+    let (_d, db) = small_db();
+    assert_eq!(
+        rows(
+            &db,
+            "MATCH (a:P) OPTIONAL MATCH (b:P {id: a.id + 1}) RETURN a.id, b.name ORDER BY a.id"
+        ),
+        ["1|Bob", "2|Cy", "3|"]
+    );
+}
