@@ -519,8 +519,14 @@ impl Planner<'_> {
 
     fn filter(&mut self, plan: Plan, scope: &mut Scope, e: &Expr) -> Result<Plan> {
         let plan = self.plan_subqueries(plan, scope, &[e])?;
-        let plan = self.ensure_props(plan, scope, &[e])?;
-        let pred = bool_predicate(self.binder(scope).bind(e)?, e)?;
+        // START_NODE(r) / END_NODE(r) as in projections.
+        let mut rewritten = e.clone();
+        let mut extra: Vec<Expr> = Vec::new();
+        self.rewrite_end_nodes(scope, &mut rewritten, &mut extra)?;
+        let mut roots: Vec<&Expr> = vec![&rewritten];
+        roots.extend(extra.iter());
+        let plan = self.ensure_props(plan, scope, &roots)?;
+        let pred = bool_predicate(self.binder(scope).bind(&rewritten)?, e)?;
         Ok(Plan::Filter {
             child: Box::new(plan),
             pred,

@@ -293,6 +293,13 @@ fn start_and_end_nodes_of_rels() {
         rows(&db, "MATCH ()-[k:K]->() WHERE k.w = 8 RETURN START_NODE(k), END_NODE(k).name, id(END_NODE(k))"),
         ["{_ID: 0:1, _LABEL: P, id: 2, name: Bob, hours: [1,9]}|Cy|0:2"]
     );
+    assert_eq!(
+        rows(
+            &db,
+            "MATCH ()-[k:K]->() WHERE START_NODE(k).name = 'Ann' RETURN k.w ORDER BY k.w"
+        ),
+        ["7", "9"]
+    );
 }
 
 #[test]
