@@ -1,15 +1,22 @@
 //! Binding of Cypher expressions in read queries: resolves variables, properties, parameters
 //! and functions against a `Scope` (the columns a plan produces) into exec `BoundExpr`s, with
 //! Kuzu's binder messages, and computes Kuzu's column names for unaliased expressions.
+//!
+//! Also: list quantifiers and lambdas (`ALL(x IN l WHERE ..)`, `list_transform(l, x -> ..)`:
+//! the body is bound over the scope plus one column per lambda variable), the binder-level
+//! functions (`id`, `label`, `keys`, `struct_pack`, `union_value`, `typeof` of elements,
+//! `n._id` / `r._src` / `r._dst`), and node/rel variables as whole values: an element STRUCT
+//! (`_ID`, `_LABEL`, properties; rels start with `_SRC`, `_DST`) that `query` shows as a node
+//! or rel (`bind_element`, `bind_value`).
 
 use crate::catalog::Catalog;
-use crate::cypher::ast::{BinaryOp, CastTarget, Expr, ExprKind, Literal};
+use crate::cypher::ast::{BinaryOp, CastTarget, Expr, ExprKind, Literal, QuantifierKind};
 use crate::db::Params;
 use crate::error::{Error, Result};
 use crate::exec::aggregate::is_aggregate;
 use crate::exec::expr::{
-    bind_bool, bind_case, bind_comparison, bind_is_null, bind_list, bind_not, bind_struct,
-    bind_struct_field, BoolOp, BoundExpr, CmpOp,
+    bind_bool, bind_case, bind_comparison, bind_is_null, bind_lambda, bind_list, bind_not,
+    bind_struct, bind_struct_field, BoolOp, BoundExpr, CmpOp, LambdaOp,
 };
 use crate::exec::function::bind_function;
 use crate::types::{LogicalType, Value};
@@ -116,7 +123,7 @@ impl ExprBinder<'_> {
                 Some(Var::Value { col }) => BoundExpr::column(*col, self.scope.types[*col].clone()),
                 None => return Err(not_in_scope(v)),
             },
-            ExprKind::Property { base, key } => self.bind_property(base, key)?,
+            ExprKind::Property { base, key } => self.bind_property(base, key, false)?,
             ExprKind::Binary { op, left, right } => {
                 let l = self.bind(left)?;
                 let r = self.bind(right)?;
@@ -143,28 +150,187 @@ impl ExprBinder<'_> {
             ExprKind::FunctionCall(f) => {
                 let lname = f.name.to_ascii_lowercase();
                 if is_aggregate(&lname) {
-                    return Err(Error::Binder(format!(
-                        "Aggregate function {} is not allowed here.",
-                        f.name.to_uppercase()
-                    )));
+                    return Err(aggregate_not_allowed());
                 }
                 match (lname.as_str(), f.args.as_slice()) {
                     ("id", [a]) => return self.bind_id(&a.value),
                     ("label", [a]) | ("labels", [a]) => return self.bind_label(&a.value),
+                    ("keys", [a]) => return self.bind_keys(&a.value),
+                    ("regexp_replace", [_, _, _, opt]) => match &opt.value.kind {
+                        ExprKind::Literal(Literal::String(o)) if o == "g" => {}
+                        ExprKind::Literal(Literal::String(_)) => {
+                            return Err(Error::Binder(
+                                "regex_replace can only support global replace option: g.".into(),
+                            ))
+                        }
+                        ExprKind::Literal(_) => {
+                            return Err(Error::Binder(format!(
+                                "{} has data type {} but STRING was expected.",
+                                expr_name(&opt.value),
+                                self.bind(&opt.value)?.ty
+                            )))
+                        }
+                        k => {
+                            return Err(Error::Binder(format!(
+                                "{} has type {} but LITERAL was expected.",
+                                expr_name(&opt.value),
+                                expr_kind_name(k)
+                            )))
+                        }
+                    },
+                    ("union_value", [a]) => {
+                        let Some(tag) = &a.name else {
+                            return Err(Error::Binder(format!(
+                                "Cannot infer field name for {}.",
+                                expr_name(&a.value)
+                            )));
+                        };
+                        let b = self.bind(&a.value)?;
+                        let ty = match &b.ty {
+                            LogicalType::Any => LogicalType::String,
+                            t => crate::exec::typing::resolve_any(t),
+                        };
+                        let b = b.cast_to(&ty)?;
+                        return b.cast_to(&LogicalType::Union(vec![(tag.clone(), ty)]));
+                    }
+                    ("typeof", [a]) => {
+                        if let ExprKind::Variable(v) = &a.value.kind {
+                            let t = match self.scope.var(v) {
+                                Some(Var::Node { .. }) => "NODE",
+                                Some(Var::Rel { .. }) => "REL",
+                                _ => "",
+                            };
+                            if !t.is_empty() {
+                                return Ok(BoundExpr::literal(Value::String(t.into())));
+                            }
+                        }
+                    }
+                    ("struct_pack", args) => {
+                        let mut fields: Vec<(String, BoundExpr)> = Vec::new();
+                        for a in args {
+                            let b = self.bind_value(&a.value)?;
+                            let Some(n) = &a.name else {
+                                return Err(Error::Binder(format!(
+                                    "Cannot infer field name for {}.",
+                                    expr_name(&a.value)
+                                )));
+                            };
+                            if fields.iter().any(|(f, _)| f == n) {
+                                return Err(Error::Binder(format!(
+                                    "Found duplicate field {n} in STRUCT."
+                                )));
+                            }
+                            fields.push((n.clone(), b));
+                        }
+                        return Ok(bind_struct(fields));
+                    }
+                    ("struct_extract", [a, k]) => {
+                        if let (ExprKind::Variable(_), ExprKind::Literal(Literal::String(key))) =
+                            (&a.value.kind, &k.value.kind)
+                        {
+                            return self.bind_property(&a.value, key, true);
+                        }
+                    }
                     _ => {}
                 }
+                if let Some(op) = lambda_op(&lname) {
+                    return match f.args.as_slice() {
+                        [l, a] => match &a.value.kind {
+                            ExprKind::Lambda { params, body } => {
+                                self.bind_lambda_call(op, &l.value, params, body)
+                            }
+                            other => Err(Error::Binder(format!(
+                                "The second argument of {} should be a lambda expression but got {}.",
+                                f.name.to_uppercase(),
+                                expr_kind_name(other)
+                            ))),
+                        },
+                        _ => Err(Error::Binder(format!(
+                            "Function {} did not receive correct arguments.",
+                            f.name.to_uppercase()
+                        ))),
+                    };
+                }
+                if f.args
+                    .iter()
+                    .any(|a| matches!(a.value.kind, ExprKind::Lambda { .. }))
+                {
+                    return Err(Error::Binder(format!(
+                        "{} does not support lambda input.",
+                        f.name.to_uppercase()
+                    )));
+                }
+                // Functions that pass whole values through take nodes and rels as elements.
+                let whole = matches!(
+                    lname.as_str(),
+                    "coalesce"
+                        | "ifnull"
+                        | "list_append"
+                        | "array_append"
+                        | "array_push_back"
+                        | "list_prepend"
+                        | "array_prepend"
+                        | "array_push_front"
+                        | "list_concat"
+                        | "list_cat"
+                        | "array_concat"
+                        | "array_cat"
+                );
                 let args = f
                     .args
                     .iter()
-                    .map(|a| self.bind(&a.value))
-                    .collect::<Result<Vec<_>>>()?;
-                bind_function(&f.name, args)?
+                    .map(|a| {
+                        if whole {
+                            self.bind_value(&a.value)
+                        } else {
+                            self.bind(&a.value)
+                        }
+                    })
+                    .collect::<Result<Vec<_>>>()
+                    // Kuzu looks the function up first: an unknown function is the error.
+                    .map_err(|e| check_function_exists(&lname).err().unwrap_or(e))?;
+                if matches!(lname.as_str(), "coalesce" | "ifnull") {
+                    check_common_type(&f.args.iter().map(|a| &a.value).collect::<Vec<_>>(), &args)?;
+                }
+                // Node and rel variables travel as ids; Kuzu's messages name them NODE / REL.
+                let shown: Vec<String> = f
+                    .args
+                    .iter()
+                    .zip(&args)
+                    .map(|(a, b)| match &a.value.kind {
+                        ExprKind::Variable(v) => match self.scope.var(v) {
+                            Some(Var::Node { .. }) => "NODE".to_string(),
+                            Some(Var::Rel { .. }) => "REL".to_string(),
+                            _ => b.ty.to_string(),
+                        },
+                        _ => b.ty.to_string(),
+                    })
+                    .collect();
+                match bind_function(&f.name, args) {
+                    Err(Error::Catalog(m)) => {
+                        return Err(check_function_exists(&lname)
+                            .err()
+                            .unwrap_or(Error::Catalog(m)))
+                    }
+                    Err(Error::Binder(m)) if m.contains("did not receive correct arguments") => {
+                        let actual = format!("Actual:   ({})", shown.join(","));
+                        let m = m
+                            .lines()
+                            .map(|l| {
+                                if l.starts_with("Actual:") {
+                                    actual.as_str()
+                                } else {
+                                    l
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join("\n");
+                        return Err(Error::Binder(format!("{m}\n")));
+                    }
+                    r => r?,
+                }
             }
-            ExprKind::CountStar => {
-                return Err(Error::Binder(
-                    "Aggregate function COUNT_STAR is not allowed here.".into(),
-                ))
-            }
+            ExprKind::CountStar => return Err(aggregate_not_allowed()),
             ExprKind::Cast { expr, target } => {
                 let x = self.bind(expr)?;
                 let ty = match target {
@@ -191,23 +357,39 @@ impl ExprBinder<'_> {
                 let op = operand.as_ref().map(|o| self.bind(o)).transpose()?;
                 let whens = alternatives
                     .iter()
-                    .map(|(w, t)| Ok((self.bind(w)?, self.bind(t)?)))
+                    .map(|(w, t)| Ok((self.bind(w)?, self.bind_value(t)?)))
                     .collect::<Result<Vec<_>>>()?;
-                let otherwise = else_expr.as_ref().map(|x| self.bind(x)).transpose()?;
+                let otherwise = else_expr.as_ref().map(|x| self.bind_value(x)).transpose()?;
                 bind_case(op, whens, otherwise)?
             }
-            ExprKind::List(items) => bind_list(
-                items
+            ExprKind::List(items) => {
+                let bound = items
                     .iter()
-                    .map(|i| self.bind(i))
-                    .collect::<Result<Vec<_>>>()?,
-            )?,
+                    .map(|i| self.bind_value(i))
+                    .collect::<Result<Vec<_>>>()?;
+                check_common_type(&items.iter().collect::<Vec<_>>(), &bound)?;
+                bind_list(bound)?
+            }
             ExprKind::Struct(fields) => bind_struct(
                 fields
                     .iter()
-                    .map(|(n, x)| Ok((n.clone(), self.bind(x)?)))
+                    .map(|(n, x)| Ok((n.clone(), self.bind_value(x)?)))
                     .collect::<Result<Vec<_>>>()?,
             ),
+            ExprKind::Quantifier {
+                kind,
+                variable,
+                list,
+                predicate,
+            } => {
+                let op = match kind {
+                    QuantifierKind::All => LambdaOp::All,
+                    QuantifierKind::Any => LambdaOp::Any,
+                    QuantifierKind::None => LambdaOp::None,
+                    QuantifierKind::Single => LambdaOp::Single,
+                };
+                self.bind_lambda_call(op, list, std::slice::from_ref(variable), predicate)?
+            }
             _ => {
                 return Err(Error::NotImplemented(format!(
                     "expression {}",
@@ -217,10 +399,93 @@ impl ExprBinder<'_> {
         })
     }
 
-    fn bind_property(&self, base: &Expr, key: &str) -> Result<BoundExpr> {
+    /// A list function over a lambda (`list_transform(l, x -> ..)`, `all(x IN l WHERE ..)`):
+    /// the body is bound against the scope plus one column per lambda variable, typed as the
+    /// list's elements (see `exec::expr::ExprKind::Lambda`).
+    fn bind_lambda_call(
+        &self,
+        op: LambdaOp,
+        list_expr: &Expr,
+        params: &[String],
+        body: &Expr,
+    ) -> Result<BoundExpr> {
+        let list = self.bind(list_expr)?;
+        let child = match &list.ty {
+            LogicalType::List(c) | LogicalType::Array(c, _) => (**c).clone(),
+            t => {
+                return Err(Error::Binder(format!(
+                    "{} has data type {t} but LIST was expected.",
+                    expr_name(list_expr)
+                )))
+            }
+        };
+        let want = if op == LambdaOp::Reduce { 2 } else { 1 };
+        if params.len() != want {
+            return Err(Error::Binder(format!(
+                "{} lambda expression must have {want} parameter(s) but got {}.",
+                lambda_fn_name(op),
+                params.len()
+            )));
+        }
+        let mut sub = self.scope.clone();
+        for p in params {
+            let c = sub.add_col(child.clone());
+            sub.exprs.remove(p);
+            sub.set_var(p, Var::Value { col: c });
+        }
+        let inner = ExprBinder {
+            catalog: self.catalog,
+            params: self.params,
+            scope: &sub,
+        };
+        let body = inner.bind(body)?;
+        if op == LambdaOp::Filter && !matches!(body.ty, LogicalType::Bool | LogicalType::Any) {
+            return Err(Error::Binder(
+                "LIST_FILTER requires the result type of lambda expression be BOOL.".into(),
+            ));
+        }
+        bind_lambda(op, list, body)
+    }
+
+    /// As `bind`, but a node or rel variable becomes its element struct (`bind_element`).
+    pub fn bind_value(&self, e: &Expr) -> Result<BoundExpr> {
+        if let ExprKind::Variable(v) = &e.kind {
+            if let Some(b) = self.bind_element(v)? {
+                return Ok(b);
+            }
+        }
+        self.bind(e)
+    }
+
+    /// `base.key`. The system fields of a node or rel (`_id`, `_label`, `_src`, `_dst`) are
+    /// reachable through `struct_extract` (`system`) and on elements unwound from a list
+    /// (which Kuzu treats as structs); as properties of a matched variable `_id` is reserved
+    /// and the others do not exist, as in Kuzu.
+    fn bind_property(&self, base: &Expr, key: &str, system: bool) -> Result<BoundExpr> {
         if let ExprKind::Variable(v) = &base.kind {
             match self.scope.var(v) {
                 Some(var @ (Var::Node { .. } | Var::Rel { .. })) => {
+                    let lkey = key.to_ascii_lowercase();
+                    let system = system || self.scope.var(&format!("_anon_elem_{v}")).is_some();
+                    if !system && lkey == "_id" {
+                        return Err(Error::Binder(format!(
+                            "{key} is reserved for system usage. External access is not allowed."
+                        )));
+                    }
+                    let sys_key = if system { lkey.as_str() } else { "" };
+                    match (sys_key, var) {
+                        ("_id", _) => {
+                            return Ok(BoundExpr::column(var.col(), LogicalType::InternalId))
+                        }
+                        ("_label", _) => return self.bind_label(base),
+                        ("_src", Var::Rel { src, .. }) => {
+                            return Ok(BoundExpr::column(*src, LogicalType::InternalId))
+                        }
+                        ("_dst", Var::Rel { dst, .. }) => {
+                            return Ok(BoundExpr::column(*dst, LogicalType::InternalId))
+                        }
+                        _ => {}
+                    }
                     if let Some((_, c)) = var
                         .props()
                         .iter()
@@ -246,6 +511,87 @@ impl ExprBinder<'_> {
         }
     }
 
+    /// A node or rel variable as a value (an element of `collect(n)` or `[n]`): a STRUCT of
+    /// `_ID`, `_LABEL` and the properties the scope holds, in table order (rels start with
+    /// `_SRC`, `_DST`); NULL when the element is (OPTIONAL MATCH). `query` shows such structs
+    /// as nodes and rels (see `element_kind`). `None` for other variables.
+    pub fn bind_element(&self, name: &str) -> Result<Option<BoundExpr>> {
+        let var = match self.scope.var(name) {
+            Some(v @ (Var::Node { .. } | Var::Rel { .. })) => v,
+            _ => return Ok(None),
+        };
+        let (col, tables, props) = match var {
+            Var::Node { col, tables, props }
+            | Var::Rel {
+                col, tables, props, ..
+            } => (*col, tables, props),
+            Var::Value { .. } => return Ok(None),
+        };
+        let id = |c: usize| BoundExpr::column(c, LogicalType::InternalId);
+        let mut fields = Vec::new();
+        if let Var::Rel { src, dst, .. } = var {
+            fields.push(("_SRC".to_string(), id(*src)));
+            fields.push(("_DST".to_string(), id(*dst)));
+        }
+        fields.push(("_ID".to_string(), id(col)));
+        let var_expr = Expr {
+            kind: ExprKind::Variable(name.to_string()),
+            span: Default::default(),
+        };
+        fields.push(("_LABEL".to_string(), self.bind_label(&var_expr)?));
+        let mut seen: Vec<&str> = Vec::new();
+        for t in tables.iter().filter_map(|t| self.catalog.table_by_id(*t)) {
+            for p in &t.properties {
+                if seen.iter().any(|s| s.eq_ignore_ascii_case(&p.name)) {
+                    continue;
+                }
+                if let Some((_, c)) = props.iter().find(|(n, _)| n.eq_ignore_ascii_case(&p.name)) {
+                    seen.push(&p.name);
+                    fields.push((
+                        p.name.clone(),
+                        BoundExpr::column(*c, self.scope.types[*c].clone()),
+                    ));
+                }
+            }
+        }
+        let value = bind_struct(fields);
+        Ok(Some(bind_case(
+            None,
+            vec![(bind_is_null(id(col), true), value)],
+            None,
+        )?))
+    }
+
+    /// `keys(n)`: the property names of the variable's tables (their union, in table order).
+    fn bind_keys(&self, e: &Expr) -> Result<BoundExpr> {
+        let list_ty = LogicalType::List(Box::new(LogicalType::String));
+        if let ExprKind::Variable(v) = &e.kind {
+            match self.scope.var(v) {
+                Some(Var::Node { tables, .. } | Var::Rel { tables, .. }) => {
+                    let mut names: Vec<String> = Vec::new();
+                    for t in tables.iter().filter_map(|t| self.catalog.table_by_id(*t)) {
+                        for p in &t.properties {
+                            if !names.iter().any(|n| n.eq_ignore_ascii_case(&p.name)) {
+                                names.push(p.name.clone());
+                            }
+                        }
+                    }
+                    let value = Value::List(names.into_iter().map(Value::String).collect());
+                    return Ok(BoundExpr::typed_literal(value, list_ty));
+                }
+                None => return Err(not_in_scope(v)),
+                _ => {}
+            }
+        }
+        let b = self.bind(e)?;
+        match &b.ty {
+            LogicalType::Any => Ok(BoundExpr::typed_literal(Value::Null, list_ty)),
+            t => Err(Error::Binder(format!(
+                "Function KEYS did not receive correct arguments:\nActual:   ({t})\nExpected: (NODE) -> STRING[]\n          (REL) -> STRING[]\n"
+            ))),
+        }
+    }
+
     fn bind_id(&self, e: &Expr) -> Result<BoundExpr> {
         if let ExprKind::Variable(v) = &e.kind {
             match self.scope.var(v) {
@@ -256,7 +602,15 @@ impl ExprBinder<'_> {
                 _ => {}
             }
         }
-        bind_function("ID", vec![self.bind(e)?])
+        let b = self.bind(e)?;
+        if let LogicalType::Struct(f) = &b.ty {
+            if f.iter()
+                .any(|(n, t)| n == "_ID" && *t == LogicalType::InternalId)
+            {
+                return bind_struct_field(b, "_ID");
+            }
+        }
+        bind_function("ID", vec![b])
     }
 
     fn bind_label(&self, e: &Expr) -> Result<BoundExpr> {
@@ -311,6 +665,129 @@ impl ExprBinder<'_> {
             .collect::<Result<Vec<_>>>()?;
         bind_case(None, whens, None)
     }
+}
+
+/// COALESCE / IFNULL arguments and list elements must share a type; Kuzu names the first
+/// one that does not.
+fn check_common_type(exprs: &[&Expr], args: &[BoundExpr]) -> Result<()> {
+    use crate::exec::typing::{has_implicit_cast, max_logical_type};
+    let mut t = LogicalType::Any;
+    for (a, e) in args.iter().zip(exprs) {
+        match max_logical_type(&t, &a.ty) {
+            Some(m) => t = m,
+            None => return Err(implicit_cast_error(e, &a.ty, &t)),
+        }
+    }
+    for (a, e) in args.iter().zip(exprs) {
+        if a.ty != t && a.ty != LogicalType::Any && !has_implicit_cast(&a.ty, &t) {
+            return Err(implicit_cast_error(e, &a.ty, &t));
+        }
+    }
+    Ok(())
+}
+
+fn implicit_cast_error(e: &Expr, from: &LogicalType, to: &LogicalType) -> Error {
+    Error::Binder(format!(
+        "Expression {} has data type {from} but expected {to}. Implicit cast is not supported.",
+        expr_name(e)
+    ))
+}
+
+/// Whether a scalar function of this name exists (Kuzu looks a function up before binding
+/// its arguments: `dummy(n)` reports the function, not `n`); table functions called as
+/// scalars get Kuzu's message. Used only once binding has failed.
+fn check_function_exists(lname: &str) -> Result<()> {
+    const BINDER_FORMS: &[&str] = &[
+        "id",
+        "label",
+        "labels",
+        "keys",
+        "typeof",
+        "struct_pack",
+        "struct_extract",
+        "union_value",
+        "start_node",
+        "end_node",
+    ];
+    const TABLE_FUNCTIONS: &[&str] = &[
+        "db_version",
+        "show_tables",
+        "table_info",
+        "current_setting",
+        "show_functions",
+        "storage_info",
+        "show_connection",
+        "stats_info",
+        "show_sequences",
+        "show_indexes",
+        "show_warnings",
+        "clear_warnings",
+        "show_macros",
+        "show_loaded_extensions",
+        "show_official_extensions",
+        "show_projected_graphs",
+        "fsm_info",
+        "bm_info",
+        "file_info",
+    ];
+    let upper = lname.to_ascii_uppercase();
+    if BINDER_FORMS.contains(&lname)
+        || lambda_op(lname).is_some()
+        || crate::exec::function::registry().get(&upper).is_some()
+    {
+        return Ok(());
+    }
+    if TABLE_FUNCTIONS.contains(&lname) {
+        return Err(Error::Binder(format!(
+            "{upper} is a TABLE_FUNCTION_ENTRY. Scalar function, aggregate function or macro was expected."
+        )));
+    }
+    Err(Error::Catalog(format!("function {upper} does not exist.")))
+}
+
+/// The list functions that take a lambda as their second argument.
+fn lambda_op(lname: &str) -> Option<LambdaOp> {
+    Some(match lname {
+        "list_transform" => LambdaOp::Transform,
+        "list_filter" => LambdaOp::Filter,
+        "list_reduce" => LambdaOp::Reduce,
+        "all" => LambdaOp::All,
+        "any" => LambdaOp::Any,
+        "none" => LambdaOp::None,
+        "single" => LambdaOp::Single,
+        _ => return None,
+    })
+}
+
+fn lambda_fn_name(op: LambdaOp) -> &'static str {
+    match op {
+        LambdaOp::Transform => "LIST_TRANSFORM",
+        LambdaOp::Filter => "LIST_FILTER",
+        LambdaOp::Reduce => "LIST_REDUCE",
+        LambdaOp::All => "ALL",
+        LambdaOp::Any => "ANY",
+        LambdaOp::None => "NONE",
+        LambdaOp::Single => "SINGLE",
+    }
+}
+
+/// Kuzu's name of an expression's kind in binder messages.
+fn expr_kind_name(k: &ExprKind) -> &'static str {
+    match k {
+        ExprKind::Literal(_) => "LITERAL",
+        ExprKind::Parameter(_) => "PARAMETER",
+        ExprKind::Variable(_) => "VARIABLE",
+        ExprKind::Property { .. } | ExprKind::PropertyStar(_) => "PROPERTY",
+        ExprKind::Case { .. } => "CASE_ELSE",
+        ExprKind::Subquery { .. } => "SUBQUERY",
+        _ => "FUNCTION",
+    }
+}
+
+/// An aggregate where none can be evaluated (WHERE, ORDER BY of a projection without
+/// aggregates, ...). Kuzu raises this without an exception-kind prefix.
+pub fn aggregate_not_allowed() -> Error {
+    Error::Usage("Cannot evaluate expression with type AGGREGATE_FUNCTION.".into())
 }
 
 pub fn not_in_scope(v: &str) -> Error {
@@ -431,18 +908,163 @@ fn nested_name(e: &Expr, is_element: &dyn Fn(&str) -> bool) -> String {
                     return format!("{}._ID", expr_name_in(&a.value, is_element));
                 }
             }
+            // COLLECT gathers whole elements: Kuzu names its argument plainly (`COLLECT(p)`).
+            let arg_name = |x: &Expr| {
+                if n == "COLLECT" {
+                    nested_name(x, is_element)
+                } else {
+                    expr_name(x)
+                }
+            };
             format!(
                 "{n}({}{})",
                 if f.distinct { "DISTINCT " } else { "" },
-                list(&mut f.args.iter().map(|a| expr_name(&a.value)))
+                list(&mut f.args.iter().map(|a| arg_name(&a.value)))
             )
         }
         ExprKind::CountStar => "COUNT_STAR()".into(),
-        ExprKind::List(items) => {
-            format!("LIST_CREATION({})", list(&mut items.iter().map(expr_name)))
+        ExprKind::List(items) => format!(
+            "LIST_CREATION({})",
+            list(&mut items.iter().map(|x| nested_name(x, is_element)))
+        ),
+        ExprKind::Struct(fields) => format!(
+            "STRUCT_PACK({})",
+            list(&mut fields.iter().map(|(_, x)| expr_name(x)))
+        ),
+        ExprKind::Quantifier {
+            kind,
+            variable,
+            list: l,
+            predicate,
+        } => {
+            let k = match kind {
+                QuantifierKind::All => "ALL",
+                QuantifierKind::Any => "ANY",
+                QuantifierKind::None => "NONE",
+                QuantifierKind::Single => "SINGLE",
+            };
+            format!("{k}({},{variable}->{})", expr_name(l), expr_name(predicate))
+        }
+        ExprKind::Lambda { params, body } => {
+            let p = if params.len() == 1 {
+                params[0].clone()
+            } else {
+                format!("({})", params.join(", "))
+            };
+            format!("{p}->{}", expr_name(body))
+        }
+        ExprKind::Index { base, index } => {
+            format!("LIST_EXTRACT({},{})", expr_name(base), expr_name(index))
+        }
+        ExprKind::Slice { base, start, end } => format!(
+            "LIST_SLICE({},{},{})",
+            expr_name(base),
+            start.as_ref().map_or("0".into(), |x| expr_name(x)),
+            end.as_ref().map_or("-1".into(), |x| expr_name(x))
+        ),
+        ExprKind::Cast { expr, target } => match target {
+            CastTarget::Type(t) => match crate::binder::ddl::logical_type(t) {
+                Ok(lt) => format!("CAST({}, {lt})", expr_name(expr)),
+                Err(_) => format!("CAST({}, {t})", expr_name(expr)),
+            },
+            CastTarget::Expr(t) => format!("CAST({}, {})", expr_name(expr), expr_name(t)),
+        },
+        // The planner registers subquery columns by this name: it must tell subqueries apart.
+        ExprKind::Subquery {
+            kind,
+            pattern,
+            where_clause,
+            ..
+        } => {
+            let parts: Vec<String> = pattern.iter().map(|p| pattern_text(&p.element)).collect();
+            format!(
+                "{} {{ MATCH {}{} }}",
+                match kind {
+                    crate::cypher::ast::SubqueryKind::Exists => "EXISTS",
+                    crate::cypher::ast::SubqueryKind::Count => "COUNT",
+                },
+                parts.join(", "),
+                where_clause
+                    .as_ref()
+                    .map(|w| format!(" WHERE {}", expr_name(w)))
+                    .unwrap_or_default()
+            )
+        }
+        ExprKind::PathPattern(el) => pattern_text(el),
+        ExprKind::Factorial(x) => format!("FACTORIAL({})", expr_name(x)),
+        ExprKind::Case {
+            operand,
+            alternatives,
+            else_expr,
+        } => {
+            let mut out = String::from("CASE");
+            if let Some(o) = operand {
+                out.push_str(&format!(" {}", expr_name(o)));
+            }
+            for (w, t) in alternatives {
+                out.push_str(&format!(" WHEN {} THEN {}", expr_name(w), expr_name(t)));
+            }
+            if let Some(x) = else_expr {
+                out.push_str(&format!(" ELSE {}", expr_name(x)));
+            }
+            out.push_str(" END");
+            out
         }
         _ => format!("{:?}", e.kind).chars().take(64).collect(),
     }
+}
+
+/// A pattern as Cypher text (`(a:L {k: v})-[:T]->(b)`), for subquery names.
+fn pattern_text(el: &crate::cypher::ast::PatternElement) -> String {
+    use crate::cypher::ast::Direction;
+    let props = |ps: &[(String, Expr)]| {
+        if ps.is_empty() {
+            String::new()
+        } else {
+            let kv: Vec<String> = ps
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", expr_name(v)))
+                .collect();
+            format!(" {{{}}}", kv.join(", "))
+        }
+    };
+    let node = |n: &crate::cypher::ast::NodePattern| {
+        let labels: String = n.labels.iter().map(|l| format!(":{l}")).collect();
+        format!(
+            "({}{labels}{})",
+            n.variable.as_deref().unwrap_or(""),
+            props(&n.properties)
+        )
+    };
+    let mut out = node(&el.start);
+    for c in &el.chain {
+        let r = &c.rel;
+        let types = if r.types.is_empty() {
+            String::new()
+        } else {
+            format!(":{}", r.types.join("|"))
+        };
+        let star = match &r.recursive {
+            Some(ri) => format!(
+                "*{}..{}",
+                ri.lower.map(|x| x.to_string()).unwrap_or_default(),
+                ri.upper.map(|x| x.to_string()).unwrap_or_default()
+            ),
+            None => String::new(),
+        };
+        let body = format!(
+            "[{}{types}{star}{}]",
+            r.variable.as_deref().unwrap_or(""),
+            props(&r.properties)
+        );
+        out.push_str(&match r.direction {
+            Direction::Right => format!("-{body}->"),
+            Direction::Left => format!("<-{body}-"),
+            Direction::Both => format!("-{body}-"),
+        });
+        out.push_str(&node(&c.node));
+    }
+    out
 }
 
 /// Whether an expression contains an aggregate call.
@@ -513,17 +1135,146 @@ pub fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     }
 }
 
-/// Variable names an expression refers to.
+/// Variable names an expression refers to (lambda and quantifier variables excluded).
 pub fn variables(e: &Expr) -> Vec<String> {
-    let mut out = Vec::new();
-    walk(e, &mut |x| {
-        if let ExprKind::Variable(v) = &x.kind {
-            if !out.contains(v) {
-                out.push(v.clone());
+    fn go(e: &Expr, bound: &mut Vec<String>, out: &mut Vec<String>) {
+        match &e.kind {
+            ExprKind::Variable(v) => {
+                if !bound.contains(v) && !out.contains(v) {
+                    out.push(v.clone());
+                }
+            }
+            ExprKind::Quantifier {
+                variable,
+                list,
+                predicate,
+                ..
+            } => {
+                go(list, bound, out);
+                bound.push(variable.clone());
+                go(predicate, bound, out);
+                bound.pop();
+            }
+            ExprKind::Lambda { params, body } => {
+                let n = bound.len();
+                bound.extend(params.iter().cloned());
+                go(body, bound, out);
+                bound.truncate(n);
+            }
+            // A subquery counts the names its pattern and WHERE use (the planner places it
+            // after the whole pattern, with the outer ones bound).
+            ExprKind::Subquery { .. } | ExprKind::PathPattern(_) => {
+                let (names, exprs) = subquery_parts(e);
+                for n in names {
+                    if !bound.iter().any(|b| b == n) && !out.iter().any(|o| o == n) {
+                        out.push(n.to_string());
+                    }
+                }
+                for x in exprs {
+                    go(x, bound, out);
+                }
+            }
+            _ => {
+                let mut kids = Vec::new();
+                walk_children(e, &mut |c| kids.push(c));
+                for c in kids {
+                    go(c, bound, out);
+                }
             }
         }
-    });
+    }
+    let mut out = Vec::new();
+    go(e, &mut Vec::new(), &mut out);
     out
+}
+
+/// The variable names of a subquery's (or pattern predicate's) pattern, and the expressions
+/// it holds (property maps, WHERE).
+pub fn subquery_parts(e: &Expr) -> (Vec<&str>, Vec<&Expr>) {
+    let mut names: Vec<&str> = Vec::new();
+    let mut exprs: Vec<&Expr> = Vec::new();
+    let (parts, where_clause): (Vec<&crate::cypher::ast::PatternElement>, Option<&Expr>) =
+        match &e.kind {
+            ExprKind::Subquery {
+                pattern,
+                where_clause,
+                ..
+            } => (
+                pattern.iter().map(|p| &p.element).collect(),
+                where_clause.as_deref(),
+            ),
+            ExprKind::PathPattern(el) => (vec![&**el], None),
+            _ => (Vec::new(), None),
+        };
+    for el in parts {
+        let nodes = std::iter::once(&el.start).chain(el.chain.iter().map(|c| &c.node));
+        for n in nodes {
+            names.extend(n.variable.as_deref());
+            exprs.extend(n.properties.iter().map(|(_, x)| x));
+        }
+        for c in &el.chain {
+            names.extend(c.rel.variable.as_deref());
+            exprs.extend(c.rel.properties.iter().map(|(_, x)| x));
+        }
+    }
+    exprs.extend(where_clause);
+    (names, exprs)
+}
+
+/// The direct sub-expressions of an expression (not into subqueries).
+pub fn walk_children<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
+    match &e.kind {
+        ExprKind::Property { base, .. } | ExprKind::PropertyStar(base) => f(base),
+        ExprKind::Binary { left, right, .. } => {
+            f(left);
+            f(right);
+        }
+        ExprKind::Not(x)
+        | ExprKind::Negate(x)
+        | ExprKind::Factorial(x)
+        | ExprKind::IsNull { expr: x, .. }
+        | ExprKind::Cast { expr: x, .. } => f(x),
+        ExprKind::Index { base, index } => {
+            f(base);
+            f(index);
+        }
+        ExprKind::Slice { base, start, end } => {
+            f(base);
+            if let Some(s) = start {
+                f(s);
+            }
+            if let Some(s) = end {
+                f(s);
+            }
+        }
+        ExprKind::FunctionCall(c) => c.args.iter().for_each(|a| f(&a.value)),
+        ExprKind::Case {
+            operand,
+            alternatives,
+            else_expr,
+        } => {
+            if let Some(o) = operand {
+                f(o);
+            }
+            for (a, b) in alternatives {
+                f(a);
+                f(b);
+            }
+            if let Some(o) = else_expr {
+                f(o);
+            }
+        }
+        ExprKind::List(items) => items.iter().for_each(&mut *f),
+        ExprKind::Struct(fs) => fs.iter().for_each(|(_, x)| f(x)),
+        ExprKind::Quantifier {
+            list, predicate, ..
+        } => {
+            f(list);
+            f(predicate);
+        }
+        ExprKind::Lambda { body, .. } => f(body),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -547,6 +1298,24 @@ mod tests {
         assert_eq!(expr_name(&parse_expr("p.id + 1")), "+(p.id,1)");
         assert_eq!(expr_name(&parse_expr("sum(p.id)")), "SUM(p.id)");
         assert_eq!(expr_name(&parse_expr("id(p)")), "p._ID");
+        let el = |v: &str| v == "p";
+        assert_eq!(expr_name_in(&parse_expr("count(p)"), &el), "COUNT(p._ID)");
+        assert_eq!(expr_name_in(&parse_expr("collect(p)"), &el), "COLLECT(p)");
+        assert_eq!(
+            expr_name_in(&parse_expr("size(collect(p))"), &el),
+            "SIZE(COLLECT(p))"
+        );
+        assert_eq!(expr_name_in(&parse_expr("[p]"), &el), "LIST_CREATION(p)");
+        assert_eq!(
+            expr_name(&parse_expr(
+                "EXISTS { MATCH (a)-[:K]->(b:P {id: 1}) WHERE b.x > 2 }"
+            )),
+            "EXISTS { MATCH (a)-[:K]->(b:P {id: 1}) WHERE >(b.x,2) }"
+        );
+        assert_eq!(
+            expr_name(&parse_expr("CASE x WHEN 1 THEN 'a' ELSE 'b' END")),
+            "CASE x WHEN 1 THEN a ELSE b END"
+        );
         assert_eq!(expr_name(&parse_expr("$x")), "$x");
         assert!(has_aggregate(&parse_expr("1 + count(x)")));
         assert!(!has_aggregate(&parse_expr("1 + x.y")));

@@ -164,6 +164,12 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
     if matches!(to, T::Any) {
         return Ok(v.clone());
     }
+    // Text to nested types and union to union: the shared parser and caster of `types`.
+    match (v, to) {
+        (Value::String(_), T::List(_) | T::Array(..) | T::Struct(_) | T::Map(..) | T::Union(_))
+        | (Value::Union { .. }, _) => return crate::types::cast::cast_value(v, to),
+        _ => {}
+    }
     // Integers and floats.
     if let Some((lo, hi)) = int_range(to) {
         if let Some(x) = as_i128(v) {
@@ -225,6 +231,16 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
         }
         T::Decimal { precision, scale } => {
             // Exact paths for integers and decimals.
+            if let Value::String(s) = v {
+                if let Some(x) = crate::types::cast::parse_decimal(s.as_bytes(), *precision, *scale)
+                {
+                    return Ok(Value::Decimal {
+                        value: x,
+                        precision: *precision,
+                        scale: *scale,
+                    });
+                }
+            }
             let exact = match v {
                 Value::Decimal {
                     value, scale: s, ..
@@ -233,6 +249,12 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
             };
             if let Some(x) = exact {
                 if x.unsigned_abs() >= pow10(*precision).unsigned_abs() {
+                    if matches!(v, Value::Decimal { .. }) {
+                        return Err(Error::Overflow(format!(
+                            "Decimal Cast Failed: input {} is not in range of {to}",
+                            value_to_text(v)
+                        )));
+                    }
                     return Err(Error::Overflow(format!(
                         "To Decimal Cast Failed: {} is not in {to} range",
                         value_to_text(v)
@@ -298,7 +320,10 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
         T::Timestamp | T::TimestampTz | T::TimestampMs | T::TimestampSec | T::TimestampNs => {
             let micros = match v {
                 Value::String(s) => {
-                    temporal::parse_timestamp(s.trim()).map_err(Error::Conversion)?
+                    let s = s.trim();
+                    temporal::try_parse_timestamp(s).ok_or_else(|| {
+                        Error::Conversion(temporal::timestamp_error(s, &to.to_string()))
+                    })?
                 }
                 Value::Date(d) => (*d as i64).saturating_mul(MICROS_PER_DAY),
                 Value::Timestamp(t) | Value::TimestampTz(t) => *t,
@@ -324,7 +349,9 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
         },
         T::Blob => match v {
             Value::Blob(b) => Ok(Value::Blob(b.clone())),
-            Value::String(s) => Ok(Value::Blob(s.as_bytes().to_vec())),
+            Value::String(s) => crate::types::cast::parse_blob(s)
+                .map(Value::Blob)
+                .map_err(Error::Conversion),
             _ => Err(unsupported(v, to)),
         },
         T::Uuid => match v {
@@ -377,21 +404,34 @@ pub fn cast_value(v: &Value, to: &LogicalType) -> Result<Value> {
             }
             _ => Err(unsupported(v, to)),
         },
+        // Kuzu's member choice: the same type, else the cheapest implicit cast.
         T::Union(fields) => {
-            for (n, t) in fields {
-                if &super::values::type_of_value(v) == t {
-                    return Ok(Value::Union {
-                        tag: n.clone(),
-                        value: Box::new(v.clone()),
-                    });
+            use super::typing::{cast_cost, has_implicit_cast, TypeId, UNDEFINED_CAST_COST};
+            let vt = super::values::type_of_value(v);
+            if let Some((n, _)) = fields.iter().find(|(_, t)| *t == vt) {
+                return Ok(Value::Union {
+                    tag: n.clone(),
+                    value: Box::new(v.clone()),
+                });
+            }
+            let mut best: Option<(u32, &(String, LogicalType))> = None;
+            for f in fields {
+                if !has_implicit_cast(&vt, &f.1) {
+                    continue;
+                }
+                let c = cast_cost(TypeId::of(&vt), TypeId::of(&f.1));
+                if c < UNDEFINED_CAST_COST && best.is_none_or(|(b, _)| c < b) {
+                    best = Some((c, f));
                 }
             }
-            match fields.first() {
-                Some((n, t)) => Ok(Value::Union {
+            match best {
+                Some((_, (n, t))) => Ok(Value::Union {
                     tag: n.clone(),
                     value: Box::new(cast_value(v, t)?),
                 }),
-                None => Err(unsupported(v, to)),
+                None => Err(Error::Conversion(format!(
+                    "Cannot cast from {vt} to {to}, target type has no compatible field."
+                ))),
             }
         }
         T::InternalId => match v {

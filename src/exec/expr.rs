@@ -180,6 +180,15 @@ impl BoundExpr {
         if &self.ty == ty {
             return Ok(self);
         }
+        // Union to union: every source member must exist in the target (Kuzu checks the types).
+        if let (LogicalType::Union(from), LogicalType::Union(to)) = (&self.ty, ty) {
+            if let Some((n, _)) = from.iter().find(|(n, _)| !to.iter().any(|(m, _)| m == n)) {
+                return Err(Error::Conversion(format!(
+                    "Cannot cast from {} to {ty}, target type is missing field '{n}'.",
+                    self.ty
+                )));
+            }
+        }
         if let ExprKind::Literal(v) = &self.kind {
             return Ok(BoundExpr::typed_literal(cast_value(v, ty)?, ty.clone()));
         }
@@ -420,9 +429,10 @@ pub fn bind_is_null(e: BoundExpr, negated: bool) -> BoundExpr {
     }
 }
 
-/// CASE. With an operand, `WHEN v` means `operand = v`. The result type is that of the first
-/// THEN/ELSE whose type is not ANY (Kuzu types CASE by its first branch); the other branches
-/// are cast to it.
+/// CASE. With an operand, `WHEN v` means `operand = v` (`WHEN NULL` is `NULL IS NULL`, always
+/// true, as in Kuzu). The result type is that of the last THEN whose type is not ANY, else
+/// the ELSE's (Kuzu's rule); the other branches are cast to it. A result type with ANY inside
+/// (`[]`) adopts a concrete branch type it casts to (`CASE WHEN c THEN [] ELSE l END`).
 pub fn bind_case(
     operand: Option<BoundExpr>,
     whens: Vec<(BoundExpr, BoundExpr)>,
@@ -430,7 +440,7 @@ pub fn bind_case(
 ) -> Result<BoundExpr> {
     let mut ty = LogicalType::Any;
     for (_, t) in &whens {
-        if ty == LogicalType::Any {
+        if t.ty != LogicalType::Any {
             ty = t.ty.clone();
         }
     }
@@ -439,28 +449,35 @@ pub fn bind_case(
             ty = e.ty.clone();
         }
     }
+    if ty != LogicalType::Any && super::typing::resolve_any(&ty) != ty {
+        let branches = whens
+            .iter()
+            .map(|(_, t)| &t.ty)
+            .chain(otherwise.iter().map(|e| &e.ty));
+        for t in branches {
+            if t != &LogicalType::Any && &super::typing::resolve_any(t) == t {
+                if let Some(m) = max_logical_type(&ty, t) {
+                    if &m == t {
+                        ty = m;
+                        break;
+                    }
+                }
+            }
+        }
+    }
     let mut out = Vec::with_capacity(whens.len());
     for (w, t) in whens {
         let cond = match &operand {
-            // Kuzu's simple CASE matches NULL with NULL.
-            Some(op) => {
-                let both_null = bind_bool(
-                    BoolOp::And,
-                    bind_is_null(op.clone(), false),
-                    bind_is_null(w.clone(), false),
-                )?;
-                bind_bool(
-                    BoolOp::Or,
-                    bind_comparison(CmpOp::Eq, op.clone(), w)?,
-                    both_null,
-                )?
+            Some(_) if matches!(w.kind, ExprKind::Literal(Value::Null)) => {
+                BoundExpr::literal(Value::Bool(true))
             }
+            Some(op) => bind_comparison(CmpOp::Eq, op.clone(), w)?,
             None => to_bool(w)?,
         };
-        out.push((cond, t.cast_to(&ty)?));
+        out.push((cond, cast_branch(t, &ty)?));
     }
     let otherwise = match otherwise {
-        Some(e) => Some(Box::new(e.cast_to(&ty)?)),
+        Some(e) => Some(Box::new(cast_branch(e, &ty)?)),
         None => None,
     };
     Ok(BoundExpr {
@@ -470,6 +487,23 @@ pub fn bind_case(
         },
         ty,
     })
+}
+
+/// A CASE branch cast to the result type. A literal that does not convert fails only if its
+/// branch is taken (Kuzu evaluates branches lazily), so its cast is left to run time.
+fn cast_branch(e: BoundExpr, ty: &LogicalType) -> Result<BoundExpr> {
+    if let ExprKind::Literal(_) = &e.kind {
+        if e.ty != *ty {
+            if let Ok(c) = e.clone().cast_to(ty) {
+                return Ok(c);
+            }
+            return Ok(BoundExpr {
+                kind: ExprKind::Cast(Box::new(e)),
+                ty: ty.clone(),
+            });
+        }
+    }
+    e.cast_to(ty)
 }
 
 /// `[a, b, ...]`: elements are cast to their common type; an empty list is `ANY[]`.
@@ -831,11 +865,9 @@ fn eval_compare(
     let vals = match (&l.data, &r.data) {
         (ColumnData::Int64(a), ColumnData::Int64(b)) => typed!(a, b),
         (ColumnData::Int32(a), ColumnData::Int32(b)) => typed!(a, b),
-        (ColumnData::Double(a), ColumnData::Double(b)) => a
-            .iter()
-            .zip(b)
-            .map(|(x, y)| op.test(x.total_cmp(y)))
-            .collect(),
+        (ColumnData::Double(a), ColumnData::Double(b)) => {
+            a.iter().zip(b).map(|(x, y)| cmp_f64(op, *x, *y)).collect()
+        }
         (ColumnData::Bool(a), ColumnData::Bool(b)) => typed!(a, b),
         (ColumnData::UInt64(a), ColumnData::UInt64(b)) if l.ty == r.ty => typed!(a, b),
         (ColumnData::String(a), ColumnData::String(b)) => {
@@ -852,6 +884,20 @@ fn eval_compare(
             .collect(),
     };
     Ok((vals, nulls))
+}
+
+/// Kuzu's comparison of doubles: IEEE `==`, `>`, `>=`, with `<>`, `<` and `<=` their
+/// negations of `==`, `>=` and `>` (so NaN < NaN is true, NaN = NaN false).
+#[inline]
+fn cmp_f64(op: CmpOp, x: f64, y: f64) -> bool {
+    match op {
+        CmpOp::Eq => x == y,
+        CmpOp::Ne => x != y,
+        CmpOp::Gt => x > y,
+        CmpOp::Ge => x >= y,
+        CmpOp::Lt => x.partial_cmp(&y).is_none_or(|o| o == Ordering::Less),
+        CmpOp::Le => x.partial_cmp(&y) != Some(Ordering::Greater),
+    }
 }
 
 fn compare_with_const(op: CmpOp, c: &Column, v: &Value, n: usize) -> (Vec<bool>, Option<NullMask>) {
@@ -871,7 +917,7 @@ fn compare_with_const(op: CmpOp, c: &Column, v: &Value, n: usize) -> (Vec<bool>,
         (ColumnData::Int64(a), Value::Int64(k)) => a.iter().map(|x| op.test(x.cmp(k))).collect(),
         (ColumnData::Int32(a), Value::Int32(k)) => a.iter().map(|x| op.test(x.cmp(k))).collect(),
         (ColumnData::Double(a), Value::Double(k)) => {
-            a.iter().map(|x| op.test(x.total_cmp(k))).collect()
+            a.iter().map(|x| cmp_f64(op, *x, *k)).collect()
         }
         (ColumnData::String(s), Value::String(k)) => {
             let k = k.as_bytes();

@@ -8,10 +8,20 @@
 //! Factorized counting: when a query's only aggregate is `count(*)` and a pattern node is a
 //! leaf that nothing else refers to, its rel is not enumerated; the other end gets a degree
 //! factor from the CSR offsets and `count(*)` becomes the sum of the factor products.
+//!
+//! Expressions that need plan support: `EXISTS { MATCH .. }` / `COUNT { MATCH .. }` / pattern
+//! predicates (`plan_subqueries`: the subquery is planned from the distinct values of the
+//! outer variables it uses, then joined back as a mark join or a left join with a count;
+//! the binder finds the result column by the subquery's name), `n.*` (`expand_star`),
+//! `START_NODE(r)` / `END_NODE(r)` (hidden node variables over the rel's end columns), and
+//! UNWIND of collected nodes/rels (`unwind_elements`: the alias is a node/rel variable again).
+//! Nodes and rels used as whole values (`collect(n)`, `[n]`, CASE branches, ...) are element
+//! structs built by `binder::expr::ExprBinder::bind_element`; `query` shows them as nodes.
 
 use super::Plan;
 use crate::binder::expr::{
-    expr_name, expr_name_in, has_aggregate, is_agg_call, variables, walk, ExprBinder, Scope, Var,
+    expr_name, expr_name_in, has_aggregate, is_agg_call, subquery_parts, variables, walk,
+    ExprBinder, Scope, Var,
 };
 use crate::catalog::{Catalog, TableEntry, TableKind};
 use crate::cypher::ast::{
@@ -518,12 +528,203 @@ impl Planner<'_> {
     }
 
     fn filter(&mut self, plan: Plan, scope: &mut Scope, e: &Expr) -> Result<Plan> {
-        let plan = self.ensure_props(plan, scope, &[e])?;
-        let pred = bool_predicate(self.binder(scope).bind(e)?, e)?;
+        let plan = self.plan_subqueries(plan, scope, &[e])?;
+        // START_NODE(r) / END_NODE(r) as in projections.
+        let mut rewritten = e.clone();
+        let mut extra: Vec<Expr> = Vec::new();
+        self.rewrite_end_nodes(scope, &mut rewritten, &mut extra)?;
+        let mut roots: Vec<&Expr> = vec![&rewritten];
+        roots.extend(extra.iter());
+        let plan = self.ensure_props(plan, scope, &roots)?;
+        let pred = bool_predicate(self.binder(scope).bind(&rewritten)?, e)?;
         Ok(Plan::Filter {
             child: Box::new(plan),
             pred,
         })
+    }
+
+    /// `EXISTS { MATCH .. }`, `COUNT { MATCH .. }` and patterns used as predicates inside
+    /// `exprs` become columns of the plan, registered in `scope.exprs` under the subquery's
+    /// name so that binding the expression finds them. The subquery's pattern is planned from
+    /// the distinct values of the outer variables it uses (as OPTIONAL MATCH is); EXISTS is a
+    /// mark join on them, COUNT a left join with a count per key (0 when none).
+    fn plan_subqueries(
+        &mut self,
+        mut plan: Plan,
+        scope: &mut Scope,
+        exprs: &[&Expr],
+    ) -> Result<Plan> {
+        let mut subs: Vec<&Expr> = Vec::new();
+        for e in exprs {
+            collect_subqueries(e, &mut subs);
+        }
+        for s in subs {
+            let name = expr_name(s);
+            if scope.exprs.contains_key(&name) {
+                continue;
+            }
+            let (kind, m) = match &s.kind {
+                ExprKind::Subquery {
+                    kind,
+                    pattern,
+                    where_clause,
+                    hint,
+                } => (
+                    *kind,
+                    ast::MatchClause {
+                        optional: false,
+                        pattern: pattern.clone(),
+                        where_clause: where_clause.as_deref().cloned(),
+                        hint: hint.clone(),
+                    },
+                ),
+                ExprKind::PathPattern(el) => (
+                    ast::SubqueryKind::Exists,
+                    ast::MatchClause {
+                        optional: false,
+                        pattern: vec![ast::PatternPart {
+                            path_variable: None,
+                            element: (**el).clone(),
+                        }],
+                        where_clause: None,
+                        hint: None,
+                    },
+                ),
+                _ => continue,
+            };
+            // Outer names the subquery uses: nodes (by id) and values.
+            let (names, _) = subquery_parts(s);
+            let mut outer: Vec<String> = Vec::new();
+            for v in names.iter().map(|n| n.to_string()).chain(variables(s)) {
+                if !outer.contains(&v)
+                    && matches!(scope.var(&v), Some(Var::Node { .. } | Var::Value { .. }))
+                {
+                    outer.push(v);
+                }
+            }
+            if let Some(v) = names
+                .iter()
+                .find(|n| matches!(scope.var(n), Some(Var::Rel { .. })))
+            {
+                return Err(Error::NotImplemented(format!(
+                    "subquery over the bound relationship {v}"
+                )));
+            }
+            let mut sub = Scope::default();
+            let mut seed_exprs = Vec::new();
+            let mut pk = Vec::new();
+            let mut bk = Vec::new();
+            for n in &outer {
+                let (ty, var) = match scope.var(n) {
+                    Some(Var::Node { col, tables, .. }) => (
+                        LogicalType::InternalId,
+                        Var::Node {
+                            col: *col,
+                            tables: tables.clone(),
+                            props: Vec::new(),
+                        },
+                    ),
+                    Some(Var::Value { col }) => {
+                        (scope.types[*col].clone(), Var::Value { col: *col })
+                    }
+                    _ => continue,
+                };
+                let c = sub.add_col(ty.clone());
+                seed_exprs.push(BoundExpr::column(var.col(), ty.clone()));
+                pk.push(BoundExpr::column(var.col(), ty.clone()));
+                bk.push(BoundExpr::column(c, ty));
+                sub.set_var(
+                    n,
+                    match var {
+                        Var::Node { tables, .. } => Var::Node {
+                            col: c,
+                            tables,
+                            props: Vec::new(),
+                        },
+                        _ => Var::Value { col: c },
+                    },
+                );
+            }
+            let seed = (!seed_exprs.is_empty()).then(|| Plan::Distinct {
+                child: Box::new(Plan::Project {
+                    child: Box::new(plan.clone()),
+                    exprs: seed_exprs,
+                }),
+            });
+            let (saved_weight, saved_node) = (self.weight.take(), self.weight_node.take());
+            let right = self.plan_match(seed, &mut sub, &m, None, Some(scope));
+            self.weight = saved_weight;
+            self.weight_node = saved_node;
+            let right = right?;
+            match kind {
+                ast::SubqueryKind::Exists => {
+                    plan = Plan::Join {
+                        probe: Box::new(plan),
+                        build: Box::new(right),
+                        probe_keys: pk,
+                        build_keys: bk,
+                        kind: JoinType::Mark,
+                    };
+                    let col = scope.add_col(LogicalType::Bool);
+                    scope.exprs.insert(name, col);
+                }
+                ast::SubqueryKind::Count => {
+                    let k = bk.len();
+                    let key_types: Vec<LogicalType> = bk.iter().map(|b| b.ty.clone()).collect();
+                    let counted = Plan::Aggregate {
+                        child: Box::new(right),
+                        keys: bk,
+                        aggs: vec![AggregateSpec {
+                            func: bind_aggregate("COUNT_STAR", &[], false)?,
+                            arg: None,
+                        }],
+                    };
+                    let agg_keys = key_types
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| BoundExpr::column(i, t.clone()))
+                        .collect();
+                    plan = if k == 0 {
+                        Plan::Cross {
+                            left: Box::new(plan),
+                            right: Box::new(counted),
+                        }
+                    } else {
+                        Plan::Join {
+                            probe: Box::new(plan),
+                            build: Box::new(counted),
+                            probe_keys: pk,
+                            build_keys: agg_keys,
+                            kind: JoinType::Left,
+                        }
+                    };
+                    for t in key_types {
+                        scope.add_col(t);
+                    }
+                    let cnt = scope.add_col(LogicalType::Int64);
+                    let mut cols: Vec<BoundExpr> = scope
+                        .types
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| BoundExpr::column(i, t.clone()))
+                        .collect();
+                    cols.push(bind_function(
+                        "COALESCE",
+                        vec![
+                            BoundExpr::column(cnt, LogicalType::Int64),
+                            BoundExpr::literal(Value::Int64(0)),
+                        ],
+                    )?);
+                    let col = scope.add_col(LogicalType::Int64);
+                    plan = Plan::Project {
+                        child: Box::new(plan),
+                        exprs: cols,
+                    };
+                    scope.exprs.insert(name, col);
+                }
+            }
+        }
+        Ok(plan)
     }
 
     /// Adds property reads for node properties the expressions use but the plan lacks.
@@ -632,7 +833,19 @@ impl Planner<'_> {
                         pattern_names.extend(ch.node.variable.iter().cloned());
                     }
                 }
-                if let Some(w) = &m.where_clause {
+                // ... and so do those of the pattern's property maps.
+                let mut outer_exprs: Vec<&Expr> = m.where_clause.iter().collect();
+                for part in &m.pattern {
+                    let el = &part.element;
+                    let nodes = std::iter::once(&el.start).chain(el.chain.iter().map(|c| &c.node));
+                    for n in nodes {
+                        outer_exprs.extend(n.properties.iter().map(|(_, x)| x));
+                    }
+                    for c in &el.chain {
+                        outer_exprs.extend(c.rel.properties.iter().map(|(_, x)| x));
+                    }
+                }
+                for w in outer_exprs {
                     for v in variables(w) {
                         if !pattern_names.contains(&v)
                             && !bound_names.contains(&v)
@@ -727,12 +940,13 @@ impl Planner<'_> {
                         )))
                     }
                 };
-                let col = scope.add_col(elem);
+                let col = scope.add_col(elem.clone());
                 scope.set_var(alias, Var::Value { col });
-                Ok(Plan::Unwind {
+                let plan = Plan::Unwind {
                     child: Box::new(plan),
                     list,
-                })
+                };
+                self.unwind_elements(plan, scope, alias, col, &elem)
             }
             ReadingClause::Call {
                 function,
@@ -806,6 +1020,81 @@ impl Planner<'_> {
                 Ok(plan)
             }
         }
+    }
+
+    /// UNWIND of a list of nodes or rels (element structs, e.g. from `collect(n)`): the
+    /// alias becomes a node / rel variable again, its id and properties projected out of the
+    /// struct; its tables are those whose properties the struct holds.
+    fn unwind_elements(
+        &mut self,
+        plan: Plan,
+        scope: &mut Scope,
+        alias: &str,
+        col: usize,
+        elem: &LogicalType,
+    ) -> Result<Plan> {
+        let LogicalType::Struct(fields) = elem else {
+            return Ok(plan);
+        };
+        let Some(kind) = crate::query::element_kind(fields) else {
+            return Ok(plan);
+        };
+        let is_rel = kind == crate::query::ElementKind::Rel;
+        let skip = if is_rel { 4 } else { 2 };
+        let mut exprs: Vec<BoundExpr> = scope
+            .types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| BoundExpr::column(i, t.clone()))
+            .collect();
+        let base = BoundExpr::column(col, elem.clone());
+        let mut field_col = |scope: &mut Scope, name: &str| -> Result<usize> {
+            let e = crate::exec::expr::bind_struct_field(base.clone(), name)?;
+            let c = scope.add_col(e.ty.clone());
+            exprs.push(e);
+            Ok(c)
+        };
+        let id = field_col(scope, "_ID")?;
+        let ends = if is_rel {
+            Some((field_col(scope, "_SRC")?, field_col(scope, "_DST")?))
+        } else {
+            None
+        };
+        let mut props = Vec::new();
+        for (n, _) in &fields[skip..] {
+            props.push((n.clone(), field_col(scope, n)?));
+        }
+        let has = |p: &str| props.iter().any(|(n, _)| n.eq_ignore_ascii_case(p));
+        let tables: Vec<u64> = self
+            .catalog()
+            .tables
+            .iter()
+            .filter(|t| t.is_node() != is_rel && t.properties.iter().all(|p| has(&p.name)))
+            .map(|t| t.id)
+            .collect();
+        // `alias.*` of an unwound element shows its struct fields (`_ID`, `_LABEL`, ...).
+        scope.set_var(&format!("_anon_elem_{alias}"), Var::Value { col });
+        scope.set_var(
+            alias,
+            match ends {
+                Some((src, dst)) => Var::Rel {
+                    col: id,
+                    src,
+                    dst,
+                    tables,
+                    props,
+                },
+                None => Var::Node {
+                    col: id,
+                    tables,
+                    props,
+                },
+            },
+        );
+        Ok(Plan::Project {
+            child: Box::new(plan),
+            exprs,
+        })
     }
 
     fn node_tables(&self, labels: &[String]) -> Result<Vec<u64>> {
@@ -988,6 +1277,25 @@ impl Planner<'_> {
                 }
                 let name = match &r.variable {
                     Some(v) => {
+                        // A name bound to something else than a rel: Kuzu's type message.
+                        let other = match scope.var(v) {
+                            Some(Var::Node { .. }) => Some("NODE".to_string()),
+                            Some(Var::Value { col }) => Some(
+                                scope
+                                    .types
+                                    .get(*col)
+                                    .cloned()
+                                    .unwrap_or(LogicalType::Any)
+                                    .to_string(),
+                            ),
+                            _ if nodes.iter().any(|x| &x.name == v) => Some("NODE".to_string()),
+                            _ => None,
+                        };
+                        if let Some(t) = other {
+                            return Err(Error::Binder(format!(
+                                "{v} has data type {t} but REL was expected."
+                            )));
+                        }
                         if scope.var(v).is_some() || rels.iter().any(|x| &x.name == v) {
                             return Err(Error::Binder(format!(
                                 "Bind relationship {v} to relationship with same name is not supported."
@@ -1017,6 +1325,21 @@ impl Planner<'_> {
             split_and(w, &mut conj);
         }
         let conj_vars: Vec<Vec<String>> = conj.iter().map(variables).collect();
+        // Kuzu binds the whole WHERE first: an unknown name is reported before anything else.
+        for (c, vars) in conj.iter().zip(&conj_vars) {
+            if has_subquery(c) {
+                continue;
+            }
+            for v in vars {
+                let known = nodes.iter().any(|x| &x.name == v)
+                    || rels.iter().any(|x| &x.name == v)
+                    || scope.var(v).is_some()
+                    || outer.is_some_and(|o| o.var(v).is_some());
+                if !known {
+                    return Err(crate::binder::expr::not_in_scope(v));
+                }
+            }
+        }
         for c in &conj {
             let needed = &mut self.needed;
             walk(c, &mut |x| {
@@ -1366,7 +1689,12 @@ impl Planner<'_> {
         let mut zone = Vec::new();
         let mut pk_key = None;
         for i in 0..conj.len() {
-            if done[i] || vars[i].len() != 1 || vars[i][0] != node.name || has_aggregate(&conj[i]) {
+            if done[i]
+                || vars[i].len() != 1
+                || vars[i][0] != node.name
+                || has_aggregate(&conj[i])
+                || has_subquery(&conj[i])
+            {
                 continue;
             }
             let b = bool_predicate(self.binder(&local).bind(&conj[i])?, &conj[i])?;
@@ -1540,6 +1868,15 @@ impl Planner<'_> {
             }
         }
         for it in &proj.items {
+            if let ExprKind::PropertyStar(base) = &it.expr.kind {
+                if !is_return && it.alias.is_none() {
+                    return Err(Error::Binder(
+                        "Expression in WITH must be aliased (use AS).".to_string(),
+                    ));
+                }
+                items.extend(self.expand_star(&scope, base)?);
+                continue;
+            }
             let name = match (&it.alias, &it.expr.kind) {
                 (Some(a), _) => a.clone(),
                 (None, ExprKind::Variable(v)) => v.clone(),
@@ -1554,8 +1891,22 @@ impl Planner<'_> {
             };
             items.push((name, it.expr.clone()));
         }
+        for (i, (n, _)) in items.iter().enumerate() {
+            if items[..i].iter().any(|(m, _)| m == n) {
+                return Err(Error::Binder(format!(
+                    "Multiple result column with the same name {n} are not supported."
+                )));
+            }
+        }
+        // START_NODE(r) / END_NODE(r): hidden node variables over the rel's end columns.
+        let mut extra: Vec<Expr> = Vec::new();
+        for (_, e) in items.iter_mut() {
+            self.rewrite_end_nodes(&mut scope, e, &mut extra)?;
+        }
         let mut roots: Vec<&Expr> = items.iter().map(|i| &i.1).collect();
         roots.extend(proj.order_by.iter().map(|o| &o.expr));
+        roots.extend(extra.iter());
+        let plan = self.plan_subqueries(plan, &mut scope, &roots)?;
         let mut plan = self.ensure_props(plan, &mut scope, &roots)?;
         let agg = items.iter().any(|i| has_aggregate(&i.1));
 
@@ -1739,6 +2090,117 @@ impl Planner<'_> {
         Ok((plan, next, out))
     }
 
+    /// Replaces `START_NODE(r)` / `END_NODE(r)` of a rel variable by a hidden node variable
+    /// over the rel's source / destination column; `extra` receives property reads the node
+    /// needs when it is used whole.
+    fn rewrite_end_nodes(
+        &self,
+        scope: &mut Scope,
+        e: &mut Expr,
+        extra: &mut Vec<Expr>,
+    ) -> Result<()> {
+        if let ExprKind::FunctionCall(f) = &e.kind {
+            let lname = f.name.to_ascii_lowercase();
+            if let ("start_node" | "end_node", [a]) = (lname.as_str(), f.args.as_slice()) {
+                if let ExprKind::Variable(v) = &a.value.kind {
+                    if let Some(Var::Rel {
+                        src, dst, tables, ..
+                    }) = scope.var(v).cloned()
+                    {
+                        let start = lname == "start_node";
+                        let name = format!("_anon_{lname}_{v}");
+                        if scope.var(&name).is_none() {
+                            let mut nt: Vec<u64> = Vec::new();
+                            for t in tables.iter().filter_map(|t| self.catalog().table_by_id(*t)) {
+                                if let TableKind::Rel { pairs, .. } = &t.kind {
+                                    for (a, b) in pairs {
+                                        for x in [a, b] {
+                                            if !nt.contains(x) {
+                                                nt.push(*x);
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            for t in nt.iter().filter_map(|t| self.catalog().table_by_id(*t)) {
+                                for p in &t.properties {
+                                    extra.push(mk(ExprKind::Property {
+                                        base: Box::new(mk(ExprKind::Variable(name.clone()))),
+                                        key: p.name.clone(),
+                                    }));
+                                }
+                            }
+                            scope.set_var(
+                                &name,
+                                Var::Node {
+                                    col: if start { src } else { dst },
+                                    tables: nt,
+                                    props: Vec::new(),
+                                },
+                            );
+                        }
+                        *e = mk(ExprKind::Variable(name));
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        let mut kids: Vec<&mut Expr> = Vec::new();
+        children_mut(e, &mut kids);
+        for k in kids {
+            self.rewrite_end_nodes(scope, k, extra)?;
+        }
+        Ok(())
+    }
+
+    /// `n.*` / `r.*`: one item per property, in table order (the union over the variable's
+    /// tables), named `n.prop`; `s.*` of a struct: one item per field.
+    fn expand_star(&self, scope: &Scope, base: &Expr) -> Result<Vec<(String, Expr)>> {
+        let prop = |key: &str| {
+            mk(ExprKind::Property {
+                base: Box::new(base.clone()),
+                key: key.to_string(),
+            })
+        };
+        if let ExprKind::Variable(v) = &base.kind {
+            if let (Some(Var::Node { .. } | Var::Rel { .. }), Some(Var::Value { col })) =
+                (scope.var(v), scope.var(&format!("_anon_elem_{v}")))
+            {
+                if let LogicalType::Struct(fields) = &scope.types[*col] {
+                    return Ok(fields
+                        .iter()
+                        .map(|(n, _)| (format!("{v}.{n}"), prop(n)))
+                        .collect());
+                }
+            }
+            if let Some(Var::Node { tables, .. } | Var::Rel { tables, .. }) = scope.var(v) {
+                let mut names: Vec<String> = Vec::new();
+                for t in tables.iter().filter_map(|t| self.catalog().table_by_id(*t)) {
+                    for p in &t.properties {
+                        if !names.iter().any(|n| n.eq_ignore_ascii_case(&p.name)) {
+                            names.push(p.name.clone());
+                        }
+                    }
+                }
+                return Ok(names
+                    .iter()
+                    .map(|n| (format!("{v}.{n}"), prop(n)))
+                    .collect());
+            }
+        }
+        let b = self.binder(scope).bind(base)?;
+        match &b.ty {
+            LogicalType::Struct(fields) => Ok(fields
+                .iter()
+                .map(|(f, _)| (format!("STRUCT_EXTRACT({},{f})", expr_name(base)), prop(f)))
+                .collect()),
+            t => Err(Error::Binder(format!(
+                "{} has data type {t} but (NODE,REL,STRUCT,ANY) was expected.",
+                expr_name(base)
+            ))),
+        }
+    }
+
     /// Implicit grouping: the items without aggregates are keys. Returns the aggregate plan
     /// and a scope whose `exprs` name the key and aggregate columns.
     fn plan_aggregate(
@@ -1808,23 +2270,21 @@ impl Planner<'_> {
                         .iter()
                         .map(|a| {
                             if has_aggregate(&a.value) {
-                                return Err(Error::Binder(
-                                    "Aggregate function calls cannot be nested.".into(),
-                                ));
+                                return Err(Error::Binder(format!(
+                                    "Expression {} contains nested aggregation.",
+                                    expr_name(c)
+                                )));
                             }
-                            self.binder(scope).bind(&a.value)
+                            // collect(n) gathers whole nodes/rels (element structs); other
+                            // aggregates see a node or rel as its id.
+                            if f.name.eq_ignore_ascii_case("collect") {
+                                self.binder(scope).bind_value(&a.value)
+                            } else {
+                                self.binder(scope).bind(&a.value)
+                            }
                         })
                         .collect::<Result<Vec<_>>>()?;
                     let types: Vec<LogicalType> = args.iter().map(|a| a.ty.clone()).collect();
-                    if f.name.eq_ignore_ascii_case("collect")
-                        && types.first() == Some(&LogicalType::InternalId)
-                    {
-                        // Lists of nodes or rels would come out as packed ids: refuse rather
-                        // than answer wrongly.
-                        return Err(Error::NotImplemented(
-                            "collect() of node or rel variables".into(),
-                        ));
-                    }
                     AggregateSpec {
                         func: bind_aggregate(&f.name, &types, f.distinct)?,
                         arg: args.into_iter().next(),
@@ -1903,6 +2363,60 @@ impl Planner<'_> {
             };
         }
         Ok((plan, out))
+    }
+}
+
+/// The direct sub-expressions of an expression, mutably (not into subqueries or lambdas).
+fn children_mut<'e>(e: &'e mut Expr, out: &mut Vec<&'e mut Expr>) {
+    match &mut e.kind {
+        ExprKind::Property { base, .. } | ExprKind::PropertyStar(base) => out.push(base),
+        ExprKind::Binary { left, right, .. } => {
+            out.push(left);
+            out.push(right);
+        }
+        ExprKind::Not(x)
+        | ExprKind::Negate(x)
+        | ExprKind::Factorial(x)
+        | ExprKind::IsNull { expr: x, .. }
+        | ExprKind::Cast { expr: x, .. } => out.push(x),
+        ExprKind::Index { base, index } => {
+            out.push(base);
+            out.push(index);
+        }
+        ExprKind::FunctionCall(c) => out.extend(c.args.iter_mut().map(|a| &mut a.value)),
+        ExprKind::Case {
+            operand,
+            alternatives,
+            else_expr,
+        } => {
+            if let Some(o) = operand {
+                out.push(o);
+            }
+            for (a, b) in alternatives {
+                out.push(a);
+                out.push(b);
+            }
+            if let Some(o) = else_expr {
+                out.push(o);
+            }
+        }
+        ExprKind::List(items) => out.extend(items.iter_mut()),
+        ExprKind::Struct(fs) => out.extend(fs.iter_mut().map(|(_, x)| x)),
+        _ => {}
+    }
+}
+
+fn has_subquery(e: &Expr) -> bool {
+    let mut v = Vec::new();
+    collect_subqueries(e, &mut v);
+    !v.is_empty()
+}
+
+/// The outermost subqueries and pattern predicates of an expression.
+fn collect_subqueries<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &e.kind {
+        ExprKind::Subquery { .. } | ExprKind::PathPattern(_) => out.push(e),
+        _ => crate::binder::expr::walk_children(e, &mut |c| collect_subqueries(c, out)),
     }
 }
 

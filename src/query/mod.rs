@@ -1,6 +1,8 @@
 //! Read queries: plans a parsed query (`planner`), builds its operators over the committed
 //! snapshot, runs them with the connection's interrupt flag, timeout and the buffer pool's
 //! memory budget, and turns the result columns into values (nodes and rels included).
+//! Values holding packed ids or element structs (lists of nodes from `collect(n)`, ...) are
+//! converted by their type at output (`present`, `display_type`, `element_kind`).
 //!
 //! Public entry: `run(conn, stmt, params)`, called by `session` for every statement that is
 //! not DDL or COPY.
@@ -68,12 +70,23 @@ pub fn run(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryRes
     // rest is produced as the caller iterates.
     let first = op.next(&ctx)?;
     let names = out.iter().map(|o| o.name.clone()).collect();
-    let types = out.iter().map(|o| o.ty.clone()).collect();
+    let types = out
+        .iter()
+        .map(|o| match o.kind {
+            OutKind::Value(_) => display_type(&o.ty),
+            _ => o.ty.clone(),
+        })
+        .collect();
+    let present = out
+        .iter()
+        .map(|o| matches!(o.kind, OutKind::Value(_)) && needs_present(&o.ty))
+        .collect();
     let stream = RowStream {
         op,
         ctx,
         snap,
         out,
+        present,
         chunk: first,
         row: 0,
         done: false,
@@ -88,6 +101,8 @@ struct RowStream {
     ctx: ExecContext,
     snap: Arc<crate::db::Snapshot>,
     out: Vec<OutCol>,
+    /// Per output column: whether its values hold ids or element structs to present.
+    present: Vec<bool>,
     chunk: Option<crate::exec::DataChunk>,
     row: usize,
     done: bool,
@@ -128,7 +143,7 @@ impl Iterator for RowStream {
             }
             match &self.chunk {
                 Some(c) if self.row < c.len => {
-                    let r = out_row(&self.snap, c, self.row, &self.out);
+                    let r = out_row(&self.snap, c, self.row, &self.out, &self.present);
                     self.row += 1;
                     return Some(Ok(r));
                 }
@@ -195,9 +210,129 @@ fn element_props(
         .collect()
 }
 
-fn out_row(snap: &Snapshot, chunk: &DataChunk, i: usize, out: &[OutCol]) -> Vec<Value> {
+/// What an element struct (see `binder::expr::ExprBinder::bind_element`) stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ElementKind {
+    Node,
+    Rel,
+}
+
+/// Whether a STRUCT type is the shape of a node (`_ID`, `_LABEL`, ...) or a rel (`_SRC`,
+/// `_DST`, `_ID`, `_LABEL`, ...) as the binder materialises them.
+pub fn element_kind(fields: &[(String, LogicalType)]) -> Option<ElementKind> {
+    let names: Vec<&str> = fields.iter().take(4).map(|(n, _)| n.as_str()).collect();
+    match names.as_slice() {
+        ["_ID", "_LABEL", ..] => Some(ElementKind::Node),
+        ["_SRC", "_DST", "_ID", "_LABEL", ..] => Some(ElementKind::Rel),
+        _ => None,
+    }
+}
+
+/// Whether values of the type hold packed ids or element structs (nested at any depth).
+fn needs_present(ty: &LogicalType) -> bool {
+    match ty {
+        LogicalType::InternalId => true,
+        LogicalType::List(c) | LogicalType::Array(c, _) => needs_present(c),
+        LogicalType::Struct(f) => {
+            element_kind(f).is_some() || f.iter().any(|(_, t)| needs_present(t))
+        }
+        _ => false,
+    }
+}
+
+/// The type shown to the caller: element structs become NODE / REL.
+pub fn display_type(ty: &LogicalType) -> LogicalType {
+    match ty {
+        LogicalType::List(c) => LogicalType::List(Box::new(display_type(c))),
+        LogicalType::Array(c, n) => LogicalType::Array(Box::new(display_type(c)), *n),
+        LogicalType::Struct(f) => match element_kind(f) {
+            Some(ElementKind::Node) => LogicalType::Node,
+            Some(ElementKind::Rel) => LogicalType::Rel,
+            None => LogicalType::Struct(
+                f.iter()
+                    .map(|(n, t)| (n.clone(), display_type(t)))
+                    .collect(),
+            ),
+        },
+        t => t.clone(),
+    }
+}
+
+/// A value of an exec type as the caller sees it: packed ids become `InternalId`, element
+/// structs become `Node` / `Rel` (NULL properties left out, as for returned nodes).
+pub fn present(v: Value, ty: &LogicalType) -> Value {
+    match (v, ty) {
+        (Value::Null, _) => Value::Null,
+        (v, LogicalType::InternalId) => unpack_id(&v).map_or(Value::Null, Value::InternalId),
+        (Value::List(items), LogicalType::List(c) | LogicalType::Array(c, _)) => {
+            Value::List(items.into_iter().map(|x| present(x, c)).collect())
+        }
+        (Value::Array(items), LogicalType::List(c) | LogicalType::Array(c, _)) => {
+            Value::Array(items.into_iter().map(|x| present(x, c)).collect())
+        }
+        (Value::Struct(kv), LogicalType::Struct(f)) => {
+            let mut vals: Vec<(String, Value)> = kv
+                .into_iter()
+                .zip(f)
+                .map(|((n, v), (_, t))| (n, present(v, t)))
+                .collect();
+            let kind = element_kind(f);
+            let skip = match kind {
+                Some(ElementKind::Node) => 2,
+                Some(ElementKind::Rel) => 4,
+                None => return Value::Struct(vals),
+            };
+            if vals.len() < skip {
+                return Value::Struct(vals);
+            }
+            let id_of = |v: &Value| match v {
+                Value::InternalId(id) => Some(*id),
+                _ => None,
+            };
+            let ids: Vec<Option<InternalId>> =
+                vals.iter().take(skip).map(|(_, v)| id_of(v)).collect();
+            let label = match vals.get(skip - 1) {
+                Some((_, Value::String(s))) => s.clone(),
+                _ => String::new(),
+            };
+            let properties: Vec<(String, Value)> = vals
+                .split_off(skip)
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .collect();
+            match (kind, ids.as_slice()) {
+                (Some(ElementKind::Node), [Some(id), _]) => Value::Node(Box::new(NodeValue {
+                    id: *id,
+                    label,
+                    properties,
+                })),
+                (Some(ElementKind::Rel), [Some(src), Some(dst), Some(id), _]) => {
+                    Value::Rel(Box::new(RelValue {
+                        src: *src,
+                        dst: *dst,
+                        id: *id,
+                        label,
+                        properties,
+                    }))
+                }
+                _ => Value::Null,
+            }
+        }
+        (v, _) => v,
+    }
+}
+
+fn out_row(
+    snap: &Snapshot,
+    chunk: &DataChunk,
+    i: usize,
+    out: &[OutCol],
+    present_col: &[bool],
+) -> Vec<Value> {
     out.iter()
-        .map(|o| match &o.kind {
+        .zip(present_col)
+        .map(|(o, &p)| match &o.kind {
+            OutKind::Value(c) if p => present(chunk.columns[*c].get(i), &o.ty),
             OutKind::Value(c) => chunk.columns[*c].get(i),
             OutKind::Id(c) => match unpack_id(&chunk.columns[*c].get(i)) {
                 Some(id) => Value::InternalId(id),

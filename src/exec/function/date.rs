@@ -441,7 +441,13 @@ fn to_epoch_ms(a: &[Value], _t: &LogicalType) -> Result<Value> {
 }
 
 fn to_timestamp(a: &[Value], _t: &LogicalType) -> Result<Value> {
-    Ok(Value::Timestamp((arg_f64(&a[0]) * 1e6) as i64))
+    let micros = arg_f64(&a[0]) * 1e6;
+    if !micros.is_finite() || micros >= i64::MAX as f64 || micros < i64::MIN as f64 {
+        return Err(Error::Conversion(
+            "Could not convert epoch seconds to TIMESTAMP".into(),
+        ));
+    }
+    Ok(Value::Timestamp(micros as i64))
 }
 
 fn date_fn(a: &[Value], _t: &LogicalType) -> Result<Value> {

@@ -161,15 +161,44 @@ fn size(a: &[Value], _t: &LogicalType) -> Result<Value> {
     }))
 }
 
+/// `array_extract(string, i)`: the i-th character (1-based; negative from the end), an
+/// out-of-range position clamped to the first / last character, as Kuzu does.
+fn array_extract_str(a: &[Value], _t: &LogicalType) -> Result<Value> {
+    let idx = arg_i64(&a[1]);
+    let s = super::arg_str(&a[0]);
+    let chars: Vec<&str> = super::string::graphemes(s);
+    let n = chars.len() as i64;
+    let pos = if idx > 0 {
+        (idx - 1).min(n - 1)
+    } else if idx < 0 {
+        (n + idx).max(0)
+    } else {
+        -1
+    };
+    Ok(Value::String(if pos >= 0 && pos < n {
+        chars[pos as usize].to_string()
+    } else {
+        String::new()
+    }))
+}
+
 fn list_extract(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let idx = arg_i64(&a[1]);
     if let Value::String(s) = &a[0] {
+        // `s[i]` past the string's byte length is empty; otherwise as `array_extract`.
+        if idx > s.len() as i64 {
+            return Ok(Value::String(String::new()));
+        }
+        return array_extract_str(a, _t);
+    }
+    if let Value::String(s) = &a[0] {
         let chars: Vec<&str> = super::string::graphemes(s);
         let n = chars.len() as i64;
+        // Kuzu clamps an out-of-range position to the first / last character; 0 is empty.
         let pos = if idx > 0 {
-            idx - 1
+            (idx - 1).min(n - 1)
         } else if idx < 0 {
-            n + idx
+            (n + idx).max(0)
         } else {
             -1
         };
@@ -639,10 +668,30 @@ fn bind_array_math(name: &'static str, args: &[LogicalType]) -> Result<LogicalTy
 fn offset(a: &[Value], _t: &LogicalType) -> Result<Value> {
     Ok(match &a[0] {
         Value::InternalId(id) => Value::Int64(id.offset as i64),
+        // INTERNAL_ID columns hold packed ids (`table << 48 | offset`).
+        Value::UInt64(p) => {
+            Value::Int64(crate::types::vector::unpack_internal_id(*p).offset as i64)
+        }
         other => as_i128(other)
             .map(|x| Value::Int64(x as i64))
             .unwrap_or(Value::Null),
     })
+}
+
+/// `internal_id(table, offset)`, packed as INTERNAL_ID columns hold ids.
+fn internal_id(a: &[Value], _t: &LogicalType) -> Result<Value> {
+    let (Some(t), Some(o)) = (a[0].as_i64(), a[1].as_i64()) else {
+        return Ok(Value::Null);
+    };
+    if !(0..1 << 16).contains(&t) || !(0..1 << 48).contains(&o) {
+        return Err(Error::Runtime(format!("Invalid internal id {t}:{o}.")));
+    }
+    Ok(Value::UInt64(crate::types::vector::pack_internal_id(
+        crate::types::InternalId {
+            table: t as u64,
+            offset: o as u64,
+        },
+    )))
 }
 
 fn array_value(a: &[Value], _t: &LogicalType) -> Result<Value> {
@@ -671,7 +720,17 @@ pub(super) fn register(r: &mut Registry) {
     )
     .with_bind(bind_extract);
     r.alias("LIST_ELEMENT", "LIST_EXTRACT");
-    r.alias("ARRAY_EXTRACT", "LIST_EXTRACT");
+    r.row("ARRAY_EXTRACT", &[T::List, T::Int64], T::Any, list_extract)
+        .with_bind(bind_extract);
+    r.row("ARRAY_EXTRACT", &[T::Array, T::Int64], T::Any, list_extract)
+        .with_bind(bind_extract);
+    r.row(
+        "ARRAY_EXTRACT",
+        &[T::String, T::Int64],
+        T::String,
+        array_extract_str,
+    )
+    .with_bind(bind_extract);
     r.row("LIST_CONCAT", &[T::List, T::List], T::List, list_concat)
         .with_bind(|a| bind_list_pair("LIST_CONCAT", a));
     for al in ["LIST_CAT", "ARRAY_CONCAT", "ARRAY_CAT"] {
@@ -778,6 +837,15 @@ pub(super) fn register(r: &mut Registry) {
         .with_bind(bind_map_values);
     r.row("UNION_TAG", &[T::Union], T::String, union_tag);
     r.row("OFFSET", &[T::InternalId], T::Int64, offset);
+    r.row(
+        "INTERNAL_ID",
+        &[T::Int64, T::Int64],
+        T::InternalId,
+        internal_id,
+    );
+    r.row("ID", &[T::InternalId], T::InternalId, |a, _| {
+        Ok(a[0].clone())
+    });
     r.row("ARRAY_VALUE", &[T::Any], T::Array, array_value)
         .var_arg()
         .nulls_handled()

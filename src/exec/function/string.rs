@@ -67,6 +67,13 @@ fn is_regional(c: char) -> bool {
 /// User-perceived characters (an approximation of Unicode extended grapheme clusters:
 /// combining marks, variation selectors, emoji modifiers and ZWJ sequences stay with their
 /// base; regional indicators pair up). Kuzu counts string positions in graphemes.
+/// The string cut into code points.
+fn code_points(s: &str) -> Vec<&str> {
+    s.char_indices()
+        .map(|(i, c)| &s[i..i + c.len_utf8()])
+        .collect()
+}
+
 pub fn graphemes(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0usize;
@@ -217,7 +224,8 @@ fn rtrim(a: &[Value], _t: &LogicalType) -> Result<Value> {
 fn pad(a: &[Value], left_side: bool) -> Result<Value> {
     let x = arg_str(&a[0]);
     let n = arg_i64(&a[1]);
-    let p: Vec<&str> = graphemes(arg_str(&a[2]));
+    // Kuzu pads by code points (not grapheme clusters).
+    let p: Vec<&str> = code_points(arg_str(&a[2]));
     if n <= 0 {
         return s(String::new());
     }
@@ -225,7 +233,7 @@ fn pad(a: &[Value], left_side: bool) -> Result<Value> {
         return Err(too_long());
     }
     let n = n as usize;
-    let chars: Vec<&str> = graphemes(x);
+    let chars: Vec<&str> = code_points(x);
     if chars.len() >= n {
         return s(chars[..n].concat());
     }
@@ -337,7 +345,9 @@ fn regexp_extract_all(a: &[Value], _t: &LogicalType) -> Result<Value> {
 fn regexp_split(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let re = regex(arg_str(&a[1]))?;
     Ok(Value::List(
+        // Kuzu leaves out empty parts.
         re.split(arg_str(&a[0]))
+            .filter(|p| !p.is_empty())
             .map(|p| Value::String(p.to_string()))
             .collect(),
     ))
@@ -346,8 +356,9 @@ fn regexp_split(a: &[Value], _t: &LogicalType) -> Result<Value> {
 fn string_split(a: &[Value], _t: &LogicalType) -> Result<Value> {
     let x = arg_str(&a[0]);
     let d = arg_str(&a[1]);
+    // An empty delimiter splits into characters.
     let parts: Vec<&str> = if d.is_empty() {
-        vec![x]
+        code_points(x)
     } else {
         x.split(d).collect()
     };
@@ -380,8 +391,9 @@ fn split_part(a: &[Value], _t: &LogicalType) -> Result<Value> {
 }
 
 fn levenshtein(a: &[Value], _t: &LogicalType) -> Result<Value> {
-    let x: Vec<char> = arg_str(&a[0]).chars().collect();
-    let y: Vec<char> = arg_str(&a[1]).chars().collect();
+    // Kuzu's edit distance is over bytes (`levenshtein('é', 'e')` is 2).
+    let x: &[u8] = arg_str(&a[0]).as_bytes();
+    let y: &[u8] = arg_str(&a[1]).as_bytes();
     let mut prev: Vec<usize> = (0..=y.len()).collect();
     for i in 1..=x.len() {
         let mut cur = vec![i; y.len() + 1];
