@@ -141,22 +141,42 @@ fn query_results_stream() {
     assert!(matches!(rest.last(), Some(Err(ruzu::Error::Interrupted))));
 }
 
-/// collect() over nodes or ids is refused rather than answered with packed ids.
+/// collect() over nodes, rels and ids gives whole values (properties read), never packed ids.
 #[test]
-fn collect_of_nodes_is_refused_not_wrong() {
+fn collect_of_nodes_rels_and_ids() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("fx.ruzu");
     load_fixtures(&p, 1);
     let db = Database::open(&p).unwrap();
     let c = db.connect();
-    for q in [
-        "MATCH (n:Person) RETURN collect(n)",
-        "MATCH (n:Person) RETURN collect(id(n))",
-        "MATCH ()-[k:knows]->() RETURN collect(k)",
-    ] {
-        let e = c.query(q).err().unwrap();
-        assert!(matches!(e, ruzu::Error::NotImplemented(_)), "{q}: {e}");
-    }
+    assert_eq!(
+        one(&c, "MATCH (n:Person) WHERE n.id < 3 RETURN collect(n)"),
+        "[{_ID: 0:0, _LABEL: Person, id: 1, name: Alice, age: 34, height: 1.680000, \
+         score: 0.910000, verified: True, visits: 12, tiny: -5, big: 18446744073709551615, \
+         birthday: 1990-01-15, joined: 2020-03-01 10:15:00},{_ID: 0:1, _LABEL: Person, id: 2, \
+         name: Bob, age: 45, height: 1.820000, score: 0.500000, verified: False, visits: 0, \
+         tiny: 127, big: 0, birthday: 1979-07-04, joined: 2019-11-23 08:00:00.5}]"
+    );
+    assert_eq!(
+        one(&c, "MATCH (n:Person) WHERE n.id < 3 RETURN collect(id(n))"),
+        "[0:0,0:1]"
+    );
+    assert_eq!(
+        one(
+            &c,
+            "MATCH (a:Person)-[k:knows]->(b) WHERE a.id = 1 AND b.id = 3 RETURN collect(k)"
+        ),
+        "[(0:0)-{_LABEL: knows, _ID: 2:1, since: 2012, weight: 1.500000}->(0:2)]"
+    );
+    // OPTIONAL MATCH without a match: Kuzu's collect of only NULLs is NULL (agg/hash.test).
+    assert_eq!(
+        one(
+            &c,
+            "MATCH (a:Person) WHERE a.id = 1 OPTIONAL MATCH (a)-[:knows]->(b:Person) WHERE b.id > 100 \
+             RETURN size(collect(b))"
+        ),
+        ""
+    );
     assert_eq!(
         one(&c, "MATCH (n:Person) WHERE n.id < 3 RETURN collect(n.id)"),
         "[1,2]"
