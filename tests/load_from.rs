@@ -297,7 +297,7 @@ fn create_table_as_query() {
     assert_eq!(
         err(
             &c,
-            "CREATE REL TABLE M (FROM P TO P, FROM P TO P) AS MATCH (a:P) RETURN a.id, a.id"
+            "CREATE REL TABLE M (FROM P TO P, FROM P TO P) AS MATCH (a:P) RETURN a.id, a.id AS b"
         ),
         "Binder exception: Multiple FROM/TO pairs are not supported for CREATE REL TABLE AS."
     );
