@@ -675,6 +675,7 @@ impl Drop for PageMut<'_> {
 mod tests {
     use super::*;
     use crate::storage::file::MemBackend;
+    use std::sync::mpsc;
 
     fn file_with_pages(n: u64) -> MemBackend {
         let m = MemBackend::new();
@@ -848,15 +849,7 @@ mod tests {
     /// file, so a concurrent pin read the stale file page: a wrong answer, not an error.)
     #[test]
     fn pin_during_write_back_of_the_same_page_sees_the_new_bytes() {
-        use std::sync::mpsc;
-        let (entered_tx, entered_rx) = mpsc::channel();
-        let (go_tx, go_rx) = mpsc::channel();
-        let gated = Arc::new(GatedBackend {
-            inner: file_with_pages(65),
-            armed: AtomicBool::new(false),
-            entered: parking_lot::Mutex::new(Some(entered_tx)),
-            go: parking_lot::Mutex::new(Some(go_rx)),
-        });
+        let (gated, entered_rx, go_tx) = gated(65);
         let pool = Arc::new(BufferPool::new(
             gated.clone(),
             MemoryManager::new(MIN_BUDGET),
@@ -892,6 +885,80 @@ mod tests {
             1000,
             "early answer: {early:?}"
         );
+    }
+
+    fn gated(pages: u64) -> (Arc<GatedBackend>, mpsc::Receiver<u64>, mpsc::Sender<()>) {
+        let (entered_tx, entered_rx) = mpsc::channel();
+        let (go_tx, go_rx) = mpsc::channel();
+        let g = Arc::new(GatedBackend {
+            inner: file_with_pages(pages),
+            armed: AtomicBool::new(false),
+            entered: parking_lot::Mutex::new(Some(entered_tx)),
+            go: parking_lot::Mutex::new(Some(go_rx)),
+        });
+        (g, entered_rx, go_tx)
+    }
+
+    /// `invalidate` of a page whose write-back is in flight waits for it: the caller's own
+    /// write of the page (outside the pool) must not be overwritten by the older bytes.
+    #[test]
+    fn invalidate_waits_for_a_write_back_in_flight() {
+        let (gated, entered, go) = gated(65);
+        let pool = Arc::new(BufferPool::new(
+            gated.clone(),
+            MemoryManager::new(MIN_BUDGET),
+        ));
+        pool.pin_mut(0, PageKind::Column).unwrap()[..8].copy_from_slice(&1000u64.to_le_bytes());
+        for p in 1..64 {
+            pool.pin(p, PageKind::Column).unwrap();
+        }
+        gated.armed.store(true, Ordering::Release);
+        let evictor = {
+            let pool = pool.clone();
+            std::thread::spawn(move || page_id(&pool.pin(64, PageKind::Column).unwrap()))
+        };
+        assert_eq!(entered.recv().unwrap(), 0);
+        let (done_tx, done_rx) = mpsc::channel();
+        let rewriter = {
+            let (pool, gated) = (pool.clone(), gated.clone());
+            std::thread::spawn(move || {
+                pool.invalidate(0);
+                let mut buf = vec![0u8; PAGE_SIZE];
+                buf[..8].copy_from_slice(&555u64.to_le_bytes());
+                page::seal(0, PageKind::Column, &mut buf);
+                gated.inner.write_at(0, &buf).unwrap();
+                let _ = done_tx.send(());
+            })
+        };
+        let _ = done_rx.recv_timeout(std::time::Duration::from_millis(300));
+        go.send(()).unwrap();
+        assert_eq!(evictor.join().unwrap(), 64);
+        rewriter.join().unwrap();
+        assert_eq!(page_id(&gated.inner.contents()[..PAGE_SIZE]), 555);
+        assert_eq!(page_id(&pool.pin(0, PageKind::Column).unwrap()), 555);
+    }
+
+    /// A page invalidated while pinned leaves the table at once (later pins read the file)
+    /// and its frame is never written back, by a flush or by eviction; the holder keeps its
+    /// bytes.
+    #[test]
+    fn invalidate_of_a_pinned_page_discards_it() {
+        let m = file_with_pages(200);
+        let pool = BufferPool::new(Arc::new(m.clone()), MemoryManager::new(MIN_BUDGET));
+        pool.pin_mut(1, PageKind::Column).unwrap()[..8].copy_from_slice(&77u64.to_le_bytes());
+        let held = pool.pin(1, PageKind::Column).unwrap();
+        pool.invalidate(1);
+        assert_eq!(page_id(&pool.pin(1, PageKind::Column).unwrap()), 1);
+        assert_eq!(page_id(&held), 77);
+        drop(held);
+        pool.flush().unwrap();
+        assert_eq!(page_id(&m.contents()[PAGE_SIZE..]), 1);
+        for p in 2..200 {
+            pool.pin(p, PageKind::Column).unwrap();
+        }
+        pool.flush().unwrap();
+        assert_eq!(page_id(&m.contents()[PAGE_SIZE..]), 1);
+        assert_eq!(page_id(&pool.pin(1, PageKind::Column).unwrap()), 1);
     }
 
     /// A backend that yields the CPU inside every write, as a loaded machine would: it widens
