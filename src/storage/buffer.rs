@@ -9,7 +9,8 @@
 //! Locking: one mutex over the page table (page → frame, frame owners, the clock hand); a
 //! reader-writer lock per frame over its bytes. A frame's pin count is raised only under the
 //! table lock, and eviction picks only frames whose pin count is zero under that same lock, so
-//! a pinned page is never evicted. I/O happens under the frame lock, never the table lock.
+//! a pinned page is never evicted. I/O happens under the frame lock, not the table lock,
+//! except in `reserve` (working memory), whose rare evictions write back under both.
 //!
 //! Eviction of a dirty page: the victim leaves the page table under the table lock, but its
 //! bytes reach the file only afterwards (outside the table lock). Until they do, the page is
