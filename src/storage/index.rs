@@ -2182,6 +2182,81 @@ mod tests {
         assert_eq!(idx.len(), 70_000 - 23_334);
     }
 
+    /// Positional I/O over a `MemBackend` that yields the CPU inside every write, as a
+    /// loaded machine would.
+    struct SlowWrites(MemBackend);
+
+    impl StorageBackend for SlowWrites {
+        fn len(&self) -> Result<u64> {
+            self.0.len()
+        }
+        fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<()> {
+            self.0.read_at(offset, buf)
+        }
+        fn write_at(&self, offset: u64, buf: &[u8]) -> Result<()> {
+            std::thread::yield_now();
+            self.0.write_at(offset, buf)
+        }
+        fn set_len(&self, len: u64) -> Result<()> {
+            self.0.set_len(len)
+        }
+        fn sync(&self) -> Result<()> {
+            self.0.sync()
+        }
+    }
+
+    /// `many_keys_through_a_tiny_pool`'s flaky failure, made likely: the parallel lookup that
+    /// follows the inserts and deletes evicts dirty pages while other workers need them. The
+    /// pool used to serve the file's older copy of a page whose write-back was in flight, so
+    /// deleted keys were found again (or present ones missed).
+    #[test]
+    fn parallel_lookups_while_dirty_pages_are_evicted() {
+        let pool = BufferPool::new(
+            Arc::new(SlowWrites(MemBackend::new())),
+            MemoryManager::new(MIN_BUDGET),
+        );
+        let mut alloc = PageAllocator::new(1);
+        let mut idx = HashIndex::new(IndexKeyType::Int64);
+        idx.insert_column(&pool, &mut alloc, &int_col((0..60_000).collect()), 0)
+            .unwrap()
+            .unwrap();
+        // Single inserts fill overflow pages, which workers on different primary pages share.
+        for k in 60_000..70_000i64 {
+            let inserted = idx.insert(&pool, &mut alloc, IndexKey::Int64(k), k as u64);
+            assert_eq!(inserted.unwrap(), None);
+        }
+        for k in (0..70_000i64).step_by(3) {
+            assert!(idx.delete(&pool, IndexKey::Int64(k)).unwrap());
+        }
+        assert!(idx.ovf.pages > 0);
+        // Four workers, so the lookup is parallel whatever the machine (64 frames >= 16 * 4).
+        let workers = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
+        let mut end = 70_000i64;
+        for round in 0..6 {
+            let got = workers
+                .install(|| idx.lookup_column(&pool, &int_col((0..end).collect())))
+                .unwrap();
+            let wrong: Vec<usize> = (0..end as usize)
+                .filter(|&k| got[k] != (k % 3 != 0 || k >= 70_000).then_some(k as u64))
+                .collect();
+            assert_eq!(
+                wrong.len(),
+                0,
+                "round {round}, first: {:?}",
+                &wrong[..wrong.len().min(5)]
+            );
+            // Dirty more overflow pages for the next round.
+            for k in end..end + 1_000 {
+                let inserted = idx.insert(&pool, &mut alloc, IndexKey::Int64(k), k as u64);
+                assert_eq!(inserted.unwrap(), None);
+            }
+            end += 1_000;
+        }
+    }
+
     #[test]
     fn copy_to_new_pages_is_independent() {
         let m = MemBackend::new();
