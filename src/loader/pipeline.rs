@@ -7,7 +7,7 @@
 //! unreferenced pages behind, which the caller returns to the allocator.
 
 use super::csv::{read_csv, record_text, CsvBatch, CsvOptions, CsvSchema};
-use super::keys::{check_pk_type, index_key_type, key_at};
+use super::keys::{check_pk_type, index_column, index_key_type, key_at};
 use crate::catalog::{Catalog, Multiplicity, TableEntry, TableKind};
 use crate::error::{Error, InputError, Result};
 use crate::storage::column::{encode_chunk, ChunkMeta, RunSink};
@@ -220,10 +220,16 @@ pub fn copy_nodes_from(
     let pk = pk_of(entry)?;
     check_pk_type(&entry.properties[pk].ty)?;
     let types: Vec<LogicalType> = entry.properties.iter().map(|p| p.ty.clone()).collect();
+    // SERIAL columns take no field of a file (a query's batches carry them).
+    let serial: Vec<usize> = (0..types.len())
+        .filter(|&i| types[i] == LogicalType::Serial)
+        .collect();
+    let from_files = matches!(input, CopyInput::Files(_));
     let schema = CsvSchema {
         columns: entry
             .properties
             .iter()
+            .filter(|p| !from_files || p.ty != LogicalType::Serial)
             .map(|p| (p.name.clone(), p.ty.clone()))
             .collect(),
     };
@@ -255,8 +261,9 @@ pub fn copy_nodes_from(
         &schema,
         threads,
         &mut stats,
-        |_, display, batch: CsvBatch| {
+        |_, display, mut batch: CsvBatch| {
             let pk_name = || Some(entry.properties[pk].name.clone());
+            number_serials(&mut batch, &serial, next_offset, from_files);
             let batch = if settings.csv.ignore_errors {
                 let kept = insert_keys_skipping(
                     pager,
@@ -271,7 +278,9 @@ pub fn copy_nodes_from(
                         )
                     },
                 )?;
-                keep_rows(batch, &kept)
+                let mut batch = keep_rows(batch, &kept);
+                number_serials(&mut batch, &serial, next_offset, false);
+                batch
             } else {
                 let n = batch.len();
                 let keycol = &batch.columns[pk];
@@ -281,8 +290,9 @@ pub fn copy_nodes_from(
                         .unlocated_in_kuzu()
                         .into());
                 }
+                let ikeys = index_column(keycol);
                 let inserted = pager
-                    .with_allocator(|a| keys.insert_column(pager.pool(), a, keycol, next_offset))?;
+                    .with_allocator(|a| keys.insert_column(pager.pool(), a, &ikeys, next_offset))?;
                 if let Err(dup) = inserted {
                     let i = dup.row;
                     return Err(
@@ -327,6 +337,25 @@ pub fn copy_nodes_from(
     out.num_rows = next_offset;
     out.pk_index = encode_index(keys);
     Ok((out, stats))
+}
+
+/// Numbers the SERIAL columns `serial` of a node batch with the rows' offsets in the table
+/// (Kuzu's SERIAL values), from `start`, replacing them (`insert`: adding them, for a file's
+/// batch, which has no field for them). Both COPY from files and from a query number here.
+fn number_serials(batch: &mut CsvBatch, serial: &[usize], start: u64, insert: bool) {
+    let n = batch.len();
+    for &c in serial {
+        let col = Column {
+            ty: LogicalType::Serial,
+            data: ColumnData::Int64((start..start + n as u64).map(|v| v as i64).collect()),
+            nulls: crate::types::vector::NullMask::with_len(n),
+        };
+        if insert {
+            batch.columns.insert(c.min(batch.columns.len()), col);
+        } else if let Some(slot) = batch.columns.get_mut(c) {
+            *slot = col;
+        }
+    }
 }
 
 const NULL_KEY: &str =
@@ -394,7 +423,8 @@ fn insert_keys_skipping(
                 p.extend_from(keycol, s, end - s);
                 Some(p)
             };
-            let col = part.as_ref().unwrap_or(keycol);
+            let col = index_column(part.as_ref().unwrap_or(keycol));
+            let col = col.as_ref();
             let base = first_offset + kept.len() as u64;
             match pager.with_allocator(|a| keys.insert_column(pager.pool(), a, col, base))? {
                 Ok(()) => {
@@ -407,6 +437,7 @@ fn insert_keys_skipping(
                         // The rows before the first duplicate are all new.
                         let mut p = Column::new(keycol.ty.clone());
                         p.extend_from(keycol, s, dup.row);
+                        let p = index_column(&p);
                         if let Err(d) = pager
                             .with_allocator(|a| keys.insert_column(pager.pool(), a, &p, base))?
                         {
@@ -546,7 +577,7 @@ pub fn copy_rels_from(
         |fi, display, batch: CsvBatch| {
             let mut found: Vec<Vec<Option<u64>>> = Vec::with_capacity(2);
             for (col, map) in [(&batch.columns[0], keys.0), (&batch.columns[1], keys.1)] {
-                found.push(map.lookup_column(pager.pool(), col)?);
+                found.push(map.lookup_column(pager.pool(), &index_column(col))?);
             }
             let problem = |side: usize, i: usize| {
                 let col = &batch.columns[side];
