@@ -6,7 +6,7 @@
 //! build. Pages are written straight to the file (no WAL); a failed copy leaves only
 //! unreferenced pages behind, which the caller returns to the allocator.
 
-use super::csv::{read_csv, record_text, CsvBatch, CsvOptions, CsvSchema};
+use super::csv::{is_gzip, read_csv, record_text, CsvBatch, CsvOptions, CsvSchema};
 use super::keys::{check_pk_type, index_column, index_key_type, key_at};
 use crate::catalog::{Catalog, Multiplicity, TableEntry, TableKind};
 use crate::error::{Error, InputError, Result};
@@ -605,7 +605,10 @@ pub fn copy_rels_from(
                         (a, _) => {
                             let mut w = problem(usize::from(a.is_some()), i);
                             // Kuzu shows the skipped record of a rel file.
-                            if let Some(Some(path)) = paths.get(fi) {
+                            // (Not of a compressed file, whose records Kuzu never shows.)
+                            if let Some(Some(path)) =
+                                paths.get(fi).filter(|p| !p.as_ref().is_some_and(|p| is_gzip(p)))
+                            {
                                 if let Ok(text) = record_text(path, batch.spans[i]) {
                                     w = w.with_record(text);
                                 }
