@@ -151,15 +151,21 @@ pub fn value_key(kind: IndexKeyType, v: &Value) -> Option<OwnedKey> {
         (K::Int64, Value::UInt8(x)) => OwnedKey::Int64(*x as i64),
         (K::Int64, Value::Double(x)) => OwnedKey::Int64(float_key(*x)),
         (K::Int64, Value::Float(x)) => OwnedKey::Int64(float_key(*x as f64)),
-        (K::Int64, Value::Decimal { value, precision, .. }) if *precision <= 18 => {
-            OwnedKey::Int64(i64::try_from(*value).ok()?)
-        }
+        (
+            K::Int64,
+            Value::Decimal {
+                value, precision, ..
+            },
+        ) if *precision <= 18 => OwnedKey::Int64(i64::try_from(*value).ok()?),
         (K::UInt64, Value::UInt64(x)) => OwnedKey::UInt64(*x),
         (K::Int128, Value::Int128(x)) => OwnedKey::Int128(*x),
         (K::Int128, Value::Uuid(x)) => OwnedKey::Int128(*x as i128),
-        (K::Int128, Value::Decimal { value, precision, .. }) if *precision > 18 => {
-            OwnedKey::Int128(*value)
-        }
+        (
+            K::Int128,
+            Value::Decimal {
+                value, precision, ..
+            },
+        ) if *precision > 18 => OwnedKey::Int128(*value),
         (K::String, Value::String(s)) => OwnedKey::Bytes(s.as_bytes().to_vec()),
         (K::String, Value::Blob(b)) => OwnedKey::Bytes(b.clone()),
         _ => return None,
@@ -178,6 +184,8 @@ pub fn key_at(col: &Column, i: usize) -> KeyRef<'_> {
         ColumnData::UInt32(v) => KeyRef::Int(v[i] as i64),
         ColumnData::UInt16(v) => KeyRef::Int(v[i] as i64),
         ColumnData::UInt8(v) => KeyRef::Int(v[i] as i64),
+        // Kuzu keeps a UUID as a 128-bit integer with the top bit flipped, and shows that.
+        ColumnData::Int128(v) if col.ty == LogicalType::Uuid => KeyRef::Int128(v[i] ^ i128::MIN),
         ColumnData::Int128(v) => KeyRef::Int128(v[i]),
         ColumnData::Double(v) => KeyRef::Float(v[i]),
         ColumnData::Float(v) => KeyRef::Float(v[i] as f64),
@@ -260,11 +268,74 @@ mod tests {
         let mut s = Column::new(LogicalType::String);
         s.push_value(&Value::String("ab".into()));
         assert_eq!(key_at(&s, 0).render(), "ab");
-        assert!(check_pk_type(&LogicalType::Double).is_err());
+        assert!(check_pk_type(&LogicalType::Double).is_ok());
+        assert_eq!(
+            check_pk_type(&LogicalType::Interval).unwrap_err().to_string(),
+            "Binder exception: Invalid primary key column type INTERVAL. Primary keys must be either STRING or a numeric type."
+        );
         let mut m: FxHashMap<i64, u64> = FxHashMap::default();
         for i in 0..1000 {
             m.insert(i * 7, i as u64);
         }
         assert_eq!(m.get(&700), Some(&100));
+    }
+
+    #[test]
+    fn keys_render_as_kuzu_and_map_onto_index_kinds() {
+        let col = |ty: LogicalType, v: Value| {
+            let mut c = Column::new(ty);
+            assert!(c.push_value(&v));
+            c
+        };
+        let d = col(LogicalType::Double, Value::Double(2.5));
+        assert_eq!(key_at(&d, 0).render(), "2.500000");
+        let f = col(LogicalType::Float, Value::Float(-3.0));
+        assert_eq!(key_at(&f, 0).render(), "-3.000000");
+        let u = col(
+            LogicalType::Uuid,
+            Value::Uuid(0xa0ee_bc99_9c0b_4ef8_bb6d_6bb9_bd38_0a11),
+        );
+        assert_eq!(
+            key_at(&u, 0).render(),
+            "43774887780656280754024793008116337169"
+        );
+        let big = col(LogicalType::UInt64, Value::UInt64(u64::MAX));
+        assert_eq!(key_at(&big, 0).render(), "18446744073709551615");
+        // FLOAT and DOUBLE keys become INT64 keys of the double's bits, -0.0 as 0.0.
+        let z = col(LogicalType::Double, Value::Double(-0.0));
+        let k = index_column(&z);
+        assert_eq!(k.data, ColumnData::Int64(vec![0]));
+        assert_eq!(
+            index_column(&f).data,
+            ColumnData::Int64(vec![(-3.0f64).to_bits() as i64])
+        );
+        assert_eq!(float_key(f64::NAN), float_key(-f64::NAN));
+        assert!(matches!(index_column(&u), Cow::Borrowed(_)));
+        use IndexKeyType as K;
+        for (ty, kind) in [
+            (LogicalType::Double, K::Int64),
+            (LogicalType::Float, K::Int64),
+            (LogicalType::Blob, K::String),
+            (LogicalType::Int128, K::Int128),
+            (LogicalType::Uuid, K::Int128),
+            (
+                LogicalType::Decimal {
+                    precision: 18,
+                    scale: 0,
+                },
+                K::Int64,
+            ),
+            (
+                LogicalType::Decimal {
+                    precision: 19,
+                    scale: 0,
+                },
+                K::Int128,
+            ),
+            (LogicalType::UInt64, K::UInt64),
+            (LogicalType::Serial, K::Int64),
+        ] {
+            assert_eq!(index_key_type(&ty).unwrap(), kind, "{ty}");
+        }
     }
 }

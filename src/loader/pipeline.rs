@@ -606,8 +606,9 @@ pub fn copy_rels_from(
                             let mut w = problem(usize::from(a.is_some()), i);
                             // Kuzu shows the skipped record of a rel file.
                             // (Not of a compressed file, whose records Kuzu never shows.)
-                            if let Some(Some(path)) =
-                                paths.get(fi).filter(|p| !p.as_ref().is_some_and(|p| is_gzip(p)))
+                            if let Some(Some(path)) = paths
+                                .get(fi)
+                                .filter(|p| !p.as_ref().is_some_and(|p| is_gzip(p)))
                             {
                                 if let Ok(text) = record_text(path, batch.spans[i]) {
                                     w = w.with_record(text);
@@ -930,5 +931,315 @@ mod tests {
         assert_eq!(kept.columns[0].get(1), Value::Int64(3));
         assert_eq!(kept.columns[1].get(1), Value::Int64(6));
         assert_eq!(kept.first_row, 7);
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Key types end to end: COPY, duplicates, index lookups, rel endpoints, reopen + check.
+
+    fn rows(db: &crate::Database, q: &str) -> Vec<String> {
+        db.connect()
+            .query(q)
+            .unwrap_or_else(|e| panic!("{q}: {e}"))
+            .map(|r| {
+                r.unwrap()
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect()
+    }
+
+    fn err(db: &crate::Database, q: &str) -> String {
+        match db.connect().query(q) {
+            Ok(_) => panic!("{q}: no error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// One key type: node rows `keys` (key,name lines), a duplicate file, rels by key, and an
+    /// equality lookup of `probe` expected to find `probe_name`.
+    struct KeyCase {
+        ty: &'static str,
+        nodes: &'static str,
+        dup: &'static str,
+        /// The duplicate key as Kuzu renders it in the message.
+        dup_key: &'static str,
+        rels: &'static str,
+        rel_rows: &'static [&'static str],
+        probe: &'static str,
+        probe_name: &'static str,
+        missing: &'static str,
+    }
+
+    fn run_key_case(c: &KeyCase) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.ruzu");
+        let f = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p.display().to_string()
+        };
+        let (nodes, dup, rels) = (f("n.csv", c.nodes), f("d.csv", c.dup), f("r.csv", c.rels));
+        let lookup = format!("MATCH (n:T) WHERE n.k = {} RETURN n.name", c.probe);
+        let missing = format!("MATCH (n:T {{k: {}}}) RETURN n.name", c.missing);
+        let rel_q = "MATCH (a:T)-[:R]->(b:T) RETURN a.name, b.name ORDER BY a.name, b.name";
+        {
+            let db = crate::Database::open(&path).unwrap();
+            rows(
+                &db,
+                &format!(
+                    "CREATE NODE TABLE T(k {}, name STRING, PRIMARY KEY(k))",
+                    c.ty
+                ),
+            );
+            rows(&db, "CREATE REL TABLE R(FROM T TO T)");
+            assert_eq!(
+                rows(&db, &format!("COPY T FROM '{nodes}'")),
+                ["3 tuples have been copied to the T table."],
+                "{}",
+                c.ty
+            );
+            assert_eq!(
+                err(&db, &format!("COPY T FROM '{dup}'")),
+                format!(
+                    "Copy exception: Found duplicated primary key value {}, {DUP}",
+                    c.dup_key
+                ),
+                "{}",
+                c.ty
+            );
+            rows(&db, &format!("COPY R FROM '{rels}'"));
+            assert_eq!(rows(&db, rel_q), c.rel_rows, "{}", c.ty);
+            assert_eq!(rows(&db, &lookup), [c.probe_name], "{}", c.ty);
+            assert!(rows(&db, &missing).is_empty(), "{}", c.ty);
+        }
+        crate::inspect::check(&path).unwrap();
+        let db = crate::Database::open(&path).unwrap();
+        assert_eq!(rows(&db, &lookup), [c.probe_name], "{} reopened", c.ty);
+        assert_eq!(rows(&db, rel_q), c.rel_rows, "{} reopened", c.ty);
+    }
+
+    const DUP: &str = "which violates the uniqueness constraint of the primary key column.";
+
+    #[test]
+    fn double_keys_fold_negative_zero() {
+        run_key_case(&KeyCase {
+            ty: "DOUBLE",
+            nodes: "1.5,a\n-0.0,b\n2,c\n",
+            dup: "7,x\n0.0,y\n",
+            dup_key: "0.000000",
+            rels: "1.5,2.0\n0,1.5\n",
+            rel_rows: &["a|c", "b|a"],
+            probe: "2",
+            probe_name: "c",
+            missing: "2.5",
+        });
+    }
+
+    #[test]
+    fn float_keys() {
+        run_key_case(&KeyCase {
+            ty: "FLOAT",
+            nodes: "0.1,a\n2.5,b\n-3,c\n",
+            dup: "-3.0,x\n",
+            dup_key: "-3.000000",
+            rels: "0.1,2.5\n-3,0.1\n",
+            rel_rows: &["a|b", "c|a"],
+            probe: "2.5",
+            probe_name: "b",
+            missing: "0.2",
+        });
+    }
+
+    #[test]
+    fn blob_keys() {
+        run_key_case(&KeyCase {
+            ty: "BLOB",
+            nodes: "ab,a\n\\xAA\\x00,b\nzz,c\n",
+            dup: "q,x\nab,y\n",
+            dup_key: "ab",
+            rels: "ab,\\xAA\\x00\nzz,ab\n",
+            rel_rows: &["a|b", "c|a"],
+            probe: "BLOB('\\\\xAA\\\\x00')",
+            probe_name: "b",
+            missing: "BLOB('abc')",
+        });
+    }
+
+    #[test]
+    fn int128_keys() {
+        run_key_case(&KeyCase {
+            ty: "INT128",
+            nodes: "170141183460469231731687303715884105727,a\n-5,b\n0,c\n",
+            dup: "170141183460469231731687303715884105727,x\n",
+            dup_key: "170141183460469231731687303715884105727",
+            rels: "-5,0\n0,170141183460469231731687303715884105727\n",
+            rel_rows: &["b|c", "c|a"],
+            probe: "CAST('170141183460469231731687303715884105727' AS INT128)",
+            probe_name: "a",
+            missing: "CAST(1 AS INT128)",
+        });
+    }
+
+    #[test]
+    fn uuid_keys() {
+        run_key_case(&KeyCase {
+            ty: "UUID",
+            nodes: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11,a\n\
+                    00000000-0000-0000-0000-000000000001,b\n\
+                    ffffffff-ffff-ffff-ffff-ffffffffffff,c\n",
+            dup: "00000000-0000-0000-0000-000000000001,x\n",
+            dup_key: "-170141183460469231731687303715884105727",
+            rels: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11,ffffffff-ffff-ffff-ffff-ffffffffffff\n",
+            rel_rows: &["a|c"],
+            probe: "UUID('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')",
+            probe_name: "a",
+            missing: "UUID('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12')",
+        });
+    }
+
+    #[test]
+    fn date_and_uint64_keys() {
+        run_key_case(&KeyCase {
+            ty: "DATE",
+            nodes: "2020-01-01,a\n1900-12-31,b\n2038-01-19,c\n",
+            dup: "2020-01-01,x\n",
+            dup_key: "18262",
+            rels: "2020-01-01,1900-12-31\n",
+            rel_rows: &["a|b"],
+            probe: "DATE('1900-12-31')",
+            probe_name: "b",
+            missing: "DATE('1900-12-30')",
+        });
+        run_key_case(&KeyCase {
+            ty: "UINT64",
+            nodes: "18446744073709551615,a\n0,b\n7,c\n",
+            dup: "18446744073709551615,x\n",
+            dup_key: "18446744073709551615",
+            rels: "0,18446744073709551615\n",
+            rel_rows: &["b|a"],
+            probe: "CAST('18446744073709551615' AS UINT64)",
+            probe_name: "a",
+            missing: "CAST(8 AS UINT64)",
+        });
+    }
+
+    #[test]
+    fn key_types_kuzu_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::Database::open(dir.path().join("db.ruzu")).unwrap();
+        for ty in ["BOOL", "INTERVAL", "INT64[]", "INT64[2]", "STRUCT(a INT64)"] {
+            assert_eq!(
+                err(&db, &format!("CREATE NODE TABLE T(k {ty}, PRIMARY KEY(k))")),
+                format!(
+                    "Binder exception: Invalid primary key column type {ty}. Primary keys must be either STRING or a numeric type."
+                )
+            );
+        }
+        for ty in [
+            "DECIMAL(5, 2)",
+            "DECIMAL(30, 2)",
+            "TIMESTAMP",
+            "INT8",
+            "SERIAL",
+        ] {
+            rows(&db, &format!("CREATE NODE TABLE T(k {ty}, PRIMARY KEY(k))"));
+            rows(&db, "DROP TABLE T");
+        }
+    }
+
+    /// The key a lookup computes from a value (`keys::value_key`) is the one the COPY
+    /// pipeline stored for the same value (`keys::index_column`), for every key type.
+    #[test]
+    fn index_keys_of_values_match_columns() {
+        use crate::loader::keys::{index_column, value_key};
+        let p = pager();
+        let cases: Vec<(LogicalType, Vec<Value>)> = vec![
+            (
+                LogicalType::Double,
+                vec![
+                    Value::Double(-0.0),
+                    Value::Double(f64::NAN),
+                    Value::Double(1e300),
+                ],
+            ),
+            (
+                LogicalType::Float,
+                vec![Value::Float(0.1), Value::Float(-2.0)],
+            ),
+            (
+                LogicalType::Blob,
+                vec![Value::Blob(vec![0, 255]), Value::Blob(vec![])],
+            ),
+            (LogicalType::String, vec![Value::String("x".into())]),
+            (
+                LogicalType::Int128,
+                vec![Value::Int128(i128::MIN), Value::Int128(3)],
+            ),
+            (
+                LogicalType::Uuid,
+                vec![Value::Uuid(u128::MAX), Value::Uuid(1)],
+            ),
+            (
+                LogicalType::Decimal {
+                    precision: 30,
+                    scale: 2,
+                },
+                vec![Value::Decimal {
+                    value: -1234,
+                    precision: 30,
+                    scale: 2,
+                }],
+            ),
+            (
+                LogicalType::Decimal {
+                    precision: 5,
+                    scale: 2,
+                },
+                vec![Value::Decimal {
+                    value: 999,
+                    precision: 5,
+                    scale: 2,
+                }],
+            ),
+            (LogicalType::Date, vec![Value::Date(-3), Value::Date(18262)]),
+            (LogicalType::TimestampNs, vec![Value::TimestampNs(5)]),
+            (LogicalType::UInt64, vec![Value::UInt64(u64::MAX)]),
+            (LogicalType::UInt32, vec![Value::UInt32(u32::MAX)]),
+            (LogicalType::Int8, vec![Value::Int8(-1)]),
+        ];
+        for (ty, values) in cases {
+            let mut col = Column::new(ty.clone());
+            for v in &values {
+                assert!(col.push_value(v), "{ty}");
+            }
+            let kind = index_key_type(&ty).unwrap();
+            let mut idx = HashIndex::new(kind);
+            let keys = index_column(&col);
+            p.with_allocator(|a| idx.insert_column(p.pool(), a, &keys, 10))
+                .unwrap()
+                .unwrap();
+            for (i, v) in values.iter().enumerate() {
+                let k = value_key(kind, v).unwrap();
+                assert_eq!(
+                    idx.lookup(p.pool(), k.as_index_key()).unwrap(),
+                    Some(10 + i as u64),
+                    "{ty} {v:?}"
+                );
+            }
+        }
+        // -0.0 and 0.0 are one key, as are all NaNs.
+        let kind = index_key_type(&LogicalType::Double).unwrap();
+        assert_eq!(
+            value_key(kind, &Value::Double(0.0)),
+            value_key(kind, &Value::Double(-0.0))
+        );
+        assert_eq!(
+            value_key(kind, &Value::Double(f64::NAN)),
+            value_key(kind, &Value::Double(-f64::NAN))
+        );
+        // A value of another type than the key's is no key (the scan answers instead).
+        assert_eq!(value_key(kind, &Value::String("1".into())), None);
     }
 }

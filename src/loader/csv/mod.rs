@@ -387,7 +387,9 @@ pub fn is_gzip(path: &Path) -> bool {
 pub fn open_input(path: &Path, display: &str) -> Result<Box<dyn Read + Send>> {
     let f = File::open(path).map_err(|e| Error::io(format!("opening {display}"), e))?;
     Ok(if is_gzip(path) {
-        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(f)))
+        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
+            f,
+        )))
     } else {
         Box::new(f)
     })
