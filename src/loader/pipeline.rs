@@ -1242,4 +1242,132 @@ mod tests {
         // A value of another type than the key's is no key (the scan answers instead).
         assert_eq!(value_key(kind, &Value::String("1".into())), None);
     }
+
+    /// SERIAL keys: files have no field for them; values are the rows' offsets in the table,
+    /// continuing across COPYs (from files and from a query) and over skipped rows.
+    #[test]
+    fn serial_keys_number_rows_by_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.ruzu");
+        let f = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p.display().to_string()
+        };
+        let a = f("a.csv", "name,age\nx,1\ny,2\n");
+        let b = f("b.csv", "z,3\nbad,notanumber\nw,4\n");
+        let r = f("r.csv", "0,3\n4,1\n");
+        {
+            let db = crate::Database::open(&path).unwrap();
+            rows(
+                &db,
+                "CREATE NODE TABLE T(k SERIAL, name STRING, age INT64, PRIMARY KEY(k))",
+            );
+            rows(&db, "CREATE REL TABLE R(FROM T TO T)");
+            rows(&db, &format!("COPY T FROM '{a}' (HEADER=true)"));
+            assert_eq!(
+                rows(&db, &format!("COPY T FROM '{b}' (IGNORE_ERRORS=true)"))[0],
+                "2 tuples have been copied to the T table."
+            );
+            rows(&db, "COPY T FROM (RETURN 'q', 5)");
+            rows(&db, &format!("COPY R FROM '{r}'"));
+            assert_eq!(
+                rows(&db, "MATCH (n:T) RETURN n.k, n.name, n.age"),
+                ["0|x|1", "1|y|2", "2|z|3", "3|w|4", "4|q|5"]
+            );
+            assert_eq!(
+                rows(&db, "MATCH (a:T)-[:R]->(b:T) RETURN a.name, b.name"),
+                ["x|w", "q|y"]
+            );
+            assert_eq!(rows(&db, "MATCH (n:T {k: 3}) RETURN n.name"), ["w"]);
+            // A file with a field for the SERIAL column has one field too many.
+            let c = f("c.csv", "0,x,1\n");
+            assert_eq!(
+                err(&db, &format!("COPY T FROM '{c}'")),
+                format!(
+                    "Copy exception: Error in file {c} on line 1: expected 2 values per row, \
+                     but got 3. Line/record containing the error: '0,x,1'"
+                )
+            );
+        }
+        crate::inspect::check(&path).unwrap();
+        let db = crate::Database::open(&path).unwrap();
+        assert_eq!(rows(&db, "MATCH (n:T) WHERE n.k = 4 RETURN n.name"), ["q"]);
+    }
+
+    fn gzip(members: &[&str]) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = Vec::new();
+        for m in members {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(m.as_bytes()).unwrap();
+            out.extend(e.finish().unwrap());
+        }
+        out
+    }
+
+    /// Gzip-compressed CSV in COPY and LOAD FROM: read like the CSV it holds, serially, with
+    /// Kuzu's messages without the record text.
+    #[test]
+    fn gzip_csv_in_copy_and_load_from() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::Database::open(dir.path().join("db.ruzu")).unwrap();
+        let gz = dir.path().join("p.csv.gz");
+        // Two gzip members are one stream.
+        std::fs::write(&gz, gzip(&["id,name\n1,a\n", "2,\"b\nc\"\n3,d\n"])).unwrap();
+        let gz = gz.display().to_string();
+        rows(
+            &db,
+            "CREATE NODE TABLE P(id INT64, name STRING, PRIMARY KEY(id))",
+        );
+        assert_eq!(
+            rows(&db, &format!("COPY P FROM '{gz}' (HEADER=true)")),
+            ["3 tuples have been copied to the P table."]
+        );
+        assert_eq!(
+            rows(&db, "MATCH (p:P) RETURN p.id, p.name"),
+            ["1|a", "2|b\nc", "3|d"]
+        );
+        assert_eq!(
+            rows(
+                &db,
+                &format!("LOAD FROM '{gz}' (HEADER=true) RETURN id, name")
+            ),
+            ["1|a", "2|b\nc", "3|d"]
+        );
+        let bad = dir.path().join("bad.csv.gz");
+        std::fs::write(&bad, gzip(&["id,name\n4,x\nfive,y\n"])).unwrap();
+        let bad = bad.display().to_string();
+        assert_eq!(
+            err(&db, &format!("COPY P FROM '{bad}' (HEADER=true)")),
+            format!(
+                "Copy exception: Error in file {bad} on line 3: Conversion exception: \
+                 Cast failed. Could not convert \"five\" to INT64."
+            )
+        );
+        // Warnings belong to the connection.
+        let conn = db.connect();
+        let q = |text: &str| -> Vec<String> {
+            conn.query(text)
+                .unwrap()
+                .map(|r| {
+                    r.unwrap()
+                        .iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join("|")
+                })
+                .collect()
+        };
+        assert_eq!(
+            q(&format!(
+                "COPY P FROM '{bad}' (HEADER=true, IGNORE_ERRORS=true)"
+            ))[0],
+            "1 tuples have been copied to the P table."
+        );
+        assert_eq!(
+            q("CALL show_warnings() RETURN message, line_number, skipped_line_or_record"),
+            ["Conversion exception: Cast failed. Could not convert \"five\" to INT64.|3|"]
+        );
+    }
 }
