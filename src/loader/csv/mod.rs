@@ -643,8 +643,10 @@ pub fn read_csv(
     if !is_gzip(path) {
         return read_csv_stream(path, display_name, opts, schema, threads, on_batch);
     }
+    // Kuzu's serial reader, which also reads quoted line breaks.
     let serial = CsvOptions {
         parallel: false,
+        refuse_quoted_newlines: false,
         ..opts.clone()
     };
     match read_csv_stream(path, display_name, &serial, schema, 1, on_batch) {
