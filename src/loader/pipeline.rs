@@ -5,6 +5,10 @@
 //! table data without touching the current checkpoint: the caller commits it), and the CSR
 //! build. Pages are written straight to the file (no WAL); a failed copy leaves only
 //! unreferenced pages behind, which the caller returns to the allocator.
+//!
+//! Keys reach the hash index through `keys::index_column` (FLOAT/DOUBLE keys as canonical
+//! double bits). SERIAL columns are numbered here, with each row's offset in the table, for
+//! COPY from files (which have no field for them) and from a query alike.
 
 use super::csv::{is_gzip, read_csv, record_text, CsvBatch, CsvOptions, CsvSchema};
 use super::keys::{check_pk_type, index_column, index_key_type, key_at};
