@@ -299,7 +299,8 @@ pub fn check(path: &Path) -> Result<CheckReport> {
                                     format!("{}: NULL primary key", t.name),
                                 ));
                             }
-                            let found = index.lookup_column(pool, &col)?;
+                            let found = index
+                                .lookup_column(pool, &crate::loader::keys::index_column(&col))?;
                             for (i, f) in found.iter().enumerate() {
                                 if *f != Some(start + i as u64) {
                                     return Err(Error::corrupted(

@@ -492,7 +492,13 @@ mod tests {
                 .to_string(),
             "Binder exception: Person already exists in catalog."
         );
-        assert!(apply(&mut c, "CREATE NODE TABLE T(x DOUBLE PRIMARY KEY)").is_err());
+        // DOUBLE keys are accepted since Kuzu accepts them; BOOL is not a key type.
+        assert_eq!(
+            apply(&mut c, "CREATE NODE TABLE T(x BOOL PRIMARY KEY)")
+                .unwrap_err()
+                .to_string(),
+            "Binder exception: Invalid primary key column type BOOL. Primary keys must be either STRING or a numeric type."
+        );
         assert_eq!(
             apply(
                 &mut c,

@@ -264,6 +264,8 @@ pub fn source_names(src: &ScanSource, params: &Params) -> Result<Vec<String>> {
 
 fn check_file_type(name: &str) -> Result<()> {
     let lower = name.to_ascii_lowercase();
+    // A gzip-compressed CSV (`x.csv.gz`) is read like the CSV it holds.
+    let lower = lower.strip_suffix(".gz").unwrap_or(&lower);
     for ext in [
         ".parquet", ".npy", ".json", ".jsonl", ".ttl", ".nt", ".nq", ".gz", ".zst",
     ] {

@@ -13,7 +13,7 @@ use crate::exec::context::ExecContext;
 use crate::exec::expr::{eval_constant, eval_predicate, BoundExpr, CmpOp};
 use crate::exec::Operator;
 use crate::storage::column::{self, Stats};
-use crate::storage::index::{HashIndex, IndexKey, IndexKeyType};
+use crate::storage::index::HashIndex;
 use crate::storage::page::Decoder;
 use crate::storage::table::{CsrGroup, NodeTableData, NODE_GROUP_SIZE};
 use crate::types::vector::{Column, ColumnData};
@@ -162,21 +162,11 @@ impl NodeScan {
         }
         let idx = HashIndex::decode(&mut Decoder::new(&data.pk_index, "pk index"))?;
         let pool = self.db.pager().pool();
-        let bytes;
-        let key = match (idx.key_type(), v) {
-            (IndexKeyType::Int64, Value::Int64(x)) => IndexKey::Int64(*x),
-            (IndexKeyType::Int64, Value::Int32(x)) => IndexKey::Int64(*x as i64),
-            (IndexKeyType::Int64, Value::Int16(x)) => IndexKey::Int64(*x as i64),
-            (IndexKeyType::Int64, Value::Int8(x)) => IndexKey::Int64(*x as i64),
-            (IndexKeyType::UInt64, Value::UInt64(x)) => IndexKey::UInt64(*x),
-            (IndexKeyType::Int128, Value::Int128(x)) => IndexKey::Int128(*x),
-            (IndexKeyType::String, Value::String(s)) => {
-                bytes = s.as_bytes().to_vec();
-                IndexKey::String(&bytes)
-            }
-            _ => return Ok(None),
+        // The planner cast the value to the key's type; keys as the COPY pipeline stored them.
+        let Some(key) = crate::loader::keys::value_key(idx.key_type(), v) else {
+            return Ok(None);
         };
-        let off = idx.lookup(pool, key)?;
+        let off = idx.lookup(pool, key.as_index_key())?;
         if off.is_some_and(|o| o >= data.num_rows) {
             return Err(Error::corrupted(
                 None,

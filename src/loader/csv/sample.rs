@@ -14,7 +14,6 @@ use crate::error::{Error, InputError, Result};
 use crate::types::infer::{any_to_string, combine_types, infer_type};
 use crate::types::LogicalType;
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
@@ -29,7 +28,7 @@ pub struct SniffedCsv {
 }
 
 fn read_sample(path: &Path, display: &str) -> Result<(Vec<u8>, bool)> {
-    let f = File::open(path).map_err(|e| Error::io(format!("opening {display}"), e))?;
+    let f = super::open_input(path, display)?;
     let mut buf = Vec::new();
     f.take(SAMPLE_BYTES)
         .read_to_end(&mut buf)

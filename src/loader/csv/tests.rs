@@ -691,6 +691,87 @@ fn ignore_errors_reproduces_kuzu_warnings() {
     }
 }
 
+/// The same file gzip-compressed (`vMovie.csv.gz`): read serially whatever the options say,
+/// so the open quote at the end is "unterminated", and no warning quotes its record; a
+/// compressed file's error does not either. Two gzip members read as one stream.
+#[test]
+fn gzip_files_are_read_serially_without_record_text() {
+    use flate2::{write::GzEncoder, Compression};
+    let sc = schema(&[("ID", T::Int16), ("length", T::Int32), ("name", T::String)]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vMovie.csv.gz");
+    let (a, b) = VMOVIE.split_at(40);
+    let mut bytes = Vec::new();
+    for part in [a, b] {
+        let mut e = GzEncoder::new(Vec::new(), Compression::default());
+        e.write_all(part.as_bytes()).unwrap();
+        bytes.extend(e.finish().unwrap());
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(is_gzip(&path));
+    assert!(!is_gzip(Path::new("x.csv")));
+    let opts = CsvOptions {
+        ignore_errors: true,
+        header: Some(true),
+        escape: Some(b'~'),
+        auto_detect: false,
+        refuse_quoted_newlines: true,
+        parallel: true,
+        line_numbers: LineNumbers::Record,
+        chunk_size: 16,
+        ..CsvOptions::default()
+    };
+    let mut ids = Vec::new();
+    let summary = read_csv(&path, "v.csv.gz", &opts, &sc, 2, |batch| {
+        ids.extend((0..batch.len()).map(|i| batch.columns[0].get(i)));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(
+        ids,
+        [1, 3, 5, 9, 7].map(Value::Int16).to_vec(),
+        "rows in file order"
+    );
+    let warnings: Vec<(&str, u64, Option<String>)> = summary
+        .warnings
+        .iter()
+        .map(|w| (w.reason.as_str(), w.line, w.record.clone()))
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![
+            (
+                "Conversion exception: Cast failed. Could not convert \"312abc\" to INT32.",
+                2,
+                None
+            ),
+            ("neither QUOTE nor ESCAPE is proceeded by ESCAPE.", 4, None),
+            (
+                "quote should be followed by end of file, end of value, end of row or \
+                 another quote.",
+                6,
+                None
+            ),
+            ("expected 3 values per row, but got 2.", 8, None),
+            ("unterminated quotes.", 11, None),
+        ]
+    );
+    let strict = CsvOptions {
+        ignore_errors: false,
+        ..opts
+    };
+    match read_csv(&path, "v.csv.gz", &strict, &sc, 2, |_| Ok(())) {
+        Err(Error::Input(e)) => {
+            assert_eq!((e.line, e.record.clone()), (2, None));
+            assert_eq!(
+                e.reason,
+                "Conversion exception: Cast failed. Could not convert \"312abc\" to INT32."
+            );
+        }
+        other => panic!("expected an input error, got {other:?}"),
+    }
+}
+
 /// A file whose quoted fields contain delimiters, quotes and line breaks everywhere, read with
 /// every small chunk size and 1 or 2 threads, gives exactly the one-chunk sequential result.
 #[test]
