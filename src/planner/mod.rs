@@ -17,10 +17,10 @@ use crate::exec::operator::{
 };
 use crate::exec::{ExecContext, Operator};
 use crate::query::load_from::{LoadFromScan, LoadFromSpec};
-use crate::query::recursive::{RecursiveExtend, RecursiveSpec};
 use crate::query::ops::{
     Degree, DegreeSpec, Extend, ExtendSpec, Morsels, NodeScan, ReadProps, ReadPropsSpec, ScanSpec,
 };
+use crate::query::recursive::{RecursiveExtend, RecursiveSpec};
 use crate::types::{LogicalType, Value};
 use std::sync::Arc;
 

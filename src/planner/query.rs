@@ -1289,7 +1289,12 @@ impl Planner<'_> {
                 id_col: nbr_col,
                 tables: entries
                     .iter()
-                    .map(|t| (t.id, want.iter().map(|(n, _)| t.property_index(n)).collect()))
+                    .map(|t| {
+                        (
+                            t.id,
+                            want.iter().map(|(n, _)| t.property_index(n)).collect(),
+                        )
+                    })
                     .collect(),
                 prop_types: want.iter().map(|p| p.1.clone()).collect(),
             };

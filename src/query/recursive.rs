@@ -153,7 +153,11 @@ impl RecursiveExtend {
                         break;
                     }
                     if level >= lower {
-                        out.extend(next.iter().filter(|(n, _)| self.keep(**n)).map(|(n, c)| (*n, *c)));
+                        out.extend(
+                            next.iter()
+                                .filter(|(n, _)| self.keep(**n))
+                                .map(|(n, c)| (*n, *c)),
+                        );
                     }
                     frontier = next;
                 }
@@ -320,5 +324,102 @@ impl Operator for RecursiveExtend {
     }
     fn children(&self) -> Vec<&dyn Operator> {
         vec![self.child.as_ref()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::db::{Connection, Database};
+    use crate::test_util::{err, rows};
+
+    /// N(id) 0..4 with E: 0->1, 1->2, 2->0, 2->3, 0->4, 4->2.
+    fn graph(dir: &std::path::Path) -> (Database, Connection) {
+        let db = Database::open(dir.join("db.ruzu")).unwrap();
+        let c = db.connect();
+        let n = dir.join("n.csv");
+        let e = dir.join("e.csv");
+        std::fs::write(&n, "0\n1\n2\n3\n4\n").unwrap();
+        std::fs::write(&e, "0,1\n1,2\n2,0\n2,3\n0,4\n4,2\n").unwrap();
+        c.query("CREATE NODE TABLE N(id INT64, PRIMARY KEY(id))")
+            .unwrap();
+        c.query("CREATE REL TABLE E(FROM N TO N)").unwrap();
+        c.query(&format!("COPY N FROM '{}'", n.display())).unwrap();
+        c.query(&format!("COPY E FROM '{}'", e.display())).unwrap();
+        (db, c)
+    }
+
+    fn ids(c: &Connection, pattern: &str) -> Vec<String> {
+        rows(
+            c,
+            &format!("MATCH (a:N)-[{pattern}]->(b:N) WHERE a.id = 0 RETURN b.id ORDER BY b.id"),
+        )
+    }
+
+    #[test]
+    fn walks_within_bounds() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_db, c) = graph(dir.path());
+        assert_eq!(ids(&c, ":E*1..3"), ["0", "0", "1", "2", "2", "3", "3", "4"]);
+        assert_eq!(ids(&c, ":E*0..1"), ["0", "1", "4"]);
+        assert_eq!(ids(&c, ":E*2"), ["2", "2"]);
+        assert_eq!(ids(&c, "*..1"), ["1", "4"]);
+        assert_eq!(
+            rows(&c, "MATCH (a:N)-[:E*2..2]->(b:N) RETURN COUNT(*)"),
+            ["8"]
+        );
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH (a:N)-[:E*1..3]->(b:N) WHERE a.id = 0 AND b.id = 3 RETURN COUNT(*)"
+            ),
+            ["2"]
+        );
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH (a:N)<-[:E*1..1]-(b:N) WHERE a.id = 2 RETURN b.id ORDER BY b.id"
+            ),
+            ["1", "4"]
+        );
+    }
+
+    #[test]
+    fn shortest_trail_and_acyclic() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_db, c) = graph(dir.path());
+        assert_eq!(ids(&c, ":E* SHORTEST 1..5"), ["1", "2", "3", "4"]);
+        assert_eq!(
+            ids(&c, ":E* ALL SHORTEST 1..5"),
+            ["1", "2", "2", "3", "3", "4"]
+        );
+        let count = |p: &str| {
+            rows(
+                &c,
+                &format!("MATCH (a:N)-[{p}]->(b:N) WHERE a.id = 0 RETURN COUNT(*)"),
+            )
+        };
+        assert_eq!(count(":E* TRAIL 1..10"), ["14"]);
+        assert_eq!(count(":E* ACYCLIC 1..10"), ["6"]);
+    }
+
+    #[test]
+    fn bound_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_db, c) = graph(dir.path());
+        assert_eq!(
+            err(&c, "MATCH (a:N)-[e:E*3..2]->(b:N) RETURN COUNT(*)"),
+            "Binder exception: Lower bound of rel e is greater than upperBound."
+        );
+        assert_eq!(
+            err(&c, "MATCH (a:N)-[e:E*1..31]->(b:N) RETURN COUNT(*)"),
+            "Binder exception: Upper bound of rel e exceeds maximum: 30."
+        );
+        assert_eq!(
+            err(
+                &c,
+                "MATCH (a:N)-[e:E* SHORTEST 2..3]->(b:N) RETURN COUNT(*)"
+            ),
+            "Binder exception: Lower bound of shortest/all_shortest path must be 1."
+        );
     }
 }
