@@ -210,7 +210,7 @@ impl RecursiveExtend {
                 let mut steps = 0u64;
                 while let Some((adj, i)) = stack.last_mut() {
                     steps += 1;
-                    if steps % 4096 == 0 {
+                    if steps.is_multiple_of(4096) {
                         ctx.check()?;
                     }
                     if *i >= adj.len() || nodes.len() as u64 > upper {
