@@ -422,4 +422,26 @@ mod tests {
             "Binder exception: Lower bound of shortest/all_shortest path must be 1."
         );
     }
+
+    #[test]
+    fn settings_bound_and_semantic() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_db, c) = graph(dir.path());
+        c.query("CALL var_length_extend_max_depth = 2").unwrap();
+        assert_eq!(ids(&c, ":E*"), ["1", "2", "2", "4"]);
+        assert_eq!(
+            err(&c, "MATCH (a:N)-[:E*1..3]->(b:N) RETURN COUNT(*)"),
+            "Binder exception: Upper bound of rel  exceeds maximum: 2."
+        );
+        c.query("CALL var_length_extend_max_depth = 10").unwrap();
+        c.query("CALL recursive_pattern_semantic = 'ACYCLIC'")
+            .unwrap();
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH (a:N)-[:E*]->(b:N) WHERE a.id = 0 RETURN COUNT(*)"
+            ),
+            ["6"]
+        );
+    }
 }
