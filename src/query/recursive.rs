@@ -1,14 +1,15 @@
 //! The recursive extend: variable-length (walk, trail, acyclic) and shortest-path (one or
 //! all shortest) relationships from a bound node over the CSR. For each input row it expands
-//! the frontier level by level (BFS) and appends the destination node id, repeating a row as
-//! many times as there are matching paths to that destination. Adjacency lists read from
-//! storage are cached per operator instance; instances are independent, so morsel-parallel
-//! pipelines can each own one.
+//! the frontier level by level (BFS; depth-first for trail/acyclic) and appends the destination
+//! node id, repeating a row as many times as there are matching paths to that destination.
+//! Adjacency lists read from storage are cached per operator instance (memory reserved from
+//! the query budget); instances are independent, so morsel-parallel pipelines each own one.
 
 use crate::db::{Database, Snapshot};
 use crate::error::{Error, Result};
 use crate::exec::chunk::{DataChunk, VECTOR_CAPACITY};
 use crate::exec::context::ExecContext;
+use crate::exec::memory::Reservation;
 use crate::exec::Operator;
 use crate::query::ops::{pack, unpack, Dir, RelStep};
 use crate::storage::table::NODE_GROUP_SIZE;
@@ -54,6 +55,8 @@ pub struct RecursiveExtend {
     adj: HashMap<u64, Arc<Vec<(u64, u64)>>>,
     /// The input chunk being expanded and the next row of it.
     input: Option<(DataChunk, usize)>,
+    /// Memory of the adjacency cache, taken from the query's budget.
+    mem: Option<Reservation>,
 }
 
 impl RecursiveExtend {
@@ -70,6 +73,7 @@ impl RecursiveExtend {
             spec,
             adj: HashMap::new(),
             input: None,
+            mem: None,
         }
     }
 
@@ -119,6 +123,15 @@ impl RecursiveExtend {
             }
             for (n, r) in nb.iter().zip(&rid) {
                 out.push((pack(s.nbr_table, *n), pack(s.rel_table, *r)));
+            }
+        }
+        let bytes = (out.len() * 16 + 64) as u64;
+        if let Some(mem) = &mut self.mem {
+            if mem.grow(bytes).is_err() {
+                // Drop the cache and retry before giving up.
+                self.adj.clear();
+                mem.resize(0)?;
+                mem.grow(bytes)?;
             }
         }
         let a = Arc::new(out);
@@ -267,6 +280,9 @@ impl Operator for RecursiveExtend {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<DataChunk>> {
         let mut rows: Vec<usize> = Vec::new();
         let mut dsts: Vec<u64> = Vec::new();
+        if self.mem.is_none() {
+            self.mem = Some(Reservation::new(ctx.budget.clone()));
+        }
         loop {
             ctx.check()?;
             if self.input.is_none() {
