@@ -1441,6 +1441,21 @@ impl Planner<'_> {
             split_and(w, &mut conj);
         }
         let conj_vars: Vec<Vec<String>> = conj.iter().map(variables).collect();
+        // A variable bound to a variable-length rel would need its path value.
+        for r in rels
+            .iter()
+            .filter(|r| r.rec.is_some() && !is_hidden(&r.name))
+        {
+            if self.needed.contains_key(&r.name)
+                || self.needed_all_star
+                || conj_vars.iter().any(|v| v.contains(&r.name))
+            {
+                return Err(Error::NotImplemented(format!(
+                    "using the variable-length relationship {} as a value",
+                    r.name
+                )));
+            }
+        }
         // Kuzu binds the whole WHERE first: an unknown name is reported before anything else.
         for (c, vars) in conj.iter().zip(&conj_vars) {
             if has_subquery(c) {

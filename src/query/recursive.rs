@@ -437,6 +437,14 @@ mod tests {
             ),
             "Binder exception: Lower bound of shortest/all_shortest path must be 1."
         );
+        assert_eq!(
+            err(&c, "MATCH (a:N)-[e:E*1..2]->(b:N) RETURN e"),
+            "Not implemented: using the variable-length relationship e as a value"
+        );
+        assert_eq!(
+            err(&c, "MATCH (a:N)-[e:E*1..2]->(b:N) WHERE e.x = 1 RETURN b"),
+            "Not implemented: using the variable-length relationship e as a value"
+        );
     }
 
     #[test]
