@@ -3,8 +3,8 @@
 //! counts) and its translation into exec operators (`build`), morsel-parallel under
 //! aggregations. `explain` prints a plan.
 //!
-//! Recursive joins (variable-length and shortest paths) get their own `Plan` node later; the
-//! pattern planner rejects them with a clear error for now.
+//! Recursive joins (variable-length and shortest paths) are `Plan::RecursiveExtend` nodes
+//! (operator in `query::recursive`).
 
 pub mod query;
 
@@ -20,6 +20,7 @@ use crate::query::load_from::{LoadFromScan, LoadFromSpec};
 use crate::query::ops::{
     Degree, DegreeSpec, Extend, ExtendSpec, Morsels, NodeScan, ReadProps, ReadPropsSpec, ScanSpec,
 };
+use crate::query::recursive::{RecursiveExtend, RecursiveSpec};
 use crate::types::{LogicalType, Value};
 use std::sync::Arc;
 
@@ -35,6 +36,12 @@ pub enum Plan {
     Extend {
         child: Box<Plan>,
         spec: ExtendSpec,
+        desc: String,
+    },
+    /// A variable-length or shortest-path extend: appends the destination node id.
+    RecursiveExtend {
+        child: Box<Plan>,
+        spec: RecursiveSpec,
         desc: String,
     },
     ReadProps {
@@ -119,6 +126,7 @@ impl Plan {
             | Plan::LoadFrom { .. }
             | Plan::TableFunction { .. } => {}
             Plan::Extend { child, .. }
+            | Plan::RecursiveExtend { child, .. }
             | Plan::ReadProps { child, .. }
             | Plan::Degree { child, .. }
             | Plan::Filter { child, .. }
@@ -146,6 +154,7 @@ impl Plan {
         match self {
             Plan::Scan { spec, .. } => spec.pk_key.is_none(),
             Plan::Extend { child, .. }
+            | Plan::RecursiveExtend { child, .. }
             | Plan::ReadProps { child, .. }
             | Plan::Degree { child, .. }
             | Plan::Filter { child, .. }
@@ -167,6 +176,12 @@ fn build_with(plan: &Plan, env: &BuildEnv, morsels: &Morsels) -> Result<Box<dyn 
         Plan::SingleRow => Box::new(ChunkSource::single_row()),
         Plan::Scan { spec, .. } => Box::new(NodeScan::new(db, snap, spec.clone(), morsels.clone())),
         Plan::Extend { child, spec, .. } => Box::new(Extend::new(
+            db,
+            snap,
+            build_with(child, env, morsels)?,
+            spec.clone(),
+        )),
+        Plan::RecursiveExtend { child, spec, .. } => Box::new(RecursiveExtend::new(
             db,
             snap,
             build_with(child, env, morsels)?,
@@ -322,6 +337,9 @@ pub fn explain(plan: &Plan) -> String {
                 vec![],
             ),
             Plan::Extend { child, desc, .. } => (format!("EXTEND {desc}"), vec![child]),
+            Plan::RecursiveExtend { child, desc, .. } => {
+                (format!("RECURSIVE_EXTEND {desc}"), vec![child])
+            }
             Plan::ReadProps { child, spec } => (
                 format!("READ_PROPERTIES {} columns", spec.prop_types.len()),
                 vec![child],

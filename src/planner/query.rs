@@ -36,6 +36,7 @@ use crate::exec::operator::{AggregateSpec, JoinType, SortKey};
 use crate::query::ops::{
     DegreeSpec, Dir, ExtendSpec, ReadPropsSpec, RelStep, ScanSpec, ScanTable, ZonePred,
 };
+use crate::query::recursive::{PathSemantic, RecursiveSpec};
 use crate::types::{LogicalType, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -121,6 +122,8 @@ struct PRel {
     dir: Direction,
     left: usize,
     right: usize,
+    /// A variable-length or shortest-path rel: (lower, upper, semantic).
+    rec: Option<(u64, u64, PathSemantic)>,
 }
 
 impl<'a> Planner<'a> {
@@ -1202,6 +1205,119 @@ impl Planner<'_> {
         matches!(prop_vs_const(e, var), Some((k, CmpOp::Eq, _)) if k.eq_ignore_ascii_case(&pk.name))
     }
 
+    /// Kuzu's bounds and path semantic of a recursive rel pattern (with its binder errors).
+    fn recursive_bounds(
+        &self,
+        r: &ast::RelPattern,
+        info: &ast::RecursiveInfo,
+    ) -> Result<(u64, u64, PathSemantic)> {
+        if info.comprehension.is_some() || !r.properties.is_empty() {
+            return Err(Error::NotImplemented(
+                "filters on variable-length relationships".into(),
+            ));
+        }
+        let setting = |name: &str| self.conn.and_then(|c| c.setting(name).ok());
+        let semantic = match &info.kind {
+            ast::RecursiveKind::Variable => match setting("recursive_pattern_semantic") {
+                Some(Value::String(s)) if s.eq_ignore_ascii_case("TRAIL") => PathSemantic::Trail,
+                Some(Value::String(s)) if s.eq_ignore_ascii_case("ACYCLIC") => {
+                    PathSemantic::Acyclic
+                }
+                _ => PathSemantic::Walk,
+            },
+            ast::RecursiveKind::Trail => PathSemantic::Trail,
+            ast::RecursiveKind::Acyclic => PathSemantic::Acyclic,
+            ast::RecursiveKind::Shortest => PathSemantic::Shortest,
+            ast::RecursiveKind::AllShortest => PathSemantic::AllShortest,
+            ast::RecursiveKind::WeightedShortest { .. }
+            | ast::RecursiveKind::AllWeightedShortest { .. } => {
+                return Err(Error::NotImplemented("weighted shortest paths".into()))
+            }
+        };
+        let max = setting("var_length_extend_max_depth")
+            .and_then(|v| v.as_i64())
+            .map_or(30, |v| v.max(0) as u64);
+        let name = r.variable.clone().unwrap_or_default();
+        let lower = info.lower.unwrap_or(1);
+        let upper = info.upper.unwrap_or(max);
+        if lower > upper {
+            return Err(Error::Binder(format!(
+                "Lower bound of rel {name} is greater than upperBound."
+            )));
+        }
+        if upper > max {
+            return Err(Error::Binder(format!(
+                "Upper bound of rel {name} exceeds maximum: {max}."
+            )));
+        }
+        if matches!(semantic, PathSemantic::Shortest | PathSemantic::AllShortest) && lower != 1 {
+            return Err(Error::Binder(
+                "Lower bound of shortest/all_shortest path must be 1.".into(),
+            ));
+        }
+        Ok((lower, upper, semantic))
+    }
+
+    /// Binds the far node of a recursive extend to the id column `nbr_col` (or, when it is
+    /// already bound, keeps only rows where both agree) and reads its needed properties.
+    fn bind_neighbour(
+        &mut self,
+        mut p: Plan,
+        scope: &mut Scope,
+        to: &PNode,
+        nbr_col: usize,
+    ) -> Result<Plan> {
+        if let Some(Var::Node { col, .. }) = scope.var(&to.name) {
+            return Ok(Plan::Filter {
+                child: Box::new(p),
+                pred: bind_comparison(
+                    CmpOp::Eq,
+                    BoundExpr::column(nbr_col, LogicalType::InternalId),
+                    BoundExpr::column(*col, LogicalType::InternalId),
+                )?,
+            });
+        }
+        let entries: Vec<&TableEntry> = to
+            .tables
+            .iter()
+            .filter_map(|t| self.catalog().table_by_id(*t))
+            .collect();
+        let want = self.props_needed(&to.name, &entries);
+        let mut props = Vec::new();
+        if !want.is_empty() {
+            let spec = ReadPropsSpec {
+                id_col: nbr_col,
+                tables: entries
+                    .iter()
+                    .map(|t| {
+                        (
+                            t.id,
+                            want.iter().map(|(n, _)| t.property_index(n)).collect(),
+                        )
+                    })
+                    .collect(),
+                prop_types: want.iter().map(|p| p.1.clone()).collect(),
+            };
+            props = want
+                .iter()
+                .map(|(n, t)| (n.clone(), scope.add_col(t.clone())))
+                .collect();
+            p = Plan::ReadProps {
+                child: Box::new(p),
+                spec,
+            };
+        }
+        scope.set_var(
+            &to.name,
+            Var::Node {
+                col: nbr_col,
+                tables: to.tables.clone(),
+                props,
+            },
+        );
+        Ok(p)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn plan_match(
         &mut self,
@@ -1270,11 +1386,10 @@ impl Planner<'_> {
             for ch in &part.element.chain {
                 let right = node_idx(self, &mut nodes, &mut conj, &ch.node)?;
                 let r = &ch.rel;
-                if r.recursive.is_some() {
-                    return Err(Error::NotImplemented(
-                        "variable-length and shortest-path relationships".into(),
-                    ));
-                }
+                let rec = match &r.recursive {
+                    Some(info) => Some(self.recursive_bounds(r, info)?),
+                    None => None,
+                };
                 let name = match &r.variable {
                     Some(v) => {
                         // A name bound to something else than a rel: Kuzu's type message.
@@ -1317,6 +1432,7 @@ impl Planner<'_> {
                     dir: r.direction,
                     left,
                     right,
+                    rec,
                 });
                 left = right;
             }
@@ -1325,6 +1441,21 @@ impl Planner<'_> {
             split_and(w, &mut conj);
         }
         let conj_vars: Vec<Vec<String>> = conj.iter().map(variables).collect();
+        // A variable bound to a variable-length rel would need its path value.
+        for r in rels
+            .iter()
+            .filter(|r| r.rec.is_some() && !is_hidden(&r.name))
+        {
+            if self.needed.contains_key(&r.name)
+                || self.needed_all_star
+                || conj_vars.iter().any(|v| v.contains(&r.name))
+            {
+                return Err(Error::NotImplemented(format!(
+                    "using the variable-length relationship {} as a value",
+                    r.name
+                )));
+            }
+        }
         // Kuzu binds the whole WHERE first: an unknown name is reported before anything else.
         for (c, vars) in conj.iter().zip(&conj_vars) {
             if has_subquery(c) {
@@ -1365,7 +1496,7 @@ impl Planner<'_> {
             };
             for ri in 0..rels.len() {
                 let r = &rels[ri];
-                if referenced(&r.name) || r.left == r.right {
+                if referenced(&r.name) || r.left == r.right || r.rec.is_some() {
                     continue;
                 }
                 for (leaf, keep, keep_is_left) in
@@ -1430,6 +1561,31 @@ impl Planner<'_> {
                 else {
                     continue;
                 };
+                if let Some((lower, upper, semantic)) = rels[ri].rec {
+                    let all: Vec<u64> = self.catalog().node_tables().map(|t| t.id).collect();
+                    let steps = self.steps(&rels[ri], from_left, &all, &all, &[]);
+                    let cur = plan.take().unwrap_or(Plan::SingleRow);
+                    let nbr_col = scope.add_col(LogicalType::InternalId);
+                    let desc = format!(
+                        "({})-[{}*{lower}..{upper}]-({})",
+                        nodes[from].name, rels[ri].name, nodes[to].name
+                    );
+                    let p = Plan::RecursiveExtend {
+                        child: Box::new(cur),
+                        spec: RecursiveSpec {
+                            from_col,
+                            steps,
+                            lower,
+                            upper,
+                            semantic,
+                            dst_tables: nodes[to].tables.clone(),
+                        },
+                        desc,
+                    };
+                    let p = self.bind_neighbour(p, scope, &nodes[to], nbr_col)?;
+                    plan = Some(self.apply_ready(p, scope, &conj, &conj_vars, &mut done_conj)?);
+                    continue;
+                }
                 let rel_entries: Vec<&TableEntry> = rels[ri]
                     .tables
                     .iter()

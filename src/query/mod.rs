@@ -12,6 +12,7 @@ pub mod call;
 pub mod copy_query;
 pub mod load_from;
 pub mod ops;
+pub mod recursive;
 #[cfg(test)]
 mod tests;
 
