@@ -913,11 +913,31 @@ fn compare_with_const(op: CmpOp, c: &Column, v: &Value, n: usize) -> (Vec<bool>,
     } else {
         None
     };
+    // The operator is matched once per batch, not per row, so each loop is a tight compare.
+    macro_rules! per_op {
+        ($a:expr, $f:expr) => {
+            match op {
+                CmpOp::Eq => $a.iter().map(|x| $f(CmpOp::Eq, x)).collect(),
+                CmpOp::Ne => $a.iter().map(|x| $f(CmpOp::Ne, x)).collect(),
+                CmpOp::Lt => $a.iter().map(|x| $f(CmpOp::Lt, x)).collect(),
+                CmpOp::Le => $a.iter().map(|x| $f(CmpOp::Le, x)).collect(),
+                CmpOp::Gt => $a.iter().map(|x| $f(CmpOp::Gt, x)).collect(),
+                CmpOp::Ge => $a.iter().map(|x| $f(CmpOp::Ge, x)).collect(),
+            }
+        };
+    }
     let vals: Vec<bool> = match (&c.data, v) {
-        (ColumnData::Int64(a), Value::Int64(k)) => a.iter().map(|x| op.test(x.cmp(k))).collect(),
-        (ColumnData::Int32(a), Value::Int32(k)) => a.iter().map(|x| op.test(x.cmp(k))).collect(),
+        (ColumnData::Int64(a), Value::Int64(k)) => {
+            per_op!(a, |o: CmpOp, x: &i64| o.test(x.cmp(k)))
+        }
+        (ColumnData::Int32(a), Value::Int32(k)) => {
+            per_op!(a, |o: CmpOp, x: &i32| o.test(x.cmp(k)))
+        }
+        (ColumnData::Int16(a), Value::Int16(k)) => {
+            per_op!(a, |o: CmpOp, x: &i16| o.test(x.cmp(k)))
+        }
         (ColumnData::Double(a), Value::Double(k)) => {
-            a.iter().map(|x| cmp_f64(op, *x, *k)).collect()
+            per_op!(a, |o: CmpOp, x: &f64| cmp_f64(o, *x, *k))
         }
         (ColumnData::String(s), Value::String(k)) => {
             let k = k.as_bytes();
