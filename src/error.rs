@@ -128,6 +128,8 @@ pub enum Error {
     Copy(String),
     Conversion(String),
     Overflow(String),
+    /// Kuzu's connection-level errors (an empty query).
+    Connection(String),
     Transaction(String),
     /// The query was interrupted (`Connection::interrupt` or a timeout).
     Interrupted,
@@ -194,6 +196,7 @@ impl fmt::Display for Error {
             Error::Conversion(m) => write!(f, "Conversion exception: {m}"),
             Error::Overflow(m) => write!(f, "Overflow exception: {m}"),
             Error::Transaction(m) => write!(f, "Transaction exception: {m}"),
+            Error::Connection(m) => write!(f, "Connection exception: {m}"),
             Error::Interrupted => f.write_str("Interrupted."),
             Error::Usage(m) => f.write_str(m),
             Error::NotImplemented(m) => write!(f, "Not implemented: {m}"),

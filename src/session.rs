@@ -27,6 +27,9 @@ pub fn run_script(conn: &Connection, text: &str, params: &Params) -> Vec<Result<
         Ok(s) => s,
         Err(e) => return vec![Err(e)],
     };
+    if stmts.is_empty() {
+        return vec![Err(Error::Connection("Query is empty.".into()))];
+    }
     let mut out = Vec::with_capacity(stmts.len());
     let last = stmts.len().saturating_sub(1);
     for (i, s) in stmts.iter().enumerate() {

@@ -733,3 +733,26 @@ fn damaged_bytes_never_give_wrong_answers() {
         }
     }
 }
+
+#[test]
+fn empty_query_and_table_info_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path().join("db.ruzu")).unwrap();
+    let c = db.connect();
+    for q in ["", "  ", "// only a comment"] {
+        assert_eq!(err(&c, q), "Connection exception: Query is empty.", "{q:?}");
+    }
+    rows(
+        &c,
+        "CREATE NODE TABLE T(id INT64 PRIMARY KEY, s STRING DEFAULT 'x', n INT64 DEFAULT 1 + 2)",
+    );
+    check(
+        &c,
+        "CALL table_info('T') RETURN *",
+        &[
+            "0|id|INT64|NULL|True",
+            "1|s|STRING|'x'|False",
+            "2|n|INT64|1 + 2|False",
+        ],
+    );
+}

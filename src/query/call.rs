@@ -382,18 +382,15 @@ fn table_info(input: &CallInput) -> Result<CallOutput> {
                 Value::String(p.name.clone()),
                 Value::String(p.ty.to_string()),
                 // Kuzu keeps no default expression for a SERIAL column.
-                Value::String(
-                    if p.ty == LogicalType::Serial {
-                        ""
-                    } else {
-                        "NULL"
-                    }
-                    .into(),
-                ),
+                Value::String(if p.ty == LogicalType::Serial {
+                    String::new()
+                } else {
+                    p.default_text().to_string()
+                }),
                 if node {
                     Value::Bool(pk == Some(i))
                 } else {
-                    Value::String("both".into())
+                    Value::String(t.storage_direction.name().into())
                 },
             ]
         })
