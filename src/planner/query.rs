@@ -36,7 +36,7 @@ use crate::exec::operator::{AggregateSpec, JoinType, SortKey};
 use crate::query::ops::{
     DegreeSpec, Dir, ExtendSpec, ReadPropsSpec, RelStep, ScanSpec, ScanTable, ZonePred,
 };
-use crate::query::recursive::{PathSemantic, RecursiveSpec};
+use crate::query::recursive::{PathSemantic, PathSpec, RecursiveSpec};
 use crate::types::{LogicalType, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -1258,6 +1258,38 @@ impl Planner<'_> {
         Ok((lower, upper, semantic))
     }
 
+    /// The labels and node properties a path value over `rel_tables` holds (all node tables:
+    /// a path may pass through any of them).
+    fn path_spec(&self, rel_tables: &[u64]) -> PathSpec {
+        let mut ps = PathSpec::default();
+        let tables: Vec<&TableEntry> = self.catalog().node_tables().collect();
+        for t in &tables {
+            for p in &t.properties {
+                if !ps
+                    .node_props
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case(&p.name))
+                {
+                    ps.node_props.push((p.name.clone(), p.ty.clone()));
+                }
+            }
+        }
+        for t in &tables {
+            let idx = ps
+                .node_props
+                .iter()
+                .map(|(n, _)| t.property_index(n))
+                .collect();
+            ps.node_tables.push((t.id, t.name.clone(), idx));
+        }
+        for r in rel_tables {
+            if let Some(t) = self.catalog().table_by_id(*r) {
+                ps.rel_tables.push((t.id, t.name.clone()));
+            }
+        }
+        ps
+    }
+
     /// Binds the far node of a recursive extend to the id column `nbr_col` (or, when it is
     /// already bound, keeps only rows where both agree) and reads its needed properties.
     fn bind_neighbour(
@@ -1441,21 +1473,17 @@ impl Planner<'_> {
             split_and(w, &mut conj);
         }
         let conj_vars: Vec<Vec<String>> = conj.iter().map(variables).collect();
-        // A variable bound to a variable-length rel would need its path value.
-        for r in rels
+        // Variable-length rels whose value is used emit their path (else only destinations).
+        let path_used: Vec<bool> = rels
             .iter()
-            .filter(|r| r.rec.is_some() && !is_hidden(&r.name))
-        {
-            if self.needed.contains_key(&r.name)
-                || self.needed_all_star
-                || conj_vars.iter().any(|v| v.contains(&r.name))
-            {
-                return Err(Error::NotImplemented(format!(
-                    "using the variable-length relationship {} as a value",
-                    r.name
-                )));
-            }
-        }
+            .map(|r| {
+                r.rec.is_some()
+                    && !is_hidden(&r.name)
+                    && (self.needed.contains_key(&r.name)
+                        || self.needed_all_star
+                        || conj_vars.iter().any(|v| v.contains(&r.name)))
+            })
+            .collect();
         // Kuzu binds the whole WHERE first: an unknown name is reported before anything else.
         for (c, vars) in conj.iter().zip(&conj_vars) {
             if has_subquery(c) {
@@ -1570,6 +1598,12 @@ impl Planner<'_> {
                         "({})-[{}*{lower}..{upper}]-({})",
                         nodes[from].name, rels[ri].name, nodes[to].name
                     );
+                    let path = if path_used[ri] {
+                        Some(self.path_spec(&rels[ri].tables))
+                    } else {
+                        None
+                    };
+                    let path_col = path.as_ref().map(|ps| scope.add_col(ps.path_type()));
                     let p = Plan::RecursiveExtend {
                         child: Box::new(cur),
                         spec: RecursiveSpec {
@@ -1579,9 +1613,13 @@ impl Planner<'_> {
                             upper,
                             semantic,
                             dst_tables: nodes[to].tables.clone(),
+                            path,
                         },
                         desc,
                     };
+                    if let Some(col) = path_col {
+                        scope.set_var(&rels[ri].name.clone(), Var::Value { col });
+                    }
                     let p = self.bind_neighbour(p, scope, &nodes[to], nbr_col)?;
                     plan = Some(self.apply_ready(p, scope, &conj, &conj_vars, &mut done_conj)?);
                     continue;
