@@ -712,6 +712,26 @@ mod tests {
     }
 
     #[test]
+    fn path_functions_on_rel_variable() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_db, c) = graph(dir.path());
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH (a:N)-[e:E*1..2]->(b:N) WHERE a.id = 0 AND b.id = 2 RETURN length(e), properties(nodes(e), 'id'), properties(rels(e), '_id'), is_trail(e), is_acyclic(e), size(rels(e))"
+            ),
+            ["2|[1]|[1:0,1:1]|True|True|2", "2|[4]|[1:4,1:5]|True|True|2"]
+        );
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH (a:N)-[e:E*1..3]->(b:N) WHERE a.id = 0 AND length(e) = 3 RETURN b.id, properties(nodes(e), 'id')"
+            ),
+            ["0|[1,2]", "3|[1,2]", "0|[4,2]", "3|[4,2]"]
+        );
+    }
+
+    #[test]
     fn settings_bound_and_semantic() {
         let dir = tempfile::tempdir().unwrap();
         let (_db, c) = graph(dir.path());

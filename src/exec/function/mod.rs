@@ -15,6 +15,7 @@ pub mod arith;
 pub mod date;
 pub mod list;
 pub mod misc;
+pub mod path;
 pub mod string;
 
 #[cfg(test)]
@@ -350,6 +351,9 @@ fn default_targets(o: &Overload, args: &[LogicalType]) -> Vec<LogicalType> {
 /// Resolves `name(args)` into a bound call, casting arguments as the overload requires.
 pub fn bind_function(name: &str, args: Vec<BoundExpr>) -> Result<BoundExpr> {
     let upper = name.to_ascii_uppercase();
+    if let Some(e) = path::bind_path_function(&upper, &args)? {
+        return Ok(e);
+    }
     let set = registry()
         .get(&upper)
         .ok_or_else(|| Error::Catalog(format!("function {upper} does not exist.")))?;
