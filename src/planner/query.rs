@@ -1258,6 +1258,80 @@ impl Planner<'_> {
         Ok((lower, upper, semantic))
     }
 
+    /// Appends the value of the named path `name` (its nodes and rels in order, as a path
+    /// struct built by `PATH_BUILD`) and binds the name to it.
+    fn bind_path(
+        &mut self,
+        plan: Plan,
+        scope: &mut Scope,
+        name: &str,
+        seq: &[(bool, usize)],
+        nodes: &[PNode],
+        rels: &[PRel],
+    ) -> Result<Plan> {
+        let mut args = Vec::new();
+        for &(is_rel, i) in seq {
+            let var = if is_rel {
+                &rels[i].name
+            } else {
+                &nodes[i].name
+            };
+            let b = self.binder(scope);
+            let e = match (scope.var(var), b.bind_element(var)?) {
+                (_, Some(e)) => e,
+                (Some(Var::Value { col }), None) => {
+                    BoundExpr::column(*col, scope.types[*col].clone())
+                }
+                _ => return Err(Error::Binder(format!("Variable {var} is not in scope."))),
+            };
+            args.push(e);
+        }
+        let mut node_props: Vec<(String, LogicalType)> = Vec::new();
+        let mut rel_props: Vec<(String, LogicalType)> = Vec::new();
+        for t in &self.catalog().tables {
+            let props = if t.is_node() {
+                &mut node_props
+            } else if matches!(t.kind, TableKind::Rel { .. }) {
+                &mut rel_props
+            } else {
+                continue;
+            };
+            for p in &t.properties {
+                if !props.iter().any(|(n, _)| n.eq_ignore_ascii_case(&p.name)) {
+                    props.push((p.name.clone(), p.ty.clone()));
+                }
+            }
+        }
+        let mut nf = vec![
+            ("_ID".to_string(), LogicalType::InternalId),
+            ("_LABEL".to_string(), LogicalType::String),
+        ];
+        nf.extend(node_props);
+        let mut rf = vec![
+            ("_SRC".to_string(), LogicalType::InternalId),
+            ("_DST".to_string(), LogicalType::InternalId),
+            ("_ID".to_string(), LogicalType::InternalId),
+            ("_LABEL".to_string(), LogicalType::String),
+        ];
+        rf.extend(rel_props);
+        let ty =
+            crate::query::recursive::path_type(LogicalType::Struct(nf), LogicalType::Struct(rf));
+        let path = crate::exec::function::path::bind_path_build(args, ty.clone());
+        let mut exprs: Vec<BoundExpr> = scope
+            .types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| BoundExpr::column(i, t.clone()))
+            .collect();
+        exprs.push(path);
+        let col = scope.add_col(ty);
+        scope.set_var(name, Var::Value { col });
+        Ok(Plan::Project {
+            child: Box::new(plan),
+            exprs,
+        })
+    }
+
     /// The labels and node properties a path value over `rel_tables` holds (all node tables:
     /// a path may pass through any of them).
     fn path_spec(&self, rel_tables: &[u64]) -> PathSpec {
@@ -1410,13 +1484,15 @@ impl Planner<'_> {
             nodes.push(PNode { name, tables });
             Ok(nodes.len() - 1)
         };
+        // Named paths: (name, sequence of (is rel, index)).
+        let mut named: Vec<(String, Vec<(bool, usize)>)> = Vec::new();
         for part in &m.pattern {
-            if part.path_variable.is_some() {
-                return Err(Error::NotImplemented("named paths".into()));
-            }
             let mut left = node_idx(self, &mut nodes, &mut conj, &part.element.start)?;
+            let mut seq = vec![(false, left)];
             for ch in &part.element.chain {
                 let right = node_idx(self, &mut nodes, &mut conj, &ch.node)?;
+                seq.push((true, rels.len()));
+                seq.push((false, right));
                 let r = &ch.rel;
                 let rec = match &r.recursive {
                     Some(info) => Some(self.recursive_bounds(r, info)?),
@@ -1468,6 +1544,25 @@ impl Planner<'_> {
                 });
                 left = right;
             }
+            if let Some(p) = &part.path_variable {
+                if scope.var(p).is_some() || named.iter().any(|(n, _)| n == p) {
+                    return Err(Error::Binder(format!("Variable {p} already exists.")));
+                }
+                named.push((p.clone(), seq));
+            }
+        }
+        // Elements of a named path are values: all their properties are read.
+        let mut in_path = vec![false; rels.len()];
+        for (_, seq) in &named {
+            for &(is_rel, i) in seq {
+                let name = if is_rel {
+                    in_path[i] = true;
+                    &rels[i].name
+                } else {
+                    &nodes[i].name
+                };
+                self.needed.entry(name.clone()).or_default().all = true;
+            }
         }
         if let Some(w) = &m.where_clause {
             split_and(w, &mut conj);
@@ -1476,10 +1571,12 @@ impl Planner<'_> {
         // Variable-length rels whose value is used emit their path (else only destinations).
         let path_used: Vec<bool> = rels
             .iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(i, r)| {
                 r.rec.is_some()
-                    && !is_hidden(&r.name)
-                    && (self.needed.contains_key(&r.name)
+                    && (in_path[i] || !is_hidden(&r.name))
+                    && (in_path[i]
+                        || self.needed.contains_key(&r.name)
                         || self.needed_all_star
                         || conj_vars.iter().any(|v| v.contains(&r.name)))
             })
@@ -1492,6 +1589,7 @@ impl Planner<'_> {
             for v in vars {
                 let known = nodes.iter().any(|x| &x.name == v)
                     || rels.iter().any(|x| &x.name == v)
+                    || named.iter().any(|(n, _)| n == v)
                     || scope.var(v).is_some()
                     || outer.is_some_and(|o| o.var(v).is_some());
                 if !known {
@@ -1638,7 +1736,7 @@ impl Planner<'_> {
                     &nodes[to].tables,
                     &pnames,
                 );
-                let emit_ends = !is_hidden(&rels[ri].name);
+                let emit_ends = !is_hidden(&rels[ri].name) || in_path[ri];
                 let cur = plan.take().unwrap_or(Plan::SingleRow);
                 let rel_col = scope.add_col(LogicalType::InternalId);
                 let nbr_col = scope.add_col(LogicalType::InternalId);
@@ -1775,6 +1873,9 @@ impl Planner<'_> {
             plan = Some(self.apply_ready(p, scope, &conj, &conj_vars, &mut done_conj)?);
         }
         let mut plan = plan.unwrap_or(Plan::SingleRow);
+        for (name, seq) in &named {
+            plan = self.bind_path(plan, scope, name, seq, &nodes, &rels)?;
+        }
         // Whatever is left (constants, references to unknown variables: errors).
         for (i, c) in conj.iter().enumerate() {
             if !done_conj[i] {

@@ -732,6 +732,43 @@ mod tests {
     }
 
     #[test]
+    fn named_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_db, c) = graph(dir.path());
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH p = (a:N)-[:E*1..2]->(b:N) WHERE a.id = 0 AND b.id = 2 RETURN length(p), properties(nodes(p), 'id'), p"
+            ),
+            [
+                "2|[0,1,2]|{_NODES: [{_ID: 0:0, _LABEL: N, id: 0},{_ID: 0:1, _LABEL: N, id: 1},{_ID: 0:2, _LABEL: N, id: 2}], _RELS: [(0:0)-{_LABEL: E, _ID: 1:0}->(0:1),(0:1)-{_LABEL: E, _ID: 1:1}->(0:2)]}",
+                "2|[0,4,2]|{_NODES: [{_ID: 0:0, _LABEL: N, id: 0},{_ID: 0:4, _LABEL: N, id: 4},{_ID: 0:2, _LABEL: N, id: 2}], _RELS: [(0:0)-{_LABEL: E, _ID: 1:4}->(0:4),(0:4)-{_LABEL: E, _ID: 1:5}->(0:2)]}",
+            ]
+        );
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH p = (a:N)-[r:E]->(b:N)-[:E]->(c:N) WHERE a.id = 1 RETURN c.id, properties(rels(p), '_id'), is_acyclic(p), is_trail(p) ORDER BY c.id"
+            ),
+            ["0|[1:1,1:2]|True|True", "3|[1:1,1:3]|True|True"]
+        );
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH p = (a:N)-[:E]->(b:N)<-[:E]-(c:N) WHERE a.id = 0 AND b.id = 1 RETURN properties(nodes(p), 'id'), is_acyclic(p), is_trail(p), length(p)"
+            ),
+            ["[0,1,0]|False|False|2"]
+        );
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH p = (a:N)-[:E*3..3]->(b:N) WHERE a.id = 0 AND is_acyclic(p) RETURN COUNT(*)"
+            ),
+            ["2"]
+        );
+    }
+
+    #[test]
     fn settings_bound_and_semantic() {
         let dir = tempfile::tempdir().unwrap();
         let (_db, c) = graph(dir.path());

@@ -74,6 +74,53 @@ pub fn bind_path_function(name: &str, args: &[BoundExpr]) -> Result<Option<Bound
     }
 }
 
+/// `PATH_BUILD(elements...)`: a named path's value from its node and rel structs and the
+/// path structs of its variable-length rels, in path order; `ty` is the path type (element
+/// structs are reshaped to its fields by name, absent properties NULL).
+pub fn bind_path_build(args: Vec<BoundExpr>, ty: LogicalType) -> BoundExpr {
+    row_fn("PATH_BUILD", path_build, args, ty)
+}
+
+fn reshape(v: &Value, ty: &LogicalType) -> Value {
+    match ty {
+        LogicalType::Struct(f) => {
+            Value::Struct(f.iter().map(|(n, _)| (n.clone(), field(v, n))).collect())
+        }
+        _ => v.clone(),
+    }
+}
+
+fn path_build(args: &[Value], ty: &LogicalType) -> Result<Value> {
+    let (nt, rt) = match ty {
+        LogicalType::Struct(f) if f.len() == 2 => match (&f[0].1, &f[1].1) {
+            (LogicalType::List(n), LogicalType::List(r)) => (n.as_ref(), r.as_ref()),
+            _ => return Ok(Value::Null),
+        },
+        _ => return Ok(Value::Null),
+    };
+    let mut nodes = Vec::new();
+    let mut rels = Vec::new();
+    for a in args {
+        let Value::Struct(kv) = a else { continue };
+        match kv.first().map(|(n, _)| n.as_str()) {
+            Some("_NODES") => {
+                if let Value::List(ns) = field(a, "_NODES") {
+                    nodes.extend(ns.iter().map(|x| reshape(x, nt)));
+                }
+                if let Value::List(rs) = field(a, "_RELS") {
+                    rels.extend(rs.iter().map(|x| reshape(x, rt)));
+                }
+            }
+            Some("_SRC") => rels.push(reshape(a, rt)),
+            _ => nodes.push(reshape(a, nt)),
+        }
+    }
+    Ok(Value::Struct(vec![
+        ("_NODES".to_string(), Value::List(nodes)),
+        ("_RELS".to_string(), Value::List(rels)),
+    ]))
+}
+
 /// The `_ID` of every element of a list of element structs.
 fn ids(v: &Value) -> Vec<Value> {
     let Value::List(items) = v else {
