@@ -1359,6 +1359,15 @@ impl Planner<'_> {
         for r in rel_tables {
             if let Some(t) = self.catalog().table_by_id(*r) {
                 ps.rel_tables.push((t.id, t.name.clone()));
+                for p in &t.properties {
+                    if !ps
+                        .rel_props
+                        .iter()
+                        .any(|(n, _)| n.eq_ignore_ascii_case(&p.name))
+                    {
+                        ps.rel_props.push((p.name.clone(), p.ty.clone()));
+                    }
+                }
             }
         }
         ps
@@ -1688,8 +1697,6 @@ impl Planner<'_> {
                     continue;
                 };
                 if let Some((lower, upper, semantic)) = rels[ri].rec {
-                    let all: Vec<u64> = self.catalog().node_tables().map(|t| t.id).collect();
-                    let steps = self.steps(&rels[ri], from_left, &all, &all, &[]);
                     let cur = plan.take().unwrap_or(Plan::SingleRow);
                     let nbr_col = scope.add_col(LogicalType::InternalId);
                     let desc = format!(
@@ -1702,6 +1709,12 @@ impl Planner<'_> {
                         None
                     };
                     let path_col = path.as_ref().map(|ps| scope.add_col(ps.path_type()));
+                    let pnames: Vec<String> = path
+                        .as_ref()
+                        .map(|ps| ps.rel_props.iter().map(|p| p.0.clone()).collect())
+                        .unwrap_or_default();
+                    let all: Vec<u64> = self.catalog().node_tables().map(|t| t.id).collect();
+                    let steps = self.steps(&rels[ri], from_left, &all, &all, &pnames);
                     let p = Plan::RecursiveExtend {
                         child: Box::new(cur),
                         spec: RecursiveSpec {

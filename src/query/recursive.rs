@@ -58,6 +58,8 @@ pub struct PathSpec {
     pub node_props: Vec<(String, LogicalType)>,
     /// Per rel table: its id and label.
     pub rel_tables: Vec<(u64, String)>,
+    /// The rel properties a path holds (each step's `props` index them).
+    pub rel_props: Vec<(String, LogicalType)>,
 }
 
 impl PathSpec {
@@ -69,17 +71,19 @@ impl PathSpec {
         f.extend(self.node_props.iter().cloned());
         LogicalType::Struct(f)
     }
-    pub fn rel_type() -> LogicalType {
-        LogicalType::Struct(vec![
+    pub fn rel_type(&self) -> LogicalType {
+        let mut f = vec![
             ("_SRC".to_string(), LogicalType::InternalId),
             ("_DST".to_string(), LogicalType::InternalId),
             ("_ID".to_string(), LogicalType::InternalId),
             ("_LABEL".to_string(), LogicalType::String),
-        ])
+        ];
+        f.extend(self.rel_props.iter().cloned());
+        LogicalType::Struct(f)
     }
     /// The type of the path values.
     pub fn path_type(&self) -> LogicalType {
-        path_type(self.node_type(), Self::rel_type())
+        path_type(self.node_type(), self.rel_type())
     }
 }
 
@@ -116,6 +120,8 @@ pub struct RecursiveExtend {
     input: Option<(DataChunk, usize)>,
     /// Memory of the adjacency cache, taken from the query's budget.
     mem: Option<Reservation>,
+    /// With a path: the properties of the rels read so far, by packed rel id.
+    rel_props: HashMap<u64, Vec<Value>>,
 }
 
 impl RecursiveExtend {
@@ -133,6 +139,7 @@ impl RecursiveExtend {
             adj: HashMap::new(),
             input: None,
             mem: None,
+            rel_props: HashMap::new(),
         }
     }
 
@@ -179,6 +186,33 @@ impl RecursiveExtend {
             group.rel_ids(pool, lo, hi, &mut rid)?;
             if nb.len() != rid.len() {
                 return Err(Error::corrupted(None, "CSR rel ids and neighbours differ"));
+            }
+            if let Some(ps) = &self.spec.path {
+                let mut cols = Vec::new();
+                for (k, (_, ty)) in ps.rel_props.iter().enumerate() {
+                    let mut c = Column::new(ty.clone());
+                    match s
+                        .props
+                        .get(k)
+                        .copied()
+                        .flatten()
+                        .and_then(|p| group.properties.get(p))
+                    {
+                        Some(chunk) => crate::storage::column::scan(
+                            pool,
+                            chunk,
+                            lo,
+                            (hi - lo) as usize,
+                            &mut c,
+                        )?,
+                        None => (lo..hi).for_each(|_| c.push_null()),
+                    }
+                    cols.push(c);
+                }
+                for (i, r) in rid.iter().enumerate() {
+                    let vals = cols.iter().map(|c| c.get(i)).collect();
+                    self.rel_props.insert(pack(s.rel_table, *r), vals);
+                }
             }
             for (n, r) in nb.iter().zip(&rid) {
                 out.push((
@@ -454,12 +488,18 @@ impl RecursiveExtend {
                 .find(|x| x.0 == unpack(r).0)
                 .map(|x| x.1.clone())
                 .unwrap_or_default();
-            rels.push(Value::Struct(vec![
+            let mut f = vec![
                 ("_SRC".to_string(), Value::UInt64(s)),
                 ("_DST".to_string(), Value::UInt64(d)),
                 ("_ID".to_string(), Value::UInt64(r)),
                 ("_LABEL".to_string(), Value::String(label)),
-            ]));
+            ];
+            let vals = self.rel_props.get(&r);
+            for (k, (name, _)) in ps.rel_props.iter().enumerate() {
+                let v = vals.and_then(|v| v.get(k)).cloned().unwrap_or(Value::Null);
+                f.push((name.clone(), v));
+            }
+            rels.push(Value::Struct(f));
         }
         Ok(Value::Struct(vec![
             ("_NODES".to_string(), Value::List(nodes)),
