@@ -1631,7 +1631,7 @@ impl Planner<'_> {
             };
             for ri in 0..rels.len() {
                 let r = &rels[ri];
-                if referenced(&r.name) || r.left == r.right || r.rec.is_some() {
+                if referenced(&r.name) || r.left == r.right || r.rec.is_some() || in_path[ri] {
                     continue;
                 }
                 for (leaf, keep, keep_is_left) in
@@ -1646,6 +1646,7 @@ impl Planner<'_> {
                         || removed[keep]
                         || factors.contains_key(&leaf)
                         || referenced(&nodes[leaf].name)
+                        || named.iter().any(|(_, q)| q.contains(&(false, leaf)))
                         || scope.var(&nodes[leaf].name).is_some()
                     {
                         continue;
@@ -1704,7 +1705,9 @@ impl Planner<'_> {
                         nodes[from].name, rels[ri].name, nodes[to].name
                     );
                     let path = if path_used[ri] {
-                        Some(self.path_spec(&rels[ri].tables))
+                        let mut ps = self.path_spec(&rels[ri].tables);
+                        ps.reverse = !from_left;
+                        Some(ps)
                     } else {
                         None
                     };

@@ -60,6 +60,8 @@ pub struct PathSpec {
     pub rel_tables: Vec<(u64, String)>,
     /// The rel properties a path holds (each step's `props` index them).
     pub rel_props: Vec<(String, LogicalType)>,
+    /// The expansion runs from the pattern's right node: the path lists elements in reverse.
+    pub reverse: bool,
 }
 
 impl PathSpec {
@@ -501,6 +503,10 @@ impl RecursiveExtend {
             }
             rels.push(Value::Struct(f));
         }
+        if ps.reverse {
+            nodes.reverse();
+            rels.reverse();
+        }
         Ok(Value::Struct(vec![
             ("_NODES".to_string(), Value::List(nodes)),
             ("_RELS".to_string(), Value::List(rels)),
@@ -803,6 +809,39 @@ mod tests {
             rows(
                 &c,
                 "MATCH p = (a:N)-[:E*3..3]->(b:N) WHERE a.id = 0 AND is_acyclic(p) RETURN COUNT(*)"
+            ),
+            ["2"]
+        );
+    }
+
+    #[test]
+    fn path_rel_properties_direction_and_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_db, c) = graph(dir.path());
+        let w = dir.path().join("w.csv");
+        std::fs::write(&w, "0,1,10\n1,2,12\n").unwrap();
+        c.query("CREATE REL TABLE W(FROM N TO N, w INT64)").unwrap();
+        c.query(&format!("COPY W FROM '{}'", w.display())).unwrap();
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH (a:N)-[e:W*2..2]->(b:N) RETURN a.id, b.id, properties(rels(e), 'w'), e"
+            ),
+            ["0|2|[10,12]|{_NODES: [{_ID: 0:1, _LABEL: N, id: 1}], _RELS: [(0:0)-{_LABEL: W, _ID: 3:0, w: 10}->(0:1),(0:1)-{_LABEL: W, _ID: 3:1, w: 12}->(0:2)]}"]
+        );
+        // Expanded from the right end (b is bound first): elements still in pattern order.
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH (a:N)-[e:E*1..2]->(b:N) WHERE b.id = 0 RETURN a.id, properties(nodes(e), 'id'), properties(rels(e), '_id') ORDER BY a.id"
+            ),
+            ["1|[2]|[1:1,1:2]", "2|[]|[1:2]", "4|[2]|[1:5,1:2]"]
+        );
+        // Elements of a named path are not counted away by the factorized count.
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH p = (a:N)-[:E]->(b:N)-[:E]-(c:N) WHERE a.id = 0 AND is_trail(p) RETURN COUNT(*)"
             ),
             ["2"]
         );
