@@ -110,6 +110,9 @@ struct Trace {
     rels: Vec<(u64, bool)>,
 }
 
+/// The (neighbour id, rel id, followed forward) pairs of one node.
+type Adjacency = Arc<Vec<(u64, u64, bool)>>;
+
 /// The recursive extend operator (see the module header).
 pub struct RecursiveExtend {
     db: Database,
@@ -117,7 +120,7 @@ pub struct RecursiveExtend {
     child: Box<dyn Operator>,
     spec: RecursiveSpec,
     /// Adjacency per packed node id: (neighbour id, rel id, followed forward).
-    adj: HashMap<u64, Arc<Vec<(u64, u64, bool)>>>,
+    adj: HashMap<u64, Adjacency>,
     /// The input chunk being expanded and the next row of it.
     input: Option<(DataChunk, usize)>,
     /// Memory of the adjacency cache, taken from the query's budget.
@@ -146,7 +149,7 @@ impl RecursiveExtend {
     }
 
     /// The (neighbour, rel) pairs of one node over all steps.
-    fn neighbours(&mut self, id: u64) -> Result<Arc<Vec<(u64, u64, bool)>>> {
+    fn neighbours(&mut self, id: u64) -> Result<Adjacency> {
         if let Some(a) = self.adj.get(&id) {
             return Ok(a.clone());
         }
