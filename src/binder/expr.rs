@@ -301,8 +301,14 @@ impl ExprBinder<'_> {
                         ExprKind::Variable(v) => match self.scope.var(v) {
                             Some(Var::Node { .. }) => "NODE".to_string(),
                             Some(Var::Rel { .. }) => "REL".to_string(),
+                            _ if crate::query::recursive::is_path_type(&b.ty) => {
+                                "RECURSIVE_REL".to_string()
+                            }
                             _ => b.ty.to_string(),
                         },
+                        _ if crate::query::recursive::is_path_type(&b.ty) => {
+                            "RECURSIVE_REL".to_string()
+                        }
                         _ => b.ty.to_string(),
                     })
                     .collect();

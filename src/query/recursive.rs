@@ -840,6 +840,10 @@ mod tests {
             ),
             ["1|[2]|[1:1,1:2]", "2|[]|[1:2]", "4|[2]|[1:5,1:2]"]
         );
+        assert_eq!(
+            err(&c, "MATCH p = (a:N)-[e:E*1..2]->(b:N) RETURN size(p)"),
+            "Binder exception: Function SIZE did not receive correct arguments:\nActual:   (RECURSIVE_REL)\nExpected: (LIST) -> INT64\n          (ARRAY) -> INT64\n          (MAP) -> INT64\n          (STRING) -> INT64\n"
+        );
         // Elements of a named path are not counted away by the factorized count.
         assert_eq!(
             rows(

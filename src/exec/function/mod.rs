@@ -373,6 +373,16 @@ pub fn bind_function(name: &str, args: Vec<BoundExpr>) -> Result<BoundExpr> {
         };
         return Ok(BoundExpr::literal(Value::String(name)));
     }
+    // A path is RECURSIVE_REL to Kuzu: no overload of SIZE takes it.
+    if upper == "SIZE" && types.iter().any(crate::query::recursive::is_path_type) {
+        let sigs: Vec<String> = set.iter().map(|o| o.signature()).collect();
+        return Err(Error::Binder(mismatch_message(
+            &upper,
+            &[LogicalType::RecursiveRel],
+            &sigs,
+            false,
+        )));
+    }
     let o = resolve(&upper, set, &types)?;
     let (targets, ret) = match o.bind {
         Some(b) => b(&types)?,
