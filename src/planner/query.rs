@@ -938,8 +938,9 @@ impl Planner<'_> {
                     LogicalType::Any => LogicalType::Any,
                     t => {
                         return Err(Error::Binder(format!(
-                            "{} has data type {t} but LIST was expected.",
-                            expr_name(expr)
+                            "{} has data type {} but LIST was expected.",
+                            expr_name(expr),
+                            crate::query::display_type(t)
                         )))
                     }
                 };
@@ -1475,7 +1476,9 @@ impl Planner<'_> {
                 (Some(Var::Value { col }), _) => {
                     return Err(Error::Binder(format!(
                         "{name} has data type {} but NODE was expected.",
-                        scope.types.get(*col).cloned().unwrap_or(LogicalType::Any)
+                        crate::query::display_type(
+                            &scope.types.get(*col).cloned().unwrap_or(LogicalType::Any)
+                        )
                     )))
                 }
                 (None, _) => this.node_tables(&n.labels)?,
@@ -1513,12 +1516,10 @@ impl Planner<'_> {
                         let other = match scope.var(v) {
                             Some(Var::Node { .. }) => Some("NODE".to_string()),
                             Some(Var::Value { col }) => Some(
-                                scope
-                                    .types
-                                    .get(*col)
-                                    .cloned()
-                                    .unwrap_or(LogicalType::Any)
-                                    .to_string(),
+                                crate::query::display_type(
+                                    &scope.types.get(*col).cloned().unwrap_or(LogicalType::Any),
+                                )
+                                .to_string(),
                             ),
                             _ if nodes.iter().any(|x| &x.name == v) => Some("NODE".to_string()),
                             _ => None,
