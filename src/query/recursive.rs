@@ -844,6 +844,21 @@ mod tests {
             err(&c, "MATCH p = (a:N)-[e:E*1..2]->(b:N) RETURN size(p)"),
             "Binder exception: Function SIZE did not receive correct arguments:\nActual:   (RECURSIVE_REL)\nExpected: (LIST) -> INT64\n          (ARRAY) -> INT64\n          (MAP) -> INT64\n          (STRING) -> INT64\n"
         );
+        assert_eq!(
+            err(&c, "MATCH (a:N)-[e:E*1..2]->(b:N) RETURN e.id"),
+            "Binder exception: e has data type RECURSIVE_REL but (NODE,REL,STRUCT,ANY) was expected."
+        );
+        assert_eq!(
+            err(&c, "MATCH (a:N)-[e:E*1..2]->(b:N) WHERE id(e) = 0 RETURN COUNT(*)"),
+            "Binder exception: Function ID did not receive correct arguments:\nActual:   (RECURSIVE_REL)\nExpected: (NODE)\n          (REL)\n          (STRUCT)\n"
+        );
+        assert_eq!(
+            err(
+                &c,
+                "MATCH p = (a:N)-[:E*1..2]->(b:N) UNWIND p AS x RETURN x"
+            ),
+            "Binder exception: p has data type RECURSIVE_REL but LIST was expected."
+        );
         // Elements of a named path are not counted away by the factorized count.
         assert_eq!(
             rows(

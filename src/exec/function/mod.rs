@@ -383,7 +383,19 @@ pub fn bind_function(name: &str, args: Vec<BoundExpr>) -> Result<BoundExpr> {
             false,
         )));
     }
-    let o = resolve(&upper, set, &types)?;
+    // A path is RECURSIVE_REL in Kuzu's overload errors.
+    let o = match resolve(&upper, set, &types) {
+        Err(Error::Binder(mut msg)) => {
+            for t in types
+                .iter()
+                .filter(|t| crate::query::recursive::is_path_type(t))
+            {
+                msg = msg.replace(&t.to_string(), "RECURSIVE_REL");
+            }
+            return Err(Error::Binder(msg));
+        }
+        r => r?,
+    };
     let (targets, ret) = match o.bind {
         Some(b) => b(&types)?,
         None => {
