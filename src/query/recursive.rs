@@ -4,6 +4,12 @@
 //! node id, repeating a row as many times as there are matching paths to that destination.
 //! Adjacency lists read from storage are cached per operator instance (memory reserved from
 //! the query budget); instances are independent, so morsel-parallel pipelines each own one.
+//!
+//! Path values: when the rel variable's value is used (`RETURN e`, `nodes(e)`, a named path),
+//! the spec carries a `PathSpec` and the operator enumerates every path depth-first instead
+//! of counting, appending after the destination a path struct `{_NODES, _RELS}` (intermediate
+//! nodes with their properties, rels with theirs, read from the CSR groups while expanding).
+//! Without it the counting expansion stays enumeration-free.
 
 use crate::db::{Database, Snapshot};
 use crate::error::{Error, Result};
