@@ -301,8 +301,14 @@ impl ExprBinder<'_> {
                         ExprKind::Variable(v) => match self.scope.var(v) {
                             Some(Var::Node { .. }) => "NODE".to_string(),
                             Some(Var::Rel { .. }) => "REL".to_string(),
+                            _ if crate::query::recursive::is_path_type(&b.ty) => {
+                                "RECURSIVE_REL".to_string()
+                            }
                             _ => b.ty.to_string(),
                         },
+                        _ if crate::query::recursive::is_path_type(&b.ty) => {
+                            "RECURSIVE_REL".to_string()
+                        }
                         _ => b.ty.to_string(),
                     })
                     .collect();
@@ -503,10 +509,13 @@ impl ExprBinder<'_> {
         }
         let b = self.bind(base)?;
         match &b.ty {
-            LogicalType::Struct(_) => bind_struct_field(b, key),
+            LogicalType::Struct(_) if !crate::query::recursive::is_path_type(&b.ty) => {
+                bind_struct_field(b, key)
+            }
             t => Err(Error::Binder(format!(
-                "{} has data type {t} but (NODE,REL,STRUCT,ANY) was expected.",
-                expr_name(base)
+                "{} has data type {} but (NODE,REL,STRUCT,ANY) was expected.",
+                expr_name(base),
+                crate::query::display_type(t)
             ))),
         }
     }
@@ -603,6 +612,12 @@ impl ExprBinder<'_> {
             }
         }
         let b = self.bind(e)?;
+        if crate::query::recursive::is_path_type(&b.ty) {
+            return Err(Error::Binder(
+                "Function ID did not receive correct arguments:\nActual:   (RECURSIVE_REL)\nExpected: (NODE)\n          (REL)\n          (STRUCT)\n"
+                    .into(),
+            ));
+        }
         if let LogicalType::Struct(f) = &b.ty {
             if f.iter()
                 .any(|(n, t)| n == "_ID" && *t == LogicalType::InternalId)

@@ -36,7 +36,7 @@ use crate::exec::operator::{AggregateSpec, JoinType, SortKey};
 use crate::query::ops::{
     DegreeSpec, Dir, ExtendSpec, ReadPropsSpec, RelStep, ScanSpec, ScanTable, ZonePred,
 };
-use crate::query::recursive::{PathSemantic, RecursiveSpec};
+use crate::query::recursive::{PathSemantic, PathSpec, RecursiveSpec};
 use crate::types::{LogicalType, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -938,8 +938,9 @@ impl Planner<'_> {
                     LogicalType::Any => LogicalType::Any,
                     t => {
                         return Err(Error::Binder(format!(
-                            "{} has data type {t} but LIST was expected.",
-                            expr_name(expr)
+                            "{} has data type {} but LIST was expected.",
+                            expr_name(expr),
+                            crate::query::display_type(t)
                         )))
                     }
                 };
@@ -1258,6 +1259,121 @@ impl Planner<'_> {
         Ok((lower, upper, semantic))
     }
 
+    /// Appends the value of the named path `name` (its nodes and rels in order, as a path
+    /// struct built by `PATH_BUILD`) and binds the name to it.
+    fn bind_path(
+        &mut self,
+        plan: Plan,
+        scope: &mut Scope,
+        name: &str,
+        seq: &[(bool, usize)],
+        nodes: &[PNode],
+        rels: &[PRel],
+    ) -> Result<Plan> {
+        let mut args = Vec::new();
+        for &(is_rel, i) in seq {
+            let var = if is_rel {
+                &rels[i].name
+            } else {
+                &nodes[i].name
+            };
+            let b = self.binder(scope);
+            let e = match (scope.var(var), b.bind_element(var)?) {
+                (_, Some(e)) => e,
+                (Some(Var::Value { col }), None) => {
+                    BoundExpr::column(*col, scope.types[*col].clone())
+                }
+                _ => return Err(Error::Binder(format!("Variable {var} is not in scope."))),
+            };
+            args.push(e);
+        }
+        let mut node_props: Vec<(String, LogicalType)> = Vec::new();
+        let mut rel_props: Vec<(String, LogicalType)> = Vec::new();
+        for t in &self.catalog().tables {
+            let props = if t.is_node() {
+                &mut node_props
+            } else if matches!(t.kind, TableKind::Rel { .. }) {
+                &mut rel_props
+            } else {
+                continue;
+            };
+            for p in &t.properties {
+                if !props.iter().any(|(n, _)| n.eq_ignore_ascii_case(&p.name)) {
+                    props.push((p.name.clone(), p.ty.clone()));
+                }
+            }
+        }
+        let mut nf = vec![
+            ("_ID".to_string(), LogicalType::InternalId),
+            ("_LABEL".to_string(), LogicalType::String),
+        ];
+        nf.extend(node_props);
+        let mut rf = vec![
+            ("_SRC".to_string(), LogicalType::InternalId),
+            ("_DST".to_string(), LogicalType::InternalId),
+            ("_ID".to_string(), LogicalType::InternalId),
+            ("_LABEL".to_string(), LogicalType::String),
+        ];
+        rf.extend(rel_props);
+        let ty =
+            crate::query::recursive::path_type(LogicalType::Struct(nf), LogicalType::Struct(rf));
+        let path = crate::exec::function::path::bind_path_build(args, ty.clone());
+        let mut exprs: Vec<BoundExpr> = scope
+            .types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| BoundExpr::column(i, t.clone()))
+            .collect();
+        exprs.push(path);
+        let col = scope.add_col(ty);
+        scope.set_var(name, Var::Value { col });
+        Ok(Plan::Project {
+            child: Box::new(plan),
+            exprs,
+        })
+    }
+
+    /// The labels and node properties a path value over `rel_tables` holds (all node tables:
+    /// a path may pass through any of them).
+    fn path_spec(&self, rel_tables: &[u64]) -> PathSpec {
+        let mut ps = PathSpec::default();
+        let tables: Vec<&TableEntry> = self.catalog().node_tables().collect();
+        for t in &tables {
+            for p in &t.properties {
+                if !ps
+                    .node_props
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case(&p.name))
+                {
+                    ps.node_props.push((p.name.clone(), p.ty.clone()));
+                }
+            }
+        }
+        for t in &tables {
+            let idx = ps
+                .node_props
+                .iter()
+                .map(|(n, _)| t.property_index(n))
+                .collect();
+            ps.node_tables.push((t.id, t.name.clone(), idx));
+        }
+        for r in rel_tables {
+            if let Some(t) = self.catalog().table_by_id(*r) {
+                ps.rel_tables.push((t.id, t.name.clone()));
+                for p in &t.properties {
+                    if !ps
+                        .rel_props
+                        .iter()
+                        .any(|(n, _)| n.eq_ignore_ascii_case(&p.name))
+                    {
+                        ps.rel_props.push((p.name.clone(), p.ty.clone()));
+                    }
+                }
+            }
+        }
+        ps
+    }
+
     /// Binds the far node of a recursive extend to the id column `nbr_col` (or, when it is
     /// already bound, keeps only rows where both agree) and reads its needed properties.
     fn bind_neighbour(
@@ -1360,7 +1476,9 @@ impl Planner<'_> {
                 (Some(Var::Value { col }), _) => {
                     return Err(Error::Binder(format!(
                         "{name} has data type {} but NODE was expected.",
-                        scope.types.get(*col).cloned().unwrap_or(LogicalType::Any)
+                        crate::query::display_type(
+                            &scope.types.get(*col).cloned().unwrap_or(LogicalType::Any)
+                        )
                     )))
                 }
                 (None, _) => this.node_tables(&n.labels)?,
@@ -1378,13 +1496,15 @@ impl Planner<'_> {
             nodes.push(PNode { name, tables });
             Ok(nodes.len() - 1)
         };
+        // Named paths: (name, sequence of (is rel, index)).
+        let mut named: Vec<(String, Vec<(bool, usize)>)> = Vec::new();
         for part in &m.pattern {
-            if part.path_variable.is_some() {
-                return Err(Error::NotImplemented("named paths".into()));
-            }
             let mut left = node_idx(self, &mut nodes, &mut conj, &part.element.start)?;
+            let mut seq = vec![(false, left)];
             for ch in &part.element.chain {
                 let right = node_idx(self, &mut nodes, &mut conj, &ch.node)?;
+                seq.push((true, rels.len()));
+                seq.push((false, right));
                 let r = &ch.rel;
                 let rec = match &r.recursive {
                     Some(info) => Some(self.recursive_bounds(r, info)?),
@@ -1396,12 +1516,10 @@ impl Planner<'_> {
                         let other = match scope.var(v) {
                             Some(Var::Node { .. }) => Some("NODE".to_string()),
                             Some(Var::Value { col }) => Some(
-                                scope
-                                    .types
-                                    .get(*col)
-                                    .cloned()
-                                    .unwrap_or(LogicalType::Any)
-                                    .to_string(),
+                                crate::query::display_type(
+                                    &scope.types.get(*col).cloned().unwrap_or(LogicalType::Any),
+                                )
+                                .to_string(),
                             ),
                             _ if nodes.iter().any(|x| &x.name == v) => Some("NODE".to_string()),
                             _ => None,
@@ -1436,26 +1554,43 @@ impl Planner<'_> {
                 });
                 left = right;
             }
+            if let Some(p) = &part.path_variable {
+                if scope.var(p).is_some() || named.iter().any(|(n, _)| n == p) {
+                    return Err(Error::Binder(format!("Variable {p} already exists.")));
+                }
+                named.push((p.clone(), seq));
+            }
+        }
+        // Elements of a named path are values: all their properties are read.
+        let mut in_path = vec![false; rels.len()];
+        for (_, seq) in &named {
+            for &(is_rel, i) in seq {
+                let name = if is_rel {
+                    in_path[i] = true;
+                    &rels[i].name
+                } else {
+                    &nodes[i].name
+                };
+                self.needed.entry(name.clone()).or_default().all = true;
+            }
         }
         if let Some(w) = &m.where_clause {
             split_and(w, &mut conj);
         }
         let conj_vars: Vec<Vec<String>> = conj.iter().map(variables).collect();
-        // A variable bound to a variable-length rel would need its path value.
-        for r in rels
+        // Variable-length rels whose value is used emit their path (else only destinations).
+        let path_used: Vec<bool> = rels
             .iter()
-            .filter(|r| r.rec.is_some() && !is_hidden(&r.name))
-        {
-            if self.needed.contains_key(&r.name)
-                || self.needed_all_star
-                || conj_vars.iter().any(|v| v.contains(&r.name))
-            {
-                return Err(Error::NotImplemented(format!(
-                    "using the variable-length relationship {} as a value",
-                    r.name
-                )));
-            }
-        }
+            .enumerate()
+            .map(|(i, r)| {
+                r.rec.is_some()
+                    && (in_path[i] || !is_hidden(&r.name))
+                    && (in_path[i]
+                        || self.needed.contains_key(&r.name)
+                        || self.needed_all_star
+                        || conj_vars.iter().any(|v| v.contains(&r.name)))
+            })
+            .collect();
         // Kuzu binds the whole WHERE first: an unknown name is reported before anything else.
         for (c, vars) in conj.iter().zip(&conj_vars) {
             if has_subquery(c) {
@@ -1464,6 +1599,7 @@ impl Planner<'_> {
             for v in vars {
                 let known = nodes.iter().any(|x| &x.name == v)
                     || rels.iter().any(|x| &x.name == v)
+                    || named.iter().any(|(n, _)| n == v)
                     || scope.var(v).is_some()
                     || outer.is_some_and(|o| o.var(v).is_some());
                 if !known {
@@ -1496,7 +1632,7 @@ impl Planner<'_> {
             };
             for ri in 0..rels.len() {
                 let r = &rels[ri];
-                if referenced(&r.name) || r.left == r.right || r.rec.is_some() {
+                if referenced(&r.name) || r.left == r.right || r.rec.is_some() || in_path[ri] {
                     continue;
                 }
                 for (leaf, keep, keep_is_left) in
@@ -1511,6 +1647,7 @@ impl Planner<'_> {
                         || removed[keep]
                         || factors.contains_key(&leaf)
                         || referenced(&nodes[leaf].name)
+                        || named.iter().any(|(_, q)| q.contains(&(false, leaf)))
                         || scope.var(&nodes[leaf].name).is_some()
                     {
                         continue;
@@ -1562,14 +1699,26 @@ impl Planner<'_> {
                     continue;
                 };
                 if let Some((lower, upper, semantic)) = rels[ri].rec {
-                    let all: Vec<u64> = self.catalog().node_tables().map(|t| t.id).collect();
-                    let steps = self.steps(&rels[ri], from_left, &all, &all, &[]);
                     let cur = plan.take().unwrap_or(Plan::SingleRow);
                     let nbr_col = scope.add_col(LogicalType::InternalId);
                     let desc = format!(
                         "({})-[{}*{lower}..{upper}]-({})",
                         nodes[from].name, rels[ri].name, nodes[to].name
                     );
+                    let path = if path_used[ri] {
+                        let mut ps = self.path_spec(&rels[ri].tables);
+                        ps.reverse = !from_left;
+                        Some(ps)
+                    } else {
+                        None
+                    };
+                    let path_col = path.as_ref().map(|ps| scope.add_col(ps.path_type()));
+                    let pnames: Vec<String> = path
+                        .as_ref()
+                        .map(|ps| ps.rel_props.iter().map(|p| p.0.clone()).collect())
+                        .unwrap_or_default();
+                    let all: Vec<u64> = self.catalog().node_tables().map(|t| t.id).collect();
+                    let steps = self.steps(&rels[ri], from_left, &all, &all, &pnames);
                     let p = Plan::RecursiveExtend {
                         child: Box::new(cur),
                         spec: RecursiveSpec {
@@ -1579,9 +1728,13 @@ impl Planner<'_> {
                             upper,
                             semantic,
                             dst_tables: nodes[to].tables.clone(),
+                            path,
                         },
                         desc,
                     };
+                    if let Some(col) = path_col {
+                        scope.set_var(&rels[ri].name.clone(), Var::Value { col });
+                    }
                     let p = self.bind_neighbour(p, scope, &nodes[to], nbr_col)?;
                     plan = Some(self.apply_ready(p, scope, &conj, &conj_vars, &mut done_conj)?);
                     continue;
@@ -1600,7 +1753,7 @@ impl Planner<'_> {
                     &nodes[to].tables,
                     &pnames,
                 );
-                let emit_ends = !is_hidden(&rels[ri].name);
+                let emit_ends = !is_hidden(&rels[ri].name) || in_path[ri];
                 let cur = plan.take().unwrap_or(Plan::SingleRow);
                 let rel_col = scope.add_col(LogicalType::InternalId);
                 let nbr_col = scope.add_col(LogicalType::InternalId);
@@ -1737,6 +1890,9 @@ impl Planner<'_> {
             plan = Some(self.apply_ready(p, scope, &conj, &conj_vars, &mut done_conj)?);
         }
         let mut plan = plan.unwrap_or(Plan::SingleRow);
+        for (name, seq) in &named {
+            plan = self.bind_path(plan, scope, name, seq, &nodes, &rels)?;
+        }
         // Whatever is left (constants, references to unknown variables: errors).
         for (i, c) in conj.iter().enumerate() {
             if !done_conj[i] {

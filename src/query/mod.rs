@@ -23,7 +23,7 @@ use crate::exec::chunk::DataChunk;
 use crate::exec::ExecContext;
 use crate::planner::query::{OutCol, OutKind, Planner};
 use crate::planner::{build, explain, BuildEnv};
-use crate::types::{InternalId, LogicalType, NodeValue, RelValue, Value};
+use crate::types::{InternalId, LogicalType, NodeValue, PathValue, RelValue, Value};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -246,6 +246,7 @@ pub fn display_type(ty: &LogicalType) -> LogicalType {
     match ty {
         LogicalType::List(c) => LogicalType::List(Box::new(display_type(c))),
         LogicalType::Array(c, n) => LogicalType::Array(Box::new(display_type(c)), *n),
+        LogicalType::Struct(_) if recursive::is_path_type(ty) => LogicalType::RecursiveRel,
         LogicalType::Struct(f) => match element_kind(f) {
             Some(ElementKind::Node) => LogicalType::Node,
             Some(ElementKind::Rel) => LogicalType::Rel,
@@ -270,6 +271,31 @@ pub fn present(v: Value, ty: &LogicalType) -> Value {
         }
         (Value::Array(items), LogicalType::List(c) | LogicalType::Array(c, _)) => {
             Value::Array(items.into_iter().map(|x| present(x, c)).collect())
+        }
+        (Value::Struct(kv), LogicalType::Struct(f)) if recursive::is_path_type(ty) => {
+            let mut parts = kv.into_iter().zip(f).map(|((_, v), (_, t))| present(v, t));
+            let (nodes, rels) = (parts.next(), parts.next());
+            let nodes = match nodes {
+                Some(Value::List(items)) => items
+                    .into_iter()
+                    .filter_map(|x| match x {
+                        Value::Node(n) => Some(*n),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let rels = match rels {
+                Some(Value::List(items)) => items
+                    .into_iter()
+                    .filter_map(|x| match x {
+                        Value::Rel(r) => Some(*r),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            Value::Path(Box::new(PathValue { nodes, rels }))
         }
         (Value::Struct(kv), LogicalType::Struct(f)) => {
             let mut vals: Vec<(String, Value)> = kv

@@ -4,6 +4,12 @@
 //! node id, repeating a row as many times as there are matching paths to that destination.
 //! Adjacency lists read from storage are cached per operator instance (memory reserved from
 //! the query budget); instances are independent, so morsel-parallel pipelines each own one.
+//!
+//! Path values: when the rel variable's value is used (`RETURN e`, `nodes(e)`, a named path),
+//! the spec carries a `PathSpec` and the operator enumerates every path depth-first instead
+//! of counting, appending after the destination a path struct `{_NODES, _RELS}` (intermediate
+//! nodes with their properties, rels with theirs, read from the CSR groups while expanding).
+//! Without it the counting expansion stays enumeration-free.
 
 use crate::db::{Database, Snapshot};
 use crate::error::{Error, Result};
@@ -43,7 +49,75 @@ pub struct RecursiveSpec {
     pub upper: u64,
     pub semantic: PathSemantic,
     pub dst_tables: Vec<u64>,
+    /// When the rel variable's value is used: emit it (a path struct) after the destination.
+    pub path: Option<PathSpec>,
 }
+
+/// What a path value holds: labels of the node and rel tables and the node properties read
+/// for its intermediate nodes. The value is a STRUCT {_NODES: LIST<node struct>, _RELS:
+/// LIST<rel struct>} with element structs shaped as `binder::expr::ExprBinder::bind_element`
+/// builds them (`query::present` shows it as a RECURSIVE_REL).
+#[derive(Debug, Clone, Default)]
+pub struct PathSpec {
+    /// Per node table: its id, label and, per entry of `node_props`, the property's index.
+    pub node_tables: Vec<(u64, String, Vec<Option<usize>>)>,
+    pub node_props: Vec<(String, LogicalType)>,
+    /// Per rel table: its id and label.
+    pub rel_tables: Vec<(u64, String)>,
+    /// The rel properties a path holds (each step's `props` index them).
+    pub rel_props: Vec<(String, LogicalType)>,
+    /// The expansion runs from the pattern's right node: the path lists elements in reverse.
+    pub reverse: bool,
+}
+
+impl PathSpec {
+    pub fn node_type(&self) -> LogicalType {
+        let mut f = vec![
+            ("_ID".to_string(), LogicalType::InternalId),
+            ("_LABEL".to_string(), LogicalType::String),
+        ];
+        f.extend(self.node_props.iter().cloned());
+        LogicalType::Struct(f)
+    }
+    pub fn rel_type(&self) -> LogicalType {
+        let mut f = vec![
+            ("_SRC".to_string(), LogicalType::InternalId),
+            ("_DST".to_string(), LogicalType::InternalId),
+            ("_ID".to_string(), LogicalType::InternalId),
+            ("_LABEL".to_string(), LogicalType::String),
+        ];
+        f.extend(self.rel_props.iter().cloned());
+        LogicalType::Struct(f)
+    }
+    /// The type of the path values.
+    pub fn path_type(&self) -> LogicalType {
+        path_type(self.node_type(), self.rel_type())
+    }
+}
+
+/// STRUCT {_NODES: LIST<node>, _RELS: LIST<rel>}.
+pub fn path_type(node: LogicalType, rel: LogicalType) -> LogicalType {
+    LogicalType::Struct(vec![
+        ("_NODES".to_string(), LogicalType::List(Box::new(node))),
+        ("_RELS".to_string(), LogicalType::List(Box::new(rel))),
+    ])
+}
+
+/// Whether a type is a path struct (see `path_type`).
+pub fn is_path_type(ty: &LogicalType) -> bool {
+    matches!(ty, LogicalType::Struct(f) if f.len() == 2 && f[0].0 == "_NODES" && f[1].0 == "_RELS")
+}
+
+/// One enumerated path: its nodes (source first, destination last) and rels with whether
+/// each was followed forward.
+#[derive(Debug, Clone, PartialEq)]
+struct Trace {
+    nodes: Vec<u64>,
+    rels: Vec<(u64, bool)>,
+}
+
+/// The (neighbour id, rel id, followed forward) pairs of one node.
+type Adjacency = Arc<Vec<(u64, u64, bool)>>;
 
 /// The recursive extend operator (see the module header).
 pub struct RecursiveExtend {
@@ -51,12 +125,14 @@ pub struct RecursiveExtend {
     snap: Arc<Snapshot>,
     child: Box<dyn Operator>,
     spec: RecursiveSpec,
-    /// Adjacency per packed node id: (neighbour id, rel id).
-    adj: HashMap<u64, Arc<Vec<(u64, u64)>>>,
+    /// Adjacency per packed node id: (neighbour id, rel id, followed forward).
+    adj: HashMap<u64, Adjacency>,
     /// The input chunk being expanded and the next row of it.
     input: Option<(DataChunk, usize)>,
     /// Memory of the adjacency cache, taken from the query's budget.
     mem: Option<Reservation>,
+    /// With a path: the properties of the rels read so far, by packed rel id.
+    rel_props: HashMap<u64, Vec<Value>>,
 }
 
 impl RecursiveExtend {
@@ -74,11 +150,12 @@ impl RecursiveExtend {
             adj: HashMap::new(),
             input: None,
             mem: None,
+            rel_props: HashMap::new(),
         }
     }
 
     /// The (neighbour, rel) pairs of one node over all steps.
-    fn neighbours(&mut self, id: u64) -> Result<Arc<Vec<(u64, u64)>>> {
+    fn neighbours(&mut self, id: u64) -> Result<Adjacency> {
         if let Some(a) = self.adj.get(&id) {
             return Ok(a.clone());
         }
@@ -121,11 +198,42 @@ impl RecursiveExtend {
             if nb.len() != rid.len() {
                 return Err(Error::corrupted(None, "CSR rel ids and neighbours differ"));
             }
+            if let Some(ps) = &self.spec.path {
+                let mut cols = Vec::new();
+                for (k, (_, ty)) in ps.rel_props.iter().enumerate() {
+                    let mut c = Column::new(ty.clone());
+                    match s
+                        .props
+                        .get(k)
+                        .copied()
+                        .flatten()
+                        .and_then(|p| group.properties.get(p))
+                    {
+                        Some(chunk) => crate::storage::column::scan(
+                            pool,
+                            chunk,
+                            lo,
+                            (hi - lo) as usize,
+                            &mut c,
+                        )?,
+                        None => (lo..hi).for_each(|_| c.push_null()),
+                    }
+                    cols.push(c);
+                }
+                for (i, r) in rid.iter().enumerate() {
+                    let vals = cols.iter().map(|c| c.get(i)).collect();
+                    self.rel_props.insert(pack(s.rel_table, *r), vals);
+                }
+            }
             for (n, r) in nb.iter().zip(&rid) {
-                out.push((pack(s.nbr_table, *n), pack(s.rel_table, *r)));
+                out.push((
+                    pack(s.nbr_table, *n),
+                    pack(s.rel_table, *r),
+                    s.dir == Dir::Fwd,
+                ));
             }
         }
-        let bytes = (out.len() * 16 + 64) as u64;
+        let bytes = (out.len() * 24 + 64) as u64;
         if let Some(mem) = &mut self.mem {
             if mem.grow(bytes).is_err() {
                 // Drop the cache and retry before giving up.
@@ -157,7 +265,7 @@ impl RecursiveExtend {
                     ctx.check()?;
                     let mut next: HashMap<u64, u64> = HashMap::new();
                     for (&n, &c) in &frontier {
-                        for &(m, _) in self.neighbours(n)?.iter() {
+                        for &(m, _, _) in self.neighbours(n)?.iter() {
                             let e = next.entry(m).or_insert(0);
                             *e = e.saturating_add(c);
                         }
@@ -185,7 +293,7 @@ impl RecursiveExtend {
                     ctx.check()?;
                     let mut next: HashMap<u64, u64> = HashMap::new();
                     for &(n, c) in &frontier {
-                        for &(m, _) in self.neighbours(n)?.iter() {
+                        for &(m, _, _) in self.neighbours(n)?.iter() {
                             if seen.contains_key(&m) {
                                 continue;
                             }
@@ -232,7 +340,7 @@ impl RecursiveExtend {
                         rels.pop();
                         continue;
                     }
-                    let (m, r) = adj[*i];
+                    let (m, r, _) = adj[*i];
                     *i += 1;
                     let ok = if trail {
                         !rels.contains(&r)
@@ -262,6 +370,159 @@ impl RecursiveExtend {
     }
 }
 
+impl RecursiveExtend {
+    /// Every path from `src` the spec matches (one per output row), enumerated depth-first.
+    /// Shortest semantics follow only edges one level further in the BFS distance order.
+    fn paths(&mut self, src: u64, ctx: &ExecContext) -> Result<Vec<Trace>> {
+        let (lower, upper) = (self.spec.lower, self.spec.upper);
+        let sem = self.spec.semantic;
+        let shortest = matches!(sem, PathSemantic::Shortest | PathSemantic::AllShortest);
+        let mut dist: HashMap<u64, u64> = HashMap::new();
+        if shortest {
+            dist.insert(src, 0);
+            let mut frontier = vec![src];
+            for level in 1..=upper {
+                ctx.check()?;
+                let mut next = Vec::new();
+                for n in frontier {
+                    for &(m, _, _) in self.neighbours(n)?.iter() {
+                        if let std::collections::hash_map::Entry::Vacant(e) = dist.entry(m) {
+                            e.insert(level);
+                            next.push(m);
+                        }
+                    }
+                }
+                if next.is_empty() {
+                    break;
+                }
+                frontier = next;
+            }
+        }
+        let mut out = Vec::new();
+        let mut found: std::collections::HashSet<u64> = std::collections::HashSet::new();
+        let mut nodes = vec![src];
+        let mut rels: Vec<(u64, bool)> = Vec::new();
+        if lower == 0 && self.keep(src) {
+            out.push(Trace {
+                nodes: nodes.clone(),
+                rels: Vec::new(),
+            });
+            found.insert(src);
+        }
+        let mut stack = vec![(self.neighbours(src)?, 0usize)];
+        let mut steps = 0u64;
+        while let Some((adj, i)) = stack.last_mut() {
+            steps += 1;
+            if steps.is_multiple_of(4096) {
+                ctx.check()?;
+            }
+            if *i >= adj.len() {
+                stack.pop();
+                nodes.pop();
+                rels.pop();
+                continue;
+            }
+            let (m, r, fwd) = adj[*i];
+            *i += 1;
+            let len = rels.len() as u64 + 1;
+            let ok = match sem {
+                PathSemantic::Walk => true,
+                PathSemantic::Trail => !rels.iter().any(|x| x.0 == r),
+                PathSemantic::Acyclic => !nodes.contains(&m),
+                PathSemantic::Shortest | PathSemantic::AllShortest => dist.get(&m) == Some(&len),
+            };
+            if !ok {
+                continue;
+            }
+            nodes.push(m);
+            rels.push((r, fwd));
+            if len >= lower && self.keep(m) && (sem != PathSemantic::Shortest || found.insert(m)) {
+                out.push(Trace {
+                    nodes: nodes.clone(),
+                    rels: rels.clone(),
+                });
+            }
+            let next = if len < upper {
+                self.neighbours(m)?
+            } else {
+                Arc::new(Vec::new())
+            };
+            stack.push((next, 0));
+        }
+        Ok(out)
+    }
+
+    /// The path value of a trace (intermediate nodes with their properties, rels).
+    fn path_value(&self, t: &Trace) -> Result<Value> {
+        let Some(ps) = &self.spec.path else {
+            return Ok(Value::Null);
+        };
+        let pool = self.db.pager().pool();
+        let mut nodes = Vec::new();
+        let inner = if t.nodes.len() >= 2 {
+            &t.nodes[1..t.nodes.len() - 1]
+        } else {
+            &[][..]
+        };
+        for &n in inner {
+            let (table, off) = unpack(n);
+            let entry = ps.node_tables.iter().find(|x| x.0 == table);
+            let mut f = vec![
+                ("_ID".to_string(), Value::UInt64(n)),
+                (
+                    "_LABEL".to_string(),
+                    Value::String(entry.map(|e| e.1.clone()).unwrap_or_default()),
+                ),
+            ];
+            let data = self.snap.meta.node(table);
+            for (k, (name, ty)) in ps.node_props.iter().enumerate() {
+                let idx = entry.and_then(|e| e.2.get(k).copied().flatten());
+                let v = match (idx, data) {
+                    (Some(p), Some(d)) => {
+                        let mut c = Column::new(ty.clone());
+                        d.scan(pool, p, off, 1, &mut c)?;
+                        c.get(0)
+                    }
+                    _ => Value::Null,
+                };
+                f.push((name.clone(), v));
+            }
+            nodes.push(Value::Struct(f));
+        }
+        let mut rels = Vec::new();
+        for (k, &(r, fwd)) in t.rels.iter().enumerate() {
+            let (a, b) = (t.nodes[k], t.nodes[k + 1]);
+            let (s, d) = if fwd { (a, b) } else { (b, a) };
+            let label = ps
+                .rel_tables
+                .iter()
+                .find(|x| x.0 == unpack(r).0)
+                .map(|x| x.1.clone())
+                .unwrap_or_default();
+            let mut f = vec![
+                ("_SRC".to_string(), Value::UInt64(s)),
+                ("_DST".to_string(), Value::UInt64(d)),
+                ("_ID".to_string(), Value::UInt64(r)),
+                ("_LABEL".to_string(), Value::String(label)),
+            ];
+            let vals = self.rel_props.get(&r);
+            for (k, (name, _)) in ps.rel_props.iter().enumerate() {
+                let v = vals.and_then(|v| v.get(k)).cloned().unwrap_or(Value::Null);
+                f.push((name.clone(), v));
+            }
+            rels.push(Value::Struct(f));
+        }
+        if ps.reverse {
+            nodes.reverse();
+            rels.reverse();
+        }
+        Ok(Value::Struct(vec![
+            ("_NODES".to_string(), Value::List(nodes)),
+            ("_RELS".to_string(), Value::List(rels)),
+        ]))
+    }
+}
+
 fn id_at(c: &Column, i: usize) -> Option<u64> {
     if c.nulls.is_null(i) {
         return None;
@@ -280,6 +541,7 @@ impl Operator for RecursiveExtend {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<DataChunk>> {
         let mut rows: Vec<usize> = Vec::new();
         let mut dsts: Vec<u64> = Vec::new();
+        let mut paths: Vec<Value> = Vec::new();
         if self.mem.is_none() {
             self.mem = Some(Reservation::new(ctx.budget.clone()));
         }
@@ -300,7 +562,13 @@ impl Operator for RecursiveExtend {
                     .columns
                     .get(self.spec.from_col)
                     .and_then(|c| id_at(c, at));
-                if let Some(src) = src {
+                if let (Some(src), true) = (src, self.spec.path.is_some()) {
+                    for t in self.paths(src, ctx)? {
+                        rows.push(at);
+                        dsts.push(t.nodes.last().copied().unwrap_or(src));
+                        paths.push(self.path_value(&t)?);
+                    }
+                } else if let Some(src) = src {
                     for (d, c) in self.expand(src, ctx)? {
                         for _ in 0..c {
                             rows.push(at);
@@ -319,6 +587,15 @@ impl Operator for RecursiveExtend {
                 c.data = ColumnData::UInt64(std::mem::take(&mut dsts));
                 c.nulls.resize(n);
                 out.columns.push(c);
+                if let Some(ps) = &self.spec.path {
+                    let mut pc = Column::with_capacity(ps.path_type(), n);
+                    for v in paths.drain(..) {
+                        if !pc.push_value(&v) {
+                            return Err(Error::Runtime("path value of the wrong shape".into()));
+                        }
+                    }
+                    out.columns.push(pc);
+                }
                 out.len = n;
                 Some(out)
             };
@@ -333,6 +610,9 @@ impl Operator for RecursiveExtend {
     fn types(&self) -> Vec<LogicalType> {
         let mut t = self.child.types();
         t.push(LogicalType::InternalId);
+        if let Some(ps) = &self.spec.path {
+            t.push(ps.path_type());
+        }
         t
     }
     fn name(&self) -> &'static str {
@@ -437,13 +717,161 @@ mod tests {
             ),
             "Binder exception: Lower bound of shortest/all_shortest path must be 1."
         );
+    }
+
+    #[test]
+    fn rel_variable_as_path_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_db, c) = graph(dir.path());
         assert_eq!(
-            err(&c, "MATCH (a:N)-[e:E*1..2]->(b:N) RETURN e"),
-            "Not implemented: using the variable-length relationship e as a value"
+            rows(
+                &c,
+                "MATCH (a:N)-[e:E*1..2]->(b:N) WHERE a.id = 0 AND b.id = 2 RETURN e"
+            ),
+            [
+                "{_NODES: [{_ID: 0:1, _LABEL: N, id: 1}], _RELS: [(0:0)-{_LABEL: E, _ID: 1:0}->(0:1),(0:1)-{_LABEL: E, _ID: 1:1}->(0:2)]}",
+                "{_NODES: [{_ID: 0:4, _LABEL: N, id: 4}], _RELS: [(0:0)-{_LABEL: E, _ID: 1:4}->(0:4),(0:4)-{_LABEL: E, _ID: 1:5}->(0:2)]}",
+            ]
+        );
+        // Backwards: the rels keep their own direction.
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH (a:N)<-[e:E*1..1]-(b:N) WHERE a.id = 0 RETURN b.id, e"
+            ),
+            ["2|{_NODES: [], _RELS: [(0:2)-{_LABEL: E, _ID: 1:2}->(0:0)]}"]
+        );
+        // One shortest path per destination.
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH (a:N)-[e:E* SHORTEST 1..5]->(b:N) WHERE a.id = 0 AND b.id = 3 RETURN e"
+            ),
+            ["{_NODES: [{_ID: 0:1, _LABEL: N, id: 1},{_ID: 0:2, _LABEL: N, id: 2}], _RELS: [(0:0)-{_LABEL: E, _ID: 1:0}->(0:1),(0:1)-{_LABEL: E, _ID: 1:1}->(0:2),(0:2)-{_LABEL: E, _ID: 1:3}->(0:3)]}"]
+        );
+        // Path enumeration agrees with the counting expansion.
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH (a:N)-[e:E* TRAIL 1..10]->(b:N) WHERE a.id = 0 AND e IS NOT NULL RETURN COUNT(*)"
+            ),
+            ["14"]
         );
         assert_eq!(
-            err(&c, "MATCH (a:N)-[e:E*1..2]->(b:N) WHERE e.x = 1 RETURN b"),
-            "Not implemented: using the variable-length relationship e as a value"
+            rows(
+                &c,
+                "MATCH (a:N)-[e:E* ALL SHORTEST 1..5]->(b:N) WHERE a.id = 0 AND e IS NOT NULL RETURN COUNT(*)"
+            ),
+            ["6"]
+        );
+    }
+
+    #[test]
+    fn path_functions_on_rel_variable() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_db, c) = graph(dir.path());
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH (a:N)-[e:E*1..2]->(b:N) WHERE a.id = 0 AND b.id = 2 RETURN length(e), properties(nodes(e), 'id'), properties(rels(e), '_id'), is_trail(e), is_acyclic(e), size(rels(e))"
+            ),
+            ["2|[1]|[1:0,1:1]|True|True|2", "2|[4]|[1:4,1:5]|True|True|2"]
+        );
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH (a:N)-[e:E*1..3]->(b:N) WHERE a.id = 0 AND length(e) = 3 RETURN b.id, properties(nodes(e), 'id')"
+            ),
+            ["0|[1,2]", "3|[1,2]", "0|[4,2]", "3|[4,2]"]
+        );
+    }
+
+    #[test]
+    fn named_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_db, c) = graph(dir.path());
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH p = (a:N)-[:E*1..2]->(b:N) WHERE a.id = 0 AND b.id = 2 RETURN length(p), properties(nodes(p), 'id'), p"
+            ),
+            [
+                "2|[0,1,2]|{_NODES: [{_ID: 0:0, _LABEL: N, id: 0},{_ID: 0:1, _LABEL: N, id: 1},{_ID: 0:2, _LABEL: N, id: 2}], _RELS: [(0:0)-{_LABEL: E, _ID: 1:0}->(0:1),(0:1)-{_LABEL: E, _ID: 1:1}->(0:2)]}",
+                "2|[0,4,2]|{_NODES: [{_ID: 0:0, _LABEL: N, id: 0},{_ID: 0:4, _LABEL: N, id: 4},{_ID: 0:2, _LABEL: N, id: 2}], _RELS: [(0:0)-{_LABEL: E, _ID: 1:4}->(0:4),(0:4)-{_LABEL: E, _ID: 1:5}->(0:2)]}",
+            ]
+        );
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH p = (a:N)-[r:E]->(b:N)-[:E]->(c:N) WHERE a.id = 1 RETURN c.id, properties(rels(p), '_id'), is_acyclic(p), is_trail(p) ORDER BY c.id"
+            ),
+            ["0|[1:1,1:2]|True|True", "3|[1:1,1:3]|True|True"]
+        );
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH p = (a:N)-[:E]->(b:N)<-[:E]-(c:N) WHERE a.id = 0 AND b.id = 1 RETURN properties(nodes(p), 'id'), is_acyclic(p), is_trail(p), length(p)"
+            ),
+            ["[0,1,0]|False|False|2"]
+        );
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH p = (a:N)-[:E*3..3]->(b:N) WHERE a.id = 0 AND is_acyclic(p) RETURN COUNT(*)"
+            ),
+            ["2"]
+        );
+    }
+
+    #[test]
+    fn path_rel_properties_direction_and_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_db, c) = graph(dir.path());
+        let w = dir.path().join("w.csv");
+        std::fs::write(&w, "0,1,10\n1,2,12\n").unwrap();
+        c.query("CREATE REL TABLE W(FROM N TO N, w INT64)").unwrap();
+        c.query(&format!("COPY W FROM '{}'", w.display())).unwrap();
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH (a:N)-[e:W*2..2]->(b:N) RETURN a.id, b.id, properties(rels(e), 'w'), e"
+            ),
+            ["0|2|[10,12]|{_NODES: [{_ID: 0:1, _LABEL: N, id: 1}], _RELS: [(0:0)-{_LABEL: W, _ID: 3:0, w: 10}->(0:1),(0:1)-{_LABEL: W, _ID: 3:1, w: 12}->(0:2)]}"]
+        );
+        // Expanded from the right end (b is bound first): elements still in pattern order.
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH (a:N)-[e:E*1..2]->(b:N) WHERE b.id = 0 RETURN a.id, properties(nodes(e), 'id'), properties(rels(e), '_id') ORDER BY a.id"
+            ),
+            ["1|[2]|[1:1,1:2]", "2|[]|[1:2]", "4|[2]|[1:5,1:2]"]
+        );
+        assert_eq!(
+            err(&c, "MATCH p = (a:N)-[e:E*1..2]->(b:N) RETURN size(p)"),
+            "Binder exception: Function SIZE did not receive correct arguments:\nActual:   (RECURSIVE_REL)\nExpected: (LIST) -> INT64\n          (ARRAY) -> INT64\n          (MAP) -> INT64\n          (STRING) -> INT64\n"
+        );
+        assert_eq!(
+            err(&c, "MATCH (a:N)-[e:E*1..2]->(b:N) RETURN e.id"),
+            "Binder exception: e has data type RECURSIVE_REL but (NODE,REL,STRUCT,ANY) was expected."
+        );
+        assert_eq!(
+            err(&c, "MATCH (a:N)-[e:E*1..2]->(b:N) WHERE id(e) = 0 RETURN COUNT(*)"),
+            "Binder exception: Function ID did not receive correct arguments:\nActual:   (RECURSIVE_REL)\nExpected: (NODE)\n          (REL)\n          (STRUCT)\n"
+        );
+        assert_eq!(
+            err(
+                &c,
+                "MATCH p = (a:N)-[:E*1..2]->(b:N) UNWIND p AS x RETURN x"
+            ),
+            "Binder exception: p has data type RECURSIVE_REL but LIST was expected."
+        );
+        // Elements of a named path are not counted away by the factorized count.
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH p = (a:N)-[:E]->(b:N)-[:E]-(c:N) WHERE a.id = 0 AND is_trail(p) RETURN COUNT(*)"
+            ),
+            ["2"]
         );
     }
 

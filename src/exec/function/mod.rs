@@ -15,6 +15,7 @@ pub mod arith;
 pub mod date;
 pub mod list;
 pub mod misc;
+pub mod path;
 pub mod string;
 
 #[cfg(test)]
@@ -350,6 +351,9 @@ fn default_targets(o: &Overload, args: &[LogicalType]) -> Vec<LogicalType> {
 /// Resolves `name(args)` into a bound call, casting arguments as the overload requires.
 pub fn bind_function(name: &str, args: Vec<BoundExpr>) -> Result<BoundExpr> {
     let upper = name.to_ascii_uppercase();
+    if let Some(e) = path::bind_path_function(&upper, &args)? {
+        return Ok(e);
+    }
     let set = registry()
         .get(&upper)
         .ok_or_else(|| Error::Catalog(format!("function {upper} does not exist.")))?;
@@ -369,7 +373,29 @@ pub fn bind_function(name: &str, args: Vec<BoundExpr>) -> Result<BoundExpr> {
         };
         return Ok(BoundExpr::literal(Value::String(name)));
     }
-    let o = resolve(&upper, set, &types)?;
+    // A path is RECURSIVE_REL to Kuzu: no overload of SIZE takes it.
+    if upper == "SIZE" && types.iter().any(crate::query::recursive::is_path_type) {
+        let sigs: Vec<String> = set.iter().map(|o| o.signature()).collect();
+        return Err(Error::Binder(mismatch_message(
+            &upper,
+            &[LogicalType::RecursiveRel],
+            &sigs,
+            false,
+        )));
+    }
+    // A path is RECURSIVE_REL in Kuzu's overload errors.
+    let o = match resolve(&upper, set, &types) {
+        Err(Error::Binder(mut msg)) => {
+            for t in types
+                .iter()
+                .filter(|t| crate::query::recursive::is_path_type(t))
+            {
+                msg = msg.replace(&t.to_string(), "RECURSIVE_REL");
+            }
+            return Err(Error::Binder(msg));
+        }
+        r => r?,
+    };
     let (targets, ret) = match o.bind {
         Some(b) => b(&types)?,
         None => {
