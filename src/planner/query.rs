@@ -1374,8 +1374,9 @@ impl Planner<'_> {
         ps
     }
 
-    /// Binds the far node of a recursive extend to the id column `nbr_col` (or, when it is
-    /// already bound, keeps only rows where both agree) and reads its needed properties.
+    /// Binds the far node of an extend (one hop or recursive) to the id column `nbr_col` (or,
+    /// when it is already bound, keeps only rows where both agree) and reads its needed
+    /// properties.
     fn bind_neighbour(
         &mut self,
         mut p: Plan,
@@ -1773,7 +1774,7 @@ impl Planner<'_> {
                     "({})-[{}]-({})",
                     nodes[from].name, rels[ri].name, nodes[to].name
                 );
-                let mut p = Plan::Extend {
+                let p = Plan::Extend {
                     child: Box::new(cur),
                     spec: ExtendSpec {
                         from_col,
@@ -1793,65 +1794,8 @@ impl Planner<'_> {
                         props,
                     },
                 );
-                let to_name = nodes[to].name.clone();
-                if let Some(Var::Node { col, .. }) = scope.var(&to_name) {
-                    // A cycle closes: the neighbour must be the bound node.
-                    p = Plan::Filter {
-                        child: Box::new(p),
-                        pred: bind_comparison(
-                            CmpOp::Eq,
-                            BoundExpr::column(nbr_col, LogicalType::InternalId),
-                            BoundExpr::column(*col, LogicalType::InternalId),
-                        )?,
-                    };
-                } else {
-                    let tables = nodes[to].tables.clone();
-                    scope.set_var(
-                        &to_name,
-                        Var::Node {
-                            col: nbr_col,
-                            tables,
-                            props: Vec::new(),
-                        },
-                    );
-                    let entries: Vec<&TableEntry> = nodes[to]
-                        .tables
-                        .iter()
-                        .filter_map(|t| self.catalog().table_by_id(*t))
-                        .collect();
-                    let want = self.props_needed(&to_name, &entries);
-                    if !want.is_empty() {
-                        let spec = ReadPropsSpec {
-                            id_col: nbr_col,
-                            tables: entries
-                                .iter()
-                                .map(|t| {
-                                    (
-                                        t.id,
-                                        want.iter().map(|(n, _)| t.property_index(n)).collect(),
-                                    )
-                                })
-                                .collect(),
-                            prop_types: want.iter().map(|p| p.1.clone()).collect(),
-                        };
-                        let props = want
-                            .iter()
-                            .map(|(n, t)| (n.clone(), scope.add_col(t.clone())))
-                            .collect();
-                        scope.set_var(
-                            &to_name,
-                            Var::Node {
-                                col: nbr_col,
-                                tables: nodes[to].tables.clone(),
-                                props,
-                            },
-                        );
-                        p = Plan::ReadProps {
-                            child: Box::new(p),
-                            spec,
-                        };
-                    }
-                }
+                // A bound neighbour closes a cycle (filter); else bind it and read its props.
+                let p = self.bind_neighbour(p, scope, &nodes[to], nbr_col)?;
                 plan = Some(self.apply_ready(p, scope, &conj, &conj_vars, &mut done_conj)?);
                 continue;
             }
