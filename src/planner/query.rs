@@ -21,7 +21,7 @@
 use super::Plan;
 use crate::binder::expr::{
     expr_name, expr_name_in, has_aggregate, is_agg_call, subquery_parts, variables, walk,
-    ExprBinder, Scope, Var,
+    walk_children, ExprBinder, Scope, Var,
 };
 use crate::catalog::{Catalog, TableEntry, TableKind};
 use crate::cypher::ast::{
@@ -320,42 +320,7 @@ fn collect_bare_vars(e: &Expr, out: &mut Vec<String>) {
                 f.name.to_ascii_lowercase().as_str(),
                 "id" | "label" | "labels"
             ) => {}
-        _ => visit_children(e, &mut |c| collect_bare_vars(c, out)),
-    }
-}
-
-fn visit_children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    match &e.kind {
-        ExprKind::Property { base, .. } | ExprKind::PropertyStar(base) => f(base),
-        ExprKind::Binary { left, right, .. } => {
-            f(left);
-            f(right);
-        }
-        ExprKind::Not(x)
-        | ExprKind::Negate(x)
-        | ExprKind::Factorial(x)
-        | ExprKind::IsNull { expr: x, .. }
-        | ExprKind::Cast { expr: x, .. } => f(x),
-        ExprKind::Index { base, index } => {
-            f(base);
-            f(index);
-        }
-        ExprKind::FunctionCall(c) => c.args.iter().for_each(|a| f(&a.value)),
-        ExprKind::Case {
-            operand,
-            alternatives,
-            else_expr,
-        } => {
-            operand.iter().for_each(|o| f(o));
-            for (a, b) in alternatives {
-                f(a);
-                f(b);
-            }
-            else_expr.iter().for_each(|o| f(o));
-        }
-        ExprKind::List(items) => items.iter().for_each(&mut *f),
-        ExprKind::Struct(fs) => fs.iter().for_each(|(_, x)| f(x)),
-        _ => {}
+        _ => walk_children(e, &mut |c| collect_bare_vars(c, out)),
     }
 }
 
@@ -2683,5 +2648,5 @@ fn collect_aggs(e: &Expr, out: &mut Vec<Expr>) {
         }
         return;
     }
-    visit_children(e, &mut |c| collect_aggs(c, out));
+    walk_children(e, &mut |c| collect_aggs(c, out));
 }
