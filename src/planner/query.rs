@@ -740,19 +740,7 @@ impl Planner<'_> {
             if new_props.is_empty() {
                 continue;
             }
-            let spec = ReadPropsSpec {
-                id_col: col,
-                tables: entries
-                    .iter()
-                    .map(|t| {
-                        (
-                            t.id,
-                            new_props.iter().map(|(n, _)| t.property_index(n)).collect(),
-                        )
-                    })
-                    .collect(),
-                prop_types: new_props.iter().map(|p| p.1.clone()).collect(),
-            };
+            let spec = ReadPropsSpec::new(col, &entries, &new_props);
             let mut props = props.clone();
             for (n, ty) in new_props {
                 props.push((n, scope.add_col(ty)));
@@ -1367,19 +1355,7 @@ impl Planner<'_> {
         let want = self.props_needed(&to.name, &entries);
         let mut props = Vec::new();
         if !want.is_empty() {
-            let spec = ReadPropsSpec {
-                id_col: nbr_col,
-                tables: entries
-                    .iter()
-                    .map(|t| {
-                        (
-                            t.id,
-                            want.iter().map(|(n, _)| t.property_index(n)).collect(),
-                        )
-                    })
-                    .collect(),
-                prop_types: want.iter().map(|p| p.1.clone()).collect(),
-            };
+            let spec = ReadPropsSpec::new(nbr_col, &entries, &want);
             props = want
                 .iter()
                 .map(|(n, t)| (n.clone(), scope.add_col(t.clone())))

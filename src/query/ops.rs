@@ -552,6 +552,30 @@ pub struct ReadPropsSpec {
     pub prop_types: Vec<LogicalType>,
 }
 
+impl ReadPropsSpec {
+    /// Reads the properties `want` (name, type) of the node in `id_col`, from whichever of
+    /// `tables` it belongs to (a property a table lacks reads as NULL).
+    pub fn new(
+        id_col: usize,
+        tables: &[&crate::catalog::TableEntry],
+        want: &[(String, LogicalType)],
+    ) -> Self {
+        ReadPropsSpec {
+            id_col,
+            tables: tables
+                .iter()
+                .map(|t| {
+                    (
+                        t.id,
+                        want.iter().map(|(n, _)| t.property_index(n)).collect(),
+                    )
+                })
+                .collect(),
+            prop_types: want.iter().map(|p| p.1.clone()).collect(),
+        }
+    }
+}
+
 pub struct ReadProps {
     db: Database,
     snap: Arc<Snapshot>,
