@@ -6,10 +6,11 @@
 
 use crate::binder::ddl::{create_node_table, create_rel_table, Created};
 use crate::catalog::TableKind;
+use crate::context::ClientContext;
 use crate::cypher::ast::{
     CopyFrom, ExprKind, Literal, OptionEntry, ScanSource, Statement, StatementKind,
 };
-use crate::db::{Connection, Database, Params, PreparedStatement, QueryResult, Snapshot};
+use crate::db::{PreparedStatement, QueryResult};
 use crate::error::{Error, Result};
 use crate::loader::csv::CsvOptions;
 use crate::loader::pipeline::{
@@ -18,11 +19,13 @@ use crate::loader::pipeline::{
 };
 use crate::query::copy_query::query_batches;
 use crate::storage::table::{NodeTableData, RelTableData, TableData};
+use crate::transaction::{Snapshot, Store};
 use crate::types::LogicalType;
+use crate::types::Params;
 use std::sync::atomic::Ordering;
 
 /// Runs the `;`-separated statements of `text` in order, stopping after the first failure.
-pub fn run_script(conn: &Connection, text: &str, params: &Params) -> Vec<Result<QueryResult>> {
+pub fn run_script(conn: &ClientContext, text: &str, params: &Params) -> Vec<Result<QueryResult>> {
     let stmts = match crate::cypher::parse(text) {
         Ok(s) => s,
         Err(e) => return vec![Err(e)],
@@ -54,7 +57,7 @@ pub fn run_script(conn: &Connection, text: &str, params: &Params) -> Vec<Result<
     out
 }
 
-pub fn prepare(_conn: &Connection, text: &str) -> Result<PreparedStatement> {
+pub fn prepare(_conn: &ClientContext, text: &str) -> Result<PreparedStatement> {
     let mut stmts = crate::cypher::parse(text)?;
     if stmts.len() != 1 {
         return Err(Error::Runtime(
@@ -69,7 +72,7 @@ pub fn prepare(_conn: &Connection, text: &str) -> Result<PreparedStatement> {
 }
 
 pub fn execute(
-    conn: &Connection,
+    conn: &ClientContext,
     stmt: &PreparedStatement,
     params: &Params,
 ) -> Result<QueryResult> {
@@ -79,8 +82,8 @@ pub fn execute(
 /// Runs a statement under the database's next query id (Kuzu numbers every executed
 /// statement of every connection, from 0). A statement that fails to bind gets no id, as in
 /// Kuzu, where binding happens before an id is taken.
-fn run_numbered(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryResult> {
-    let counter = &conn.db.inner.query_counter;
+fn run_numbered(conn: &ClientContext, s: &Statement, params: &Params) -> Result<QueryResult> {
+    let counter = &conn.db.query_counter;
     let id = counter.fetch_add(1, Ordering::SeqCst);
     conn.query_id.store(id, Ordering::SeqCst);
     let r = run_statement(conn, s, params);
@@ -94,8 +97,8 @@ fn run_numbered(conn: &Connection, s: &Statement, params: &Params) -> Result<Que
     r
 }
 
-fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryResult> {
-    let db = &conn.db;
+fn run_statement(conn: &ClientContext, s: &Statement, params: &Params) -> Result<QueryResult> {
+    let db = conn.store();
     match &s.kind {
         StatementKind::CreateNodeTable(t) if t.as_query.is_some() => {
             create_table_as(conn, &s.kind, params)
@@ -104,7 +107,7 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
             create_table_as(conn, &s.kind, params)
         }
         StatementKind::CreateNodeTable(t) => write(db, |snap| {
-            crate::binder::ddl::check_defaults(conn, &t.properties, s)?;
+            crate::query::ddl::check_defaults(conn, &t.properties, s)?;
             let c = create_node_table(&mut snap.catalog, t)?;
             if let Created::Table(id) = c {
                 crate::binder::ddl::set_defaults(&mut snap.catalog, id, &t.properties, s);
@@ -115,7 +118,7 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
             Ok(QueryResult::message(c.message(&t.name)))
         }),
         StatementKind::CreateRelTable(t) => write(db, |snap| {
-            crate::binder::ddl::check_defaults(conn, &t.properties, s)?;
+            crate::query::ddl::check_defaults(conn, &t.properties, s)?;
             let c = create_rel_table(&mut snap.catalog, t)?;
             if let Created::Table(id) = c {
                 crate::binder::ddl::set_defaults(&mut snap.catalog, id, &t.properties, s);
@@ -127,26 +130,26 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
         }),
         StatementKind::CopyFrom(c) => copy_from(conn, c, params),
         StatementKind::CallOption { name, value } => {
-            crate::query::call::set_option(conn, &db.snapshot(), params, name, value)
+            crate::query::call::set_option(conn, &conn.snapshot(), params, name, value)
         }
         StatementKind::CallFunction(f) => {
-            crate::query::call::run_standalone(conn, &db.snapshot(), params, f)
+            crate::query::call::run_standalone(conn, &conn.snapshot(), params, f)
         }
         StatementKind::Drop {
             what: crate::cypher::ast::DropKind::Table,
             name,
             if_exists,
         } => write(db, |snap| {
-            crate::binder::ddl::drop_table(snap, db.pager(), name, *if_exists)
+            crate::query::ddl::drop_table(snap, db.pager(), name, *if_exists)
                 .map(QueryResult::message)
         }),
         StatementKind::CommentOnTable { table, comment } => write(db, |snap| {
-            crate::binder::ddl::comment_on_table(snap, table, comment).map(QueryResult::message)
+            crate::query::ddl::comment_on_table(snap, table, comment).map(QueryResult::message)
         }),
         StatementKind::AlterTable { table, action } => {
-            let default = crate::binder::ddl::alter_default(conn, s, table, action)?;
+            let default = crate::query::ddl::alter_default(conn, s, table, action)?;
             write(db, |snap| {
-                crate::binder::ddl::alter_table(snap, db.pager(), table, action, default)
+                crate::query::ddl::alter_table(snap, db.pager(), table, action, default)
                     .map(QueryResult::message)
             })
         }
@@ -156,31 +159,8 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
 
 /// Runs a writing statement on a private copy of the committed state and commits it
 /// (copy-on-write checkpoint). A failure leaves the database as it was.
-fn write(
-    db: &Database,
-    f: impl FnOnce(&mut Snapshot) -> Result<QueryResult>,
-) -> Result<QueryResult> {
-    if db.config().read_only {
-        return Err(Error::Runtime(
-            "Cannot execute write operations in a read-only database!".into(),
-        ));
-    }
-    let _w = db.inner.write_lock.lock();
-    let mut next = (*db.snapshot()).clone();
-    let saved_alloc = db.pager().allocator();
-    let r = f(&mut next);
-    match r {
-        Ok(res) => {
-            db.commit(next)?;
-            Ok(res)
-        }
-        Err(e) => {
-            // Pages written by the failed statement are unreferenced: hand them back, and
-            // drop any frames the pool holds for them so nothing stale is written back later.
-            db.pager().rollback_allocations(saved_alloc);
-            Err(e)
-        }
-    }
+fn write(db: &Store, f: impl FnOnce(&mut Snapshot) -> Result<QueryResult>) -> Result<QueryResult> {
+    db.write(f)
 }
 
 fn literal_text(o: &OptionEntry) -> Option<String> {
@@ -275,8 +255,8 @@ fn copy_options(opts: &[OptionEntry]) -> Result<CopyPlan> {
     Ok(CopyPlan { csv, from, to })
 }
 
-fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryResult> {
-    let db = &conn.db;
+fn copy_from(conn: &ClientContext, c: &CopyFrom, params: &Params) -> Result<QueryResult> {
+    let db = conn.store();
     let query = match &c.source {
         ScanSource::Query(q) => Some(q.as_ref()),
         _ => None,
@@ -284,7 +264,7 @@ fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryRe
     let files = match &c.source {
         ScanSource::Files { paths, .. } => paths.clone(),
         ScanSource::Query(_) => Vec::new(),
-        other => crate::query::load_from::source_names(other, params)?,
+        other => crate::planner::load_from::source_names(other, params)?,
     };
     if c.columns.is_some() {
         return Err(Error::NotImplemented("COPY with a column list".into()));
@@ -299,7 +279,7 @@ fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryRe
     // Files that exist, glob patterns expanded (Kuzu's error when nothing matches).
     let mut sources: Vec<CopySource> = Vec::new();
     for f in &files {
-        for (path, display) in crate::query::load_from::expand_files(f)? {
+        for (path, display) in crate::planner::load_from::expand_files(f)? {
             sources.push(CopySource { path, display });
         }
     }
@@ -356,7 +336,7 @@ fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryRe
 /// copy did (rows copied, rows skipped with IGNORE_ERRORS and their warnings).
 #[allow(clippy::too_many_arguments)]
 fn copy_rows(
-    conn: &Connection,
+    conn: &ClientContext,
     snap: &mut Snapshot,
     table_name: &str,
     query: Option<&crate::cypher::ast::Query>,
@@ -365,7 +345,7 @@ fn copy_rows(
     settings: &CopySettings,
     params: &Params,
 ) -> Result<(String, CopyStats)> {
-    let db = &conn.db;
+    let db = conn.store();
     let entry = snap
         .catalog
         .table(table_name)
@@ -476,11 +456,11 @@ fn copy_rows(
 /// columns are the endpoint keys, the rest the properties), then the query's rows are
 /// copied in; the table exists only if the copy succeeds.
 fn create_table_as(
-    conn: &Connection,
+    conn: &ClientContext,
     kind: &StatementKind,
     params: &Params,
 ) -> Result<QueryResult> {
-    let db = &conn.db;
+    let db = conn.store();
     let (name, if_not_exists, query) = match kind {
         StatementKind::CreateNodeTable(t) => (&t.name, t.if_not_exists, &t.as_query),
         StatementKind::CreateRelTable(t) => (&t.name, t.if_not_exists, &t.as_query),
@@ -501,7 +481,7 @@ fn create_table_as(
     };
     let plan = copy_options(&[])?;
     let settings = CopySettings {
-        threads: db.config().threads.max(1),
+        threads: conn.config().threads.max(1),
         csv: plan.csv.clone(),
     };
     write(db, |snap| {

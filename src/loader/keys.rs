@@ -8,7 +8,8 @@
 //! pattern of the value as a double (FLOAT widened first), with -0.0 folded onto 0.0 and every
 //! NaN onto one NaN, so keys that compare equal share one index key.
 
-use crate::error::{Error, Result};
+pub use crate::catalog::check_pk_type;
+use crate::error::Result;
 use crate::storage::index::{IndexKey, IndexKeyType};
 use crate::types::vector::{Column, ColumnData};
 use crate::types::{LogicalType, Value};
@@ -35,38 +36,6 @@ impl KeyRef<'_> {
             KeyRef::Float(v) => format!("{v:.6}"),
             KeyRef::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
         }
-    }
-}
-
-/// Whether a type can be a primary key, in Kuzu's words if not.
-pub fn check_pk_type(ty: &LogicalType) -> Result<()> {
-    use LogicalType as T;
-    match ty {
-        T::Int8
-        | T::Int16
-        | T::Int32
-        | T::Int64
-        | T::Int128
-        | T::UInt8
-        | T::UInt16
-        | T::UInt32
-        | T::UInt64
-        | T::Float
-        | T::Double
-        | T::Decimal { .. }
-        | T::Serial
-        | T::String
-        | T::Blob
-        | T::Uuid
-        | T::Date
-        | T::Timestamp
-        | T::TimestampNs
-        | T::TimestampMs
-        | T::TimestampSec
-        | T::TimestampTz => Ok(()),
-        other => Err(Error::Binder(format!(
-            "Invalid primary key column type {other}. Primary keys must be either STRING or a numeric type."
-        ))),
     }
 }
 

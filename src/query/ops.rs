@@ -6,16 +6,17 @@
 //! INTERNAL_ID-typed columns, so ids of several tables can share one column; `unpack` turns
 //! them back into `InternalId`s at the output.
 
-use crate::db::{Database, Snapshot};
 use crate::error::{Error, Result};
 use crate::exec::chunk::{null_column, DataChunk, VECTOR_CAPACITY};
 use crate::exec::context::ExecContext;
-use crate::exec::expr::{eval_constant, eval_predicate, BoundExpr, CmpOp};
+use crate::exec::expr::{eval_constant, eval_predicate, CmpOp};
 use crate::exec::Operator;
+use crate::planner::spec::{DegreeSpec, Dir, ExtendSpec, ReadPropsSpec, RelStep, ScanSpec};
 use crate::storage::column::{self, Stats};
 use crate::storage::index::HashIndex;
 use crate::storage::page::Decoder;
 use crate::storage::table::{CsrGroup, NodeTableData, NODE_GROUP_SIZE};
+use crate::transaction::{Snapshot, Store};
 use crate::types::vector::{Column, ColumnData};
 use crate::types::{LogicalType, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -59,33 +60,6 @@ fn id_column(ids: Vec<u64>) -> Column {
     c
 }
 
-/// One table a node scan reads: its id and, per requested property, its index in the table.
-#[derive(Debug, Clone)]
-pub struct ScanTable {
-    pub table: u64,
-    pub props: Vec<Option<usize>>,
-}
-
-/// A comparison of a scanned property with a constant, for zone-map skipping.
-#[derive(Debug, Clone)]
-pub struct ZonePred {
-    /// Position in the requested properties.
-    pub prop: usize,
-    pub op: CmpOp,
-    pub value: BoundExpr,
-}
-
-/// What a node scan produces: `[id, props...]` filtered by `filter`.
-#[derive(Debug, Clone)]
-pub struct ScanSpec {
-    pub tables: Vec<ScanTable>,
-    pub prop_types: Vec<LogicalType>,
-    pub filter: Option<BoundExpr>,
-    pub zone: Vec<ZonePred>,
-    /// Point lookup through the primary-key index of the (single) table.
-    pub pk_key: Option<BoundExpr>,
-}
-
 /// Morsels shared by the instances of one parallel scan.
 #[derive(Clone, Default)]
 pub struct Morsels {
@@ -93,7 +67,7 @@ pub struct Morsels {
 }
 
 pub struct NodeScan {
-    db: Database,
+    db: Arc<Store>,
     snap: Arc<Snapshot>,
     spec: ScanSpec,
     morsels: Morsels,
@@ -104,7 +78,7 @@ pub struct NodeScan {
 }
 
 impl NodeScan {
-    pub fn new(db: Database, snap: Arc<Snapshot>, spec: ScanSpec, morsels: Morsels) -> Self {
+    pub fn new(db: Arc<Store>, snap: Arc<Snapshot>, spec: ScanSpec, morsels: Morsels) -> Self {
         NodeScan {
             db,
             snap,
@@ -325,27 +299,6 @@ impl Operator for NodeScan {
     }
 }
 
-/// Forward or backward CSR.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dir {
-    Fwd,
-    Bwd,
-}
-
-/// One (rel table, FROM/TO pair, direction) an extend or degree follows.
-#[derive(Debug, Clone)]
-pub struct RelStep {
-    pub rel_table: u64,
-    pub pair: usize,
-    pub dir: Dir,
-    /// The table of the bound node (FROM for Fwd, TO for Bwd).
-    pub bound_table: u64,
-    /// The table of the neighbour.
-    pub nbr_table: u64,
-    /// Per requested rel property, its index in the rel table.
-    pub props: Vec<Option<usize>>,
-}
-
 fn csr_groups<'a>(snap: &'a Snapshot, s: &RelStep) -> Result<&'a [CsrGroup]> {
     let rel = snap
         .meta
@@ -360,19 +313,8 @@ fn csr_groups<'a>(snap: &'a Snapshot, s: &RelStep) -> Result<&'a [CsrGroup]> {
     })
 }
 
-/// Extend spec: from the node id in `from_col`, follow `steps`; appends
-/// `[rel id, neighbour id, rel props...]`.
-#[derive(Debug, Clone)]
-pub struct ExtendSpec {
-    pub from_col: usize,
-    pub steps: Vec<RelStep>,
-    pub prop_types: Vec<LogicalType>,
-    /// Also append the rel's source and destination ids (after the neighbour id).
-    pub emit_ends: bool,
-}
-
 pub struct Extend {
-    db: Database,
+    db: Arc<Store>,
     snap: Arc<Snapshot>,
     child: Box<dyn Operator>,
     spec: ExtendSpec,
@@ -380,7 +322,7 @@ pub struct Extend {
 
 impl Extend {
     pub fn new(
-        db: Database,
+        db: Arc<Store>,
         snap: Arc<Snapshot>,
         child: Box<dyn Operator>,
         spec: ExtendSpec,
@@ -543,41 +485,8 @@ fn runs(ids: &[Option<u64>]) -> Vec<(usize, usize)> {
     out
 }
 
-/// Reads node properties for the ids in `id_col`; appends one column per property.
-#[derive(Debug, Clone)]
-pub struct ReadPropsSpec {
-    pub id_col: usize,
-    /// Per table id: per requested property, its index.
-    pub tables: Vec<(u64, Vec<Option<usize>>)>,
-    pub prop_types: Vec<LogicalType>,
-}
-
-impl ReadPropsSpec {
-    /// Reads the properties `want` (name, type) of the node in `id_col`, from whichever of
-    /// `tables` it belongs to (a property a table lacks reads as NULL).
-    pub fn new(
-        id_col: usize,
-        tables: &[&crate::catalog::TableEntry],
-        want: &[(String, LogicalType)],
-    ) -> Self {
-        ReadPropsSpec {
-            id_col,
-            tables: tables
-                .iter()
-                .map(|t| {
-                    (
-                        t.id,
-                        want.iter().map(|(n, _)| t.property_index(n)).collect(),
-                    )
-                })
-                .collect(),
-            prop_types: want.iter().map(|p| p.1.clone()).collect(),
-        }
-    }
-}
-
 pub struct ReadProps {
-    db: Database,
+    db: Arc<Store>,
     snap: Arc<Snapshot>,
     child: Box<dyn Operator>,
     spec: ReadPropsSpec,
@@ -585,7 +494,7 @@ pub struct ReadProps {
 
 impl ReadProps {
     pub fn new(
-        db: Database,
+        db: Arc<Store>,
         snap: Arc<Snapshot>,
         child: Box<dyn Operator>,
         spec: ReadPropsSpec,
@@ -641,16 +550,8 @@ impl Operator for ReadProps {
     }
 }
 
-/// Appends the product of node degrees over `factors` (each a list of steps whose degrees
-/// add up) as an INT64 column: the number of paths a factorized count stands for.
-#[derive(Debug, Clone)]
-pub struct DegreeSpec {
-    pub id_col: usize,
-    pub factors: Vec<Vec<RelStep>>,
-}
-
 pub struct Degree {
-    db: Database,
+    db: Arc<Store>,
     snap: Arc<Snapshot>,
     child: Box<dyn Operator>,
     spec: DegreeSpec,
@@ -658,7 +559,7 @@ pub struct Degree {
 
 impl Degree {
     pub fn new(
-        db: Database,
+        db: Arc<Store>,
         snap: Arc<Snapshot>,
         child: Box<dyn Operator>,
         spec: DegreeSpec,
