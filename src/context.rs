@@ -9,7 +9,7 @@
 
 use crate::error::{Error, Result};
 use crate::settings::{self, SettingScope, SettingValues};
-use crate::transaction::{Snapshot, Store};
+use crate::transaction::{CommitOptions, Snapshot, Store, WriteTxn};
 use crate::types::{LogicalType, Value};
 use crate::warnings::{StoredWarning, Warning, WarningStore};
 use parking_lot::Mutex;
@@ -63,6 +63,17 @@ pub struct DbContext {
     pub settings: Mutex<SettingValues>,
 }
 
+/// The write transaction of a connection, shared with the operators of the statement running
+/// in it.
+pub type TxnHandle = Arc<Mutex<WriteTxn>>;
+
+/// A transaction begun with BEGIN TRANSACTION and not yet ended.
+pub enum Active {
+    /// `BEGIN TRANSACTION READ ONLY`: every statement reads this snapshot.
+    Read(Arc<Snapshot>),
+    Write(TxnHandle),
+}
+
 /// One connection's state.
 pub struct ClientContext {
     pub db: Arc<DbContext>,
@@ -75,6 +86,8 @@ pub struct ClientContext {
     pub warnings: Arc<Mutex<WarningStore>>,
     /// Kuzu's query id of the statement running (or last run) on this connection.
     pub query_id: AtomicU64,
+    /// The transaction BEGIN TRANSACTION started, until COMMIT or ROLLBACK.
+    pub active: Mutex<Option<Active>>,
 }
 
 impl ClientContext {
@@ -86,7 +99,27 @@ impl ClientContext {
             settings: Mutex::new(SettingValues::default()),
             warnings: Arc::new(Mutex::new(WarningStore::default())),
             query_id: AtomicU64::new(0),
+            active: Mutex::new(None),
         }
+    }
+
+    /// The database's commit options (`auto_checkpoint`, `checkpoint_threshold`).
+    pub fn commit_options(&self) -> CommitOptions {
+        let mut o = CommitOptions::default();
+        if let Ok(Value::Bool(b)) = self.setting("auto_checkpoint") {
+            o.auto_checkpoint = b;
+        }
+        if let Ok(v) = self.setting("checkpoint_threshold") {
+            if let Some(n) = v.as_i64() {
+                o.checkpoint_threshold = n.max(0) as u64;
+            }
+        }
+        o
+    }
+
+    /// When a statement that starts now must give up (its timeout).
+    pub fn deadline(&self) -> Option<std::time::Instant> {
+        self.timeout.lock().map(|d| std::time::Instant::now() + d)
     }
 
     pub fn store(&self) -> &Arc<Store> {

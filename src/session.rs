@@ -6,9 +6,10 @@
 
 use crate::binder::ddl::{create_node_table, create_rel_table, Created};
 use crate::catalog::TableKind;
-use crate::context::ClientContext;
+use crate::context::{Active, ClientContext, TxnHandle};
 use crate::cypher::ast::{
-    CopyFrom, ExprKind, Literal, OptionEntry, ScanSource, Statement, StatementKind,
+    AlterAction, CopyFrom, ExprKind, Literal, OptionEntry, ScanSource, Statement, StatementKind,
+    TransactionKind,
 };
 use crate::db::{PreparedStatement, QueryResult};
 use crate::error::{Error, Result};
@@ -18,11 +19,14 @@ use crate::loader::pipeline::{
     CopyStats,
 };
 use crate::query::copy_query::query_batches;
+use crate::query::View;
 use crate::storage::table::{NodeTableData, RelTableData, TableData};
-use crate::transaction::{Snapshot, Store};
+use crate::transaction::{Snapshot, State};
 use crate::types::LogicalType;
 use crate::types::Params;
+use parking_lot::Mutex;
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 /// Runs the `;`-separated statements of `text` in order, stopping after the first failure.
 pub fn run_script(conn: &ClientContext, text: &str, params: &Params) -> Vec<Result<QueryResult>> {
@@ -98,7 +102,134 @@ fn run_numbered(conn: &ClientContext, s: &Statement, params: &Params) -> Result<
 }
 
 fn run_statement(conn: &ClientContext, s: &Statement, params: &Params) -> Result<QueryResult> {
-    let db = conn.store();
+    if let StatementKind::Transaction(t) = &s.kind {
+        return transaction_statement(conn, *t);
+    }
+    let r = dispatch(conn, s, params);
+    if r.is_err() {
+        // Kuzu rolls back the whole transaction a statement fails in; the connection goes
+        // back to auto-commit.
+        if let Some(Active::Write(h)) = conn.active.lock().take() {
+            h.lock().rollback();
+        }
+    }
+    r
+}
+
+/// BEGIN TRANSACTION [READ ONLY], COMMIT, ROLLBACK, CHECKPOINT.
+fn transaction_statement(conn: &ClientContext, t: TransactionKind) -> Result<QueryResult> {
+    let mut active = conn.active.lock();
+    match t {
+        TransactionKind::Begin { read_only } => {
+            if active.is_some() {
+                return Err(Error::Runtime(
+                    "Connection already has an active transaction. Cannot start a transaction within another one. For concurrent multiple transactions, please open other connections.".into(),
+                ));
+            }
+            *active = Some(if read_only {
+                Active::Read(conn.store().snapshot())
+            } else {
+                let txn = conn.store().begin_write(true, conn.deadline())?;
+                Active::Write(Arc::new(Mutex::new(txn)))
+            });
+            Ok(QueryResult::empty())
+        }
+        TransactionKind::Commit => match active.take() {
+            None => Err(Error::Runtime("No active transaction for COMMIT.".into())),
+            Some(Active::Read(_)) => Ok(QueryResult::empty()),
+            Some(Active::Write(h)) => {
+                h.lock().commit(conn.commit_options())?;
+                Ok(QueryResult::empty())
+            }
+        },
+        TransactionKind::Rollback => match active.take() {
+            None => Err(Error::Runtime("No active transaction for ROLLBACK.".into())),
+            Some(Active::Read(_)) => Ok(QueryResult::empty()),
+            Some(Active::Write(h)) => {
+                h.lock().rollback();
+                Ok(QueryResult::empty())
+            }
+        },
+        TransactionKind::Checkpoint => {
+            if active.is_some() {
+                return Err(Error::Runtime(
+                    "Found active transaction for CHECKPOINT.".into(),
+                ));
+            }
+            drop(active);
+            conn.store().checkpoint(conn.deadline())?;
+            Ok(QueryResult::empty())
+        }
+    }
+}
+
+/// What a reading statement reads: the connection's transaction, or the committed state.
+fn read_view(conn: &ClientContext) -> View {
+    match &*conn.active.lock() {
+        Some(Active::Read(s)) => View::read(s.clone()),
+        Some(Active::Write(h)) => View::write(h.lock().snapshot(), h.clone()),
+        None => View::read(conn.store().snapshot()),
+    }
+}
+
+/// Runs `f` in the connection's write transaction (its open one, or a new auto-commit one
+/// that is committed when `f` succeeds). A failure rolls the transaction back.
+fn with_write<T>(conn: &ClientContext, f: impl FnOnce(&TxnHandle) -> Result<T>) -> Result<T> {
+    let open = match &*conn.active.lock() {
+        Some(Active::Read(_)) => {
+            return Err(Error::Runtime(
+                "Can not execute a write query inside a read-only transaction.".into(),
+            ))
+        }
+        Some(Active::Write(h)) => Some(h.clone()),
+        None => None,
+    };
+    if let Some(h) = open {
+        return f(&h);
+    }
+    let txn = conn.store().begin_write(false, conn.deadline())?;
+    let h = Arc::new(Mutex::new(txn));
+    match f(&h) {
+        Ok(v) => {
+            h.lock().commit(conn.commit_options())?;
+            Ok(v)
+        }
+        Err(e) => {
+            h.lock().rollback();
+            Err(e)
+        }
+    }
+}
+
+/// A DDL change of the catalog alone, in the connection's write transaction.
+fn catalog_change(
+    conn: &ClientContext,
+    f: impl FnOnce(&mut crate::catalog::Catalog) -> Result<String>,
+) -> Result<QueryResult> {
+    with_write(conn, |h| {
+        let mut txn = h.lock();
+        let mut cat = txn.catalog().clone();
+        let msg = f(&mut cat)?;
+        txn.set_catalog(cat)?;
+        Ok(QueryResult::message(msg))
+    })
+}
+
+/// A change that writes pages directly (COPY, ALTER on stored columns), in the connection's
+/// write transaction: the transaction commits by checkpoint.
+fn page_change<T>(
+    conn: &ClientContext,
+    f: impl FnOnce(&Arc<Snapshot>, &mut State) -> Result<T>,
+) -> Result<T> {
+    with_write(conn, |h| {
+        let mut txn = h.lock();
+        txn.materialize()?;
+        let view = txn.snapshot();
+        txn.with_state(|st| f(&view, st))
+    })
+}
+
+fn dispatch(conn: &ClientContext, s: &Statement, params: &Params) -> Result<QueryResult> {
     match &s.kind {
         StatementKind::CreateNodeTable(t) if t.as_query.is_some() => {
             create_table_as(conn, &s.kind, params)
@@ -106,28 +237,26 @@ fn run_statement(conn: &ClientContext, s: &Statement, params: &Params) -> Result
         StatementKind::CreateRelTable(t) if t.as_query.is_some() => {
             create_table_as(conn, &s.kind, params)
         }
-        StatementKind::CreateNodeTable(t) => write(db, |snap| {
+        StatementKind::CreateNodeTable(t) => {
             crate::query::ddl::check_defaults(conn, &t.properties, s)?;
-            let c = create_node_table(&mut snap.catalog, t)?;
-            if let Created::Table(id) = c {
-                crate::binder::ddl::set_defaults(&mut snap.catalog, id, &t.properties, s);
-                snap.meta
-                    .tables
-                    .insert(id, TableData::Node(NodeTableData::default()));
-            }
-            Ok(QueryResult::message(c.message(&t.name)))
-        }),
-        StatementKind::CreateRelTable(t) => write(db, |snap| {
+            catalog_change(conn, |cat| {
+                let c = create_node_table(cat, t)?;
+                if let Created::Table(id) = c {
+                    crate::binder::ddl::set_defaults(cat, id, &t.properties, s);
+                }
+                Ok(c.message(&t.name))
+            })
+        }
+        StatementKind::CreateRelTable(t) => {
             crate::query::ddl::check_defaults(conn, &t.properties, s)?;
-            let c = create_rel_table(&mut snap.catalog, t)?;
-            if let Created::Table(id) = c {
-                crate::binder::ddl::set_defaults(&mut snap.catalog, id, &t.properties, s);
-                snap.meta
-                    .tables
-                    .insert(id, TableData::Rel(RelTableData::default()));
-            }
-            Ok(QueryResult::message(c.message(&t.name)))
-        }),
+            catalog_change(conn, |cat| {
+                let c = create_rel_table(cat, t)?;
+                if let Created::Table(id) = c {
+                    crate::binder::ddl::set_defaults(cat, id, &t.properties, s);
+                }
+                Ok(c.message(&t.name))
+            })
+        }
         StatementKind::CopyFrom(c) => copy_from(conn, c, params),
         StatementKind::CallOption { name, value } => {
             crate::query::call::set_option(conn, &conn.snapshot(), params, name, value)
@@ -139,28 +268,41 @@ fn run_statement(conn: &ClientContext, s: &Statement, params: &Params) -> Result
             what: crate::cypher::ast::DropKind::Table,
             name,
             if_exists,
-        } => write(db, |snap| {
-            crate::query::ddl::drop_table(snap, db.pager(), name, *if_exists)
-                .map(QueryResult::message)
+        } => catalog_change(conn, |cat| {
+            crate::query::ddl::drop_table(cat, name, *if_exists)
         }),
-        StatementKind::CommentOnTable { table, comment } => write(db, |snap| {
-            crate::query::ddl::comment_on_table(snap, table, comment).map(QueryResult::message)
+        StatementKind::CommentOnTable { table, comment } => catalog_change(conn, |cat| {
+            crate::query::ddl::comment_on_table(cat, table, comment)
         }),
-        StatementKind::AlterTable { table, action } => {
-            let default = crate::query::ddl::alter_default(conn, s, table, action)?;
-            write(db, |snap| {
-                crate::query::ddl::alter_table(snap, db.pager(), table, action, default)
-                    .map(QueryResult::message)
-            })
+        StatementKind::AlterTable { table, action } => match action {
+            AlterAction::RenameTable { .. } | AlterAction::RenameProperty { .. } => {
+                catalog_change(conn, |cat| {
+                    crate::query::ddl::alter_catalog(cat, table, action)
+                })
+            }
+            _ => {
+                let default = crate::query::ddl::alter_default(conn, s, table, action)?;
+                page_change(conn, |_, st| {
+                    crate::query::ddl::alter_table(st, conn.store().pager(), table, action, default)
+                        .map(QueryResult::message)
+                })
+            }
+        },
+        StatementKind::Query(q) if crate::query::writes(q) => with_write(conn, |h| {
+            let view = View::write(h.lock().snapshot(), h.clone());
+            crate::query::run(conn, s, params, &view)?.materialize()
+        }),
+        _ => {
+            let view = read_view(conn);
+            let r = crate::query::run(conn, s, params, &view)?;
+            // Inside a write transaction later statements change what a lazy result reads.
+            if view.txn.is_some() {
+                r.materialize()
+            } else {
+                Ok(r)
+            }
         }
-        _ => crate::query::run(conn, s, params),
     }
-}
-
-/// Runs a writing statement on a private copy of the committed state and commits it
-/// (copy-on-write checkpoint). A failure leaves the database as it was.
-fn write(db: &Store, f: impl FnOnce(&mut Snapshot) -> Result<QueryResult>) -> Result<QueryResult> {
-    db.write(f)
 }
 
 fn literal_text(o: &OptionEntry) -> Option<String> {
@@ -256,7 +398,6 @@ fn copy_options(opts: &[OptionEntry]) -> Result<CopyPlan> {
 }
 
 fn copy_from(conn: &ClientContext, c: &CopyFrom, params: &Params) -> Result<QueryResult> {
-    let db = conn.store();
     let query = match &c.source {
         ScanSource::Query(q) => Some(q.as_ref()),
         _ => None,
@@ -286,9 +427,10 @@ fn copy_from(conn: &ClientContext, c: &CopyFrom, params: &Params) -> Result<Quer
     let table_name = c.table.clone();
     // Warnings are kept only once the copy has committed.
     let mut skipped = Vec::new();
-    let result = write(db, |snap| {
+    let result = page_change(conn, |view, snap| {
         let (name, stats) = copy_rows(
             conn,
+            view,
             snap,
             &table_name,
             query,
@@ -337,7 +479,8 @@ fn copy_from(conn: &ClientContext, c: &CopyFrom, params: &Params) -> Result<Quer
 #[allow(clippy::too_many_arguments)]
 fn copy_rows(
     conn: &ClientContext,
-    snap: &mut Snapshot,
+    view: &Arc<Snapshot>,
+    snap: &mut State,
     table_name: &str,
     query: Option<&crate::cypher::ast::Query>,
     sources: &[CopySource],
@@ -362,7 +505,7 @@ fn copy_rows(
                 Some(q) => {
                     let types: Vec<LogicalType> =
                         entry.properties.iter().map(|p| p.ty.clone()).collect();
-                    let mut rows = query_batches(conn, q, params, &types, data.num_rows)?;
+                    let mut rows = query_batches(conn, view, q, params, &types, data.num_rows)?;
                     let input = CopyInput::Batches {
                         display: table_name.to_string(),
                         batches: &mut rows,
@@ -417,7 +560,7 @@ fn copy_rows(
                     };
                     let mut types = vec![key(&fentry)?, key(&tentry)?];
                     types.extend(entry.properties.iter().map(|p| p.ty.clone()));
-                    Some(query_batches(conn, q, params, &types, data.num_rels)?)
+                    Some(query_batches(conn, view, q, params, &types, data.num_rels)?)
                 }
                 None => None,
             };
@@ -460,7 +603,6 @@ fn create_table_as(
     kind: &StatementKind,
     params: &Params,
 ) -> Result<QueryResult> {
-    let db = conn.store();
     let (name, if_not_exists, query) = match kind {
         StatementKind::CreateNodeTable(t) => (&t.name, t.if_not_exists, &t.as_query),
         StatementKind::CreateRelTable(t) => (&t.name, t.if_not_exists, &t.as_query),
@@ -469,11 +611,11 @@ fn create_table_as(
     let Some(query) = query.as_deref() else {
         return Err(Error::Runtime("CREATE TABLE without AS query".into()));
     };
-    if if_not_exists && db.snapshot().catalog.table(name).is_some() {
+    if if_not_exists && read_view(conn).snap.catalog.table(name).is_some() {
         return Ok(QueryResult::message(Created::Existed.message(name)));
     }
     let columns = {
-        let snap = db.snapshot();
+        let snap = read_view(conn).snap;
         let (_, out) = crate::planner::query::Planner::new(&snap, params).plan_query(query)?;
         out.into_iter()
             .map(|o| crate::catalog::Property::new(o.name, o.ty))
@@ -484,7 +626,7 @@ fn create_table_as(
         threads: conn.config().threads.max(1),
         csv: plan.csv.clone(),
     };
-    write(db, |snap| {
+    page_change(conn, |view, snap| {
         match kind {
             StatementKind::CreateNodeTable(_) => {
                 let pk = columns
@@ -525,12 +667,22 @@ fn create_table_as(
             }
             _ => {}
         }
-        copy_rows(conn, snap, name, Some(query), &[], &plan, &settings, params)?;
+        copy_rows(
+            conn,
+            view,
+            snap,
+            name,
+            Some(query),
+            &[],
+            &plan,
+            &settings,
+            params,
+        )?;
         Ok(QueryResult::message(Created::Table(0).message(name)))
     })
 }
 
-fn pick_pair(snap: &Snapshot, name: &str, pairs: &[(u64, u64)], plan: &CopyPlan) -> Result<usize> {
+fn pick_pair(snap: &State, name: &str, pairs: &[(u64, u64)], plan: &CopyPlan) -> Result<usize> {
     if pairs.len() == 1 && plan.from.is_none() && plan.to.is_none() {
         return Ok(0);
     }

@@ -10,6 +10,7 @@
 //! in the order of `properties`.
 
 use crate::error::{Error, Result};
+pub use crate::storage::keys::check_pk_type;
 use crate::storage::page::{Decoder, Encoder};
 use crate::types::LogicalType;
 
@@ -676,38 +677,6 @@ pub fn decode_type(d: &mut Decoder, depth: u32) -> Result<LogicalType> {
         33 => T::RecursiveRel,
         t => return Err(d.bad(&format!("unknown type tag {t}"))),
     })
-}
-
-/// Whether a type can be a primary key, in Kuzu's words if not.
-pub fn check_pk_type(ty: &LogicalType) -> Result<()> {
-    use LogicalType as T;
-    match ty {
-        T::Int8
-        | T::Int16
-        | T::Int32
-        | T::Int64
-        | T::Int128
-        | T::UInt8
-        | T::UInt16
-        | T::UInt32
-        | T::UInt64
-        | T::Float
-        | T::Double
-        | T::Decimal { .. }
-        | T::Serial
-        | T::String
-        | T::Blob
-        | T::Uuid
-        | T::Date
-        | T::Timestamp
-        | T::TimestampNs
-        | T::TimestampMs
-        | T::TimestampSec
-        | T::TimestampTz => Ok(()),
-        other => Err(Error::Binder(format!(
-            "Invalid primary key column type {other}. Primary keys must be either STRING or a numeric type."
-        ))),
-    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::storage::file::{OsBackend, StorageBackend};
 use crate::storage::index::HashIndex;
 use crate::storage::pager::{CheckpointData, Pager};
 use crate::storage::table::{NodeTableData, RelTableData, TableData};
-use crate::transaction::Snapshot;
+use crate::transaction::State;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -171,7 +171,7 @@ fn build(req: &LoadRequest, tmp: &Path) -> Result<LoadReport> {
         Some(id) => id,
         None => crate::transaction::new_db_id()?,
     };
-    let mut snap = Snapshot {
+    let mut snap = State {
         catalog: req.catalog.clone(),
         meta: Default::default(),
     };

@@ -152,6 +152,7 @@ fn write_groups(pager: &Pager, groups: Vec<Vec<Column>>, out: &mut Vec<NodeGroup
         out.push(NodeGroup {
             num_rows: rows,
             columns: metas,
+            deleted: None,
         });
     }
     Ok(())
@@ -244,12 +245,18 @@ pub fn copy_nodes_from(
     };
     // Reopen a partial last group: its rows are rewritten with the new ones (copy on write).
     let mut builder: Vec<Column> = types.iter().map(|t| Column::new(t.clone())).collect();
+    // Rows of the reopened group deleted by transactions stay deleted: (group, positions).
+    let mut reopened_deleted: Option<(usize, Vec<usize>)> = None;
     if let Some(last) = out.groups.last() {
         if last.num_rows < NODE_GROUP_SIZE {
             let start = out.num_rows - last.num_rows;
             let n = last.num_rows as usize;
             for (i, col) in builder.iter_mut().enumerate() {
                 data.scan(pager.pool(), i, start, n, col)?;
+            }
+            let deleted = last.deleted_in(pager.pool(), 0, n)?;
+            if !deleted.is_empty() {
+                reopened_deleted = Some((out.groups.len() - 1, deleted));
             }
             out.groups.pop();
         }
@@ -337,6 +344,11 @@ pub fn copy_nodes_from(
         pending.push(builder);
     }
     write_groups(pager, pending, &mut out.groups)?;
+    if let Some((g, deleted)) = reopened_deleted {
+        if let Some(group) = out.groups.get_mut(g) {
+            group.deleted = crate::storage::table::write_deleted(pager, group.num_rows, &deleted)?;
+        }
+    }
     stats.rows = next_offset - data.num_rows;
     out.num_rows = next_offset;
     out.pk_index = encode_index(keys);

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::exec::context::EvalContext;
 use crate::exec::expr::eval_constant;
 use crate::settings;
+use crate::storage::table::NODE_GROUP_SIZE;
 use crate::transaction::Snapshot;
 use crate::types::{LogicalType, Value};
 
@@ -571,9 +572,9 @@ fn stats_info(input: &CallInput) -> Result<CallOutput> {
             t.name
         )));
     }
-    let data = input.snap.meta.node(t.id).cloned().unwrap_or_default();
     let pool = need_conn(input)?.store().pager().pool();
-    let mut row = vec![Value::Int64(data.num_rows as i64)];
+    let end = input.snap.node_end(t.id);
+    let mut row = vec![Value::Int64(input.snap.node_count(t.id) as i64)];
     let mut columns = vec![("cardinality".to_string(), LogicalType::Int64)];
     for (i, p) in t.properties.iter().enumerate() {
         columns.push((format!("{}_distinct_count", p.name), LogicalType::Int64));
@@ -592,12 +593,17 @@ fn stats_info(input: &CallInput) -> Result<CallOutput> {
         let mut seen = std::collections::HashSet::new();
         let batch = crate::exec::chunk::VECTOR_CAPACITY as u64;
         let mut start = 0;
-        while start < data.num_rows {
-            let n = batch.min(data.num_rows - start) as usize;
+        while start < end {
+            // Batches stay inside one node group.
+            let room = NODE_GROUP_SIZE - start % NODE_GROUP_SIZE;
+            let n = batch.min(end - start).min(room) as usize;
             let mut col = crate::types::vector::Column::new(p.ty.clone());
-            data.scan(pool, i, start, n, &mut col)?;
+            input.snap.scan_node(pool, t.id, i, start, n, &mut col)?;
+            let dead = input.snap.node_dead(pool, t.id, start, n)?;
             for k in 0..n {
-                seen.insert(format!("{:?}", col.get(k)));
+                if dead.binary_search(&k).is_err() {
+                    seen.insert(format!("{:?}", col.get(k)));
+                }
             }
             start += n as u64;
         }

@@ -1146,11 +1146,7 @@ impl Planner<'_> {
     }
 
     fn row_count(&self, tables: &[u64]) -> u64 {
-        tables
-            .iter()
-            .filter_map(|t| self.snap.meta.node(*t))
-            .map(|n| n.num_rows)
-            .sum()
+        tables.iter().map(|t| self.snap.node_count(*t)).sum()
     }
 
     fn is_pk_eq(&self, e: &Expr, var: &str, tables: &[u64]) -> bool {

@@ -33,12 +33,7 @@ pub struct ScanSpec {
     pub pk_key: Option<BoundExpr>,
 }
 
-/// Forward or backward CSR.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dir {
-    Fwd,
-    Bwd,
-}
+pub use crate::storage::table::Dir;
 
 /// One (rel table, FROM/TO pair, direction) an extend or degree follows.
 #[derive(Debug, Clone)]

@@ -105,12 +105,13 @@ impl Iterator for QueryBatches {
 /// `serial_base` (the table's row count). Kuzu's binder error when the column counts differ.
 pub fn query_batches(
     conn: &ClientContext,
+    snap: &Arc<Snapshot>,
     q: &Query,
     params: &Params,
     types: &[LogicalType],
     serial_base: u64,
 ) -> Result<QueryBatches> {
-    let snap = conn.snapshot();
+    let snap = snap.clone();
     let (plan, out) = Planner::new(&snap, params).plan_query(q)?;
     let expected: Vec<&LogicalType> = types
         .iter()
@@ -196,7 +197,15 @@ mod tests {
             f.display()
         ));
         let types = [LogicalType::Serial, LogicalType::Int16];
-        let mut b = query_batches(conn.context(), &q, &Params::new(), &types, 10).unwrap();
+        let mut b = query_batches(
+            conn.context(),
+            &db.snapshot(),
+            &q,
+            &Params::new(),
+            &types,
+            10,
+        )
+        .unwrap();
         let batch = b.next().unwrap().unwrap();
         assert!(b.next().is_none());
         assert_eq!(batch.lines, vec![1, 2]);
@@ -214,9 +223,16 @@ mod tests {
         );
         let two = query("RETURN 1, 2");
         assert_eq!(
-            query_batches(conn.context(), &two, &Params::new(), &types, 0)
-                .err()
-                .map(|e| e.to_string()),
+            query_batches(
+                conn.context(),
+                &db.snapshot(),
+                &two,
+                &Params::new(),
+                &types,
+                0
+            )
+            .err()
+            .map(|e| e.to_string()),
             Some("Binder exception: Query returns 2 columns but 1 columns were expected.".into())
         );
     }

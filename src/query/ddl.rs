@@ -3,13 +3,12 @@
 //! catalog side of CREATE/ALTER (names, types, Kuzu's binder messages) is `binder::ddl`.
 
 use crate::binder::ddl::{is_volatile, logical_type, DefaultFill};
-use crate::catalog::{Property, TableKind};
+use crate::catalog::{Catalog, Property, TableKind};
 use crate::context::ClientContext;
 use crate::cypher::ast::{AlterAction, Expr, PropertyDefinition, Statement, StatementKind};
 use crate::error::{Error, Result};
 use crate::storage::pager::Pager;
-use crate::storage::table::TableData;
-use crate::transaction::Snapshot;
+use crate::transaction::State;
 use crate::types::{LogicalType, Params, Value};
 
 /// Checks that the DEFAULT expressions of a CREATE TABLE have the column's type or cast to it
@@ -53,7 +52,8 @@ pub fn eval_default_rows(
         return Err(Error::Binder(format!("Invalid default expression {text}.")));
     }
     let stmt = stmts.remove(0);
-    let r = crate::query::run(conn, &stmt, &Params::new())?;
+    let view = crate::query::View::read(conn.snapshot());
+    let r = crate::query::run(conn, &stmt, &Params::new(), &view)?;
     let from = r
         .column_types()
         .first()
@@ -104,38 +104,39 @@ pub fn property_default(conn: &ClientContext, p: &Property) -> Result<Value> {
     }
 }
 
-/// `DROP TABLE [IF EXISTS] name`: removes the table from the catalog and frees its pages
-/// (column chunks, CSR arrays, primary-key index). Returns Kuzu's message.
-pub fn drop_table(
-    snap: &mut Snapshot,
-    pager: &Pager,
-    name: &str,
-    if_exists: bool,
-) -> Result<String> {
-    if snap.catalog.table(name).is_none() && if_exists {
+/// `DROP TABLE [IF EXISTS] name`: removes the table from the catalog (the transaction frees
+/// its pages when it sees the table gone). Returns Kuzu's message.
+pub fn drop_table(catalog: &mut Catalog, name: &str, if_exists: bool) -> Result<String> {
+    if catalog.table(name).is_none() && if_exists {
         return Ok(format!("Table {name} does not exist."));
     }
-    let entry = snap.catalog.drop_table(name)?;
-    if let Some(data) = snap.meta.tables.remove(&entry.id) {
-        if let TableData::Node(n) = &data {
-            if !n.pk_index.is_empty() {
-                let idx = crate::loader::pipeline::index_of(&entry, n)?;
-                for p in idx.pages(pager.pool())? {
-                    pager.free(p, 1);
-                }
-            }
-        }
-        for (_, r) in data.runs() {
-            pager.free(r.first, r.count);
-        }
-    }
+    catalog.drop_table(name)?;
     Ok(format!("Table {name} has been dropped."))
 }
 
 /// `COMMENT ON TABLE t IS '...'`.
-pub fn comment_on_table(snap: &mut Snapshot, table: &str, comment: &str) -> Result<String> {
-    let name = snap.catalog.set_comment(table, comment)?;
+pub fn comment_on_table(catalog: &mut Catalog, table: &str, comment: &str) -> Result<String> {
+    let name = catalog.set_comment(table, comment)?;
     Ok(format!("Comment added to table {name}."))
+}
+
+/// `ALTER TABLE t RENAME ...`: changes of the catalog alone.
+pub fn alter_catalog(catalog: &mut Catalog, table: &str, action: &AlterAction) -> Result<String> {
+    let entry = catalog
+        .table(table)
+        .ok_or_else(|| Error::Binder(format!("Table {table} does not exist.")))?
+        .clone();
+    match action {
+        AlterAction::RenameProperty { old_name, new_name } => {
+            catalog.rename_property(entry.id, old_name, new_name)?;
+            Ok(format!("Property {old_name} renamed to {new_name}."))
+        }
+        AlterAction::RenameTable { new_name } => {
+            let old = catalog.rename_table(table, new_name)?;
+            Ok(format!("Table {old} renamed to {new_name}."))
+        }
+        _ => Err(Error::Runtime("not a rename".into())),
+    }
 }
 
 /// What an `ALTER TABLE t ADD ... DEFAULT e` gives existing rows, evaluated before the write
@@ -183,7 +184,7 @@ pub fn alter_default(
 /// `ALTER TABLE t ...`. For ADD, `default` is the evaluated DEFAULT value (NULL without one)
 /// and `default_text` the expression as written. Returns Kuzu's message.
 pub fn alter_table(
-    snap: &mut Snapshot,
+    snap: &mut State,
     pager: &Pager,
     table: &str,
     action: &AlterAction,
@@ -247,13 +248,8 @@ pub fn alter_table(
                 "Property {name} has been dropped from table {tname}."
             ))
         }
-        AlterAction::RenameProperty { old_name, new_name } => {
-            snap.catalog.rename_property(entry.id, old_name, new_name)?;
-            Ok(format!("Property {old_name} renamed to {new_name}."))
-        }
-        AlterAction::RenameTable { new_name } => {
-            let old = snap.catalog.rename_table(table, new_name)?;
-            Ok(format!("Table {old} renamed to {new_name}."))
+        AlterAction::RenameProperty { .. } | AlterAction::RenameTable { .. } => {
+            alter_catalog(&mut snap.catalog, table, action)
         }
         AlterAction::AddConnection { .. } | AlterAction::DropConnection { .. } => Err(
             Error::NotImplemented("ALTER TABLE ADD/DROP FROM ... TO ...".into()),
@@ -580,7 +576,9 @@ mod schema_change_tests {
         );
         assert!(db.snapshot().catalog.tables.is_empty());
         assert!(db.snapshot().meta.tables.is_empty());
-        // Everything but the checkpoint's own blobs is free once the drops are committed
+        // The drops are in the WAL; their pages are free from the next checkpoint on.
+        db.connect().query("CHECKPOINT").unwrap();
+        // Everything but the checkpoint's own blobs is free once the drops are checkpointed
         // (reusable, or held until no reader has an older snapshot).
         let alloc = db.pager().allocator();
         let held: u64 = alloc.held_ranges().iter().map(|r| r.1).sum();

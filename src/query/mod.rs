@@ -35,11 +35,45 @@ use crate::types::{InternalId, LogicalType, NodeValue, PathValue, RelValue, Valu
 use std::sync::Arc;
 use std::time::Instant;
 
-pub fn run(conn: &ClientContext, s: &Statement, params: &Params) -> Result<QueryResult> {
+/// What a statement runs against: the snapshot it reads and, for a statement of a write
+/// transaction, the transaction its writes go to.
+#[derive(Clone)]
+pub struct View {
+    pub snap: Arc<Snapshot>,
+    pub txn: Option<crate::context::TxnHandle>,
+}
+
+impl View {
+    pub fn read(snap: Arc<Snapshot>) -> View {
+        View { snap, txn: None }
+    }
+
+    pub fn write(snap: Arc<Snapshot>, txn: crate::context::TxnHandle) -> View {
+        View {
+            snap,
+            txn: Some(txn),
+        }
+    }
+}
+
+/// Whether running `q` writes (updating clauses, or `nextval` of a sequence).
+pub fn writes(q: &crate::cypher::ast::Query) -> bool {
+    let parts = std::iter::once(&q.first).chain(q.unions.iter().map(|u| &u.query));
+    parts.into_iter().any(|sq| {
+        !sq.updating_clauses.is_empty() || sq.parts.iter().any(|p| !p.updating_clauses.is_empty())
+    })
+}
+
+pub fn run(
+    conn: &ClientContext,
+    s: &Statement,
+    params: &Params,
+    view: &View,
+) -> Result<QueryResult> {
     let StatementKind::Query(q) = &s.kind else {
         return Err(Error::NotImplemented(format!("statement: {}", s.text)));
     };
-    let snap = conn.snapshot();
+    let snap = view.snap.clone();
     let (plan, out) = Planner::new(&snap, params)
         .with_connection(conn)
         .plan_query(q)?;

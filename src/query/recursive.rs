@@ -18,7 +18,6 @@ use crate::exec::memory::Reservation;
 use crate::exec::Operator;
 use crate::planner::spec::{Dir, PathSemantic, RecursiveSpec};
 use crate::query::ops::{pack, unpack};
-use crate::storage::table::NODE_GROUP_SIZE;
 use crate::transaction::{Snapshot, Store};
 use crate::types::vector::{Column, ColumnData};
 use crate::types::{LogicalType, Value};
@@ -79,66 +78,26 @@ impl RecursiveExtend {
         let pool = self.db.pager().pool();
         let (table, off) = unpack(id);
         let mut out = Vec::new();
-        let mut nb = Vec::new();
-        let mut rid = Vec::new();
         for s in &self.spec.steps {
             if s.bound_table != table {
                 continue;
             }
-            let Some(rel) = self.snap.meta.rel(s.rel_table) else {
-                return Err(Error::corrupted(None, "missing rel table data"));
+            let types: Vec<LogicalType> = match &self.spec.path {
+                Some(ps) => ps.rel_props.iter().map(|p| p.1.clone()).collect(),
+                None => Vec::new(),
             };
-            let Some(pair) = rel.pairs.get(s.pair) else {
-                continue;
-            };
-            let groups = match s.dir {
-                Dir::Fwd => &pair.fwd,
-                Dir::Bwd => &pair.bwd,
-            };
-            let g = (off / NODE_GROUP_SIZE) as usize;
-            let local = off % NODE_GROUP_SIZE;
-            let Some(group) = groups.get(g) else { continue };
-            if local >= group.num_nodes {
-                continue;
+            let mut q = crate::query::ops::adj_query(s, &types, true, false);
+            if self.spec.path.is_none() {
+                q.props.clear();
             }
-            let o = group.offsets(pool, local, 1)?;
-            let [lo, hi] = o[..] else {
-                return Err(Error::corrupted(None, "short CSR offsets"));
-            };
-            if lo == hi {
-                continue;
-            }
-            nb.clear();
-            rid.clear();
-            group.neighbors(pool, lo, hi, &mut nb)?;
-            group.rel_ids(pool, lo, hi, &mut rid)?;
+            let adj = self.snap.rels_of(pool, &q, off)?;
+            let (nb, rid) = (adj.nbrs, adj.ids);
             if nb.len() != rid.len() {
                 return Err(Error::corrupted(None, "CSR rel ids and neighbours differ"));
             }
-            if let Some(ps) = &self.spec.path {
-                let mut cols = Vec::new();
-                for (k, (_, ty)) in ps.rel_props.iter().enumerate() {
-                    let mut c = Column::new(ty.clone());
-                    match s
-                        .props
-                        .get(k)
-                        .copied()
-                        .flatten()
-                        .and_then(|p| group.properties.get(p))
-                    {
-                        Some(chunk) => crate::storage::column::scan(
-                            pool,
-                            chunk,
-                            lo,
-                            (hi - lo) as usize,
-                            &mut c,
-                        )?,
-                        None => (lo..hi).for_each(|_| c.push_null()),
-                    }
-                    cols.push(c);
-                }
+            if self.spec.path.is_some() {
                 for (i, r) in rid.iter().enumerate() {
-                    let vals = cols.iter().map(|c| c.get(i)).collect();
+                    let vals = adj.props.iter().map(|c| c.get(i)).collect();
                     self.rel_props.insert(pack(s.rel_table, *r), vals);
                 }
             }
@@ -391,13 +350,13 @@ impl RecursiveExtend {
                     Value::String(entry.map(|e| e.1.clone()).unwrap_or_default()),
                 ),
             ];
-            let data = self.snap.meta.node(table);
+            let known = self.snap.meta.node(table).is_some();
             for (k, (name, ty)) in ps.node_props.iter().enumerate() {
                 let idx = entry.and_then(|e| e.2.get(k).copied().flatten());
-                let v = match (idx, data) {
-                    (Some(p), Some(d)) => {
+                let v = match (idx, known) {
+                    (Some(p), true) => {
                         let mut c = Column::new(ty.clone());
-                        d.scan(pool, p, off, 1, &mut c)?;
+                        self.snap.scan_node(pool, table, p, off, 1, &mut c)?;
                         c.get(0)
                     }
                     _ => Value::Null,
