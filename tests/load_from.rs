@@ -150,6 +150,7 @@ fn load_from_warnings_are_kept_on_the_plan() {
         store: db.store(),
         snap: &snap,
         ctx: &ctx,
+        txn: None,
     };
     let mut op = ruzu::query::build::build(&plan, &env).unwrap();
     let chunk = op.next(&ctx).unwrap().unwrap();

@@ -101,7 +101,42 @@ pub enum Plan {
     LoadFrom {
         spec: Arc<LoadFromSpec>,
     },
+    /// CREATE: inserts per input row, appending the created elements' columns.
+    Create {
+        child: Box<Plan>,
+        items: Vec<spec::CreateItem>,
+    },
+    /// SET: property updates per input row.
+    Set {
+        child: Box<Plan>,
+        items: Vec<spec::SetSpec>,
+    },
+    /// DELETE / DETACH DELETE per input row.
+    Delete {
+        child: Box<Plan>,
+        items: Vec<spec::DeleteSpec>,
+    },
+    /// MERGE: per input row, the matches of a pattern or the pattern created.
+    Merge {
+        child: Box<Plan>,
+        spec: Box<spec::MergeSpec>,
+    },
+    /// Runs its input to the end and produces no rows (a write query without RETURN).
+    Discard {
+        child: Box<Plan>,
+    },
+    /// Its input, run to the end once before the rest of the plan starts (`query::run`
+    /// primes it) and replayed by every operator built from it (clones share the cache):
+    /// the writes of a query part happen before later parts read.
+    Buffer {
+        child: Box<Plan>,
+        cache: BufferCache,
+    },
 }
+
+/// The rows a `Plan::Buffer` produced, shared by the plan's clones.
+pub type BufferCache =
+    Arc<parking_lot::Mutex<Option<(Vec<LogicalType>, Arc<Vec<crate::exec::DataChunk>>)>>>;
 
 impl Plan {
     /// Calls `f` on this node and every node below it, parents first.
@@ -122,7 +157,13 @@ impl Plan {
             | Plan::OrderBy { child, .. }
             | Plan::SkipLimit { child, .. }
             | Plan::Distinct { child }
-            | Plan::Unwind { child, .. } => child.visit(f),
+            | Plan::Unwind { child, .. }
+            | Plan::Create { child, .. }
+            | Plan::Set { child, .. }
+            | Plan::Delete { child, .. }
+            | Plan::Merge { child, .. }
+            | Plan::Discard { child }
+            | Plan::Buffer { child, .. } => child.visit(f),
             Plan::Join { probe, build, .. } => {
                 probe.visit(f);
                 build.visit(f);
@@ -220,6 +261,19 @@ pub fn explain(plan: &Plan) -> String {
                 ),
                 vec![],
             ),
+            Plan::Create { child, items } => {
+                (format!("CREATE {} elements", items.len()), vec![child])
+            }
+            Plan::Set { child, items } => (format!("SET {} properties", items.len()), vec![child]),
+            Plan::Delete { child, items } => {
+                (format!("DELETE {} elements", items.len()), vec![child])
+            }
+            Plan::Merge { child, spec } => (
+                format!("MERGE {} nodes, {} rels", spec.nodes.len(), spec.rels.len()),
+                vec![child],
+            ),
+            Plan::Discard { child } => ("DISCARD".into(), vec![child]),
+            Plan::Buffer { child, .. } => ("BUFFER".into(), vec![child]),
         };
         out.push_str(&pad);
         out.push_str(&line);

@@ -19,6 +19,9 @@
 //! structs built by `binder::expr::ExprBinder::bind_element`; `query` shows them as nodes.
 
 use super::Plan;
+
+#[path = "update.rs"]
+mod update;
 use crate::binder::expr::{
     expr_name, expr_name_in, has_aggregate, is_agg_call, subquery_parts, variables, walk,
     walk_children, ExprBinder, Scope, Var,
@@ -86,6 +89,8 @@ pub struct Planner<'a> {
     weight_node: Option<(String, u64)>,
     /// The connection the query runs on (table functions read its settings and warnings).
     conn: Option<&'a ClientContext>,
+    /// Rel variables bound by undirected patterns (Kuzu refuses to delete them).
+    undirected: HashSet<String>,
 }
 
 fn mk(kind: ExprKind) -> Expr {
@@ -139,6 +144,7 @@ impl<'a> Planner<'a> {
             needed_all_star: false,
             weight_node: None,
             conn: None,
+            undirected: HashSet::new(),
         }
     }
 
@@ -460,15 +466,17 @@ impl Planner<'_> {
         self.weight = None;
         self.weight_node = None;
         self.collect_needed(sq);
-        let shortcut = count_shortcut(sq);
+        let writes = !sq.updating_clauses.is_empty()
+            || sq.parts.iter().any(|p| !p.updating_clauses.is_empty());
+        let shortcut = if writes { None } else { count_shortcut(sq) };
         let mut plan: Option<Plan> = None;
         let mut scope = Scope::default();
         for p in &sq.parts {
             for rc in &p.reading_clauses {
                 plan = Some(self.plan_reading(plan, &mut scope, rc, None)?);
             }
-            if !p.updating_clauses.is_empty() {
-                return Err(Error::NotImplemented("updating clauses".into()));
+            for uc in &p.updating_clauses {
+                plan = Some(self.plan_updating(plan, &mut scope, uc)?);
             }
             let (pl, sc, _) = self.plan_projection(
                 plan.unwrap_or(Plan::SingleRow),
@@ -481,17 +489,33 @@ impl Planner<'_> {
             if let Some(w) = &p.with.where_clause {
                 plan = Some(self.filter(plan.unwrap_or(Plan::SingleRow), &mut scope, w)?);
             }
+            if !p.updating_clauses.is_empty() {
+                // The writes of this part are done before later clauses read (they see them),
+                // and run once however often the plan below is reused.
+                plan = plan.map(|child| Plan::Buffer {
+                    child: Box::new(child),
+                    cache: Default::default(),
+                });
+            }
         }
         for rc in &sq.reading_clauses {
             plan = Some(self.plan_reading(plan, &mut scope, rc, shortcut.as_ref())?);
         }
-        if !sq.updating_clauses.is_empty() {
-            return Err(Error::NotImplemented("updating clauses".into()));
+        for uc in &sq.updating_clauses {
+            plan = Some(self.plan_updating(plan, &mut scope, uc)?);
         }
-        let ret = sq
-            .return_clause
-            .as_ref()
-            .ok_or_else(|| Error::NotImplemented("query without RETURN".into()))?;
+        let Some(ret) = sq.return_clause.as_ref() else {
+            if writes {
+                // A write without RETURN: run it, return nothing.
+                return Ok((
+                    Plan::Discard {
+                        child: Box::new(plan.unwrap_or(Plan::SingleRow)),
+                    },
+                    Vec::new(),
+                ));
+            }
+            return Err(Error::NotImplemented("query without RETURN".into()));
+        };
         let (plan, _, out) =
             self.plan_projection(plan.unwrap_or(Plan::SingleRow), scope, ret, true)?;
         Ok((plan, out))
@@ -1118,16 +1142,17 @@ impl Planner<'_> {
             (Direction::Both, _) => vec![Dir::Fwd, Dir::Bwd],
         };
         for &rt in &r.tables {
-            let (Some(entry), Some(data)) =
-                (self.catalog().table_by_id(rt), self.snap.meta.rel(rt))
-            else {
+            let Some(entry) = self.catalog().table_by_id(rt) else {
                 continue;
             };
-            for (pi, pd) in data.pairs.iter().enumerate() {
+            let TableKind::Rel { pairs, .. } = &entry.kind else {
+                continue;
+            };
+            for (pi, &(from, to)) in pairs.iter().enumerate() {
                 for &d in &dirs {
                     let (b, n) = match d {
-                        Dir::Fwd => (pd.from, pd.to),
-                        Dir::Bwd => (pd.to, pd.from),
+                        Dir::Fwd => (from, to),
+                        Dir::Bwd => (to, from),
                     };
                     if bound.contains(&b) && other.contains(&n) {
                         out.push(RelStep {
@@ -1482,6 +1507,9 @@ impl Planner<'_> {
                 };
                 for (k, v) in &r.properties {
                     conj.push(prop_eq(&name, k, v));
+                }
+                if r.direction == Direction::Both && r.variable.is_some() {
+                    self.undirected.insert(name.clone());
                 }
                 rels.push(PRel {
                     name,

@@ -171,3 +171,103 @@ impl PathSpec {
         path_type(self.node_type(), self.rel_type())
     }
 }
+
+/// A node a CREATE makes: its table, one value per property (given, DEFAULT, or NULL; SERIAL
+/// NULLs are numbered by the insert), and the columns it appends (id, then every property).
+#[derive(Debug, Clone)]
+pub struct CreateNode {
+    pub table: u64,
+    pub values: Vec<BoundExpr>,
+    pub id_col: usize,
+    pub prop_cols: Vec<usize>,
+}
+
+/// A rel a CREATE makes between two node id columns (earlier columns or nodes created by
+/// the same clause); appends its id, source, destination and property columns.
+#[derive(Debug, Clone)]
+pub struct CreateRel {
+    pub table: u64,
+    /// The table's FROM/TO pairs (the endpoints' tables pick one).
+    pub pairs: Vec<(u64, u64)>,
+    pub src_col: usize,
+    pub dst_col: usize,
+    pub values: Vec<BoundExpr>,
+    pub id_col: usize,
+    pub prop_cols: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub enum CreateItem {
+    Node(CreateNode),
+    Rel(CreateRel),
+}
+
+/// The element a SET or DELETE changes: a node id column, or a rel's id, source and
+/// destination columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ElementRef {
+    Node { col: usize },
+    Rel { col: usize, src: usize, dst: usize },
+}
+
+/// `SET e.p = value`: per table the element may be in, the property's index there (`None`:
+/// that table lacks it, the row is left alone); the column holding the property's current
+/// value in the plan, if any (it is updated too); only rows whose `only_if` column holds the
+/// given boolean (MERGE's ON MATCH / ON CREATE).
+#[derive(Debug, Clone)]
+pub struct SetSpec {
+    pub target: ElementRef,
+    pub props: Vec<(u64, Option<usize>)>,
+    pub value: BoundExpr,
+    pub materialized: Option<usize>,
+    pub only_if: Option<(usize, bool)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeleteSpec {
+    pub target: ElementRef,
+    /// DETACH DELETE: a node's rels go first.
+    pub detach: bool,
+}
+
+/// A node of a MERGE pattern: bound by an earlier clause (its column), or matched by its
+/// table and property values and else created with `create` values.
+#[derive(Debug, Clone)]
+pub struct MergeNode {
+    pub bound: Option<usize>,
+    pub table: u64,
+    /// (property index, value) the node must have.
+    pub props: Vec<(usize, BoundExpr)>,
+    /// Every property's value when created (as CREATE's).
+    pub create: Vec<BoundExpr>,
+    /// The id column it appends (unbound nodes).
+    pub id_col: Option<usize>,
+}
+
+/// A rel of a MERGE pattern between two of its nodes (indexes), from `src` to `dst`.
+#[derive(Debug, Clone)]
+pub struct MergeRel {
+    pub table: u64,
+    pub pairs: Vec<(u64, u64)>,
+    pub src: usize,
+    pub dst: usize,
+    pub props: Vec<(usize, BoundExpr)>,
+    pub create: Vec<BoundExpr>,
+    pub id_col: usize,
+    pub src_col: usize,
+    pub dst_col: usize,
+    pub prop_cols: Vec<usize>,
+}
+
+/// `MERGE pattern`: per input row, every match of the pattern (one output row each), or the
+/// pattern created (one row). ON MATCH / ON CREATE SET follow as a SET on the `created`
+/// column.
+#[derive(Debug, Clone)]
+pub struct MergeSpec {
+    pub nodes: Vec<MergeNode>,
+    pub rels: Vec<MergeRel>,
+    /// The BOOL column telling created rows from matched ones.
+    pub created: usize,
+    /// Types of the columns it appends (in order; the last is `created`).
+    pub out_types: Vec<LogicalType>,
+}

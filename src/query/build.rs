@@ -20,6 +20,18 @@ pub struct BuildEnv<'a> {
     pub store: &'a Arc<Store>,
     pub snap: &'a Arc<Snapshot>,
     pub ctx: &'a ExecContext,
+    /// The write transaction of a statement with updating clauses.
+    pub txn: Option<crate::context::TxnHandle>,
+}
+
+impl BuildEnv<'_> {
+    fn txn(&self) -> Result<crate::context::TxnHandle> {
+        self.txn.clone().ok_or_else(|| {
+            crate::error::Error::Runtime(
+                "Can not execute a write query inside a read-only transaction.".into(),
+            )
+        })
+    }
 }
 
 /// Builds the operators of a plan (aggregations over scan pipelines run in parallel here).
@@ -139,7 +151,60 @@ fn build_with(plan: &Plan, env: &BuildEnv, morsels: &Morsels) -> Result<Box<dyn 
             crate::exec::chunk::VECTOR_CAPACITY,
         )?),
         Plan::LoadFrom { spec } => Box::new(LoadFromScan::new(spec.clone(), env.ctx.threads)),
+        Plan::Create { child, items } => Box::new(crate::query::write::CreateOp::new(
+            build(child, env)?,
+            items.clone(),
+            env.txn()?,
+        )),
+        Plan::Set { child, items } => Box::new(crate::query::write::SetOp::new(
+            build(child, env)?,
+            items.clone(),
+            env.txn()?,
+        )),
+        Plan::Delete { child, items } => Box::new(crate::query::write::DeleteOp::new(
+            build(child, env)?,
+            items.clone(),
+            env.txn()?,
+        )),
+        Plan::Merge { child, spec } => Box::new(crate::query::write::MergeOp::new(
+            build(child, env)?,
+            (**spec).clone(),
+            env.txn()?,
+        )),
+        Plan::Discard { child } => {
+            Box::new(crate::query::write::DiscardOp::new(build(child, env)?))
+        }
+        Plan::Buffer { cache, .. } => {
+            let (types, rows) = cache.lock().clone().ok_or_else(|| {
+                crate::error::Error::Runtime("internal: a buffered plan part was not run".into())
+            })?;
+            Box::new(ChunkSource::new(types, (*rows).clone()))
+        }
     })
+}
+
+/// Runs every `Plan::Buffer` of `plan` (innermost first) to the end, so the rest of the plan
+/// replays their rows.
+pub fn prime_buffers(plan: &Plan, env: &BuildEnv) -> Result<()> {
+    let mut buffers: Vec<(Box<Plan>, crate::planner::BufferCache)> = Vec::new();
+    plan.visit(&mut |p| {
+        if let Plan::Buffer { child, cache } = p {
+            buffers.push((child.clone(), cache.clone()));
+        }
+    });
+    // `visit` goes parents first: run the innermost first.
+    for (child, cache) in buffers.into_iter().rev() {
+        if cache.lock().is_some() {
+            continue;
+        }
+        let mut op = build(&child, env)?;
+        let mut chunks = Vec::new();
+        while let Some(c) = op.next(env.ctx)? {
+            chunks.push(c);
+        }
+        *cache.lock() = Some((op.types(), Arc::new(chunks)));
+    }
+    Ok(())
 }
 
 /// The input of a top-k: for a scan pipeline, one partial top-k of `keep` rows per thread

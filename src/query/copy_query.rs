@@ -155,6 +155,7 @@ pub fn query_batches(
             store: conn.store(),
             snap: &snap,
             ctx: &ctx,
+            txn: None,
         };
         build(&plan, &env)?
     };

@@ -18,6 +18,7 @@ pub mod recursive;
 pub mod result;
 #[cfg(test)]
 mod tests;
+pub mod write;
 
 use crate::context::ClientContext;
 use crate::cypher::ast::{Statement, StatementKind, StatementOption};
@@ -98,6 +99,7 @@ pub fn run(
         store: conn.store(),
         snap: &snap,
         ctx: &ctx,
+        txn: view.txn.clone(),
     };
     // LOAD FROM with IGNORE_ERRORS: the rows its scans skip become the connection's
     // warnings once the result has been read to the end.
@@ -108,6 +110,7 @@ pub fn run(
         limit: conn.warning_limit(),
         lists,
     });
+    crate::query::build::prime_buffers(&plan, &env)?;
     let mut op = build(&plan, &env)?;
     // The first batch is produced now, so that most errors surface from `query` itself; the
     // rest is produced as the caller iterates.

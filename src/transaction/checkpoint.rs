@@ -274,16 +274,23 @@ fn merge_rel(
         }
         (v.end(snap.stamp) - v.base_rels, changed)
     };
+    // The pairs in catalog order (a COPY adds them in the order they are first loaded).
     let mut out = data.clone();
-    while out.pairs.len() < pairs.len() {
-        let (from, to) = pairs[out.pairs.len()];
-        out.pairs.push(RelPairData {
-            from,
-            to,
-            fwd: Vec::new(),
-            bwd: Vec::new(),
-        });
-    }
+    out.pairs = pairs
+        .iter()
+        .map(|&(from, to)| {
+            data.pairs
+                .iter()
+                .find(|p| p.from == from && p.to == to)
+                .cloned()
+                .unwrap_or(RelPairData {
+                    from,
+                    to,
+                    fwd: Vec::new(),
+                    bwd: Vec::new(),
+                })
+        })
+        .collect();
     let prop_types: Vec<LogicalType> = entry.properties.iter().map(|p| p.ty.clone()).collect();
     for (pi, dir, groups) in changed {
         let (from, to) = pairs[pi];
@@ -294,14 +301,18 @@ fn merge_rel(
             if g0 >= bound_rows {
                 continue;
             }
-            let old = data.pairs.get(pi).and_then(|p| {
-                match dir {
-                    Dir::Fwd => &p.fwd,
-                    Dir::Bwd => &p.bwd,
-                }
-                .get(g as usize)
-                .cloned()
-            });
+            let old = data
+                .pairs
+                .iter()
+                .find(|p| (p.from, p.to) == (from, to))
+                .and_then(|p| {
+                    match dir {
+                        Dir::Fwd => &p.fwd,
+                        Dir::Bwd => &p.bwd,
+                    }
+                    .get(g as usize)
+                    .cloned()
+                });
             let num_nodes = (bound_rows - g0)
                 .min(NODE_GROUP_SIZE)
                 .max(old.as_ref().map_or(0, |o| o.num_nodes));

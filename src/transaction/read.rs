@@ -290,12 +290,19 @@ impl Snapshot {
         Ok(Some(Some(off)))
     }
 
+    /// The CSR groups of `q`'s pair (catalog order) and direction.
     fn csr_groups(&self, q: &AdjQuery) -> Result<&[CsrGroup]> {
         let rel = self
             .meta
             .rel(q.rel_table)
             .ok_or_else(|| Error::corrupted(None, "missing rel table data"))?;
-        let Some(pair) = rel.pairs.get(q.pair) else {
+        let ends = match self.catalog.table_by_id(q.rel_table).map(|e| &e.kind) {
+            Some(crate::catalog::TableKind::Rel { pairs, .. }) => pairs.get(q.pair).copied(),
+            _ => None,
+        };
+        let Some(pair) =
+            ends.and_then(|(f, t)| rel.pairs.iter().find(|p| p.from == f && p.to == t))
+        else {
             return Ok(&[]);
         };
         Ok(match q.dir {

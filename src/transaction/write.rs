@@ -177,6 +177,21 @@ impl WriteTxn {
                 entry.name
             )));
         }
+        // SERIAL properties without a value take the row's offset (offsets are never reused,
+        // so these numbers are unique and increasing).
+        let mut values = values;
+        if entry.properties.iter().any(|p| p.ty == LogicalType::Serial) {
+            let base = self.meta.node(table).map_or(0, |d| d.num_rows);
+            let appended = self
+                .epoch
+                .node(table)
+                .map_or(0, |v| v.read().appended_len());
+            for (p, v) in entry.properties.iter().zip(values.iter_mut()) {
+                if p.ty == LogicalType::Serial && v.is_null() {
+                    *v = Value::Int64((base + appended) as i64);
+                }
+            }
+        }
         let key_value = &values[primary_key];
         if key_value.is_null() {
             return Err(Error::Runtime(
