@@ -169,11 +169,9 @@ fn write(
     let mut next = (*db.snapshot()).clone();
     let saved_alloc = db.pager().allocator();
     let r = f(&mut next);
-    match r {
-        Ok(res) => {
-            db.commit(next)?;
-            Ok(res)
-        }
+    // A failed commit is a failed statement: its pages are unreferenced too.
+    match r.and_then(|res| db.commit(next).map(|()| res)) {
+        Ok(res) => Ok(res),
         Err(e) => {
             // Pages written by the failed statement are unreferenced: hand them back, and
             // drop any frames the pool holds for them so nothing stale is written back later.

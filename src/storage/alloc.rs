@@ -35,7 +35,42 @@ fn coalesce(mut ranges: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
     merged
 }
 
+/// The parts of sorted, coalesced `a` not covered by sorted, coalesced `b`.
+fn subtract(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    let mut out = Vec::new();
+    for &(s, c) in a {
+        let (mut at, end) = (s, s + c);
+        for &(bs, bc) in b {
+            let be = bs + bc;
+            if be <= at || bs >= end {
+                continue;
+            }
+            if bs > at {
+                out.push((at, bs - at));
+            }
+            at = at.max(be);
+        }
+        if at < end {
+            out.push((at, end - at));
+        }
+    }
+    out
+}
+
 impl PageAllocator {
+    /// `saved` (the allocator as a statement found it) with the releases made since kept:
+    /// undoes the statement's allocations and frees, but ranges that were held in `saved` and
+    /// have since been released (no reader can reach them) stay reusable. No checkpoint may
+    /// have committed in between (it would have held new ranges).
+    pub fn rolled_back_to(&self, saved: &PageAllocator) -> PageAllocator {
+        let released = subtract(&saved.held, &self.held);
+        let mut out = saved.clone();
+        if !released.is_empty() {
+            out.release(&released);
+        }
+        out
+    }
+
     /// An allocator for a file whose pages `0..end` are in use.
     pub fn new(end: u64) -> Self {
         PageAllocator {
@@ -255,6 +290,27 @@ mod tests {
         assert!(a.held_ranges().is_empty());
         assert_eq!(a.free_ranges(), &[(2, 3), (8, 2)]);
         assert_eq!(a.allocate(3), 2);
+    }
+
+    #[test]
+    fn rollback_keeps_releases_made_since() {
+        let mut a = PageAllocator::new(1);
+        a.allocate(20);
+        a.free(2, 3);
+        a.free(10, 4);
+        a.hold_pending();
+        let saved = a.clone();
+        // A statement allocates and frees; then its commit releases part of the held pages
+        // before failing.
+        assert_eq!(a.allocate(2), 21);
+        a.free(15, 1);
+        a.release(&[(11, 2)]);
+        let back = a.rolled_back_to(&saved);
+        assert_eq!(back.end(), 21);
+        assert!(back.pending_ranges().is_empty());
+        assert_eq!(back.held_ranges(), &[(2, 3), (10, 1), (13, 1)]);
+        assert_eq!(back.free_ranges(), &[(11, 2)]);
+        assert_eq!(subtract(&[(0, 10)], &[(2, 2), (5, 1), (9, 4)]), vec![(0, 2), (4, 1), (6, 3)]);
     }
 
     #[test]

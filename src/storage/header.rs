@@ -141,6 +141,13 @@ impl Header {
         b
     }
 
+    /// Page 0 of a new file: the prefix, no checkpoint in either slot yet.
+    pub fn encode_page0(db_id: &[u8; 16]) -> Vec<u8> {
+        let mut page0 = vec![0u8; PAGE_SIZE];
+        page0[..64].copy_from_slice(&Self::encode_prefix(db_id));
+        page0
+    }
+
     /// Checks the prefix: magic, checksum, version, page size. Returns the database id.
     pub fn check_prefix(page: &[u8], path: &std::path::Path) -> Result<[u8; 16]> {
         if page.len() < 64 || page[..8] != MAGIC {
