@@ -140,7 +140,9 @@ pub struct CheckReport {
     pub tables: usize,
 }
 
-/// Verifies the whole file; the first problem is returned as the error.
+/// Verifies the whole file; the first problem is returned as the error. Every page of the
+/// checkpoint must be referenced exactly once, or free; a page that is neither has leaked and
+/// is reported by number.
 pub fn check(path: &Path) -> Result<CheckReport> {
     let backend = OsBackend::open(path, false)?;
     let len = backend.len()?;
@@ -249,7 +251,28 @@ pub fn check(path: &Path) -> Result<CheckReport> {
             if owned.get(q as usize).copied().unwrap_or(false) {
                 return Err(Error::corrupted(Some(q), "page is both free and in use"));
             }
+            owned[q as usize] = true;
         }
+    }
+    // Every page is accounted for: referenced or free (SQLite's integrity_check does the
+    // same). A page that is neither can never be reused: it has leaked.
+    let leaked: Vec<u64> = (1..pages).filter(|&q| !owned[q as usize]).collect();
+    if let Some(&first) = leaked.first() {
+        return Err(Error::corrupted(
+            Some(first),
+            format!(
+                "page leaked: neither referenced nor free ({} leaked page{} in all, from {})",
+                leaked.len(),
+                if leaked.len() == 1 { "" } else { "s" },
+                leaked
+                    .iter()
+                    .take(8)
+                    .map(|q| q.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    + if leaked.len() > 8 { ", ..." } else { "" }
+            ),
+        ));
     }
     // 3. Structures.
     let pool = pager.pool();

@@ -391,16 +391,36 @@ impl Pager {
         for r in [old.catalog, old.metadata, old.free_list] {
             alloc.free(r.first_page, r.page_count);
         }
-        // The free list as it will be after this checkpoint, stored in new pages at the end
-        // of the file (which do not change the list they encode).
-        let retired = if defer {
-            alloc.hold_pending()
-        } else {
-            alloc.commit_frees();
-            Vec::new()
+        // The free list as it will be after this checkpoint. Its own pages come from space
+        // that was already reusable (never from pages this checkpoint frees: the previous
+        // checkpoint may still reference those until this one is durable). Taking them from
+        // a free range never adds a range, so the list still fits; if it then needs fewer
+        // pages than were taken, it goes to the end of the file instead, where appending
+        // does not change the ranges.
+        let merge = |a: &mut PageAllocator| {
+            if defer {
+                a.hold_pending()
+            } else {
+                a.commit_frees();
+                Vec::new()
+            }
         };
-        let fl_pages = alloc.encoded_len().div_ceil(PAGE_PAYLOAD) as u64;
-        let fl_first = alloc.extend(fl_pages);
+        let pages_for = |a: &PageAllocator| a.encoded_len().div_ceil(PAGE_PAYLOAD) as u64;
+        let mut merged = alloc.clone();
+        merge(&mut merged);
+        let fl_pages = pages_for(&merged);
+        let mut placed = alloc.clone();
+        let fl_first = placed.allocate(fl_pages);
+        let retired = merge(&mut placed);
+        let (fl_first, fl_pages) = if pages_for(&placed) == fl_pages {
+            alloc = placed;
+            (fl_first, fl_pages)
+        } else {
+            let retired_again = merge(&mut alloc);
+            debug_assert_eq!(retired, retired_again);
+            let n = pages_for(&alloc);
+            (alloc.extend(n), n)
+        };
         let mut enc = Encoder::new();
         alloc.encode(&mut enc);
         let free_list = BlobRef {
