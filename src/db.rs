@@ -118,7 +118,11 @@ impl Database {
                 .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
             take_lock(&lock_file, &path, config.read_only)?;
             let backend: Arc<dyn StorageBackend> = Arc::new(backend);
-            let (pager, cat, meta) = Pager::open(backend, mem, &path)?;
+            let (pager, cat, meta) = if config.read_only {
+                Pager::open(backend, mem, &path)?
+            } else {
+                Pager::open_for_write(backend, mem, &path)?
+            };
             let snapshot = Snapshot {
                 catalog: Catalog::decode(&cat)?,
                 meta: StorageMeta::decode(&meta)?,

@@ -134,10 +134,30 @@ pub fn info(path: &Path) -> Result<String> {
 /// What `ruzu check` found on a healthy file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckReport {
+    /// Pages of the checkpoint (the file may hold more past its end, see `tail_bytes`).
     pub pages: u64,
     pub referenced: u64,
     pub free: u64,
     pub tables: usize,
+    /// Bytes past the checkpoint's last page: left by a write that was interrupted (a crash
+    /// during a COPY) or failed. Free space, not damage; the next writable open trims them.
+    pub tail_bytes: u64,
+}
+
+impl CheckReport {
+    /// Remarks about a healthy file (printed by `ruzu check` after its verdict).
+    pub fn notes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.tail_bytes > 0 {
+            out.push(format!(
+                "note: {} bytes ({} pages) past the checkpoint's end, left by an interrupted \
+                 write, are free space; the next writable open trims them",
+                self.tail_bytes,
+                self.tail_bytes.div_ceil(PAGE_SIZE as u64)
+            ));
+        }
+        out
+    }
 }
 
 /// Verifies the whole file; the first problem is returned as the error. Every page of the
@@ -155,24 +175,10 @@ pub fn check(path: &Path) -> Result<CheckReport> {
     backend.read_at(0, &mut page0)?;
     // Both slots must be intact, even where opening would fall back to the other.
     Header::decode(&page0, path, true)?;
-    if len % PAGE_SIZE as u64 != 0 {
-        return Err(Error::corrupted(
-            None,
-            format!("file length {len} is not a multiple of the page size"),
-        ));
-    }
     let (pager, catalog, meta) = open(path)?;
     let pages = pager.page_count();
-    if len / PAGE_SIZE as u64 != pages {
-        return Err(Error::corrupted(
-            None,
-            format!(
-                "file has {} pages, its checkpoint {}",
-                len / PAGE_SIZE as u64,
-                pages
-            ),
-        ));
-    }
+    // `open` has checked that the file holds every page of the checkpoint.
+    let tail_bytes = len - pages * PAGE_SIZE as u64;
     // 1. Every page: a valid checksum or all zeros.
     let mut kinds = vec![None; pages as usize];
     let mut buf = vec![0u8; PAGE_SIZE * 64];
@@ -452,5 +458,6 @@ pub fn check(path: &Path) -> Result<CheckReport> {
         referenced,
         free: alloc.free_page_count(),
         tables: catalog.tables.len(),
+        tail_bytes,
     })
 }

@@ -232,3 +232,48 @@ fn a_leaked_page_is_found_and_named() {
     );
     assert!(e.to_string().contains("leaked"), "{e}");
 }
+
+/// A COPY killed mid-write leaves pages past the checkpoint's end (here: the first pages a
+/// completed COPY would have written, the last one torn). That is free space, not damage:
+/// `ruzu check` says so and succeeds, a read-only open leaves the file alone, and the next
+/// writable open trims it.
+#[test]
+fn pages_past_the_checkpoint_are_free_space_not_damage() {
+    let (d, out) = loaded();
+    let clean = std::fs::read(&out).unwrap();
+    let grown = d.path().join("grown.ruzu");
+    std::fs::copy(&out, &grown).unwrap();
+    {
+        let db = Database::open(&grown).unwrap();
+        let people = d.path().join("more.csv");
+        let rows: String = (100..3000).map(|i| format!("{i},p{i},,,,,,,,,\n")).collect();
+        std::fs::write(&people, rows).unwrap();
+        db.connect()
+            .query(&format!("COPY Person FROM '{}'", people.display()))
+            .unwrap();
+    }
+    let grown = std::fs::read(&grown).unwrap();
+    assert!(grown.len() > clean.len() + 3 * PAGE_SIZE);
+    let mut crashed = clean.clone();
+    crashed.extend_from_slice(&grown[clean.len()..clean.len() + 2 * PAGE_SIZE + 1000]);
+    std::fs::write(&out, &crashed).unwrap();
+
+    let r = ruzu::inspect::check(&out).unwrap();
+    assert_eq!(r.tail_bytes, 2 * PAGE_SIZE as u64 + 1000);
+    assert_eq!(r.pages, (clean.len() / PAGE_SIZE) as u64);
+    let notes = r.notes().join("\n");
+    assert!(notes.contains("past the checkpoint's end"), "{notes}");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ruzu"))
+        .args(["check", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.starts_with("ok: ") && text.contains("note: "), "{text}");
+
+    assert!(reads_everything(&out).is_ok());
+    assert_eq!(std::fs::read(&out).unwrap(), crashed, "a read-only open changed the file");
+    drop(Database::open(&out).unwrap());
+    assert_eq!(std::fs::read(&out).unwrap(), clean);
+    assert_eq!(ruzu::inspect::check(&out).unwrap().tail_bytes, 0);
+}

@@ -230,6 +230,24 @@ impl Pager {
         Ok((pager, catalog, metadata))
     }
 
+    /// Opens an existing database file for writing (the caller holds the file's exclusive
+    /// lock) and returns it with its catalog and metadata blobs. Bytes past the checkpoint's
+    /// last page, left by a write that was interrupted or failed (a COPY killed mid-write),
+    /// are free space nobody references: they are cut off.
+    pub fn open_for_write(
+        backend: Arc<dyn StorageBackend>,
+        mem: Arc<MemoryManager>,
+        path: &Path,
+    ) -> Result<(Pager, Vec<u8>, Vec<u8>)> {
+        let (pager, catalog, metadata) = Pager::open(backend, mem, path)?;
+        let end = page_offset(pager.header().current_slot().page_count)?;
+        if pager.backend.len()? > end {
+            pager.backend.set_len(end)?;
+            pager.backend.sync()?;
+        }
+        Ok((pager, catalog, metadata))
+    }
+
     pub fn pool(&self) -> &BufferPool {
         &self.pool
     }
