@@ -26,6 +26,23 @@ pub trait StorageBackend: Send + Sync {
     fn sync(&self) -> Result<()>;
 }
 
+/// Makes the directory entry of `path` durable (after creating or renaming it): fsync of the
+/// directory holding it. An error is returned, not ignored: a name that may not survive a
+/// crash is a failed write. File systems that cannot sync a directory at all (EINVAL) have
+/// nothing to make durable there and are not an error.
+pub fn sync_parent_dir(path: &Path) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let err = |e| Error::io(format!("cannot sync directory {}", dir.display()), e);
+    let d = File::open(dir).map_err(err)?;
+    match d.sync_all() {
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => Ok(()),
+        r => r.map_err(err),
+    }
+}
+
 /// A file of the operating system.
 pub struct OsBackend {
     file: File,
@@ -46,7 +63,9 @@ impl OsBackend {
         })
     }
 
-    /// Creates a new file; fails if it exists.
+    /// Creates a new file; fails if it exists. The directory is synced, so the new name is
+    /// durable before anything is written into the file: after a crash the file is either
+    /// absent or present (possibly short, which opening for writing recreates).
     pub fn create_new(path: &Path) -> Result<Self> {
         let file = OpenOptions::new()
             .read(true)
@@ -54,6 +73,7 @@ impl OsBackend {
             .create_new(true)
             .open(path)
             .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
+        sync_parent_dir(path)?;
         Ok(OsBackend {
             file,
             path: path.to_path_buf(),
@@ -357,5 +377,16 @@ mod tests {
         assert!(f.read_at(4100, &mut [0u8; 10]).is_err());
         assert!(OsBackend::create_new(&p).is_err());
         f.sync().unwrap();
+    }
+
+    #[test]
+    fn directory_sync_errors_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        sync_parent_dir(&dir.path().join("f")).unwrap();
+        let e = sync_parent_dir(&dir.path().join("missing/f")).unwrap_err();
+        assert!(e.to_string().contains("cannot sync directory"), "{e}");
+        // Creating a file syncs its directory (and fails where that is impossible).
+        assert!(OsBackend::create_new(&dir.path().join("missing/f")).is_err());
+        OsBackend::create_new(&dir.path().join("g")).unwrap();
     }
 }
