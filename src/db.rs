@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::settings::{self, SettingScope, SettingValues};
 use crate::storage::buffer::MemoryManager;
 use crate::storage::file::{OsBackend, StorageBackend};
-use crate::storage::pager::{CheckpointData, Pager};
+use crate::storage::pager::{CheckpointData, NewFile, Pager};
 use crate::storage::table::StorageMeta;
 use crate::types::{LogicalType, Value};
 use crate::warnings::{StoredWarning, Warning, WarningStore};
@@ -121,7 +121,14 @@ impl Database {
             let (pager, cat, meta) = if config.read_only {
                 Pager::open(backend, mem, &path)?
             } else {
-                Pager::open_for_write(backend, mem, &path)?
+                Pager::open_for_write(backend, mem, &path, || {
+                    let empty = Snapshot::default();
+                    Ok(NewFile {
+                        db_id: new_db_id()?,
+                        catalog: empty.catalog.encode(),
+                        metadata: empty.meta.encode(),
+                    })
+                })?
             };
             let snapshot = Snapshot {
                 catalog: Catalog::decode(&cat)?,

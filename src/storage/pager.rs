@@ -15,7 +15,7 @@
 use super::alloc::PageAllocator;
 use super::buffer::{BufferPool, MemoryManager};
 use super::file::StorageBackend;
-use super::header::{BlobRef, Header, Slot, SLOT_OFFSETS};
+use super::header::{BlobRef, CreationState, Header, Slot, SLOT_OFFSETS};
 use super::page::{self, Decoder, Encoder, PageKind, PAGE_PAYLOAD, PAGE_SIZE};
 use crate::error::{Error, Result};
 use parking_lot::Mutex;
@@ -104,6 +104,48 @@ pub struct CheckpointData<'a> {
     pub metadata: &'a [u8],
 }
 
+/// What a new database file starts with (`Pager::open_for_write` recreating a file whose
+/// creation was interrupted).
+pub struct NewFile {
+    pub db_id: [u8; 16],
+    pub catalog: Vec<u8>,
+    pub metadata: Vec<u8>,
+}
+
+const UNFINISHED: &str = "the database file was never completely created (its creation was \
+                          interrupted before the first checkpoint); opening it for writing \
+                          creates it anew";
+
+/// The first `min(len, PAGE_SIZE)` bytes of the file.
+fn read_start(backend: &dyn StorageBackend) -> Result<Vec<u8>> {
+    let len = backend.len()?;
+    let mut start = vec![0u8; len.min(PAGE_SIZE as u64) as usize];
+    backend.read_at(0, &mut start)?;
+    Ok(start)
+}
+
+/// Whether the file is what an interrupted `Pager::create` leaves behind: no checkpoint was
+/// ever written, so it holds no data (see `Header::creation_state`). A file whose page 0 is
+/// blank counts only if every later page is a ruzu page (sealed at its own position, or
+/// empty), so a foreign file is never taken for one.
+fn unfinished_creation(backend: &dyn StorageBackend, start: &[u8]) -> Result<bool> {
+    match Header::creation_state(start) {
+        CreationState::Unfinished => Ok(true),
+        CreationState::NotUnfinished => Ok(false),
+        CreationState::Blank => {
+            let pages = backend.len()? / PAGE_SIZE as u64;
+            let mut buf = vec![0u8; PAGE_SIZE];
+            for p in 1..pages {
+                backend.read_at(p * PAGE_SIZE as u64, &mut buf)?;
+                if page::verify(p, &buf).is_err() {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+    }
+}
+
 /// The byte offset of page `page`, or a corruption error if no file can be that long.
 fn page_offset(page: u64) -> Result<u64> {
     page.checked_mul(PAGE_SIZE as u64)
@@ -177,19 +219,25 @@ impl Pager {
         path: &Path,
     ) -> Result<(Pager, Vec<u8>, Vec<u8>)> {
         let len = backend.len()?;
-        if len < PAGE_SIZE as u64 {
-            let mut b = vec![0u8; len as usize];
-            backend.read_at(0, &mut b)?;
-            if b.len() >= 8 && b[..8] == super::header::MAGIC {
-                return Err(Error::corrupted(Some(0), "file is shorter than its header"));
-            }
-            return Err(Error::NotADatabase {
+        let page0 = read_start(&*backend)?;
+        let decoded = if page0.len() == PAGE_SIZE {
+            Header::decode(&page0, path, false)
+        } else if page0.starts_with(&super::header::MAGIC) {
+            Err(Error::corrupted(Some(0), "file is shorter than its header"))
+        } else {
+            Err(Error::NotADatabase {
                 path: path.to_path_buf(),
-            });
-        }
-        let mut page0 = vec![0u8; PAGE_SIZE];
-        backend.read_at(0, &mut page0)?;
-        let header = Header::decode(&page0, path, false)?;
+            })
+        };
+        let header = match decoded {
+            Ok(h) => h,
+            Err(e) => {
+                if unfinished_creation(&*backend, &page0)? {
+                    return Err(Error::corrupted(Some(0), UNFINISHED));
+                }
+                return Err(e);
+            }
+        };
         let slot = header.current_slot();
         let need = page_offset(slot.page_count)?;
         if len < need {
@@ -234,11 +282,26 @@ impl Pager {
     /// lock) and returns it with its catalog and metadata blobs. Bytes past the checkpoint's
     /// last page, left by a write that was interrupted or failed (a COPY killed mid-write),
     /// are free space nobody references: they are cut off.
+    ///
+    /// A file whose creation was interrupted before its first checkpoint (empty, shorter than
+    /// a header, or a header with no slot ever written) holds no data: it is created anew
+    /// from `fresh`. A file with a checkpoint, of another format, or foreign is never
+    /// replaced.
     pub fn open_for_write(
         backend: Arc<dyn StorageBackend>,
         mem: Arc<MemoryManager>,
         path: &Path,
+        fresh: impl FnOnce() -> Result<NewFile>,
     ) -> Result<(Pager, Vec<u8>, Vec<u8>)> {
+        let start = read_start(&*backend)?;
+        let has_header =
+            start.len() == PAGE_SIZE && Header::decode(&start, path, false).is_ok();
+        if !has_header && unfinished_creation(&*backend, &start)? {
+            let f = fresh()?;
+            backend.set_len(0)?;
+            let pager = Pager::create(backend, mem, path, f.db_id, &f.catalog, &f.metadata)?;
+            return Ok((pager, f.catalog, f.metadata));
+        }
         let (pager, catalog, metadata) = Pager::open(backend, mem, path)?;
         let end = page_offset(pager.header().current_slot().page_count)?;
         if pager.backend.len()? > end {
