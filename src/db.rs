@@ -132,7 +132,7 @@ impl Database {
             };
             let snapshot = Snapshot {
                 catalog: Catalog::decode(&cat)?,
-                meta: StorageMeta::decode(&meta)?,
+                meta: StorageMeta::decode(&meta, pager.page_count())?,
             };
             (pager, snapshot, lock_file)
         } else {

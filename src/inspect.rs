@@ -23,7 +23,8 @@ use std::sync::Arc;
 fn open(path: &Path) -> Result<(Pager, Catalog, StorageMeta)> {
     let backend: Arc<dyn StorageBackend> = Arc::new(OsBackend::open(path, false)?);
     let (pager, cat, meta) = Pager::open(backend, MemoryManager::new(64 << 20), path)?;
-    Ok((pager, Catalog::decode(&cat)?, StorageMeta::decode(&meta)?))
+    let pages = pager.page_count();
+    Ok((pager, Catalog::decode(&cat)?, StorageMeta::decode(&meta, pages)?))
 }
 
 fn human(bytes: u64) -> String {

@@ -97,7 +97,7 @@ fn reopen(bytes: Vec<u8>) -> Db {
     pager.defer_frees();
     let snap = Snapshot {
         catalog: ruzu::catalog::Catalog::decode(&cat).unwrap(),
-        meta: StorageMeta::decode(&meta).unwrap(),
+        meta: StorageMeta::decode(&meta, pager.page_count()).unwrap(),
     };
     Db { mem, pager, snap }
 }

@@ -216,11 +216,14 @@ impl PageAllocator {
         for _ in 0..n {
             let s = d.u64()?;
             let c = d.u64()?;
-            if s < last_end || c == 0 || s.checked_add(c).is_none_or(|e| e > end) {
+            if s < last_end.max(1) || c == 0 || s.checked_add(c).is_none_or(|e| e > end) {
                 return Err(d.bad("free list ranges are out of order or out of bounds"));
             }
             last_end = s + c;
             free.push((s, c));
+        }
+        if d.remaining() != 0 {
+            return Err(d.bad("trailing bytes"));
         }
         Ok(PageAllocator {
             end,
@@ -264,6 +267,32 @@ mod tests {
         let mut bad = e.buf.clone();
         bad[0] = 2;
         assert!(PageAllocator::decode(&mut Decoder::new(&bad, "free list")).is_err());
+    }
+
+    #[test]
+    fn hostile_free_lists_are_refused() {
+        let list = |end: u64, n: u32, ranges: &[(u64, u64)]| {
+            let mut e = Encoder::new();
+            e.u64(end);
+            e.u32(n);
+            for &(s, c) in ranges {
+                e.u64(s);
+                e.u64(c);
+            }
+            e.buf
+        };
+        for bad in [
+            list(10, 1, &[(0, 2)]),                   // page 0 is never free
+            list(10, 1, &[(5, 0)]),                   // empty range
+            list(10, 1, &[(8, 3)]),                   // past the end
+            list(10, 1, &[(u64::MAX, 2)]),            // overflowing
+            list(10, 2, &[(2, 3), (4, 1)]),           // overlapping
+            list(10, u32::MAX, &[(2, 3)]),            // more ranges than bytes
+            [list(10, 1, &[(2, 3)]), vec![0]].concat(), // trailing bytes
+        ] {
+            let e = PageAllocator::decode(&mut Decoder::new(&bad, "free list")).unwrap_err();
+            assert!(matches!(e, crate::error::Error::Corrupted { .. }), "{e}");
+        }
     }
 
     #[test]

@@ -473,7 +473,13 @@ impl BufferPool {
         let at = page_no
             .checked_mul(PAGE_SIZE as u64)
             .ok_or_else(|| Error::corrupted(Some(page_no), "page number beyond any file"))?;
-        self.file.read_at(at, buf)?;
+        self.file.read_at(at, buf).map_err(|e| match e {
+            // A page reference past the end of the file is damage, not an I/O problem.
+            Error::Io { ref source, .. } if source.kind() == std::io::ErrorKind::UnexpectedEof => {
+                Error::corrupted(Some(page_no), "page beyond the end of the file")
+            }
+            e => e,
+        })?;
         match page::verify(page_no, buf)? {
             PageState::Sealed(k) if k == kind => {}
             PageState::Sealed(k) => {

@@ -574,7 +574,10 @@ impl Pager {
 }
 
 fn read_blob_via(pool: &BufferPool, r: BlobRef, kind: PageKind) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(r.byte_len as usize);
+    // The slot was checked (page count = ceil(byte length / payload), inside the file's
+    // length): the blob's pages back its length. Never reserve more than they hold.
+    let backed = r.page_count.saturating_mul(PAGE_PAYLOAD as u64);
+    let mut out = Vec::with_capacity(r.byte_len.min(backed).min(usize::MAX as u64) as usize);
     for i in 0..r.page_count {
         let p = pool.pin(r.first_page + i, kind)?;
         let want = (r.byte_len as usize - out.len()).min(PAGE_PAYLOAD);
