@@ -24,7 +24,11 @@ fn open(path: &Path) -> Result<(Pager, Catalog, StorageMeta)> {
     let backend: Arc<dyn StorageBackend> = Arc::new(OsBackend::open(path, false)?);
     let (pager, cat, meta) = Pager::open(backend, MemoryManager::new(64 << 20), path)?;
     let pages = pager.page_count();
-    Ok((pager, Catalog::decode(&cat)?, StorageMeta::decode(&meta, pages)?))
+    Ok((
+        pager,
+        Catalog::decode(&cat)?,
+        StorageMeta::decode(&meta, pages)?,
+    ))
 }
 
 fn human(bytes: u64) -> String {

@@ -206,7 +206,8 @@ fn every_failed_write_or_sync_of_a_commit_leaves_a_consistent_file() {
     assert!(writes > 6 && syncs == 3, "{writes} writes, {syncs} syncs");
 
     let faults = (0..writes).map(|i| (Some(i), None)).chain(
-        (0..syncs).flat_map(|i| [SyncFault::Lost, SyncFault::Persisted].map(|f| (None, Some((i, f))))),
+        (0..syncs)
+            .flat_map(|i| [SyncFault::Lost, SyncFault::Persisted].map(|f| (None, Some((i, f))))),
     );
     for (w, s) in faults {
         let mut db = create();
@@ -237,7 +238,11 @@ fn every_failed_write_or_sync_of_a_commit_leaves_a_consistent_file() {
             let e = statement(&mut db, d, 3).unwrap_err().to_string();
             assert!(e.contains("reopened"), "{what}: {e}");
             let mut db = reopen(db.mem.durable());
-            let k = if verify(d, &db.mem.durable(), &what) == state(3) { 3 } else { 2 };
+            let k = if verify(d, &db.mem.durable(), &what) == state(3) {
+                3
+            } else {
+                2
+            };
             statement(&mut db, d, k).unwrap_or_else(|e| panic!("{what}: after reopen: {e}"));
             assert_eq!(verify(d, &db.mem.durable(), &what), state(k + 1));
             continue;
@@ -276,7 +281,10 @@ fn fsize_child() {
         Err(e) => format!("error: {e}"),
     };
     println!("COPY: {}", show(c.query(&format!("COPY N FROM '{big}'"))));
-    println!("CREATE: {}", show(c.query("CREATE NODE TABLE M(id INT64 PRIMARY KEY)")));
+    println!(
+        "CREATE: {}",
+        show(c.query("CREATE NODE TABLE M(id INT64 PRIMARY KEY)"))
+    );
     println!("DROP: {}", show(c.query("DROP TABLE M")));
 }
 
@@ -299,17 +307,25 @@ fn a_commit_that_fails_for_lack_of_space_leaves_a_consistent_file() {
     let seed = d.join("seed.ruzu");
     let small = d.join("small.csv");
     let big = d.join("big.csv");
-    std::fs::write(&small, (0..50).map(|i| format!("{i},s{i}\n")).collect::<String>()).unwrap();
+    std::fs::write(
+        &small,
+        (0..50).map(|i| format!("{i},s{i}\n")).collect::<String>(),
+    )
+    .unwrap();
     std::fs::write(
         &big,
-        (50..6000).map(|i| format!("{i},a longer string value {i}\n")).collect::<String>(),
+        (50..6000)
+            .map(|i| format!("{i},a longer string value {i}\n"))
+            .collect::<String>(),
     )
     .unwrap();
     {
         let db = Database::open(&seed).unwrap();
         let c = db.connect();
-        c.query("CREATE NODE TABLE N(id INT64 PRIMARY KEY, s STRING)").unwrap();
-        c.query(&format!("COPY N FROM '{}'", small.display())).unwrap();
+        c.query("CREATE NODE TABLE N(id INT64 PRIMARY KEY, s STRING)")
+            .unwrap();
+        c.query(&format!("COPY N FROM '{}'", small.display()))
+            .unwrap();
     }
     let seed_len = std::fs::metadata(&seed).unwrap().len();
     // How long the file grows with the COPY, without a limit.
@@ -317,7 +333,9 @@ fn a_commit_that_fails_for_lack_of_space_leaves_a_consistent_file() {
         let p = d.join("grown.ruzu");
         std::fs::copy(&seed, &p).unwrap();
         let db = Database::open(&p).unwrap();
-        db.connect().query(&format!("COPY N FROM '{}'", big.display())).unwrap();
+        db.connect()
+            .query(&format!("COPY N FROM '{}'", big.display()))
+            .unwrap();
         drop(db);
         std::fs::metadata(&p).unwrap().len()
     };
@@ -366,7 +384,11 @@ fn a_commit_that_fails_for_lack_of_space_leaves_a_consistent_file() {
                 .clone()
         };
         let copied = out.contains("COPY: ok");
-        assert_eq!(n(&c), Value::Int64(if copied { 6000 } else { 50 }), "{what}");
+        assert_eq!(
+            n(&c),
+            Value::Int64(if copied { 6000 } else { 50 }),
+            "{what}"
+        );
         // Without the limit, the database goes on.
         if !copied {
             c.query(&format!("COPY N FROM '{}'", big.display()))

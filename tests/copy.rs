@@ -194,7 +194,8 @@ fn appending_frees_what_it_replaces() {
     let c = db.connect();
     c.query("CREATE NODE TABLE N(id INT64 PRIMARY KEY, s STRING)")
         .unwrap();
-    c.query("CREATE REL TABLE E(FROM N TO N, w DOUBLE)").unwrap();
+    c.query("CREATE REL TABLE E(FROM N TO N, w DOUBLE)")
+        .unwrap();
     let copy = |t: &str, k: usize, text: String| {
         let f = dir.path().join(format!("{t}{k}.csv"));
         std::fs::write(&f, text).unwrap();
@@ -213,7 +214,9 @@ fn appending_frees_what_it_replaces() {
         copy(
             "E",
             k,
-            (0..5).map(|i| format!("{},{i},{k}.5\n", k * 20 + i)).collect(),
+            (0..5)
+                .map(|i| format!("{},{i},{k}.5\n", k * 20 + i))
+                .collect(),
         );
         sizes.push(db.pager().page_count());
     }
@@ -231,5 +234,8 @@ fn appending_frees_what_it_replaces() {
     let c = db.connect();
     assert_eq!(one(&c, "MATCH (n:N) RETURN count(*)"), "160");
     assert_eq!(one(&c, "MATCH ()-[e:E]->() RETURN count(*)"), "40");
-    assert_eq!(one(&c, "MATCH (a:N)-[e:E]->(b:N) WHERE a.id = 141 RETURN b.s"), "name1");
+    assert_eq!(
+        one(&c, "MATCH (a:N)-[e:E]->(b:N) WHERE a.id = 141 RETURN b.s"),
+        "name1"
+    );
 }

@@ -250,7 +250,9 @@ fn pages_past_the_checkpoint_are_free_space_not_damage() {
     {
         let db = Database::open(&grown).unwrap();
         let people = d.path().join("more.csv");
-        let rows: String = (100..3000).map(|i| format!("{i},p{i},,,,,,,,,\n")).collect();
+        let rows: String = (100..3000)
+            .map(|i| format!("{i},p{i},,,,,,,,,\n"))
+            .collect();
         std::fs::write(&people, rows).unwrap();
         db.connect()
             .query(&format!("COPY Person FROM '{}'", people.display()))
@@ -273,10 +275,17 @@ fn pages_past_the_checkpoint_are_free_space_not_damage() {
         .unwrap();
     let text = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{text}");
-    assert!(text.starts_with("ok: ") && text.contains("note: "), "{text}");
+    assert!(
+        text.starts_with("ok: ") && text.contains("note: "),
+        "{text}"
+    );
 
     assert!(reads_everything(&out).is_ok());
-    assert_eq!(std::fs::read(&out).unwrap(), crashed, "a read-only open changed the file");
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        crashed,
+        "a read-only open changed the file"
+    );
     drop(Database::open(&out).unwrap());
     assert_eq!(std::fs::read(&out).unwrap(), clean);
     assert_eq!(ruzu::inspect::check(&out).unwrap().tail_bytes, 0);
@@ -329,10 +338,14 @@ fn a_crash_during_creation_leaves_a_file_that_is_recreated() {
         std::fs::write(&path, &bytes).unwrap();
         let what = format!("{} bytes", bytes.len());
         let e = Database::open_with(&path, ro.clone()).err().unwrap();
-        assert!(e.to_string().contains("never completely created"), "{what}: {e}");
+        assert!(
+            e.to_string().contains("never completely created"),
+            "{what}: {e}"
+        );
         let db = Database::open(&path).unwrap_or_else(|e| panic!("{what}: {e}"));
         let c = db.connect();
-        c.query("CREATE NODE TABLE T(id INT64 PRIMARY KEY)").unwrap();
+        c.query("CREATE NODE TABLE T(id INT64 PRIMARY KEY)")
+            .unwrap();
         drop(c);
         drop(db);
         ruzu::inspect::check(&path).unwrap_or_else(|e| panic!("{what}: {e}"));

@@ -282,12 +282,12 @@ mod tests {
             e.buf
         };
         for bad in [
-            list(10, 1, &[(0, 2)]),                   // page 0 is never free
-            list(10, 1, &[(5, 0)]),                   // empty range
-            list(10, 1, &[(8, 3)]),                   // past the end
-            list(10, 1, &[(u64::MAX, 2)]),            // overflowing
-            list(10, 2, &[(2, 3), (4, 1)]),           // overlapping
-            list(10, u32::MAX, &[(2, 3)]),            // more ranges than bytes
+            list(10, 1, &[(0, 2)]),                     // page 0 is never free
+            list(10, 1, &[(5, 0)]),                     // empty range
+            list(10, 1, &[(8, 3)]),                     // past the end
+            list(10, 1, &[(u64::MAX, 2)]),              // overflowing
+            list(10, 2, &[(2, 3), (4, 1)]),             // overlapping
+            list(10, u32::MAX, &[(2, 3)]),              // more ranges than bytes
             [list(10, 1, &[(2, 3)]), vec![0]].concat(), // trailing bytes
         ] {
             let e = PageAllocator::decode(&mut Decoder::new(&bad, "free list")).unwrap_err();
@@ -339,7 +339,10 @@ mod tests {
         assert!(back.pending_ranges().is_empty());
         assert_eq!(back.held_ranges(), &[(2, 3), (10, 1), (13, 1)]);
         assert_eq!(back.free_ranges(), &[(11, 2)]);
-        assert_eq!(subtract(&[(0, 10)], &[(2, 2), (5, 1), (9, 4)]), vec![(0, 2), (4, 1), (6, 3)]);
+        assert_eq!(
+            subtract(&[(0, 10)], &[(2, 2), (5, 1), (9, 4)]),
+            vec![(0, 2), (4, 1), (6, 3)]
+        );
     }
 
     #[test]

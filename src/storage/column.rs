@@ -312,7 +312,11 @@ impl ChunkMeta {
             count: d.u64()?,
         };
         if run.count > 0
-            && (run.first == 0 || run.first.checked_add(run.count).is_none_or(|e| e > file_pages))
+            && (run.first == 0
+                || run
+                    .first
+                    .checked_add(run.count)
+                    .is_none_or(|e| e > file_pages))
         {
             return Err(d.bad("page run outside the file"));
         }

@@ -364,8 +364,7 @@ impl Header {
             let ours = if b.len() < PREFIX_SIZE {
                 // A torn first write: what there is must be the start of a prefix.
                 let m = b.len().min(8);
-                b[..m] == MAGIC[..m]
-                    && (b.len() < 12 || b[8..12] == FORMAT_VERSION.to_le_bytes())
+                b[..m] == MAGIC[..m] && (b.len() < 12 || b[8..12] == FORMAT_VERSION.to_le_bytes())
             } else {
                 prefix_state(b) == PrefixState::Valid && Self::check_prefix_fields(b).is_ok()
             };
@@ -464,7 +463,11 @@ mod tests {
                 q[i] ^= bit;
                 let h = Header::decode(&q, Path::new("x"), false)
                     .unwrap_or_else(|e| panic!("flip at byte {i}: {e}"));
-                assert_eq!((h.db_id, h.current_slot()), ([7u8; 16], s), "flip at byte {i}");
+                assert_eq!(
+                    (h.db_id, h.current_slot()),
+                    ([7u8; 16], s),
+                    "flip at byte {i}"
+                );
             }
         }
         // Both prefix copies damaged: no longer readable, and said so.
@@ -472,7 +475,10 @@ mod tests {
         q[20] ^= 1;
         q[PREFIX_OFFSETS[1] + 20] ^= 1;
         let e = Header::decode(&q, Path::new("x"), false).unwrap_err();
-        assert!(e.to_string().contains("header prefix checksum mismatch"), "{e}");
+        assert!(
+            e.to_string().contains("header prefix checksum mismatch"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -156,7 +156,7 @@ impl Pager {
     /// A pager over `backend` (wrapped in the sync fence) with `state`.
     fn assemble(
         backend: Arc<dyn StorageBackend>,
-        pool_of: impl FnOnce(Arc<dyn StorageBackend>) -> BufferPool,
+        mem: Arc<MemoryManager>,
         path: &Path,
         state: PagerState,
     ) -> Pager {
@@ -167,7 +167,7 @@ impl Pager {
         });
         let backend: Arc<dyn StorageBackend> = fence.clone();
         Pager {
-            pool: pool_of(backend.clone()),
+            pool: BufferPool::new(backend.clone(), mem),
             backend,
             fence,
             state: Mutex::new(state),
@@ -194,7 +194,7 @@ impl Pager {
         }
         let pager = Pager::assemble(
             backend,
-            |b| BufferPool::new(b, mem),
+            mem,
             path,
             PagerState {
                 header: Header {
@@ -251,7 +251,7 @@ impl Pager {
         }
         let pager = Pager::assemble(
             backend,
-            |b| BufferPool::new(b, mem),
+            mem,
             path,
             PagerState {
                 header,
@@ -294,8 +294,7 @@ impl Pager {
         fresh: impl FnOnce() -> Result<NewFile>,
     ) -> Result<(Pager, Vec<u8>, Vec<u8>)> {
         let start = read_start(&*backend)?;
-        let has_header =
-            start.len() == PAGE_SIZE && Header::decode(&start, path, false).is_ok();
+        let has_header = start.len() == PAGE_SIZE && Header::decode(&start, path, false).is_ok();
         if !has_header && unfinished_creation(&*backend, &start)? {
             let f = fresh()?;
             backend.set_len(0)?;
@@ -710,11 +709,12 @@ mod tests {
         .unwrap();
         let (writes, syncs) = (m.write_ops() - w0, m.sync_ops() - s0);
         assert!(writes >= 5 && syncs == 3, "{writes} writes, {syncs} syncs");
-        let faults = (0..writes)
-            .map(|i| (Some(i), None))
-            .chain((0..syncs).flat_map(|i| {
-                [SyncFault::Lost, SyncFault::Persisted].map(|f| (None, Some((i, f))))
-            }));
+        let faults =
+            (0..writes)
+                .map(|i| (Some(i), None))
+                .chain((0..syncs).flat_map(|i| {
+                    [SyncFault::Lost, SyncFault::Persisted].map(|f| (None, Some((i, f))))
+                }));
         for (w, s) in faults {
             let (m, p) = pager_with_pending_change();
             let (alloc, header) = (p.allocator(), p.header());
@@ -754,7 +754,10 @@ mod tests {
             });
             if p.is_fenced() {
                 let e = again.unwrap_err().to_string();
-                assert!(e.contains("writes are refused until the database is reopened"), "{e}");
+                assert!(
+                    e.contains("writes are refused until the database is reopened"),
+                    "{e}"
+                );
                 assert!(p.write_blob(PageKind::Column, b"x").is_err());
                 continue;
             }
@@ -776,7 +779,10 @@ mod tests {
                 .collect();
             for &(s, c) in free.free_ranges() {
                 for &(ls, lc) in &live {
-                    assert!(s + c <= ls || ls + lc <= s, "{what}: free {s}+{c} overlaps {ls}+{lc}");
+                    assert!(
+                        s + c <= ls || ls + lc <= s,
+                        "{what}: free {s}+{c} overlaps {ls}+{lc}"
+                    );
                 }
             }
         }

@@ -246,7 +246,9 @@ impl StorageMeta {
                                     && rel_ids.page_count()
                                         < edges.div_ceil(column::MAX_VALUES_PER_PAGE)
                                 {
-                                    return Err(d.bad("CSR group has more rels than its pages hold"));
+                                    return Err(
+                                        d.bad("CSR group has more rels than its pages hold")
+                                    );
                                 }
                                 groups.push(CsrGroup {
                                     num_nodes,
@@ -631,7 +633,10 @@ mod tests {
             (node(100, vec![ints(100, 7, 1)]), 1),
             (node(100, vec![ints(100, 7, u64::MAX)]), 10),
             // More rows than a group, or rows no page holds (all constant).
-            (node(NODE_GROUP_SIZE + 1, vec![ints(NODE_GROUP_SIZE + 1, 0, 0)]), 10),
+            (
+                node(NODE_GROUP_SIZE + 1, vec![ints(NODE_GROUP_SIZE + 1, 0, 0)]),
+                10,
+            ),
             (node(5000, vec![ints(5000, 0, 0)]), 10),
             // A CSR group of more nodes than a group (and an offsets count that overflows).
             (rel(u64::MAX, 0, 0, 0), 10),
