@@ -8,6 +8,7 @@
 pub mod binder;
 pub mod catalog;
 pub mod cli;
+pub mod context;
 pub mod cypher;
 pub mod db;
 pub mod error;
@@ -23,6 +24,7 @@ pub mod storage;
 #[cfg(test)]
 pub(crate) mod test_util;
 pub mod testfile;
+pub mod transaction;
 pub mod types;
 pub mod warnings;
 

@@ -6,10 +6,12 @@
 
 use crate::binder::ddl::{create_node_table, create_rel_table, Created};
 use crate::catalog::TableKind;
+use crate::context::{Active, ClientContext, TxnHandle};
 use crate::cypher::ast::{
-    CopyFrom, ExprKind, Literal, OptionEntry, ScanSource, Statement, StatementKind,
+    AlterAction, CopyFrom, ExprKind, Literal, OptionEntry, ScanSource, Statement, StatementKind,
+    TransactionKind,
 };
-use crate::db::{Connection, Database, Params, PreparedStatement, QueryResult, Snapshot};
+use crate::db::{PreparedStatement, QueryResult};
 use crate::error::{Error, Result};
 use crate::loader::csv::CsvOptions;
 use crate::loader::pipeline::{
@@ -17,12 +19,17 @@ use crate::loader::pipeline::{
     CopyStats,
 };
 use crate::query::copy_query::query_batches;
+use crate::query::View;
 use crate::storage::table::{NodeTableData, RelTableData, TableData};
+use crate::transaction::{Snapshot, State};
 use crate::types::LogicalType;
+use crate::types::Params;
+use parking_lot::Mutex;
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 /// Runs the `;`-separated statements of `text` in order, stopping after the first failure.
-pub fn run_script(conn: &Connection, text: &str, params: &Params) -> Vec<Result<QueryResult>> {
+pub fn run_script(conn: &ClientContext, text: &str, params: &Params) -> Vec<Result<QueryResult>> {
     let stmts = match crate::cypher::parse(text) {
         Ok(s) => s,
         Err(e) => return vec![Err(e)],
@@ -54,7 +61,7 @@ pub fn run_script(conn: &Connection, text: &str, params: &Params) -> Vec<Result<
     out
 }
 
-pub fn prepare(_conn: &Connection, text: &str) -> Result<PreparedStatement> {
+pub fn prepare(_conn: &ClientContext, text: &str) -> Result<PreparedStatement> {
     let mut stmts = crate::cypher::parse(text)?;
     if stmts.len() != 1 {
         return Err(Error::Runtime(
@@ -69,7 +76,7 @@ pub fn prepare(_conn: &Connection, text: &str) -> Result<PreparedStatement> {
 }
 
 pub fn execute(
-    conn: &Connection,
+    conn: &ClientContext,
     stmt: &PreparedStatement,
     params: &Params,
 ) -> Result<QueryResult> {
@@ -79,8 +86,8 @@ pub fn execute(
 /// Runs a statement under the database's next query id (Kuzu numbers every executed
 /// statement of every connection, from 0). A statement that fails to bind gets no id, as in
 /// Kuzu, where binding happens before an id is taken.
-fn run_numbered(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryResult> {
-    let counter = &conn.db.inner.query_counter;
+fn run_numbered(conn: &ClientContext, s: &Statement, params: &Params) -> Result<QueryResult> {
+    let counter = &conn.db.query_counter;
     let id = counter.fetch_add(1, Ordering::SeqCst);
     conn.query_id.store(id, Ordering::SeqCst);
     let r = run_statement(conn, s, params);
@@ -94,8 +101,135 @@ fn run_numbered(conn: &Connection, s: &Statement, params: &Params) -> Result<Que
     r
 }
 
-fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryResult> {
-    let db = &conn.db;
+fn run_statement(conn: &ClientContext, s: &Statement, params: &Params) -> Result<QueryResult> {
+    if let StatementKind::Transaction(t) = &s.kind {
+        return transaction_statement(conn, *t);
+    }
+    let r = dispatch(conn, s, params);
+    if r.is_err() {
+        // Kuzu rolls back the whole transaction a statement fails in; the connection goes
+        // back to auto-commit.
+        if let Some(Active::Write(h)) = conn.active.lock().take() {
+            h.lock().rollback();
+        }
+    }
+    r
+}
+
+/// BEGIN TRANSACTION [READ ONLY], COMMIT, ROLLBACK, CHECKPOINT.
+fn transaction_statement(conn: &ClientContext, t: TransactionKind) -> Result<QueryResult> {
+    let mut active = conn.active.lock();
+    match t {
+        TransactionKind::Begin { read_only } => {
+            if active.is_some() {
+                return Err(Error::Runtime(
+                    "Connection already has an active transaction. Cannot start a transaction within another one. For concurrent multiple transactions, please open other connections.".into(),
+                ));
+            }
+            *active = Some(if read_only {
+                Active::Read(conn.store().snapshot())
+            } else {
+                let txn = conn.store().begin_write(true, conn.deadline())?;
+                Active::Write(Arc::new(Mutex::new(txn)))
+            });
+            Ok(QueryResult::empty())
+        }
+        TransactionKind::Commit => match active.take() {
+            None => Err(Error::Runtime("No active transaction for COMMIT.".into())),
+            Some(Active::Read(_)) => Ok(QueryResult::empty()),
+            Some(Active::Write(h)) => {
+                h.lock().commit(conn.commit_options())?;
+                Ok(QueryResult::empty())
+            }
+        },
+        TransactionKind::Rollback => match active.take() {
+            None => Err(Error::Runtime("No active transaction for ROLLBACK.".into())),
+            Some(Active::Read(_)) => Ok(QueryResult::empty()),
+            Some(Active::Write(h)) => {
+                h.lock().rollback();
+                Ok(QueryResult::empty())
+            }
+        },
+        TransactionKind::Checkpoint => {
+            if active.is_some() {
+                return Err(Error::Runtime(
+                    "Found active transaction for CHECKPOINT.".into(),
+                ));
+            }
+            drop(active);
+            conn.store().checkpoint(conn.deadline())?;
+            Ok(QueryResult::empty())
+        }
+    }
+}
+
+/// What a reading statement reads: the connection's transaction, or the committed state.
+fn read_view(conn: &ClientContext) -> View {
+    match &*conn.active.lock() {
+        Some(Active::Read(s)) => View::read(s.clone()),
+        Some(Active::Write(h)) => View::write(h.lock().snapshot(), h.clone()),
+        None => View::read(conn.store().snapshot()),
+    }
+}
+
+/// Runs `f` in the connection's write transaction (its open one, or a new auto-commit one
+/// that is committed when `f` succeeds). A failure rolls the transaction back.
+fn with_write<T>(conn: &ClientContext, f: impl FnOnce(&TxnHandle) -> Result<T>) -> Result<T> {
+    let open = match &*conn.active.lock() {
+        Some(Active::Read(_)) => {
+            return Err(Error::Runtime(
+                "Can not execute a write query inside a read-only transaction.".into(),
+            ))
+        }
+        Some(Active::Write(h)) => Some(h.clone()),
+        None => None,
+    };
+    if let Some(h) = open {
+        return f(&h);
+    }
+    let txn = conn.store().begin_write(false, conn.deadline())?;
+    let h = Arc::new(Mutex::new(txn));
+    match f(&h) {
+        Ok(v) => {
+            h.lock().commit(conn.commit_options())?;
+            Ok(v)
+        }
+        Err(e) => {
+            h.lock().rollback();
+            Err(e)
+        }
+    }
+}
+
+/// A DDL change of the catalog alone, in the connection's write transaction.
+fn catalog_change(
+    conn: &ClientContext,
+    f: impl FnOnce(&mut crate::catalog::Catalog) -> Result<String>,
+) -> Result<QueryResult> {
+    with_write(conn, |h| {
+        let mut txn = h.lock();
+        let mut cat = txn.catalog().clone();
+        let msg = f(&mut cat)?;
+        txn.set_catalog(cat)?;
+        Ok(QueryResult::message(msg))
+    })
+}
+
+/// A change that writes pages directly (COPY, ALTER on stored columns), in the connection's
+/// write transaction: the transaction commits by checkpoint.
+fn page_change<T>(
+    conn: &ClientContext,
+    f: impl FnOnce(&Arc<Snapshot>, &mut State) -> Result<T>,
+) -> Result<T> {
+    with_write(conn, |h| {
+        let mut txn = h.lock();
+        txn.materialize()?;
+        let view = txn.snapshot();
+        txn.with_state(|st| f(&view, st))
+    })
+}
+
+fn dispatch(conn: &ClientContext, s: &Statement, params: &Params) -> Result<QueryResult> {
     match &s.kind {
         StatementKind::CreateNodeTable(t) if t.as_query.is_some() => {
             create_table_as(conn, &s.kind, params)
@@ -103,80 +237,70 @@ fn run_statement(conn: &Connection, s: &Statement, params: &Params) -> Result<Qu
         StatementKind::CreateRelTable(t) if t.as_query.is_some() => {
             create_table_as(conn, &s.kind, params)
         }
-        StatementKind::CreateNodeTable(t) => write(db, |snap| {
-            crate::binder::ddl::check_defaults(conn, &t.properties, s)?;
-            let c = create_node_table(&mut snap.catalog, t)?;
-            if let Created::Table(id) = c {
-                crate::binder::ddl::set_defaults(&mut snap.catalog, id, &t.properties, s);
-                snap.meta
-                    .tables
-                    .insert(id, TableData::Node(NodeTableData::default()));
-            }
-            Ok(QueryResult::message(c.message(&t.name)))
-        }),
-        StatementKind::CreateRelTable(t) => write(db, |snap| {
-            crate::binder::ddl::check_defaults(conn, &t.properties, s)?;
-            let c = create_rel_table(&mut snap.catalog, t)?;
-            if let Created::Table(id) = c {
-                crate::binder::ddl::set_defaults(&mut snap.catalog, id, &t.properties, s);
-                snap.meta
-                    .tables
-                    .insert(id, TableData::Rel(RelTableData::default()));
-            }
-            Ok(QueryResult::message(c.message(&t.name)))
-        }),
+        StatementKind::CreateNodeTable(t) => {
+            crate::query::ddl::check_defaults(conn, &t.properties, s)?;
+            catalog_change(conn, |cat| {
+                let c = create_node_table(cat, t)?;
+                if let Created::Table(id) = c {
+                    crate::binder::ddl::set_defaults(cat, id, &t.properties, s);
+                }
+                Ok(c.message(&t.name))
+            })
+        }
+        StatementKind::CreateRelTable(t) => {
+            crate::query::ddl::check_defaults(conn, &t.properties, s)?;
+            catalog_change(conn, |cat| {
+                let c = create_rel_table(cat, t)?;
+                if let Created::Table(id) = c {
+                    crate::binder::ddl::set_defaults(cat, id, &t.properties, s);
+                }
+                Ok(c.message(&t.name))
+            })
+        }
         StatementKind::CopyFrom(c) => copy_from(conn, c, params),
         StatementKind::CallOption { name, value } => {
-            crate::query::call::set_option(conn, &db.snapshot(), params, name, value)
+            crate::query::call::set_option(conn, &conn.snapshot(), params, name, value)
         }
         StatementKind::CallFunction(f) => {
-            crate::query::call::run_standalone(conn, &db.snapshot(), params, f)
+            crate::query::call::run_standalone(conn, &conn.snapshot(), params, f)
         }
         StatementKind::Drop {
             what: crate::cypher::ast::DropKind::Table,
             name,
             if_exists,
-        } => write(db, |snap| {
-            crate::binder::ddl::drop_table(snap, db.pager(), name, *if_exists)
-                .map(QueryResult::message)
+        } => catalog_change(conn, |cat| {
+            crate::query::ddl::drop_table(cat, name, *if_exists)
         }),
-        StatementKind::CommentOnTable { table, comment } => write(db, |snap| {
-            crate::binder::ddl::comment_on_table(snap, table, comment).map(QueryResult::message)
+        StatementKind::CommentOnTable { table, comment } => catalog_change(conn, |cat| {
+            crate::query::ddl::comment_on_table(cat, table, comment)
         }),
-        StatementKind::AlterTable { table, action } => {
-            let default = crate::binder::ddl::alter_default(conn, s, table, action)?;
-            write(db, |snap| {
-                crate::binder::ddl::alter_table(snap, db.pager(), table, action, default)
-                    .map(QueryResult::message)
-            })
-        }
-        _ => crate::query::run(conn, s, params),
-    }
-}
-
-/// Runs a writing statement on a private copy of the committed state and commits it
-/// (copy-on-write checkpoint). A failure leaves the database as it was.
-fn write(
-    db: &Database,
-    f: impl FnOnce(&mut Snapshot) -> Result<QueryResult>,
-) -> Result<QueryResult> {
-    if db.config().read_only {
-        return Err(Error::Runtime(
-            "Cannot execute write operations in a read-only database!".into(),
-        ));
-    }
-    let _w = db.inner.write_lock.lock();
-    let mut next = (*db.snapshot()).clone();
-    let saved_alloc = db.pager().allocator();
-    let r = f(&mut next);
-    // A failed commit is a failed statement: its pages are unreferenced too.
-    match r.and_then(|res| db.commit(next).map(|()| res)) {
-        Ok(res) => Ok(res),
-        Err(e) => {
-            // Pages written by the failed statement are unreferenced: hand them back, and
-            // drop any frames the pool holds for them so nothing stale is written back later.
-            db.pager().rollback_allocations(saved_alloc);
-            Err(e)
+        StatementKind::AlterTable { table, action } => match action {
+            AlterAction::RenameTable { .. } | AlterAction::RenameProperty { .. } => {
+                catalog_change(conn, |cat| {
+                    crate::query::ddl::alter_catalog(cat, table, action)
+                })
+            }
+            _ => {
+                let default = crate::query::ddl::alter_default(conn, s, table, action)?;
+                page_change(conn, |_, st| {
+                    crate::query::ddl::alter_table(st, conn.store().pager(), table, action, default)
+                        .map(QueryResult::message)
+                })
+            }
+        },
+        StatementKind::Query(q) if crate::query::writes(q) => with_write(conn, |h| {
+            let view = View::write(h.lock().snapshot(), h.clone());
+            crate::query::run(conn, s, params, &view)?.materialize()
+        }),
+        _ => {
+            let view = read_view(conn);
+            let r = crate::query::run(conn, s, params, &view)?;
+            // Inside a write transaction later statements change what a lazy result reads.
+            if view.txn.is_some() {
+                r.materialize()
+            } else {
+                Ok(r)
+            }
         }
     }
 }
@@ -273,8 +397,7 @@ fn copy_options(opts: &[OptionEntry]) -> Result<CopyPlan> {
     Ok(CopyPlan { csv, from, to })
 }
 
-fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryResult> {
-    let db = &conn.db;
+fn copy_from(conn: &ClientContext, c: &CopyFrom, params: &Params) -> Result<QueryResult> {
     let query = match &c.source {
         ScanSource::Query(q) => Some(q.as_ref()),
         _ => None,
@@ -282,7 +405,7 @@ fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryRe
     let files = match &c.source {
         ScanSource::Files { paths, .. } => paths.clone(),
         ScanSource::Query(_) => Vec::new(),
-        other => crate::query::load_from::source_names(other, params)?,
+        other => crate::planner::load_from::source_names(other, params)?,
     };
     if c.columns.is_some() {
         return Err(Error::NotImplemented("COPY with a column list".into()));
@@ -297,16 +420,17 @@ fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryRe
     // Files that exist, glob patterns expanded (Kuzu's error when nothing matches).
     let mut sources: Vec<CopySource> = Vec::new();
     for f in &files {
-        for (path, display) in crate::query::load_from::expand_files(f)? {
+        for (path, display) in crate::planner::load_from::expand_files(f)? {
             sources.push(CopySource { path, display });
         }
     }
     let table_name = c.table.clone();
     // Warnings are kept only once the copy has committed.
     let mut skipped = Vec::new();
-    let result = write(db, |snap| {
+    let result = page_change(conn, |view, snap| {
         let (name, stats) = copy_rows(
             conn,
+            view,
             snap,
             &table_name,
             query,
@@ -354,8 +478,9 @@ fn copy_from(conn: &Connection, c: &CopyFrom, params: &Params) -> Result<QueryRe
 /// copy did (rows copied, rows skipped with IGNORE_ERRORS and their warnings).
 #[allow(clippy::too_many_arguments)]
 fn copy_rows(
-    conn: &Connection,
-    snap: &mut Snapshot,
+    conn: &ClientContext,
+    view: &Arc<Snapshot>,
+    snap: &mut State,
     table_name: &str,
     query: Option<&crate::cypher::ast::Query>,
     sources: &[CopySource],
@@ -363,7 +488,7 @@ fn copy_rows(
     settings: &CopySettings,
     params: &Params,
 ) -> Result<(String, CopyStats)> {
-    let db = &conn.db;
+    let db = conn.store();
     let entry = snap
         .catalog
         .table(table_name)
@@ -380,7 +505,7 @@ fn copy_rows(
                 Some(q) => {
                     let types: Vec<LogicalType> =
                         entry.properties.iter().map(|p| p.ty.clone()).collect();
-                    let mut rows = query_batches(conn, q, params, &types, data.num_rows)?;
+                    let mut rows = query_batches(conn, view, q, params, &types, data.num_rows)?;
                     let input = CopyInput::Batches {
                         display: table_name.to_string(),
                         batches: &mut rows,
@@ -435,7 +560,7 @@ fn copy_rows(
                     };
                     let mut types = vec![key(&fentry)?, key(&tentry)?];
                     types.extend(entry.properties.iter().map(|p| p.ty.clone()));
-                    Some(query_batches(conn, q, params, &types, data.num_rels)?)
+                    Some(query_batches(conn, view, q, params, &types, data.num_rels)?)
                 }
                 None => None,
             };
@@ -474,11 +599,10 @@ fn copy_rows(
 /// columns are the endpoint keys, the rest the properties), then the query's rows are
 /// copied in; the table exists only if the copy succeeds.
 fn create_table_as(
-    conn: &Connection,
+    conn: &ClientContext,
     kind: &StatementKind,
     params: &Params,
 ) -> Result<QueryResult> {
-    let db = &conn.db;
     let (name, if_not_exists, query) = match kind {
         StatementKind::CreateNodeTable(t) => (&t.name, t.if_not_exists, &t.as_query),
         StatementKind::CreateRelTable(t) => (&t.name, t.if_not_exists, &t.as_query),
@@ -487,11 +611,11 @@ fn create_table_as(
     let Some(query) = query.as_deref() else {
         return Err(Error::Runtime("CREATE TABLE without AS query".into()));
     };
-    if if_not_exists && db.snapshot().catalog.table(name).is_some() {
+    if if_not_exists && read_view(conn).snap.catalog.table(name).is_some() {
         return Ok(QueryResult::message(Created::Existed.message(name)));
     }
     let columns = {
-        let snap = db.snapshot();
+        let snap = read_view(conn).snap;
         let (_, out) = crate::planner::query::Planner::new(&snap, params).plan_query(query)?;
         out.into_iter()
             .map(|o| crate::catalog::Property::new(o.name, o.ty))
@@ -499,10 +623,10 @@ fn create_table_as(
     };
     let plan = copy_options(&[])?;
     let settings = CopySettings {
-        threads: db.config().threads.max(1),
+        threads: conn.config().threads.max(1),
         csv: plan.csv.clone(),
     };
-    write(db, |snap| {
+    page_change(conn, |view, snap| {
         match kind {
             StatementKind::CreateNodeTable(_) => {
                 let pk = columns
@@ -543,12 +667,22 @@ fn create_table_as(
             }
             _ => {}
         }
-        copy_rows(conn, snap, name, Some(query), &[], &plan, &settings, params)?;
+        copy_rows(
+            conn,
+            view,
+            snap,
+            name,
+            Some(query),
+            &[],
+            &plan,
+            &settings,
+            params,
+        )?;
         Ok(QueryResult::message(Created::Table(0).message(name)))
     })
 }
 
-fn pick_pair(snap: &Snapshot, name: &str, pairs: &[(u64, u64)], plan: &CopyPlan) -> Result<usize> {
+fn pick_pair(snap: &State, name: &str, pairs: &[(u64, u64)], plan: &CopyPlan) -> Result<usize> {
     if pairs.len() == 1 && plan.from.is_none() && plan.to.is_none() {
         return Ok(0);
     }

@@ -2,7 +2,7 @@
 //!
 //! Owns: the table of known options (name, value type, whether the connection or the
 //! database keeps it, default), the validation of a new value in Kuzu's words, and
-//! `SettingValues`, the overrides a connection or a database holds. `Connection` (db.rs) reads
+//! `SettingValues`, the overrides a connection or a database holds. `ClientContext` (context.rs) reads
 //! and writes them through `Connection::setting` / `Connection::set_setting`.
 
 use crate::error::{Error, Result};

@@ -5,7 +5,7 @@
 //! the durable bytes always open to the previous or the new checkpoint and pass
 //! `ruzu::inspect::check`.
 
-use ruzu::db::Snapshot;
+use ruzu::catalog::Catalog;
 use ruzu::loader::csv::CsvOptions;
 use ruzu::loader::pipeline::{copy_nodes, copy_rels, index_of, CopySettings, CopySource};
 use ruzu::storage::buffer::{MemoryManager, MIN_BUDGET};
@@ -20,6 +20,13 @@ const SCHEMA: &str = "CREATE NODE TABLE P(id INT64, v STRING, PRIMARY KEY (id));
                       CREATE REL TABLE R(FROM P TO P, w INT64);";
 /// Nodes (and rels) each statement appends.
 const ROWS: u64 = 40;
+
+/// The committed state: what a statement starts from.
+#[derive(Clone)]
+struct Snapshot {
+    catalog: Catalog,
+    meta: StorageMeta,
+}
 
 struct Db {
     mem: MemBackend,
@@ -96,7 +103,7 @@ fn reopen(bytes: Vec<u8>) -> Db {
     .unwrap();
     pager.defer_frees();
     let snap = Snapshot {
-        catalog: ruzu::catalog::Catalog::decode(&cat).unwrap(),
+        catalog: Catalog::decode(&cat).unwrap(),
         meta: StorageMeta::decode(&meta, pager.page_count()).unwrap(),
     };
     Db { mem, pager, snap }
@@ -327,11 +334,20 @@ fn a_commit_that_fails_for_lack_of_space_leaves_a_consistent_file() {
         c.query(&format!("COPY N FROM '{}'", small.display()))
             .unwrap();
     }
+    // A database is its file and its WAL (when there is one).
+    let copy_db = |from: &Path, to: &Path| {
+        std::fs::copy(from, to).unwrap();
+        let wal = |p: &Path| PathBuf::from(format!("{}.wal", p.display()));
+        let _ = std::fs::remove_file(wal(to));
+        if wal(from).exists() {
+            std::fs::copy(wal(from), wal(to)).unwrap();
+        }
+    };
     let seed_len = std::fs::metadata(&seed).unwrap().len();
     // How long the file grows with the COPY, without a limit.
     let grown = {
         let p = d.join("grown.ruzu");
-        std::fs::copy(&seed, &p).unwrap();
+        copy_db(&seed, &p);
         let db = Database::open(&p).unwrap();
         db.connect()
             .query(&format!("COPY N FROM '{}'", big.display()))
@@ -350,7 +366,7 @@ fn a_commit_that_fails_for_lack_of_space_leaves_a_consistent_file() {
     let mut failures = 0;
     for limit in limits {
         let p = d.join("work.ruzu");
-        std::fs::copy(&seed, &p).unwrap();
+        copy_db(&seed, &p);
         let o = std::process::Command::new("sh")
             .arg("-c")
             .arg(format!(

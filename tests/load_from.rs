@@ -146,12 +146,12 @@ fn load_from_warnings_are_kept_on_the_plan() {
         .plan_query(q)
         .unwrap();
     let ctx = ruzu::exec::ExecContext::default();
-    let env = ruzu::planner::BuildEnv {
-        db: &db,
+    let env = ruzu::query::build::BuildEnv {
+        store: db.store(),
         snap: &snap,
         ctx: &ctx,
     };
-    let mut op = ruzu::planner::build(&plan, &env).unwrap();
+    let mut op = ruzu::query::build::build(&plan, &env).unwrap();
     let chunk = op.next(&ctx).unwrap().unwrap();
     assert_eq!(chunk.row(0)[0], Value::Int64(2));
     let w = ruzu::query::load_from::plan_warnings(&plan);

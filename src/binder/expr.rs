@@ -11,7 +11,6 @@
 
 use crate::catalog::Catalog;
 use crate::cypher::ast::{BinaryOp, CastTarget, Expr, ExprKind, Literal, QuantifierKind};
-use crate::db::Params;
 use crate::error::{Error, Result};
 use crate::exec::aggregate::is_aggregate;
 use crate::exec::expr::{
@@ -19,6 +18,7 @@ use crate::exec::expr::{
     bind_struct, bind_struct_field, BoolOp, BoundExpr, CmpOp, LambdaOp,
 };
 use crate::exec::function::bind_function;
+use crate::types::Params;
 use crate::types::{LogicalType, Value};
 use std::collections::HashMap;
 
@@ -301,12 +301,12 @@ impl ExprBinder<'_> {
                         ExprKind::Variable(v) => match self.scope.var(v) {
                             Some(Var::Node { .. }) => "NODE".to_string(),
                             Some(Var::Rel { .. }) => "REL".to_string(),
-                            _ if crate::query::recursive::is_path_type(&b.ty) => {
+                            _ if crate::types::element::is_path_type(&b.ty) => {
                                 "RECURSIVE_REL".to_string()
                             }
                             _ => b.ty.to_string(),
                         },
-                        _ if crate::query::recursive::is_path_type(&b.ty) => {
+                        _ if crate::types::element::is_path_type(&b.ty) => {
                             "RECURSIVE_REL".to_string()
                         }
                         _ => b.ty.to_string(),
@@ -509,13 +509,13 @@ impl ExprBinder<'_> {
         }
         let b = self.bind(base)?;
         match &b.ty {
-            LogicalType::Struct(_) if !crate::query::recursive::is_path_type(&b.ty) => {
+            LogicalType::Struct(_) if !crate::types::element::is_path_type(&b.ty) => {
                 bind_struct_field(b, key)
             }
             t => Err(Error::Binder(format!(
                 "{} has data type {} but (NODE,REL,STRUCT,ANY) was expected.",
                 expr_name(base),
-                crate::query::display_type(t)
+                crate::types::element::display_type(t)
             ))),
         }
     }
@@ -612,7 +612,7 @@ impl ExprBinder<'_> {
             }
         }
         let b = self.bind(e)?;
-        if crate::query::recursive::is_path_type(&b.ty) {
+        if crate::types::element::is_path_type(&b.ty) {
             return Err(Error::Binder(
                 "Function ID did not receive correct arguments:\nActual:   (RECURSIVE_REL)\nExpected: (NODE)\n          (REL)\n          (STRUCT)\n"
                     .into(),

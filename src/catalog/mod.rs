@@ -10,6 +10,7 @@
 //! in the order of `properties`.
 
 use crate::error::{Error, Result};
+pub use crate::storage::keys::check_pk_type;
 use crate::storage::page::{Decoder, Encoder};
 use crate::types::LogicalType;
 

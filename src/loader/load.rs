@@ -6,13 +6,13 @@
 use super::csv::CsvOptions;
 use super::pipeline::{copy_nodes, copy_rels, index_of, CopySettings, CopySource};
 use crate::catalog::{Catalog, TableKind};
-use crate::db::Snapshot;
 use crate::error::{Error, Result};
 use crate::storage::buffer::MemoryManager;
 use crate::storage::file::{OsBackend, StorageBackend};
 use crate::storage::index::HashIndex;
 use crate::storage::pager::{CheckpointData, Pager};
 use crate::storage::table::{NodeTableData, RelTableData, TableData};
+use crate::transaction::State;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -169,9 +169,9 @@ fn build(req: &LoadRequest, tmp: &Path) -> Result<LoadReport> {
     let backend: Arc<dyn StorageBackend> = Arc::new(OsBackend::create_new(tmp)?);
     let db_id = match req.db_id {
         Some(id) => id,
-        None => crate::db::new_db_id()?,
+        None => crate::transaction::new_db_id()?,
     };
-    let mut snap = Snapshot {
+    let mut snap = State {
         catalog: req.catalog.clone(),
         meta: Default::default(),
     };

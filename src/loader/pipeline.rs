@@ -152,6 +152,7 @@ fn write_groups(pager: &Pager, groups: Vec<Vec<Column>>, out: &mut Vec<NodeGroup
         out.push(NodeGroup {
             num_rows: rows,
             columns: metas,
+            deleted: None,
         });
     }
     Ok(())
@@ -245,12 +246,18 @@ pub fn copy_nodes_from(
     // Reopen a partial last group: its rows are rewritten with the new ones (copy on write).
     let mut builder: Vec<Column> = types.iter().map(|t| Column::new(t.clone())).collect();
     let mut replaced = None;
+    // Rows of the reopened group deleted by transactions stay deleted: (group, positions).
+    let mut reopened_deleted: Option<(usize, Vec<usize>)> = None;
     if let Some(last) = out.groups.last() {
         if last.num_rows < NODE_GROUP_SIZE {
             let start = out.num_rows - last.num_rows;
             let n = last.num_rows as usize;
             for (i, col) in builder.iter_mut().enumerate() {
                 data.scan(pager.pool(), i, start, n, col)?;
+            }
+            let deleted = last.deleted_in(pager.pool(), 0, n)?;
+            if !deleted.is_empty() {
+                reopened_deleted = Some((out.groups.len() - 1, deleted));
             }
             replaced = out.groups.pop();
         }
@@ -338,6 +345,11 @@ pub fn copy_nodes_from(
         pending.push(builder);
     }
     write_groups(pager, pending, &mut out.groups)?;
+    if let Some((g, deleted)) = reopened_deleted {
+        if let Some(group) = out.groups.get_mut(g) {
+            group.deleted = crate::storage::table::write_deleted(pager, group.num_rows, &deleted)?;
+        }
+    }
     stats.rows = next_offset - data.num_rows;
     out.num_rows = next_offset;
     out.pk_index = encode_index(keys);
@@ -345,7 +357,10 @@ pub fn copy_nodes_from(
     // (reusable once the commit of the result is durable; a failed statement's rollback
     // takes the frees back).
     if let Some(g) = replaced {
-        free_chunks(pager, &g.columns);
+        free_chunks(
+            pager,
+            g.columns.iter().chain(g.deleted.iter().map(|(c, _)| c)),
+        );
     }
     Ok((out, stats))
 }

@@ -1,27 +1,21 @@
-//! The planner of read queries: the logical plan (`Plan`), its construction from a parsed
-//! query (`query::plan_query`: join order, filter pushdown, primary-key lookups, factorized
-//! counts) and its translation into exec operators (`build`), morsel-parallel under
-//! aggregations. `explain` prints a plan.
+//! The planner: the logical plan (`Plan`), its construction from a parsed query
+//! (`query::plan_query`: join order, filter pushdown, primary-key lookups, factorized counts)
+//! and `explain`. The plan's storage nodes are described by `spec`; the operators that run a
+//! plan are built in `crate::query::build`. Table functions are evaluated while planning
+//! (`call`), LOAD FROM sources bound and sniffed (`load_from`).
 //!
-//! Recursive joins (variable-length and shortest paths) are `Plan::RecursiveExtend` nodes
-//! (operator in `query::recursive`).
+//! Recursive joins (variable-length and shortest paths) are `Plan::RecursiveExtend` nodes.
 
+pub mod call;
+pub mod load_from;
 pub mod query;
+pub mod spec;
 
-use crate::db::{Database, Snapshot};
-use crate::error::Result;
 use crate::exec::expr::BoundExpr;
-use crate::exec::operator::{
-    AggregateSpec, ChunkSource, CrossProduct, Distinct, Filter, HashAggregate, HashJoin, JoinType,
-    OrderBy, Projection, SkipLimit, SortKey, TopK, Union, Unwind,
-};
-use crate::exec::{ExecContext, Operator};
-use crate::query::load_from::{LoadFromScan, LoadFromSpec};
-use crate::query::ops::{
-    Degree, DegreeSpec, Extend, ExtendSpec, Morsels, NodeScan, ReadProps, ReadPropsSpec, ScanSpec,
-};
-use crate::query::recursive::{RecursiveExtend, RecursiveSpec};
+use crate::exec::operator::{AggregateSpec, JoinType, SortKey};
 use crate::types::{LogicalType, Value};
+use load_from::LoadFromSpec;
+use spec::{DegreeSpec, ExtendSpec, ReadPropsSpec, RecursiveSpec, ScanSpec};
 use std::sync::Arc;
 
 /// A logical plan. Each node's output columns are its child's columns plus what it adds,
@@ -109,13 +103,6 @@ pub enum Plan {
     },
 }
 
-/// What building operators needs.
-pub struct BuildEnv<'a> {
-    pub db: &'a Database,
-    pub snap: &'a Arc<Snapshot>,
-    pub ctx: &'a ExecContext,
-}
-
 impl Plan {
     /// Calls `f` on this node and every node below it, parents first.
     pub fn visit(&self, f: &mut dyn FnMut(&Plan)) {
@@ -150,7 +137,7 @@ impl Plan {
 
     /// Whether the plan is a pipeline over one node scan that can run as several morsel-driven
     /// instances.
-    fn parallel_pipeline(&self) -> bool {
+    pub fn parallel_pipeline(&self) -> bool {
         match self {
             Plan::Scan { spec, .. } => spec.pk_key.is_none(),
             Plan::Extend { child, .. }
@@ -162,154 +149,6 @@ impl Plan {
             _ => false,
         }
     }
-}
-
-/// Builds the operators of a plan (aggregations over scan pipelines run in parallel here).
-pub fn build(plan: &Plan, env: &BuildEnv) -> Result<Box<dyn Operator>> {
-    build_with(plan, env, &Morsels::default())
-}
-
-fn build_with(plan: &Plan, env: &BuildEnv, morsels: &Morsels) -> Result<Box<dyn Operator>> {
-    let db = env.db.clone();
-    let snap = env.snap.clone();
-    Ok(match plan {
-        Plan::SingleRow => Box::new(ChunkSource::single_row()),
-        Plan::Scan { spec, .. } => Box::new(NodeScan::new(db, snap, spec.clone(), morsels.clone())),
-        Plan::Extend { child, spec, .. } => Box::new(Extend::new(
-            db,
-            snap,
-            build_with(child, env, morsels)?,
-            spec.clone(),
-        )),
-        Plan::RecursiveExtend { child, spec, .. } => Box::new(RecursiveExtend::new(
-            db,
-            snap,
-            build_with(child, env, morsels)?,
-            spec.clone(),
-        )),
-        Plan::ReadProps { child, spec } => Box::new(ReadProps::new(
-            db,
-            snap,
-            build_with(child, env, morsels)?,
-            spec.clone(),
-        )),
-        Plan::Degree { child, spec } => Box::new(Degree::new(
-            db,
-            snap,
-            build_with(child, env, morsels)?,
-            spec.clone(),
-        )),
-        Plan::Filter { child, pred } => {
-            Box::new(Filter::new(build_with(child, env, morsels)?, pred.clone()))
-        }
-        Plan::Project { child, exprs } => Box::new(Projection::new(
-            build_with(child, env, morsels)?,
-            exprs.clone(),
-        )),
-        Plan::Join {
-            probe,
-            build: b,
-            probe_keys,
-            build_keys,
-            kind,
-        } => Box::new(HashJoin::new(
-            build(probe, env)?,
-            build(b, env)?,
-            probe_keys.clone(),
-            build_keys.clone(),
-            *kind,
-        )),
-        Plan::Cross { left, right } => {
-            Box::new(CrossProduct::new(build(left, env)?, build(right, env)?))
-        }
-        Plan::Aggregate { child, keys, aggs } => {
-            let threads = env.ctx.threads.max(1);
-            if threads > 1 && child.parallel_pipeline() {
-                let shared = Morsels::default();
-                let pipelines = (0..threads)
-                    .map(|_| build_with(child, env, &shared))
-                    .collect::<Result<Vec<_>>>()?;
-                Box::new(HashAggregate::run_parallel(
-                    pipelines,
-                    keys.clone(),
-                    aggs.clone(),
-                    env.ctx,
-                )?)
-            } else {
-                Box::new(HashAggregate::new(
-                    build(child, env)?,
-                    keys.clone(),
-                    aggs.clone(),
-                ))
-            }
-        }
-        Plan::OrderBy {
-            child,
-            keys,
-            skip,
-            limit,
-        } => match limit {
-            Some(l) => Box::new(TopK::new(
-                build_parallel_topk(child, env, keys, skip.saturating_add(*l))?,
-                keys.clone(),
-                *skip,
-                *l,
-            )),
-            None => {
-                let sorted = Box::new(OrderBy::new(build(child, env)?, keys.clone()));
-                if *skip > 0 {
-                    Box::new(SkipLimit::new(sorted, *skip, None))
-                } else {
-                    sorted
-                }
-            }
-        },
-        Plan::SkipLimit { child, skip, limit } => {
-            Box::new(SkipLimit::new(build(child, env)?, *skip, *limit))
-        }
-        Plan::Distinct { child } => Box::new(Distinct::new(build(child, env)?)),
-        Plan::Unwind { child, list } => Box::new(Unwind::new(build(child, env)?, list.clone())?),
-        Plan::Union { children } => Box::new(Union::new(
-            children
-                .iter()
-                .map(|c| build(c, env))
-                .collect::<Result<Vec<_>>>()?,
-        )),
-        Plan::TableFunction { types, rows, .. } => Box::new(ChunkSource::from_rows(
-            types.clone(),
-            rows,
-            crate::exec::chunk::VECTOR_CAPACITY,
-        )?),
-        Plan::LoadFrom { spec } => Box::new(LoadFromScan::new(spec.clone(), env.ctx.threads)),
-    })
-}
-
-/// The input of a top-k: for a scan pipeline, one partial top-k of `keep` rows per thread
-/// over shared morsels (their union holds the global top-k); else the plan as usual.
-fn build_parallel_topk(
-    plan: &Plan,
-    env: &BuildEnv,
-    keys: &[SortKey],
-    keep: u64,
-) -> Result<Box<dyn Operator>> {
-    let threads = env.ctx.threads.max(1);
-    if threads < 2 || !plan.parallel_pipeline() {
-        return build(plan, env);
-    }
-    let shared = Morsels::default();
-    let pipelines = (0..threads)
-        .map(|_| {
-            Ok(Box::new(TopK::new(
-                build_with(plan, env, &shared)?,
-                keys.to_vec(),
-                0,
-                keep,
-            )) as Box<dyn Operator>)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let types = pipelines[0].types();
-    let chunks = crate::exec::operator::run_parallel(pipelines, env.ctx)?;
-    Ok(Box::new(ChunkSource::new(types, chunks)))
 }
 
 /// The plan as indented text, one operator per line (EXPLAIN).

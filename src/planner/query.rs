@@ -24,19 +24,21 @@ use crate::binder::expr::{
     walk_children, ExprBinder, Scope, Var,
 };
 use crate::catalog::{Catalog, TableEntry, TableKind};
+use crate::context::ClientContext;
 use crate::cypher::ast::{
     self, BinaryOp, Direction, Expr, ExprKind, Projection, Query, ReadingClause, SingleQuery,
 };
-use crate::db::{Connection, Params, Snapshot};
 use crate::error::{Error, Result};
 use crate::exec::aggregate::bind_aggregate;
 use crate::exec::expr::{bind_comparison, BoundExpr, CmpOp};
 use crate::exec::function::bind_function;
 use crate::exec::operator::{AggregateSpec, JoinType, SortKey};
-use crate::query::ops::{
-    DegreeSpec, Dir, ExtendSpec, ReadPropsSpec, RelStep, ScanSpec, ScanTable, ZonePred,
+use crate::planner::spec::{
+    DegreeSpec, Dir, ExtendSpec, PathSemantic, PathSpec, ReadPropsSpec, RecursiveSpec, RelStep,
+    ScanSpec, ScanTable, ZonePred,
 };
-use crate::query::recursive::{PathSemantic, PathSpec, RecursiveSpec};
+use crate::transaction::Snapshot;
+use crate::types::Params;
 use crate::types::{LogicalType, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -83,7 +85,7 @@ pub struct Planner<'a> {
     /// it; grouping by its identity then needs no hash table.
     weight_node: Option<(String, u64)>,
     /// The connection the query runs on (table functions read its settings and warnings).
-    conn: Option<&'a Connection>,
+    conn: Option<&'a ClientContext>,
 }
 
 fn mk(kind: ExprKind) -> Expr {
@@ -141,7 +143,7 @@ impl<'a> Planner<'a> {
     }
 
     /// Plans for `conn` (CALL table functions see its settings and warnings).
-    pub fn with_connection(mut self, conn: &'a Connection) -> Self {
+    pub fn with_connection(mut self, conn: &'a ClientContext) -> Self {
         self.conn = Some(conn);
         self
     }
@@ -893,7 +895,7 @@ impl Planner<'_> {
                         return Err(Error::Binder(format!(
                             "{} has data type {} but LIST was expected.",
                             expr_name(expr),
-                            crate::query::display_type(t)
+                            crate::types::element::display_type(t)
                         )))
                     }
                 };
@@ -910,13 +912,13 @@ impl Planner<'_> {
                 where_clause,
                 yield_items,
             } => {
-                use crate::query::call;
+                use crate::planner::call;
                 let f = call::resolve(&function.name, false)?;
                 let args = call::bind_args(&self.binder(scope), &function.args)?;
                 let args = call::convert_args(f, args)?;
                 let out = (f.run)(&call::CallInput {
                     snap: self.snap,
-                    conn: self.conn,
+                    client: self.conn,
                     args,
                 })?;
                 let names = call::yield_names(&out.columns, yield_items)?;
@@ -948,7 +950,7 @@ impl Planner<'_> {
                 Ok(plan)
             }
             ReadingClause::LoadFrom(l) => {
-                let spec = crate::query::load_from::bind_load_from(l, self.params)?;
+                let spec = crate::planner::load_from::bind_load_from(l, self.params)?;
                 for (name, ty) in &spec.columns {
                     if scope.var(name).is_some() {
                         return Err(Error::Binder(format!("Variable {name} already exists.")));
@@ -993,10 +995,10 @@ impl Planner<'_> {
         let LogicalType::Struct(fields) = elem else {
             return Ok(plan);
         };
-        let Some(kind) = crate::query::element_kind(fields) else {
+        let Some(kind) = crate::types::element::element_kind(fields) else {
             return Ok(plan);
         };
-        let is_rel = kind == crate::query::ElementKind::Rel;
+        let is_rel = kind == crate::types::element::ElementKind::Rel;
         let skip = if is_rel { 4 } else { 2 };
         let mut exprs: Vec<BoundExpr> = scope
             .types
@@ -1144,11 +1146,7 @@ impl Planner<'_> {
     }
 
     fn row_count(&self, tables: &[u64]) -> u64 {
-        tables
-            .iter()
-            .filter_map(|t| self.snap.meta.node(*t))
-            .map(|n| n.num_rows)
-            .sum()
+        tables.iter().map(|t| self.snap.node_count(*t)).sum()
     }
 
     fn is_pk_eq(&self, e: &Expr, var: &str, tables: &[u64]) -> bool {
@@ -1268,8 +1266,7 @@ impl Planner<'_> {
             ("_LABEL".to_string(), LogicalType::String),
         ];
         rf.extend(rel_props);
-        let ty =
-            crate::query::recursive::path_type(LogicalType::Struct(nf), LogicalType::Struct(rf));
+        let ty = crate::types::element::path_type(LogicalType::Struct(nf), LogicalType::Struct(rf));
         let path = crate::exec::function::path::bind_path_build(args, ty.clone());
         let mut exprs: Vec<BoundExpr> = scope
             .types
@@ -1418,7 +1415,7 @@ impl Planner<'_> {
                 (Some(Var::Value { col }), _) => {
                     return Err(Error::Binder(format!(
                         "{name} has data type {} but NODE was expected.",
-                        crate::query::display_type(
+                        crate::types::element::display_type(
                             &scope.types.get(*col).cloned().unwrap_or(LogicalType::Any)
                         )
                     )))
@@ -1458,7 +1455,7 @@ impl Planner<'_> {
                         let other = match scope.var(v) {
                             Some(Var::Node { .. }) => Some("NODE".to_string()),
                             Some(Var::Value { col }) => Some(
-                                crate::query::display_type(
+                                crate::types::element::display_type(
                                     &scope.types.get(*col).cloned().unwrap_or(LogicalType::Any),
                                 )
                                 .to_string(),

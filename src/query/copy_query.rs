@@ -5,16 +5,18 @@
 //! expects, the casts, the batch iterator the pipeline consumes).
 
 use super::load_from::LoadWarnings;
+use crate::context::ClientContext;
 use crate::cypher::ast::Query;
-use crate::db::{Connection, Params, Snapshot};
 use crate::error::{Error, InputError, Result};
 use crate::exec::expr::cast_column;
 use crate::exec::{ExecContext, Operator};
 use crate::loader::csv::CsvBatch;
 use crate::planner::query::{OutKind, Planner};
-use crate::planner::{build, BuildEnv};
+use crate::query::build::{build, BuildEnv};
+use crate::transaction::Snapshot;
 use crate::types::vector::{Column, ColumnData, NullMask};
 use crate::types::LogicalType;
+use crate::types::Params;
 use std::sync::Arc;
 
 /// The batches of a running COPY subquery.
@@ -102,13 +104,14 @@ impl Iterator for QueryBatches {
 /// copy's columns in order). SERIAL columns take no query column: they are numbered from
 /// `serial_base` (the table's row count). Kuzu's binder error when the column counts differ.
 pub fn query_batches(
-    conn: &Connection,
+    conn: &ClientContext,
+    snap: &Arc<Snapshot>,
     q: &Query,
     params: &Params,
     types: &[LogicalType],
     serial_base: u64,
 ) -> Result<QueryBatches> {
-    let snap = conn.db.snapshot();
+    let snap = snap.clone();
     let (plan, out) = Planner::new(&snap, params).plan_query(q)?;
     let expected: Vec<&LogicalType> = types
         .iter()
@@ -141,15 +144,15 @@ pub fn query_batches(
         })
         .collect::<Result<Vec<_>>>()?;
     let mut ctx = ExecContext::new(Arc::new(super::budget::PoolBudget {
-        db: conn.db.clone(),
+        store: conn.store().clone(),
     }))
     .with_params(params.clone());
     ctx.interrupt = conn.interrupted.clone();
-    ctx.threads = conn.db.config().threads.max(1);
+    ctx.threads = conn.config().threads.max(1);
     let warnings = super::load_from::plan_warning_lists(&plan);
     let op = {
         let env = BuildEnv {
-            db: &conn.db,
+            store: conn.store(),
             snap: &snap,
             ctx: &ctx,
         };
@@ -194,7 +197,15 @@ mod tests {
             f.display()
         ));
         let types = [LogicalType::Serial, LogicalType::Int16];
-        let mut b = query_batches(&conn, &q, &Params::new(), &types, 10).unwrap();
+        let mut b = query_batches(
+            conn.context(),
+            &db.snapshot(),
+            &q,
+            &Params::new(),
+            &types,
+            10,
+        )
+        .unwrap();
         let batch = b.next().unwrap().unwrap();
         assert!(b.next().is_none());
         assert_eq!(batch.lines, vec![1, 2]);
@@ -212,9 +223,16 @@ mod tests {
         );
         let two = query("RETURN 1, 2");
         assert_eq!(
-            query_batches(&conn, &two, &Params::new(), &types, 0)
-                .err()
-                .map(|e| e.to_string()),
+            query_batches(
+                conn.context(),
+                &db.snapshot(),
+                &two,
+                &Params::new(),
+                &types,
+                0
+            )
+            .err()
+            .map(|e| e.to_string()),
             Some("Binder exception: Query returns 2 columns but 1 columns were expected.".into())
         );
     }

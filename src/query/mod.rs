@@ -4,34 +4,76 @@
 //! Values holding packed ids or element structs (lists of nodes from `collect(n)`, ...) are
 //! converted by their type at output (`present`, `display_type`, `element_kind`).
 //!
-//! Public entry: `run(conn, stmt, params)`, called by `session` for every statement that is
+//! Public entry: `run(ctx, stmt, params)`, called by `session` for every statement that is
 //! not DDL or COPY.
 
 pub mod budget;
+pub mod build;
 pub mod call;
 pub mod copy_query;
+pub mod ddl;
 pub mod load_from;
 pub mod ops;
 pub mod recursive;
+pub mod result;
 #[cfg(test)]
 mod tests;
 
+use crate::context::ClientContext;
 use crate::cypher::ast::{Statement, StatementKind, StatementOption};
-use crate::db::{Connection, Params, QueryResult, Snapshot};
 use crate::error::{Error, Result};
 use crate::exec::chunk::DataChunk;
 use crate::exec::ExecContext;
+use crate::planner::explain;
 use crate::planner::query::{OutCol, OutKind, Planner};
-use crate::planner::{build, explain, BuildEnv};
+use crate::query::build::{build, BuildEnv};
+use crate::query::result::QueryResult;
+use crate::transaction::Snapshot;
+use crate::types::element::{display_type, element_kind, is_path_type, ElementKind};
+use crate::types::Params;
 use crate::types::{InternalId, LogicalType, NodeValue, PathValue, RelValue, Value};
 use std::sync::Arc;
 use std::time::Instant;
 
-pub fn run(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryResult> {
+/// What a statement runs against: the snapshot it reads and, for a statement of a write
+/// transaction, the transaction its writes go to.
+#[derive(Clone)]
+pub struct View {
+    pub snap: Arc<Snapshot>,
+    pub txn: Option<crate::context::TxnHandle>,
+}
+
+impl View {
+    pub fn read(snap: Arc<Snapshot>) -> View {
+        View { snap, txn: None }
+    }
+
+    pub fn write(snap: Arc<Snapshot>, txn: crate::context::TxnHandle) -> View {
+        View {
+            snap,
+            txn: Some(txn),
+        }
+    }
+}
+
+/// Whether running `q` writes (updating clauses, or `nextval` of a sequence).
+pub fn writes(q: &crate::cypher::ast::Query) -> bool {
+    let parts = std::iter::once(&q.first).chain(q.unions.iter().map(|u| &u.query));
+    parts.into_iter().any(|sq| {
+        !sq.updating_clauses.is_empty() || sq.parts.iter().any(|p| !p.updating_clauses.is_empty())
+    })
+}
+
+pub fn run(
+    conn: &ClientContext,
+    s: &Statement,
+    params: &Params,
+    view: &View,
+) -> Result<QueryResult> {
     let StatementKind::Query(q) = &s.kind else {
         return Err(Error::NotImplemented(format!("statement: {}", s.text)));
     };
-    let snap = conn.db.snapshot();
+    let snap = view.snap.clone();
     let (plan, out) = Planner::new(&snap, params)
         .with_connection(conn)
         .plan_query(q)?;
@@ -46,14 +88,14 @@ pub fn run(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryRes
         ));
     }
     let mut ctx = ExecContext::new(Arc::new(budget::PoolBudget {
-        db: conn.db.clone(),
+        store: conn.store().clone(),
     }))
     .with_params(params.clone());
     ctx.interrupt = conn.interrupted.clone();
     ctx.deadline = conn.timeout.lock().map(|d| Instant::now() + d);
     ctx.threads = conn.threads();
     let env = BuildEnv {
-        db: &conn.db,
+        store: conn.store(),
         snap: &snap,
         ctx: &ctx,
     };
@@ -100,7 +142,7 @@ pub fn run(conn: &Connection, s: &Statement, params: &Params) -> Result<QueryRes
 struct RowStream {
     op: Box<dyn crate::exec::Operator>,
     ctx: ExecContext,
-    snap: Arc<crate::db::Snapshot>,
+    snap: Arc<crate::transaction::Snapshot>,
     out: Vec<OutCol>,
     /// Per output column: whether its values hold ids or element structs to present.
     present: Vec<bool>,
@@ -211,24 +253,6 @@ fn element_props(
         .collect()
 }
 
-/// What an element struct (see `binder::expr::ExprBinder::bind_element`) stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ElementKind {
-    Node,
-    Rel,
-}
-
-/// Whether a STRUCT type is the shape of a node (`_ID`, `_LABEL`, ...) or a rel (`_SRC`,
-/// `_DST`, `_ID`, `_LABEL`, ...) as the binder materialises them.
-pub fn element_kind(fields: &[(String, LogicalType)]) -> Option<ElementKind> {
-    let names: Vec<&str> = fields.iter().take(4).map(|(n, _)| n.as_str()).collect();
-    match names.as_slice() {
-        ["_ID", "_LABEL", ..] => Some(ElementKind::Node),
-        ["_SRC", "_DST", "_ID", "_LABEL", ..] => Some(ElementKind::Rel),
-        _ => None,
-    }
-}
-
 /// Whether values of the type hold packed ids or element structs (nested at any depth).
 fn needs_present(ty: &LogicalType) -> bool {
     match ty {
@@ -238,25 +262,6 @@ fn needs_present(ty: &LogicalType) -> bool {
             element_kind(f).is_some() || f.iter().any(|(_, t)| needs_present(t))
         }
         _ => false,
-    }
-}
-
-/// The type shown to the caller: element structs become NODE / REL.
-pub fn display_type(ty: &LogicalType) -> LogicalType {
-    match ty {
-        LogicalType::List(c) => LogicalType::List(Box::new(display_type(c))),
-        LogicalType::Array(c, n) => LogicalType::Array(Box::new(display_type(c)), *n),
-        LogicalType::Struct(_) if recursive::is_path_type(ty) => LogicalType::RecursiveRel,
-        LogicalType::Struct(f) => match element_kind(f) {
-            Some(ElementKind::Node) => LogicalType::Node,
-            Some(ElementKind::Rel) => LogicalType::Rel,
-            None => LogicalType::Struct(
-                f.iter()
-                    .map(|(n, t)| (n.clone(), display_type(t)))
-                    .collect(),
-            ),
-        },
-        t => t.clone(),
     }
 }
 
@@ -272,7 +277,7 @@ pub fn present(v: Value, ty: &LogicalType) -> Value {
         (Value::Array(items), LogicalType::List(c) | LogicalType::Array(c, _)) => {
             Value::Array(items.into_iter().map(|x| present(x, c)).collect())
         }
-        (Value::Struct(kv), LogicalType::Struct(f)) if recursive::is_path_type(ty) => {
+        (Value::Struct(kv), LogicalType::Struct(f)) if is_path_type(ty) => {
             let mut parts = kv.into_iter().zip(f).map(|((_, v), (_, t))| present(v, t));
             let (nodes, rels) = (parts.next(), parts.next());
             let nodes = match nodes {

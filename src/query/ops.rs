@@ -6,16 +6,16 @@
 //! INTERNAL_ID-typed columns, so ids of several tables can share one column; `unpack` turns
 //! them back into `InternalId`s at the output.
 
-use crate::db::{Database, Snapshot};
 use crate::error::{Error, Result};
 use crate::exec::chunk::{null_column, DataChunk, VECTOR_CAPACITY};
 use crate::exec::context::ExecContext;
-use crate::exec::expr::{eval_constant, eval_predicate, BoundExpr, CmpOp};
+use crate::exec::expr::{eval_constant, eval_predicate, CmpOp};
 use crate::exec::Operator;
-use crate::storage::column::{self, Stats};
-use crate::storage::index::HashIndex;
-use crate::storage::page::Decoder;
-use crate::storage::table::{CsrGroup, NodeTableData, NODE_GROUP_SIZE};
+use crate::planner::spec::{DegreeSpec, Dir, ExtendSpec, ReadPropsSpec, RelStep, ScanSpec};
+use crate::storage::column::Stats;
+use crate::storage::table::{NodeTableData, NODE_GROUP_SIZE};
+use crate::transaction::read::{AdjOut, AdjQuery};
+use crate::transaction::{Snapshot, Store};
 use crate::types::vector::{Column, ColumnData};
 use crate::types::{LogicalType, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -59,33 +59,6 @@ fn id_column(ids: Vec<u64>) -> Column {
     c
 }
 
-/// One table a node scan reads: its id and, per requested property, its index in the table.
-#[derive(Debug, Clone)]
-pub struct ScanTable {
-    pub table: u64,
-    pub props: Vec<Option<usize>>,
-}
-
-/// A comparison of a scanned property with a constant, for zone-map skipping.
-#[derive(Debug, Clone)]
-pub struct ZonePred {
-    /// Position in the requested properties.
-    pub prop: usize,
-    pub op: CmpOp,
-    pub value: BoundExpr,
-}
-
-/// What a node scan produces: `[id, props...]` filtered by `filter`.
-#[derive(Debug, Clone)]
-pub struct ScanSpec {
-    pub tables: Vec<ScanTable>,
-    pub prop_types: Vec<LogicalType>,
-    pub filter: Option<BoundExpr>,
-    pub zone: Vec<ZonePred>,
-    /// Point lookup through the primary-key index of the (single) table.
-    pub pk_key: Option<BoundExpr>,
-}
-
 /// Morsels shared by the instances of one parallel scan.
 #[derive(Clone, Default)]
 pub struct Morsels {
@@ -93,7 +66,7 @@ pub struct Morsels {
 }
 
 pub struct NodeScan {
-    db: Database,
+    db: Arc<Store>,
     snap: Arc<Snapshot>,
     spec: ScanSpec,
     morsels: Morsels,
@@ -104,7 +77,7 @@ pub struct NodeScan {
 }
 
 impl NodeScan {
-    pub fn new(db: Database, snap: Arc<Snapshot>, spec: ScanSpec, morsels: Morsels) -> Self {
+    pub fn new(db: Arc<Store>, snap: Arc<Snapshot>, spec: ScanSpec, morsels: Morsels) -> Self {
         NodeScan {
             db,
             snap,
@@ -149,6 +122,14 @@ impl NodeScan {
                     ranges.push((ti, start, start + group.num_rows));
                 }
             }
+            // Rows inserted since the checkpoint, cut at node-group boundaries.
+            let mut at = data.num_rows;
+            let end = self.snap.node_end(t.table);
+            while at < end {
+                let stop = ((at / NODE_GROUP_SIZE + 1) * NODE_GROUP_SIZE).min(end);
+                ranges.push((ti, at, stop));
+                at = stop;
+            }
         }
         self.ranges = Some(ranges);
         Ok(())
@@ -156,37 +137,43 @@ impl NodeScan {
 
     /// `Some(result)` when the index answers, `None` to fall back to scanning.
     fn pk_lookup(&self, table: u64, v: &Value) -> Result<Option<Option<u64>>> {
-        let data = self.node_data(table)?;
-        if data.pk_index.is_empty() || v.is_null() {
-            return Ok(None);
-        }
-        let idx = HashIndex::decode(&mut Decoder::new(&data.pk_index, "pk index"))?;
-        let pool = self.db.pager().pool();
-        // The planner cast the value to the key's type; keys as the COPY pipeline stored them.
-        let Some(key) = crate::loader::keys::value_key(idx.key_type(), v) else {
-            return Ok(None);
-        };
-        let off = idx.lookup(pool, key.as_index_key())?;
-        if off.is_some_and(|o| o >= data.num_rows) {
-            return Err(Error::corrupted(
-                None,
-                "primary-key index points past the table",
-            ));
-        }
-        Ok(Some(off))
+        self.snap.pk_lookup(self.db.pager().pool(), table, v)
     }
 
     /// Whether the zone maps of the group holding `start` allow a match.
     fn group_may_match(&self, ti: usize, start: u64) -> Result<bool> {
         let t = &self.spec.tables[ti];
         let data = self.node_data(t.table)?;
+        if start >= data.num_rows {
+            return Ok(true); // inserted since the checkpoint: no zone map
+        }
         let Some(group) = data.groups.get((start / NODE_GROUP_SIZE) as usize) else {
             return Ok(true);
         };
+        let versions = self.snap.epoch.node(t.table);
         for (z, v) in self.spec.zone.iter().zip(&self.zone_values) {
             let Some(Some(p)) = t.props.get(z.prop) else {
                 return Ok(false);
             };
+            if let Some(ver) = &versions {
+                // Updated values are not in the zone map.
+                let g0 = start - start % NODE_GROUP_SIZE;
+                let pid = self
+                    .snap
+                    .catalog
+                    .table_by_id(t.table)
+                    .and_then(|e| e.properties.get(*p))
+                    .map(|x| x.id);
+                if let Some(pid) = pid {
+                    if !ver
+                        .read()
+                        .updates_in(pid, g0, NODE_GROUP_SIZE, self.snap.stamp)
+                        .is_empty()
+                    {
+                        continue;
+                    }
+                }
+            }
             let Some(chunk) = group.columns.get(*p) else {
                 continue;
             };
@@ -227,13 +214,22 @@ impl NodeScan {
             match p {
                 Some(p) => {
                     let mut c = Column::with_capacity(ty.clone(), n);
-                    data.scan(pool, *p, start, n, &mut c)?;
+                    self.snap.scan_node(pool, t.table, *p, start, n, &mut c)?;
                     cols.push(c);
                 }
                 None => cols.push(null_column(ty, n)),
             }
         }
-        Ok(DataChunk::new(cols))
+        let _ = data;
+        let chunk = DataChunk::new(cols);
+        // Deleted rows, and rows not committed for this snapshot, are not scanned.
+        let dead = self.snap.node_dead(pool, t.table, start, n)?;
+        if dead.is_empty() {
+            return Ok(chunk);
+        }
+        let mut keep = vec![true; n];
+        dead.iter().for_each(|&i| keep[i] = false);
+        Ok(chunk.filter(&keep))
     }
 }
 
@@ -325,54 +321,8 @@ impl Operator for NodeScan {
     }
 }
 
-/// Forward or backward CSR.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dir {
-    Fwd,
-    Bwd,
-}
-
-/// One (rel table, FROM/TO pair, direction) an extend or degree follows.
-#[derive(Debug, Clone)]
-pub struct RelStep {
-    pub rel_table: u64,
-    pub pair: usize,
-    pub dir: Dir,
-    /// The table of the bound node (FROM for Fwd, TO for Bwd).
-    pub bound_table: u64,
-    /// The table of the neighbour.
-    pub nbr_table: u64,
-    /// Per requested rel property, its index in the rel table.
-    pub props: Vec<Option<usize>>,
-}
-
-fn csr_groups<'a>(snap: &'a Snapshot, s: &RelStep) -> Result<&'a [CsrGroup]> {
-    let rel = snap
-        .meta
-        .rel(s.rel_table)
-        .ok_or_else(|| Error::corrupted(None, "missing rel table data"))?;
-    let Some(pair) = rel.pairs.get(s.pair) else {
-        return Ok(&[]);
-    };
-    Ok(match s.dir {
-        Dir::Fwd => &pair.fwd,
-        Dir::Bwd => &pair.bwd,
-    })
-}
-
-/// Extend spec: from the node id in `from_col`, follow `steps`; appends
-/// `[rel id, neighbour id, rel props...]`.
-#[derive(Debug, Clone)]
-pub struct ExtendSpec {
-    pub from_col: usize,
-    pub steps: Vec<RelStep>,
-    pub prop_types: Vec<LogicalType>,
-    /// Also append the rel's source and destination ids (after the neighbour id).
-    pub emit_ends: bool,
-}
-
 pub struct Extend {
-    db: Database,
+    db: Arc<Store>,
     snap: Arc<Snapshot>,
     child: Box<dyn Operator>,
     spec: ExtendSpec,
@@ -380,7 +330,7 @@ pub struct Extend {
 
 impl Extend {
     pub fn new(
-        db: Database,
+        db: Arc<Store>,
         snap: Arc<Snapshot>,
         child: Box<dyn Operator>,
         spec: ExtendSpec,
@@ -411,57 +361,28 @@ impl Extend {
             .map(|t| Column::new(t.clone()))
             .collect();
         let need_rel_ids = self.spec.emit_ends;
-        let mut nb = Vec::new();
-        let mut rid = Vec::new();
         for s in &self.spec.steps {
-            let groups = csr_groups(&self.snap, s)?;
-            let nbr_rows = self.snap.meta.node(s.nbr_table).map_or(0, |t| t.num_rows);
+            let q = adj_query(s, &self.spec.prop_types, need_rel_ids, false);
+            let mut adj = AdjOut::new(&q);
+            let nbr_rows = self.snap.node_end(s.nbr_table);
             for (i, j) in runs(&ids) {
                 let Some(first) = ids[i] else { continue };
                 let (table, off) = unpack(first);
                 if table != s.bound_table {
                     continue;
                 }
-                let g = (off / NODE_GROUP_SIZE) as usize;
-                let local = off % NODE_GROUP_SIZE;
-                let Some(group) = groups.get(g) else { continue };
-                if local >= group.num_nodes {
-                    continue;
-                }
-                let n = ((j - i) as u64).min(group.num_nodes - local) as usize;
-                let o = group.offsets(pool, local, n)?;
-                if o.len() != n + 1 {
-                    return Err(Error::corrupted(None, "short CSR offsets"));
-                }
-                let (lo, hi) = (o[0], o[n]);
-                if lo == hi {
-                    continue;
-                }
-                nb.clear();
-                group.neighbors(pool, lo, hi, &mut nb)?;
-                if nb.len() as u64 != hi - lo || nb.iter().any(|&x| x >= nbr_rows) {
+                let (c0, mut e) = (adj.counts.len(), adj.nbrs.len());
+                self.snap.adjacency(pool, &q, off, j - i, &mut adj)?;
+                if adj.nbrs[e..].iter().any(|&x| x >= nbr_rows) {
                     return Err(Error::corrupted(None, "CSR neighbour past the node table"));
                 }
-                if need_rel_ids {
-                    rid.clear();
-                    group.rel_ids(pool, lo, hi, &mut rid)?;
-                    if rid.len() != nb.len() {
-                        return Err(Error::corrupted(None, "CSR rel ids and neighbours differ"));
-                    }
-                }
-                for (c, p) in props.iter_mut().zip(&s.props) {
-                    match p.and_then(|p| group.properties.get(p)) {
-                        Some(chunk) => column::scan(pool, chunk, lo, (hi - lo) as usize, c)?,
-                        None => (lo..hi).for_each(|_| c.push_null()),
-                    }
-                }
-                for k in 0..n {
-                    let cnt = (o[k + 1] - o[k]) as usize;
+                for (k, &cnt) in adj.counts[c0..].iter().enumerate() {
+                    let cnt = cnt as usize;
                     rows.extend(std::iter::repeat_n(i + k, cnt));
                     if self.spec.emit_ends {
                         let bound = pack(table, off + k as u64);
-                        for e in o[k]..o[k + 1] {
-                            let other = pack(s.nbr_table, nb[(e - lo) as usize]);
+                        for x in e..e + cnt {
+                            let other = pack(s.nbr_table, adj.nbrs[x]);
                             let (a, b) = match s.dir {
                                 Dir::Fwd => (bound, other),
                                 Dir::Bwd => (other, bound),
@@ -470,12 +391,20 @@ impl Extend {
                             ends.1.push(b);
                         }
                     }
+                    e += cnt;
                 }
-                nbrs.extend(nb.iter().map(|&x| pack(s.nbr_table, x)));
-                if need_rel_ids {
-                    rel_ids.extend(rid.iter().map(|&r| pack(s.rel_table, r)));
-                } else {
-                    rel_ids.extend(std::iter::repeat_n(0, nb.len()));
+            }
+            nbrs.extend(adj.nbrs.iter().map(|&x| pack(s.nbr_table, x)));
+            if need_rel_ids {
+                rel_ids.extend(adj.ids.iter().map(|&r| pack(s.rel_table, r)));
+            } else {
+                rel_ids.extend(std::iter::repeat_n(0, adj.nbrs.len()));
+            }
+            if self.spec.steps.len() == 1 {
+                props = std::mem::take(&mut adj.props);
+            } else {
+                for (dst, src) in props.iter_mut().zip(&adj.props) {
+                    dst.extend_from(src, 0, src.len());
                 }
             }
         }
@@ -492,6 +421,24 @@ impl Extend {
         out.columns.extend(props);
         out.len = rows.len();
         Ok(Some(out))
+    }
+}
+
+/// The adjacency read of one step.
+pub fn adj_query(
+    s: &RelStep,
+    prop_types: &[LogicalType],
+    want_ids: bool,
+    counts_only: bool,
+) -> AdjQuery {
+    AdjQuery {
+        rel_table: s.rel_table,
+        pair: s.pair,
+        dir: s.dir,
+        props: s.props.clone(),
+        prop_types: prop_types.to_vec(),
+        want_ids,
+        counts_only,
     }
 }
 
@@ -543,41 +490,8 @@ fn runs(ids: &[Option<u64>]) -> Vec<(usize, usize)> {
     out
 }
 
-/// Reads node properties for the ids in `id_col`; appends one column per property.
-#[derive(Debug, Clone)]
-pub struct ReadPropsSpec {
-    pub id_col: usize,
-    /// Per table id: per requested property, its index.
-    pub tables: Vec<(u64, Vec<Option<usize>>)>,
-    pub prop_types: Vec<LogicalType>,
-}
-
-impl ReadPropsSpec {
-    /// Reads the properties `want` (name, type) of the node in `id_col`, from whichever of
-    /// `tables` it belongs to (a property a table lacks reads as NULL).
-    pub fn new(
-        id_col: usize,
-        tables: &[&crate::catalog::TableEntry],
-        want: &[(String, LogicalType)],
-    ) -> Self {
-        ReadPropsSpec {
-            id_col,
-            tables: tables
-                .iter()
-                .map(|t| {
-                    (
-                        t.id,
-                        want.iter().map(|(n, _)| t.property_index(n)).collect(),
-                    )
-                })
-                .collect(),
-            prop_types: want.iter().map(|p| p.1.clone()).collect(),
-        }
-    }
-}
-
 pub struct ReadProps {
-    db: Database,
+    db: Arc<Store>,
     snap: Arc<Snapshot>,
     child: Box<dyn Operator>,
     spec: ReadPropsSpec,
@@ -585,7 +499,7 @@ pub struct ReadProps {
 
 impl ReadProps {
     pub fn new(
-        db: Database,
+        db: Arc<Store>,
         snap: Arc<Snapshot>,
         child: Box<dyn Operator>,
         spec: ReadPropsSpec,
@@ -620,10 +534,10 @@ impl Operator for ReadProps {
             let (table, off) = unpack(first);
             let n = j - i;
             let props = self.spec.tables.iter().find(|t| t.0 == table);
-            let data = self.snap.meta.node(table);
+            let known = self.snap.meta.node(table).is_some();
             for (k, c) in cols.iter_mut().enumerate() {
-                match (props.and_then(|p| p.1.get(k).copied().flatten()), data) {
-                    (Some(p), Some(d)) => d.scan(pool, p, off, n, c)?,
+                match (props.and_then(|p| p.1.get(k).copied().flatten()), known) {
+                    (Some(p), true) => self.snap.scan_node(pool, table, p, off, n, c)?,
                     _ => (0..n).for_each(|_| c.push_null()),
                 }
             }
@@ -641,16 +555,8 @@ impl Operator for ReadProps {
     }
 }
 
-/// Appends the product of node degrees over `factors` (each a list of steps whose degrees
-/// add up) as an INT64 column: the number of paths a factorized count stands for.
-#[derive(Debug, Clone)]
-pub struct DegreeSpec {
-    pub id_col: usize,
-    pub factors: Vec<Vec<RelStep>>,
-}
-
 pub struct Degree {
-    db: Database,
+    db: Arc<Store>,
     snap: Arc<Snapshot>,
     child: Box<dyn Operator>,
     spec: DegreeSpec,
@@ -658,7 +564,7 @@ pub struct Degree {
 
 impl Degree {
     pub fn new(
-        db: Database,
+        db: Arc<Store>,
         snap: Arc<Snapshot>,
         child: Box<dyn Operator>,
         spec: DegreeSpec,
@@ -683,26 +589,18 @@ impl Operator for Degree {
         for factor in &self.spec.factors {
             let mut deg = vec![0i64; ids.len()];
             for s in factor {
-                let groups = csr_groups(&self.snap, s)?;
+                let q = adj_query(s, &[], false, true);
+                let mut adj = AdjOut::new(&q);
                 for (i, j) in runs(&ids) {
                     let Some(first) = ids[i] else { continue };
                     let (table, off) = unpack(first);
                     if table != s.bound_table {
                         continue;
                     }
-                    let g = (off / NODE_GROUP_SIZE) as usize;
-                    let local = off % NODE_GROUP_SIZE;
-                    let Some(group) = groups.get(g) else { continue };
-                    if local >= group.num_nodes {
-                        continue;
-                    }
-                    let n = ((j - i) as u64).min(group.num_nodes - local) as usize;
-                    let o = group.offsets(pool, local, n)?;
-                    if o.len() != n + 1 {
-                        return Err(Error::corrupted(None, "short CSR offsets"));
-                    }
-                    for k in 0..n {
-                        deg[i + k] += (o[k + 1] - o[k]) as i64;
+                    adj.clear();
+                    self.snap.adjacency(pool, &q, off, j - i, &mut adj)?;
+                    for (k, c) in adj.counts.iter().enumerate() {
+                        deg[i + k] += *c as i64;
                     }
                 }
             }

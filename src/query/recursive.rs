@@ -11,102 +11,18 @@
 //! nodes with their properties, rels with theirs, read from the CSR groups while expanding).
 //! Without it the counting expansion stays enumeration-free.
 
-use crate::db::{Database, Snapshot};
 use crate::error::{Error, Result};
 use crate::exec::chunk::{DataChunk, VECTOR_CAPACITY};
 use crate::exec::context::ExecContext;
 use crate::exec::memory::Reservation;
 use crate::exec::Operator;
-use crate::query::ops::{pack, unpack, Dir, RelStep};
-use crate::storage::table::NODE_GROUP_SIZE;
+use crate::planner::spec::{Dir, PathSemantic, RecursiveSpec};
+use crate::query::ops::{pack, unpack};
+use crate::transaction::{Snapshot, Store};
 use crate::types::vector::{Column, ColumnData};
 use crate::types::{LogicalType, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// Which paths a recursive extend counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathSemantic {
-    /// Every walk (nodes and rels may repeat).
-    Walk,
-    /// No rel repeats.
-    Trail,
-    /// No node repeats.
-    Acyclic,
-    /// One shortest path per destination.
-    Shortest,
-    /// Every shortest path per destination.
-    AllShortest,
-}
-
-/// From the node id in `from_col`, follow `steps` between `lower` and `upper` times; appends the
-/// destination id (only destinations whose table is in `dst_tables`).
-#[derive(Debug, Clone)]
-pub struct RecursiveSpec {
-    pub from_col: usize,
-    pub steps: Vec<RelStep>,
-    pub lower: u64,
-    pub upper: u64,
-    pub semantic: PathSemantic,
-    pub dst_tables: Vec<u64>,
-    /// When the rel variable's value is used: emit it (a path struct) after the destination.
-    pub path: Option<PathSpec>,
-}
-
-/// What a path value holds: labels of the node and rel tables and the node properties read
-/// for its intermediate nodes. The value is a STRUCT {_NODES: LIST<node struct>, _RELS:
-/// LIST<rel struct>} with element structs shaped as `binder::expr::ExprBinder::bind_element`
-/// builds them (`query::present` shows it as a RECURSIVE_REL).
-#[derive(Debug, Clone, Default)]
-pub struct PathSpec {
-    /// Per node table: its id, label and, per entry of `node_props`, the property's index.
-    pub node_tables: Vec<(u64, String, Vec<Option<usize>>)>,
-    pub node_props: Vec<(String, LogicalType)>,
-    /// Per rel table: its id and label.
-    pub rel_tables: Vec<(u64, String)>,
-    /// The rel properties a path holds (each step's `props` index them).
-    pub rel_props: Vec<(String, LogicalType)>,
-    /// The expansion runs from the pattern's right node: the path lists elements in reverse.
-    pub reverse: bool,
-}
-
-impl PathSpec {
-    pub fn node_type(&self) -> LogicalType {
-        let mut f = vec![
-            ("_ID".to_string(), LogicalType::InternalId),
-            ("_LABEL".to_string(), LogicalType::String),
-        ];
-        f.extend(self.node_props.iter().cloned());
-        LogicalType::Struct(f)
-    }
-    pub fn rel_type(&self) -> LogicalType {
-        let mut f = vec![
-            ("_SRC".to_string(), LogicalType::InternalId),
-            ("_DST".to_string(), LogicalType::InternalId),
-            ("_ID".to_string(), LogicalType::InternalId),
-            ("_LABEL".to_string(), LogicalType::String),
-        ];
-        f.extend(self.rel_props.iter().cloned());
-        LogicalType::Struct(f)
-    }
-    /// The type of the path values.
-    pub fn path_type(&self) -> LogicalType {
-        path_type(self.node_type(), self.rel_type())
-    }
-}
-
-/// STRUCT {_NODES: LIST<node>, _RELS: LIST<rel>}.
-pub fn path_type(node: LogicalType, rel: LogicalType) -> LogicalType {
-    LogicalType::Struct(vec![
-        ("_NODES".to_string(), LogicalType::List(Box::new(node))),
-        ("_RELS".to_string(), LogicalType::List(Box::new(rel))),
-    ])
-}
-
-/// Whether a type is a path struct (see `path_type`).
-pub fn is_path_type(ty: &LogicalType) -> bool {
-    matches!(ty, LogicalType::Struct(f) if f.len() == 2 && f[0].0 == "_NODES" && f[1].0 == "_RELS")
-}
 
 /// One enumerated path: its nodes (source first, destination last) and rels with whether
 /// each was followed forward.
@@ -121,7 +37,7 @@ type Adjacency = Arc<Vec<(u64, u64, bool)>>;
 
 /// The recursive extend operator (see the module header).
 pub struct RecursiveExtend {
-    db: Database,
+    db: Arc<Store>,
     snap: Arc<Snapshot>,
     child: Box<dyn Operator>,
     spec: RecursiveSpec,
@@ -137,7 +53,7 @@ pub struct RecursiveExtend {
 
 impl RecursiveExtend {
     pub fn new(
-        db: Database,
+        db: Arc<Store>,
         snap: Arc<Snapshot>,
         child: Box<dyn Operator>,
         spec: RecursiveSpec,
@@ -162,66 +78,26 @@ impl RecursiveExtend {
         let pool = self.db.pager().pool();
         let (table, off) = unpack(id);
         let mut out = Vec::new();
-        let mut nb = Vec::new();
-        let mut rid = Vec::new();
         for s in &self.spec.steps {
             if s.bound_table != table {
                 continue;
             }
-            let Some(rel) = self.snap.meta.rel(s.rel_table) else {
-                return Err(Error::corrupted(None, "missing rel table data"));
+            let types: Vec<LogicalType> = match &self.spec.path {
+                Some(ps) => ps.rel_props.iter().map(|p| p.1.clone()).collect(),
+                None => Vec::new(),
             };
-            let Some(pair) = rel.pairs.get(s.pair) else {
-                continue;
-            };
-            let groups = match s.dir {
-                Dir::Fwd => &pair.fwd,
-                Dir::Bwd => &pair.bwd,
-            };
-            let g = (off / NODE_GROUP_SIZE) as usize;
-            let local = off % NODE_GROUP_SIZE;
-            let Some(group) = groups.get(g) else { continue };
-            if local >= group.num_nodes {
-                continue;
+            let mut q = crate::query::ops::adj_query(s, &types, true, false);
+            if self.spec.path.is_none() {
+                q.props.clear();
             }
-            let o = group.offsets(pool, local, 1)?;
-            let [lo, hi] = o[..] else {
-                return Err(Error::corrupted(None, "short CSR offsets"));
-            };
-            if lo == hi {
-                continue;
-            }
-            nb.clear();
-            rid.clear();
-            group.neighbors(pool, lo, hi, &mut nb)?;
-            group.rel_ids(pool, lo, hi, &mut rid)?;
+            let adj = self.snap.rels_of(pool, &q, off)?;
+            let (nb, rid) = (adj.nbrs, adj.ids);
             if nb.len() != rid.len() {
                 return Err(Error::corrupted(None, "CSR rel ids and neighbours differ"));
             }
-            if let Some(ps) = &self.spec.path {
-                let mut cols = Vec::new();
-                for (k, (_, ty)) in ps.rel_props.iter().enumerate() {
-                    let mut c = Column::new(ty.clone());
-                    match s
-                        .props
-                        .get(k)
-                        .copied()
-                        .flatten()
-                        .and_then(|p| group.properties.get(p))
-                    {
-                        Some(chunk) => crate::storage::column::scan(
-                            pool,
-                            chunk,
-                            lo,
-                            (hi - lo) as usize,
-                            &mut c,
-                        )?,
-                        None => (lo..hi).for_each(|_| c.push_null()),
-                    }
-                    cols.push(c);
-                }
+            if self.spec.path.is_some() {
                 for (i, r) in rid.iter().enumerate() {
-                    let vals = cols.iter().map(|c| c.get(i)).collect();
+                    let vals = adj.props.iter().map(|c| c.get(i)).collect();
                     self.rel_props.insert(pack(s.rel_table, *r), vals);
                 }
             }
@@ -474,13 +350,13 @@ impl RecursiveExtend {
                     Value::String(entry.map(|e| e.1.clone()).unwrap_or_default()),
                 ),
             ];
-            let data = self.snap.meta.node(table);
+            let known = self.snap.meta.node(table).is_some();
             for (k, (name, ty)) in ps.node_props.iter().enumerate() {
                 let idx = entry.and_then(|e| e.2.get(k).copied().flatten());
-                let v = match (idx, data) {
-                    (Some(p), Some(d)) => {
+                let v = match (idx, known) {
+                    (Some(p), true) => {
                         let mut c = Column::new(ty.clone());
-                        d.scan(pool, p, off, 1, &mut c)?;
+                        self.snap.scan_node(pool, table, p, off, 1, &mut c)?;
                         c.get(0)
                     }
                     _ => Value::Null,

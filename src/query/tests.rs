@@ -53,14 +53,14 @@ fn pk_lookup_through_the_hash_index() {
         .unwrap();
     let mut e = Encoder::new();
     idx.encode(&mut e);
-    let mut next = (*snap).clone();
-    if let Some(crate::storage::table::TableData::Node(n)) = next.meta.tables.get_mut(&id) {
-        n.pk_index = e.buf;
-    }
-    {
-        let _w = db.inner.write_lock.lock();
-        db.commit(next).unwrap();
-    }
+    db.store()
+        .write(|next| {
+            if let Some(crate::storage::table::TableData::Node(n)) = next.meta.tables.get_mut(&id) {
+                n.pk_index = e.buf;
+            }
+            Ok(())
+        })
+        .unwrap();
     assert_eq!(
         rows(&db, "MATCH (p:P {id: 700}) RETURN p.name, id(p)"),
         ["n100|0:100"]

@@ -18,8 +18,9 @@ pub mod split;
 
 use crate::catalog::{Catalog, TableKind};
 use crate::cli::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
-use crate::db::{default_buffer_pool_size, Config, Connection, Database, Params, Snapshot};
+use crate::db::{default_buffer_pool_size, Config, Connection, Database, Params};
 use crate::error::Error;
+use crate::transaction::Snapshot;
 use crate::types::{LogicalType, Value};
 use clap::Parser;
 use render::Format;

@@ -7,6 +7,7 @@ pub mod column;
 pub mod file;
 pub mod header;
 pub mod index;
+pub mod keys;
 pub mod page;
 pub mod pager;
 pub mod table;

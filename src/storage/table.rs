@@ -24,6 +24,16 @@ pub struct NodeGroup {
     pub num_rows: u64,
     /// One chunk per property, in catalog order.
     pub columns: Vec<ChunkMeta>,
+    /// Rows deleted by transactions (their offsets are never reused): a BOOL chunk, true =
+    /// deleted, and how many are. `None` when no row of the group is deleted.
+    pub deleted: Option<(ChunkMeta, u64)>,
+}
+
+/// Forward (by source) or backward (by destination) CSR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dir {
+    Fwd,
+    Bwd,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -116,6 +126,13 @@ impl StorageMeta {
                         e.u64(g.num_rows);
                         e.u32(g.columns.len() as u32);
                         g.columns.iter().for_each(|c| c.encode(&mut e));
+                        match &g.deleted {
+                            None => e.u64(0),
+                            Some((chunk, count)) => {
+                                e.u64(*count);
+                                chunk.encode(&mut e);
+                            }
+                        }
                     }
                 }
                 TableData::Rel(r) => {
@@ -180,17 +197,37 @@ impl StorageMeta {
                             }
                             columns.push(c);
                         }
-                        // The primary key's values are distinct: with two rows or more its
-                        // chunk takes at least a page per MAX_VALUES_PER_PAGE rows, so a table
-                        // cannot claim more rows than its pages can hold.
-                        let pages: u64 = columns.iter().map(|c| c.page_count()).sum();
-                        if rows > 1 && pages < rows.div_ceil(column::MAX_VALUES_PER_PAGE) {
+                        let deleted = match d.u64()? {
+                            0 => None,
+                            count => {
+                                let c = ChunkMeta::decode(&mut d, file_pages)?;
+                                if c.num_values != rows || count > rows {
+                                    return Err(d.bad("deleted-rows chunk differs from its group"));
+                                }
+                                Some((c, count))
+                            }
+                        };
+                        // The live rows' primary keys are distinct: with two live rows (or
+                        // one live and one deleted, whose deleted-rows chunk then holds both
+                        // values) the pages take at least one per MAX_VALUES_PER_PAGE rows,
+                        // so a table cannot claim more rows than its pages can hold.
+                        let live = rows - deleted.as_ref().map_or(0, |d| d.1);
+                        let pages: u64 = columns
+                            .iter()
+                            .chain(deleted.iter().map(|d| &d.0))
+                            .map(|c| c.page_count())
+                            .sum();
+                        if rows > 1
+                            && live > 0
+                            && pages < rows.div_ceil(column::MAX_VALUES_PER_PAGE)
+                        {
                             return Err(d.bad("node group has more rows than its pages hold"));
                         }
                         total += rows;
                         groups.push(NodeGroup {
                             num_rows: rows,
                             columns,
+                            deleted,
                         });
                     }
                     if total != num_rows {
@@ -284,6 +321,9 @@ impl StorageMeta {
                 TableData::Node(n) => {
                     for g in &n.groups {
                         g.columns.iter().for_each(|c| c.runs(&mut out));
+                        if let Some((c, _)) = &g.deleted {
+                            c.runs(&mut out);
+                        }
                     }
                 }
                 TableData::Rel(r) => {
@@ -387,6 +427,66 @@ impl NodeTableData {
             row += take as u64;
         }
         Ok(())
+    }
+}
+
+impl NodeGroup {
+    /// Positions (in `start..start+n`, relative to `start`) of the group's deleted rows.
+    pub fn deleted_in(&self, pool: &BufferPool, start: u64, n: usize) -> Result<Vec<usize>> {
+        let Some((chunk, _)) = &self.deleted else {
+            return Ok(Vec::new());
+        };
+        let mut c = Column::with_capacity(LogicalType::Bool, n);
+        column::scan(pool, chunk, start, n, &mut c)?;
+        Ok(match &c.data {
+            crate::types::vector::ColumnData::Bool(v) => v
+                .iter()
+                .enumerate()
+                .filter(|(i, &d)| d && !c.nulls.is_null(*i))
+                .map(|(i, _)| i)
+                .collect(),
+            _ => return Err(Error::corrupted(None, "deleted-rows chunk is not BOOL")),
+        })
+    }
+}
+
+/// Writes the deleted-rows chunk of a group of `rows` rows whose rows `deleted` (positions)
+/// are deleted; `None` when none is.
+pub fn write_deleted(
+    pager: &Pager,
+    rows: u64,
+    deleted: &[usize],
+) -> Result<Option<(ChunkMeta, u64)>> {
+    if deleted.is_empty() {
+        return Ok(None);
+    }
+    let mut flags = vec![false; rows as usize];
+    let mut count = 0u64;
+    for &i in deleted {
+        if let Some(f) = flags.get_mut(i) {
+            if !*f {
+                *f = true;
+                count += 1;
+            }
+        }
+    }
+    let mut col = Column::with_capacity(LogicalType::Bool, rows as usize);
+    for f in flags {
+        col.push_value(&Value::Bool(f));
+    }
+    let mut sink = RunSink::new();
+    let mut meta = encode_chunk(&col, &mut sink);
+    place(pager, sink, &mut meta)?;
+    Ok(Some((meta, count)))
+}
+
+impl NodeTableData {
+    /// Rows deleted in the checkpointed groups.
+    pub fn deleted_rows(&self) -> u64 {
+        self.groups
+            .iter()
+            .map(|g| g.deleted.as_ref().map_or(0, |d| d.1))
+            .sum()
     }
 }
 
@@ -543,7 +643,7 @@ impl TableData {
 }
 
 /// Writes the pages of `sink` to freshly allocated pages and moves `meta` onto them.
-fn place(pager: &Pager, sink: RunSink, meta: &mut ChunkMeta) -> Result<()> {
+pub fn place(pager: &Pager, sink: RunSink, meta: &mut ChunkMeta) -> Result<()> {
     let n = sink.page_count();
     if n == 0 {
         return Ok(());
@@ -589,6 +689,7 @@ mod tests {
                 groups: vec![NodeGroup {
                     num_rows: rows,
                     columns,
+                    deleted: None,
                 }],
                 pk_index: Vec::new(),
             }),

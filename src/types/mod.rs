@@ -7,12 +7,16 @@
 //! `temporal`). Knows nothing of storage or queries.
 
 pub mod cast;
+pub mod element;
 pub mod infer;
 pub mod render;
 pub mod temporal;
 pub mod vector;
 
 use std::fmt;
+
+/// Parameter values by name (without the `$`).
+pub type Params = std::collections::HashMap<String, Value>;
 
 /// A column or expression type. Names and nesting follow Kuzu.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

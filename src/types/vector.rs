@@ -647,6 +647,40 @@ impl Column {
 }
 
 impl Column {
+    /// Keeps the first `len` rows (no-op when the column is not longer).
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len() {
+            return;
+        }
+        match &mut self.data {
+            ColumnData::Bool(v) => v.truncate(len),
+            ColumnData::Int8(v) => v.truncate(len),
+            ColumnData::Int16(v) => v.truncate(len),
+            ColumnData::Int32(v) => v.truncate(len),
+            ColumnData::Int64(v) => v.truncate(len),
+            ColumnData::Int128(v) => v.truncate(len),
+            ColumnData::UInt8(v) => v.truncate(len),
+            ColumnData::UInt16(v) => v.truncate(len),
+            ColumnData::UInt32(v) => v.truncate(len),
+            ColumnData::UInt64(v) => v.truncate(len),
+            ColumnData::Float(v) => v.truncate(len),
+            ColumnData::Double(v) => v.truncate(len),
+            ColumnData::Interval(v) => v.truncate(len),
+            ColumnData::String(s) => {
+                let end = s.offsets.get(len).copied().unwrap_or(0) as usize;
+                s.bytes.truncate(end);
+                s.offsets.truncate(len + 1);
+            }
+            ColumnData::List { offsets, child } => {
+                let end = offsets.get(len).copied().unwrap_or(0) as usize;
+                child.truncate(end);
+                offsets.truncate(len + 1);
+            }
+            ColumnData::Struct(children) => children.iter_mut().for_each(|c| c.truncate(len)),
+        }
+        self.nulls.resize(len);
+    }
+
     /// Appends rows `start..start+len` of `other` (same type).
     pub fn extend_from(&mut self, other: &Column, start: usize, len: usize) {
         self.gather_from(other, &mut (start..start + len));

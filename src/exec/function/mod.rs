@@ -374,7 +374,7 @@ pub fn bind_function(name: &str, args: Vec<BoundExpr>) -> Result<BoundExpr> {
         return Ok(BoundExpr::literal(Value::String(name)));
     }
     // A path is RECURSIVE_REL to Kuzu: no overload of SIZE takes it.
-    if upper == "SIZE" && types.iter().any(crate::query::recursive::is_path_type) {
+    if upper == "SIZE" && types.iter().any(crate::types::element::is_path_type) {
         let sigs: Vec<String> = set.iter().map(|o| o.signature()).collect();
         return Err(Error::Binder(mismatch_message(
             &upper,
@@ -388,7 +388,7 @@ pub fn bind_function(name: &str, args: Vec<BoundExpr>) -> Result<BoundExpr> {
         Err(Error::Binder(mut msg)) => {
             for t in types
                 .iter()
-                .filter(|t| crate::query::recursive::is_path_type(t))
+                .filter(|t| crate::types::element::is_path_type(t))
             {
                 msg = msg.replace(&t.to_string(), "RECURSIVE_REL");
             }

@@ -6,7 +6,7 @@
 use super::{Exec, ScalarFunction};
 use crate::error::{Error, Result};
 use crate::exec::expr::{bind_struct_field, BoundExpr, ExprKind};
-use crate::query::recursive::is_path_type;
+use crate::types::element::is_path_type;
 use crate::types::{LogicalType, Value};
 use std::sync::Arc;
 

@@ -1,0 +1,171 @@
+//! Building the operators of a plan: each `Plan` node becomes an exec operator (storage
+//! operators from `query::ops`, `query::recursive`, `query::load_from`), aggregations and
+//! top-k over scan pipelines run morsel-parallel on the connection's threads.
+
+use crate::error::Result;
+use crate::exec::operator::{
+    ChunkSource, CrossProduct, Distinct, Filter, HashAggregate, HashJoin, OrderBy, Projection,
+    SkipLimit, SortKey, TopK, Union, Unwind,
+};
+use crate::exec::{ExecContext, Operator};
+use crate::planner::Plan;
+use crate::query::load_from::LoadFromScan;
+use crate::query::ops::{Degree, Extend, Morsels, NodeScan, ReadProps};
+use crate::query::recursive::RecursiveExtend;
+use crate::transaction::{Snapshot, Store};
+use std::sync::Arc;
+
+/// What building operators needs.
+pub struct BuildEnv<'a> {
+    pub store: &'a Arc<Store>,
+    pub snap: &'a Arc<Snapshot>,
+    pub ctx: &'a ExecContext,
+}
+
+/// Builds the operators of a plan (aggregations over scan pipelines run in parallel here).
+pub fn build(plan: &Plan, env: &BuildEnv) -> Result<Box<dyn Operator>> {
+    build_with(plan, env, &Morsels::default())
+}
+
+fn build_with(plan: &Plan, env: &BuildEnv, morsels: &Morsels) -> Result<Box<dyn Operator>> {
+    let db = env.store.clone();
+    let snap = env.snap.clone();
+    Ok(match plan {
+        Plan::SingleRow => Box::new(ChunkSource::single_row()),
+        Plan::Scan { spec, .. } => Box::new(NodeScan::new(db, snap, spec.clone(), morsels.clone())),
+        Plan::Extend { child, spec, .. } => Box::new(Extend::new(
+            db,
+            snap,
+            build_with(child, env, morsels)?,
+            spec.clone(),
+        )),
+        Plan::RecursiveExtend { child, spec, .. } => Box::new(RecursiveExtend::new(
+            db,
+            snap,
+            build_with(child, env, morsels)?,
+            spec.clone(),
+        )),
+        Plan::ReadProps { child, spec } => Box::new(ReadProps::new(
+            db,
+            snap,
+            build_with(child, env, morsels)?,
+            spec.clone(),
+        )),
+        Plan::Degree { child, spec } => Box::new(Degree::new(
+            db,
+            snap,
+            build_with(child, env, morsels)?,
+            spec.clone(),
+        )),
+        Plan::Filter { child, pred } => {
+            Box::new(Filter::new(build_with(child, env, morsels)?, pred.clone()))
+        }
+        Plan::Project { child, exprs } => Box::new(Projection::new(
+            build_with(child, env, morsels)?,
+            exprs.clone(),
+        )),
+        Plan::Join {
+            probe,
+            build: b,
+            probe_keys,
+            build_keys,
+            kind,
+        } => Box::new(HashJoin::new(
+            build(probe, env)?,
+            build(b, env)?,
+            probe_keys.clone(),
+            build_keys.clone(),
+            *kind,
+        )),
+        Plan::Cross { left, right } => {
+            Box::new(CrossProduct::new(build(left, env)?, build(right, env)?))
+        }
+        Plan::Aggregate { child, keys, aggs } => {
+            let threads = env.ctx.threads.max(1);
+            if threads > 1 && child.parallel_pipeline() {
+                let shared = Morsels::default();
+                let pipelines = (0..threads)
+                    .map(|_| build_with(child, env, &shared))
+                    .collect::<Result<Vec<_>>>()?;
+                Box::new(HashAggregate::run_parallel(
+                    pipelines,
+                    keys.clone(),
+                    aggs.clone(),
+                    env.ctx,
+                )?)
+            } else {
+                Box::new(HashAggregate::new(
+                    build(child, env)?,
+                    keys.clone(),
+                    aggs.clone(),
+                ))
+            }
+        }
+        Plan::OrderBy {
+            child,
+            keys,
+            skip,
+            limit,
+        } => match limit {
+            Some(l) => Box::new(TopK::new(
+                build_parallel_topk(child, env, keys, skip.saturating_add(*l))?,
+                keys.clone(),
+                *skip,
+                *l,
+            )),
+            None => {
+                let sorted = Box::new(OrderBy::new(build(child, env)?, keys.clone()));
+                if *skip > 0 {
+                    Box::new(SkipLimit::new(sorted, *skip, None))
+                } else {
+                    sorted
+                }
+            }
+        },
+        Plan::SkipLimit { child, skip, limit } => {
+            Box::new(SkipLimit::new(build(child, env)?, *skip, *limit))
+        }
+        Plan::Distinct { child } => Box::new(Distinct::new(build(child, env)?)),
+        Plan::Unwind { child, list } => Box::new(Unwind::new(build(child, env)?, list.clone())?),
+        Plan::Union { children } => Box::new(Union::new(
+            children
+                .iter()
+                .map(|c| build(c, env))
+                .collect::<Result<Vec<_>>>()?,
+        )),
+        Plan::TableFunction { types, rows, .. } => Box::new(ChunkSource::from_rows(
+            types.clone(),
+            rows,
+            crate::exec::chunk::VECTOR_CAPACITY,
+        )?),
+        Plan::LoadFrom { spec } => Box::new(LoadFromScan::new(spec.clone(), env.ctx.threads)),
+    })
+}
+
+/// The input of a top-k: for a scan pipeline, one partial top-k of `keep` rows per thread
+/// over shared morsels (their union holds the global top-k); else the plan as usual.
+fn build_parallel_topk(
+    plan: &Plan,
+    env: &BuildEnv,
+    keys: &[SortKey],
+    keep: u64,
+) -> Result<Box<dyn Operator>> {
+    let threads = env.ctx.threads.max(1);
+    if threads < 2 || !plan.parallel_pipeline() {
+        return build(plan, env);
+    }
+    let shared = Morsels::default();
+    let pipelines = (0..threads)
+        .map(|_| {
+            Ok(Box::new(TopK::new(
+                build_with(plan, env, &shared)?,
+                keys.to_vec(),
+                0,
+                keep,
+            )) as Box<dyn Operator>)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let types = pipelines[0].types();
+    let chunks = crate::exec::operator::run_parallel(pipelines, env.ctx)?;
+    Ok(Box::new(ChunkSource::new(types, chunks)))
+}

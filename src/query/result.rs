@@ -1,0 +1,85 @@
+//! The result of a statement: column names and types, and rows produced on demand.
+
+use crate::error::Result;
+use crate::types::{LogicalType, Value};
+
+/// Rows produced on demand by a running query.
+pub type RowStream = Box<dyn Iterator<Item = Result<Vec<Value>>> + Send>;
+
+enum Rows {
+    Ready(std::vec::IntoIter<Vec<Value>>),
+    /// Pulled from the query's operators batch by batch as the caller iterates.
+    Stream(RowStream),
+}
+
+/// The result of one statement: column names and types, and rows. Query rows are produced
+/// as the result is iterated (a batch of up to 2048 at a time), not materialised up front; an
+/// error while producing them (corruption, interrupt, timeout) is returned by the iterator.
+pub struct QueryResult {
+    names: Vec<String>,
+    types: Vec<LogicalType>,
+    rows: Rows,
+}
+
+impl QueryResult {
+    pub fn new(names: Vec<String>, types: Vec<LogicalType>, rows: Vec<Vec<Value>>) -> Self {
+        QueryResult {
+            names,
+            types,
+            rows: Rows::Ready(rows.into_iter()),
+        }
+    }
+
+    /// A result whose rows come from `rows` as they are asked for.
+    pub fn streaming(names: Vec<String>, types: Vec<LogicalType>, rows: RowStream) -> Self {
+        QueryResult {
+            names,
+            types,
+            rows: Rows::Stream(rows),
+        }
+    }
+
+    /// Runs a streaming result to its end, so that its errors surface now.
+    pub fn materialize(self) -> Result<QueryResult> {
+        match self.rows {
+            Rows::Ready(_) => Ok(self),
+            Rows::Stream(it) => {
+                let rows = it.collect::<Result<Vec<_>>>()?;
+                Ok(QueryResult::new(self.names, self.types, rows))
+            }
+        }
+    }
+
+    /// A result with no columns (DDL, transaction control).
+    pub fn empty() -> Self {
+        Self::new(Vec::new(), Vec::new(), Vec::new())
+    }
+
+    /// A one-column, one-row STRING result (Kuzu's status messages).
+    pub fn message(text: impl Into<String>) -> Self {
+        Self::new(
+            vec!["result".into()],
+            vec![LogicalType::String],
+            vec![vec![Value::String(text.into())]],
+        )
+    }
+
+    pub fn column_names(&self) -> &[String] {
+        &self.names
+    }
+
+    pub fn column_types(&self) -> &[LogicalType] {
+        &self.types
+    }
+}
+
+impl Iterator for QueryResult {
+    type Item = Result<Vec<Value>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.rows {
+            Rows::Ready(it) => it.next().map(Ok),
+            Rows::Stream(it) => it.next(),
+        }
+    }
+}

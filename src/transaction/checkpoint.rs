@@ -1,0 +1,384 @@
+//! Checkpoints: merging row versions into copy-on-write pages.
+//!
+//! Owns: `merge`, which turns a snapshot (checkpointed table data + the versions its stamp
+//! sees) into new table data whose pages hold the same rows: the node groups and CSR groups
+//! that versions touch are read through the snapshot (so exactly what a reader of it sees),
+//! encoded again and written to fresh pages; the pages they replace are freed (reusable once
+//! the checkpoint is durable and no reader of an older state is left). Untouched groups keep
+//! their pages. The primary-key index loses the keys of deleted rows and gains those of
+//! inserted ones.
+//!
+//! Rows are never moved: a deleted row keeps its offset (as in Kuzu) and is flagged in its
+//! group's deleted-rows chunk; inserted rows extend the last group and add new ones. Rels are
+//! rewritten per CSR group: a deleted rel leaves it, inserted rels follow each node's
+//! checkpointed ones (rel ids only grow, so each node's rels stay in id order).
+
+use super::read::{AdjOut, AdjQuery};
+use super::Snapshot;
+use crate::catalog::{TableEntry, TableKind};
+use crate::error::{Error, Result};
+use crate::storage::column::{encode_chunk, ChunkMeta, RunSink};
+use crate::storage::index::HashIndex;
+use crate::storage::keys::{index_column, index_key_type, value_key};
+use crate::storage::page::{Decoder, Encoder};
+use crate::storage::pager::Pager;
+use crate::storage::table::{
+    place, write_deleted, CsrGroup, Dir, NodeGroup, NodeTableData, RelPairData, RelTableData,
+    StorageMeta, TableData, NODE_GROUP_SIZE,
+};
+use crate::types::vector::{Column, ColumnData};
+use crate::types::LogicalType;
+use std::collections::BTreeSet;
+
+/// The table data of `snap` with every version its stamp sees merged into pages.
+pub fn merge(
+    pager: &Pager,
+    catalog: &crate::catalog::Catalog,
+    meta: &StorageMeta,
+    epoch: &std::sync::Arc<super::versions::Epoch>,
+    stamp: super::versions::Stamp,
+) -> Result<StorageMeta> {
+    if epoch.is_empty() {
+        return Ok(meta.clone());
+    }
+    let snap = Snapshot {
+        catalog: std::sync::Arc::new(catalog.clone()),
+        meta: std::sync::Arc::new(meta.clone()),
+        epoch: epoch.clone(),
+        stamp,
+        _reader: None,
+    };
+    let mut out = meta.clone();
+    for (table, _) in epoch.node_tables() {
+        let (Some(entry), Some(data)) = (catalog.table_by_id(table), meta.node(table)) else {
+            continue; // dropped since
+        };
+        let merged = merge_node(pager, &snap, entry, data)?;
+        out.tables.insert(table, TableData::Node(merged));
+    }
+    for (table, _) in epoch.rel_tables() {
+        let (Some(entry), Some(data)) = (catalog.table_by_id(table), meta.rel(table)) else {
+            continue;
+        };
+        let merged = merge_rel(pager, &snap, entry, data, &out)?;
+        out.tables.insert(table, TableData::Rel(merged));
+    }
+    Ok(out)
+}
+
+/// Encodes `col` into fresh pages.
+fn write_chunk(pager: &Pager, col: &Column) -> Result<ChunkMeta> {
+    let mut sink = RunSink::new();
+    let mut meta = encode_chunk(col, &mut sink);
+    place(pager, sink, &mut meta)?;
+    Ok(meta)
+}
+
+fn free_chunk(pager: &Pager, c: &ChunkMeta) {
+    let mut runs = Vec::new();
+    c.runs(&mut runs);
+    for (_, r) in runs {
+        pager.free(r.first, r.count);
+    }
+}
+
+fn merge_node(
+    pager: &Pager,
+    snap: &Snapshot,
+    entry: &TableEntry,
+    data: &NodeTableData,
+) -> Result<NodeTableData> {
+    let pool = pager.pool();
+    let Some(v) = snap.epoch.node(entry.id) else {
+        return Ok(data.clone());
+    };
+    let (groups, appended, deleted_base, inserted) = {
+        let v = v.read();
+        if v.base_rows != data.num_rows {
+            return Err(Error::corrupted(
+                None,
+                format!(
+                    "versions of {} start at row {}, its data has {}",
+                    entry.name, v.base_rows, data.num_rows
+                ),
+            ));
+        }
+        let appended = v.end(snap.stamp) - v.base_rows;
+        let mut groups: BTreeSet<u64> = BTreeSet::new();
+        groups.extend(v.deleted.keys().map(|o| o / NODE_GROUP_SIZE));
+        for p in v.updated_props() {
+            groups.extend(v.update_chains(p).map(|(o, _)| o / NODE_GROUP_SIZE));
+        }
+        let total = data.num_rows + appended;
+        if appended > 0 {
+            groups.extend(data.num_rows / NODE_GROUP_SIZE..=(total - 1) / NODE_GROUP_SIZE);
+        }
+        // Keys: checkpointed rows deleted now leave the index; inserted live rows enter it.
+        let deleted_base: Vec<u64> = v
+            .deleted
+            .iter()
+            .filter(|(&o, &t)| o < data.num_rows && snap.stamp.sees(t))
+            .map(|(&o, _)| o)
+            .collect();
+        let inserted: Vec<u64> = (data.num_rows..total)
+            .filter(|&o| v.live(o, snap.stamp))
+            .collect();
+        (groups, appended, deleted_base, inserted)
+    };
+    let total = data.num_rows + appended;
+    let mut out = data.clone();
+    for g in groups {
+        let g0 = g * NODE_GROUP_SIZE;
+        if g0 >= total {
+            continue;
+        }
+        let rows = (total - g0).min(NODE_GROUP_SIZE);
+        let old = data.groups.get(g as usize);
+        let old_rows = old.map_or(0, |x| x.num_rows);
+        let grows = rows > old_rows;
+        let mut columns = Vec::with_capacity(entry.properties.len());
+        for (p, prop) in entry.properties.iter().enumerate() {
+            let updated = !v
+                .read()
+                .updates_in(prop.id, g0, rows, snap.stamp)
+                .is_empty();
+            let old_chunk = old.and_then(|o| o.columns.get(p));
+            match old_chunk {
+                Some(c) if !grows && !updated => columns.push(c.clone()),
+                _ => {
+                    let mut col = Column::with_capacity(prop.ty.clone(), rows as usize);
+                    snap.scan_node(pool, entry.id, p, g0, rows as usize, &mut col)?;
+                    columns.push(write_chunk(pager, &col)?);
+                    if let Some(c) = old_chunk {
+                        free_chunk(pager, c);
+                    }
+                }
+            }
+        }
+        let dead = snap.node_dead(pool, entry.id, g0, rows as usize)?;
+        let old_deleted = old.and_then(|o| o.deleted.clone());
+        let deleted = match (&old_deleted, dead.is_empty()) {
+            (None, true) => None,
+            (Some(d), _) if !grows && d.1 == dead.len() as u64 => Some(d.clone()),
+            _ => {
+                if let Some((c, _)) = &old_deleted {
+                    free_chunk(pager, c);
+                }
+                write_deleted(pager, rows, &dead)?
+            }
+        };
+        let group = NodeGroup {
+            num_rows: rows,
+            columns,
+            deleted,
+        };
+        let gi = g as usize;
+        if gi < out.groups.len() {
+            out.groups[gi] = group;
+        } else if gi == out.groups.len() {
+            out.groups.push(group);
+        } else {
+            return Err(Error::corrupted(None, "node groups are not contiguous"));
+        }
+    }
+    out.num_rows = total;
+    // The primary-key index, copied on write.
+    if !deleted_base.is_empty() || !inserted.is_empty() {
+        let TableKind::Node { primary_key } = entry.kind else {
+            return Err(Error::Runtime("not a node table".into()));
+        };
+        let pk = &entry.properties[primary_key];
+        let kt = index_key_type(&pk.ty)?;
+        let old = if data.pk_index.is_empty() {
+            HashIndex::new(kt)
+        } else {
+            HashIndex::decode(&mut Decoder::new(&data.pk_index, "primary-key index"))?
+        };
+        let mut idx = pager.with_allocator(|a| old.copy_to_new_pages(pool, a))?;
+        for &o in &deleted_base {
+            let mut c = Column::new(pk.ty.clone());
+            data.scan(pool, primary_key, o, 1, &mut c)?;
+            let key = index_column(&c);
+            if let Some(k) = value_key(kt, &key.get(0)) {
+                idx.delete(pool, k.as_index_key())?;
+            }
+        }
+        for &o in &inserted {
+            let val = snap.node_value(pool, entry.id, primary_key, o)?;
+            if let Some(k) = value_key(kt, &val) {
+                let dup = pager.with_allocator(|a| idx.insert(pool, a, k.as_index_key(), o))?;
+                if dup.is_some() {
+                    return Err(Error::corrupted(
+                        None,
+                        format!(
+                            "duplicate primary key {val} of {} at checkpoint",
+                            entry.name
+                        ),
+                    ));
+                }
+            }
+        }
+        for p in old.pages(pool)? {
+            pager.free(p, 1);
+        }
+        let mut e = Encoder::new();
+        idx.encode(&mut e);
+        out.pk_index = e.buf;
+    }
+    Ok(out)
+}
+
+fn u64_column(v: Vec<u64>) -> Column {
+    let n = v.len();
+    let mut c = Column::new(LogicalType::UInt64);
+    c.data = ColumnData::UInt64(v);
+    c.nulls.resize(n);
+    c
+}
+
+fn merge_rel(
+    pager: &Pager,
+    snap: &Snapshot,
+    entry: &TableEntry,
+    data: &RelTableData,
+    merged_nodes: &StorageMeta,
+) -> Result<RelTableData> {
+    let pool = pager.pool();
+    let Some(v) = snap.epoch.rel(entry.id) else {
+        return Ok(data.clone());
+    };
+    let TableKind::Rel { pairs, .. } = &entry.kind else {
+        return Err(Error::Runtime("not a rel table".into()));
+    };
+    let (appended, changed) = {
+        let v = v.read();
+        if v.base_rels != data.num_rels {
+            return Err(Error::corrupted(
+                None,
+                format!(
+                    "versions of {} start at rel {}, its data has {}",
+                    entry.name, v.base_rels, data.num_rels
+                ),
+            ));
+        }
+        let mut changed = Vec::new();
+        for pi in 0..pairs.len() {
+            for dir in [Dir::Fwd, Dir::Bwd] {
+                let groups: BTreeSet<u64> = v
+                    .changed_nodes(pi as u32, dir)
+                    .iter()
+                    .map(|n| n / NODE_GROUP_SIZE)
+                    .collect();
+                changed.push((pi, dir, groups));
+            }
+        }
+        (v.end(snap.stamp) - v.base_rels, changed)
+    };
+    let mut out = data.clone();
+    while out.pairs.len() < pairs.len() {
+        let (from, to) = pairs[out.pairs.len()];
+        out.pairs.push(RelPairData {
+            from,
+            to,
+            fwd: Vec::new(),
+            bwd: Vec::new(),
+        });
+    }
+    let prop_types: Vec<LogicalType> = entry.properties.iter().map(|p| p.ty.clone()).collect();
+    for (pi, dir, groups) in changed {
+        let (from, to) = pairs[pi];
+        let bound = if dir == Dir::Fwd { from } else { to };
+        let bound_rows = merged_nodes.node(bound).map_or(0, |n| n.num_rows);
+        for g in groups {
+            let g0 = g * NODE_GROUP_SIZE;
+            if g0 >= bound_rows {
+                continue;
+            }
+            let old = data.pairs.get(pi).and_then(|p| {
+                match dir {
+                    Dir::Fwd => &p.fwd,
+                    Dir::Bwd => &p.bwd,
+                }
+                .get(g as usize)
+                .cloned()
+            });
+            let num_nodes = (bound_rows - g0)
+                .min(NODE_GROUP_SIZE)
+                .max(old.as_ref().map_or(0, |o| o.num_nodes));
+            let q = AdjQuery {
+                rel_table: entry.id,
+                pair: pi,
+                dir,
+                props: (0..entry.properties.len()).map(Some).collect(),
+                prop_types: prop_types.clone(),
+                want_ids: true,
+                counts_only: false,
+            };
+            let mut adj = AdjOut::new(&q);
+            snap.adjacency(pool, &q, g0, num_nodes as usize, &mut adj)?;
+            let group = write_csr_group(pager, num_nodes, adj)?;
+            if let Some(o) = &old {
+                free_chunk(pager, &o.offsets);
+                free_chunk(pager, &o.neighbors);
+                free_chunk(pager, &o.rel_ids);
+                o.properties.iter().for_each(|c| free_chunk(pager, c));
+            }
+            let target = match dir {
+                Dir::Fwd => &mut out.pairs[pi].fwd,
+                Dir::Bwd => &mut out.pairs[pi].bwd,
+            };
+            // Groups before this one that never had rels get empty CSR groups.
+            while (target.len() as u64) < g {
+                let gg = target.len() as u64;
+                let nodes = bound_rows
+                    .saturating_sub(gg * NODE_GROUP_SIZE)
+                    .min(NODE_GROUP_SIZE);
+                let empty = AdjOut {
+                    counts: vec![0; nodes as usize],
+                    props: prop_types.iter().map(|t| Column::new(t.clone())).collect(),
+                    ..Default::default()
+                };
+                target.push(write_csr_group(pager, nodes, empty)?);
+            }
+            if (g as usize) < target.len() {
+                target[g as usize] = group;
+            } else {
+                target.push(group);
+            }
+        }
+    }
+    out.num_rels = data.num_rels + appended;
+    Ok(out)
+}
+
+/// Writes one CSR group from merged adjacency.
+fn write_csr_group(pager: &Pager, num_nodes: u64, adj: AdjOut) -> Result<CsrGroup> {
+    let mut offsets = Vec::with_capacity(num_nodes as usize + 1);
+    let mut acc = 0u64;
+    offsets.push(0);
+    for i in 0..num_nodes as usize {
+        acc += adj.counts.get(i).copied().unwrap_or(0);
+        offsets.push(acc);
+    }
+    if acc != adj.nbrs.len() as u64 || adj.ids.len() != adj.nbrs.len() {
+        return Err(Error::corrupted(
+            None,
+            "merged CSR arrays disagree in length",
+        ));
+    }
+    let offsets = write_chunk(pager, &u64_column(offsets))?;
+    let neighbors = write_chunk(pager, &u64_column(adj.nbrs))?;
+    let rel_ids = write_chunk(pager, &u64_column(adj.ids))?;
+    let properties = adj
+        .props
+        .iter()
+        .map(|c| write_chunk(pager, c))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(CsrGroup {
+        num_nodes,
+        offsets,
+        neighbors,
+        rel_ids,
+        properties,
+    })
+}

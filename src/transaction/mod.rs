@@ -1,0 +1,600 @@
+//! Transactions: the committed state of a database, snapshots for readers, the one writer,
+//! the write-ahead log, checkpoints and recovery.
+//!
+//! Owns: `Store` (one open database: its pager, its WAL, the committed state readers
+//! snapshot, the writer slot, the registry of readers and the page ranges held for them),
+//! `Snapshot` (what a statement reads: catalog, checkpointed table data, the row versions
+//! since that checkpoint and the stamp that selects among them), `WriteTxn` (the one write
+//! transaction: its writes, undo log and WAL records), commits, rollbacks, checkpoints
+//! (`checkpoint`: versions merged into copy-on-write pages) and recovery (`wal`: replay of
+//! committed transactions, torn tail cut). Uses only `storage` and `catalog`; the query layers
+//! above take a `Snapshot` or a `WriteTxn` as plain inputs.
+//!
+//! Isolation: snapshot isolation. A reader's snapshot is the committed state when it began;
+//! the writer sees that plus its own writes; a commit becomes visible at once to readers that
+//! begin after it (after its WAL record is durable), never partly.
+//!
+//! Durability: a commit appends the transaction's logical records and a commit record to the
+//! WAL and syncs it before it returns. A checkpoint writes the merged pages, the metadata and
+//! the header slot (copy-on-write, never overwriting a page the previous checkpoint
+//! references), then starts a new WAL generation. Statements that write pages directly (COPY,
+//! ALTER TABLE on stored columns) commit by checkpoint.
+//!
+//! Pages: a page the committed state stops referencing is held until no reader of an older
+//! state is left (`readers`, by state version), then reused.
+
+pub mod checkpoint;
+pub mod read;
+pub mod versions;
+pub mod wal;
+pub mod write;
+
+use crate::catalog::Catalog;
+use crate::error::{Error, Result};
+use crate::storage::alloc::PageAllocator;
+use crate::storage::buffer::MemoryManager;
+use crate::storage::file::{OsBackend, StorageBackend};
+use crate::storage::pager::{CheckpointData, NewFile, Pager};
+use crate::storage::table::StorageMeta;
+use parking_lot::{Condvar, Mutex, RwLock};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use versions::{Epoch, Stamp, TxnIds};
+use wal::Wal;
+pub use write::{RelRef, WriteTxn};
+
+/// The catalog and the table data of a database (what a checkpoint writes).
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    pub catalog: Catalog,
+    pub meta: StorageMeta,
+}
+
+/// One committed state: what a transaction that begins now reads.
+#[derive(Clone)]
+struct Committed {
+    catalog: Arc<Catalog>,
+    meta: Arc<StorageMeta>,
+    epoch: Arc<Epoch>,
+    /// Timestamp of the last committed write transaction.
+    ts: u64,
+    /// Bumped by every commit and checkpoint: readers register the version they read.
+    version: u64,
+}
+
+/// What a statement reads. Cheap to clone; holds its committed state alive (and the pages it
+/// references unreused) while it lives.
+#[derive(Clone)]
+pub struct Snapshot {
+    pub catalog: Arc<Catalog>,
+    /// The checkpointed table data (with the DDL committed since).
+    pub meta: Arc<StorageMeta>,
+    /// Row versions since that checkpoint.
+    pub epoch: Arc<Epoch>,
+    pub stamp: Stamp,
+    _reader: Option<Arc<ReaderGuard>>,
+}
+
+impl Snapshot {
+    /// A snapshot of a state that no store tracks (tests, a loader building a file).
+    pub fn detached(state: State, mem: Arc<MemoryManager>) -> Snapshot {
+        Snapshot {
+            catalog: Arc::new(state.catalog),
+            meta: Arc::new(state.meta),
+            epoch: Arc::new(Epoch::new(mem)),
+            stamp: Stamp::reader(0),
+            _reader: None,
+        }
+    }
+}
+
+/// Keeps a state version registered as read while alive.
+struct ReaderGuard {
+    readers: Arc<Mutex<BTreeMap<u64, usize>>>,
+    version: u64,
+}
+
+impl Drop for ReaderGuard {
+    fn drop(&mut self) {
+        let mut r = self.readers.lock();
+        if let Some(c) = r.get_mut(&self.version) {
+            *c -= 1;
+            if *c == 0 {
+                r.remove(&self.version);
+            }
+        }
+    }
+}
+
+/// Page ranges a state version stopped referencing.
+type Retired = (u64, Vec<(u64, u64)>);
+
+/// Who holds the writer slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Writer {
+    mark: u64,
+    /// Began with BEGIN TRANSACTION (others wait for an auto-commit writer only).
+    manual: bool,
+}
+
+/// Options of a commit (Kuzu's `auto_checkpoint` and `checkpoint_threshold`).
+#[derive(Debug, Clone, Copy)]
+pub struct CommitOptions {
+    pub auto_checkpoint: bool,
+    /// Checkpoint once the WAL holds this many bytes.
+    pub checkpoint_threshold: u64,
+}
+
+impl Default for CommitOptions {
+    fn default() -> Self {
+        CommitOptions {
+            auto_checkpoint: true,
+            checkpoint_threshold: 16 << 20,
+        }
+    }
+}
+
+/// Kuzu's message when a second write transaction is refused.
+pub const ONE_WRITER: &str = "Cannot start a new write transaction in the system. Only one write transaction at a time is allowed in the system.";
+
+/// One open database and its committed state.
+pub struct Store {
+    path: PathBuf,
+    read_only: bool,
+    pager: Pager,
+    mem: Arc<MemoryManager>,
+    committed: RwLock<Committed>,
+    writer: Mutex<Option<Writer>>,
+    writer_done: Condvar,
+    /// State versions read by live snapshots: version → count.
+    readers: Arc<Mutex<BTreeMap<u64, usize>>>,
+    /// Page ranges the state of each version stopped referencing: reusable once no reader of
+    /// an older version is left.
+    retired: Mutex<Vec<Retired>>,
+    wal: Mutex<Wal>,
+    txn_ids: TxnIds,
+    /// Set after a failed sync: the file's state is unknown; writes are refused until reopen.
+    poisoned: AtomicBool,
+    /// What recovery found (a torn WAL tail cut, a stale WAL ignored), for the tools to show.
+    notes: Vec<String>,
+    /// Keeps the OS lock on the file for as long as the store is open.
+    _lock_file: Option<std::fs::File>,
+}
+
+/// The WAL file of a database file.
+pub fn wal_path(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(".wal");
+    PathBuf::from(p)
+}
+
+impl Store {
+    /// Opens the database file at `path` (and its WAL), creating an empty one if there is
+    /// none (unless `read_only`). A second process that opens the same file for writing gets
+    /// an error naming the lock. Committed transactions in the WAL are replayed.
+    pub fn open(path: &Path, mem: Arc<MemoryManager>, read_only: bool) -> Result<Store> {
+        let exists = path.exists();
+        if !exists && read_only {
+            return Err(Error::io(
+                format!("cannot open {} read-only", path.display()),
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
+        }
+        if exists {
+            let backend = OsBackend::open(path, !read_only)?;
+            let lock_file = backend
+                .file()
+                .try_clone()
+                .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+            take_lock(&lock_file, path, read_only)?;
+            let wal: Option<Arc<dyn StorageBackend>> = if read_only {
+                None
+            } else {
+                Some(Arc::new(wal::open_wal_file(&wal_path(path))?))
+            };
+            let mut s = Store::open_backends(Arc::new(backend), wal, path, mem, read_only)?;
+            s._lock_file = Some(lock_file);
+            Ok(s)
+        } else {
+            let backend = OsBackend::create_new(path)?;
+            let lock_file = backend
+                .file()
+                .try_clone()
+                .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+            take_lock(&lock_file, path, false)?;
+            let backend: Arc<dyn StorageBackend> = Arc::new(backend);
+            Pager::create(
+                backend.clone(),
+                mem.clone(),
+                path,
+                new_db_id()?,
+                &Catalog::default().encode(),
+                &StorageMeta::default().encode(),
+            )?;
+            let wal = wal::create_wal_file(&wal_path(path))?;
+            let mut s = Store::open_backends(backend, Some(Arc::new(wal)), path, mem, false)?;
+            s._lock_file = Some(lock_file);
+            Ok(s)
+        }
+    }
+
+    /// Opens a database from its backends (`wal` is `None` when read-only: the WAL is not
+    /// read). Used directly by crash tests with in-memory backends.
+    pub fn open_backends(
+        data: Arc<dyn StorageBackend>,
+        wal: Option<Arc<dyn StorageBackend>>,
+        path: &Path,
+        mem: Arc<MemoryManager>,
+        read_only: bool,
+    ) -> Result<Store> {
+        let (pager, cat, meta) = if read_only {
+            Pager::open(data, mem.clone(), path)?
+        } else {
+            // A file whose creation was interrupted is created anew; pages past the
+            // checkpoint (an interrupted write) are cut off.
+            Pager::open_for_write(data, mem.clone(), path, || {
+                Ok(NewFile {
+                    db_id: new_db_id()?,
+                    catalog: Catalog::default().encode(),
+                    metadata: StorageMeta::default().encode(),
+                })
+            })?
+        };
+        pager.defer_frees();
+        let generation = pager.header().current_slot().generation;
+        let db_id = pager.db_id();
+        let committed = Committed {
+            catalog: Arc::new(Catalog::decode(&cat)?),
+            meta: Arc::new(StorageMeta::decode(&meta, pager.page_count())?),
+            epoch: Arc::new(Epoch::new(mem.clone())),
+            ts: 0,
+            version: 0,
+        };
+        let (wal, replay, notes) = match wal {
+            Some(b) => Wal::open(b, &wal_path(path), db_id, generation)?,
+            None => (Wal::none(db_id, generation), Vec::new(), Vec::new()),
+        };
+        let store = Store {
+            path: path.to_path_buf(),
+            read_only,
+            pager,
+            mem,
+            committed: RwLock::new(committed),
+            writer: Mutex::new(None),
+            writer_done: Condvar::new(),
+            readers: Arc::new(Mutex::new(BTreeMap::new())),
+            retired: Mutex::new(Vec::new()),
+            wal: Mutex::new(wal),
+            txn_ids: TxnIds::default(),
+            poisoned: AtomicBool::new(false),
+            notes,
+            _lock_file: None,
+        };
+        for txn in replay {
+            write::replay(&store, txn)?;
+        }
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn read_only(&self) -> bool {
+        self.read_only
+    }
+
+    pub fn pager(&self) -> &Pager {
+        &self.pager
+    }
+
+    pub fn memory(&self) -> &Arc<MemoryManager> {
+        &self.mem
+    }
+
+    /// What opening found that a user may want to know (recovery notes).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// Bytes of the WAL (header included).
+    pub fn wal_bytes(&self) -> u64 {
+        self.wal.lock().len()
+    }
+
+    /// The committed state as of now, as a reader sees it.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        let c = self.committed.read().clone();
+        Arc::new(self.register(&c, Stamp::reader(c.ts), c.catalog.clone(), c.meta.clone()))
+    }
+
+    fn register(
+        &self,
+        c: &Committed,
+        stamp: Stamp,
+        catalog: Arc<Catalog>,
+        meta: Arc<StorageMeta>,
+    ) -> Snapshot {
+        *self.readers.lock().entry(c.version).or_insert(0) += 1;
+        Snapshot {
+            catalog,
+            meta,
+            epoch: c.epoch.clone(),
+            stamp,
+            _reader: Some(Arc::new(ReaderGuard {
+                readers: self.readers.clone(),
+                version: c.version,
+            })),
+        }
+    }
+
+    fn refuse_writes(&self) -> Result<()> {
+        if self.read_only {
+            return Err(Error::Runtime(
+                "Cannot execute write operations in a read-only database!".into(),
+            ));
+        }
+        if self.poisoned.load(Ordering::Acquire) {
+            return Err(Error::Runtime(format!(
+                "{}: an earlier write or sync failed, so the file's state is unknown; reopen the database to recover it",
+                self.path.display()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Takes the writer slot. An auto-commit writer waits for another auto-commit writer to
+    /// finish; a manual transaction holding the slot is refused at once with Kuzu's message
+    /// (as is a manual BEGIN while any writer is active). `deadline` bounds the wait.
+    fn acquire_writer(&self, manual: bool, deadline: Option<Instant>) -> Result<u64> {
+        let mut w = self.writer.lock();
+        loop {
+            match *w {
+                None => break,
+                Some(cur) if cur.manual || manual => {
+                    return Err(Error::Runtime(ONE_WRITER.into()));
+                }
+                Some(_) => {
+                    let timeout = deadline
+                        .map(|d| d.saturating_duration_since(Instant::now()))
+                        .unwrap_or(Duration::from_secs(3600));
+                    if timeout.is_zero()
+                        || self.writer_done.wait_for(&mut w, timeout).timed_out() && w.is_some()
+                    {
+                        return Err(Error::Runtime(ONE_WRITER.into()));
+                    }
+                }
+            }
+        }
+        let mark = self.txn_ids.next_mark();
+        *w = Some(Writer { mark, manual });
+        Ok(mark)
+    }
+
+    fn release_writer(&self, mark: u64) {
+        let mut w = self.writer.lock();
+        if w.is_some_and(|x| x.mark == mark) {
+            *w = None;
+        }
+        self.writer_done.notify_all();
+    }
+
+    /// Whether a write transaction is running.
+    pub fn has_writer(&self) -> bool {
+        self.writer.lock().is_some()
+    }
+
+    /// Begins the write transaction (see `acquire_writer` for who waits and who is refused).
+    pub fn begin_write(
+        self: &Arc<Self>,
+        manual: bool,
+        deadline: Option<Instant>,
+    ) -> Result<WriteTxn> {
+        self.refuse_writes()?;
+        let mark = self.acquire_writer(manual, deadline)?;
+        let c = self.committed.read().clone();
+        let wal_start = self.wal.lock().len();
+        Ok(WriteTxn::new(self.clone(), mark, manual, c, wal_start))
+    }
+
+    /// The snapshot a writer reads: its own catalog and table data, its epoch, its stamp.
+    fn writer_snapshot(
+        &self,
+        catalog: Arc<Catalog>,
+        meta: Arc<StorageMeta>,
+        epoch: Arc<Epoch>,
+        stamp: Stamp,
+    ) -> Snapshot {
+        let c = self.committed.read().clone();
+        let mut s = self.register(&c, stamp, catalog, meta);
+        s.epoch = epoch;
+        s
+    }
+
+    /// The oldest state version a live snapshot reads (`u64::MAX` when none).
+    fn oldest_reader(&self) -> u64 {
+        self.readers
+            .lock()
+            .keys()
+            .next()
+            .copied()
+            .unwrap_or(u64::MAX)
+    }
+
+    /// Makes held page ranges reusable once no reader of an older state is left.
+    fn release_retired(&self) {
+        let oldest = self.oldest_reader();
+        let mut retired = self.retired.lock();
+        let ready = retired.iter().take_while(|(v, _)| *v <= oldest).count();
+        for (_, ranges) in retired.drain(..ready) {
+            self.pager.release(&ranges);
+        }
+    }
+
+    /// Publishes a new committed state (the caller holds the writer slot).
+    fn publish(&self, next: Committed) {
+        *self.committed.write() = next;
+    }
+
+    fn committed(&self) -> Committed {
+        self.committed.read().clone()
+    }
+
+    /// Writes `state`'s catalog and table data and switches the header (copy-on-write);
+    /// records the page ranges it stopped referencing as held for readers of older states.
+    /// On failure, the allocator goes back to `saved` (pages written since are unreferenced);
+    /// a failed sync poisons the store.
+    fn write_checkpoint(
+        &self,
+        catalog: &Catalog,
+        meta: &StorageMeta,
+        version: u64,
+        saved: PageAllocator,
+    ) -> Result<()> {
+        self.release_retired();
+        let r = self.pager.checkpoint(CheckpointData {
+            catalog: &catalog.encode(),
+            metadata: &meta.encode(),
+        });
+        if let Err(e) = r {
+            self.pager.rollback_allocations(saved);
+            self.poisoned.store(true, Ordering::Release);
+            return Err(e);
+        }
+        let ranges = self.pager.take_retired();
+        if !ranges.is_empty() {
+            self.retired.lock().push((version, ranges));
+        }
+        // The WAL's records are in the checkpoint now: start its next generation.
+        let generation = self.pager.header().current_slot().generation;
+        if let Err(e) = self.wal.lock().reset(generation) {
+            self.poisoned.store(true, Ordering::Release);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Merges every committed version into the tables' pages and writes a checkpoint. The
+    /// caller holds the writer slot (no write transaction runs).
+    fn checkpoint_locked(&self, force: bool) -> Result<()> {
+        let c = self.committed();
+        if !force && c.epoch.is_empty() && self.wal.lock().is_empty() {
+            return Ok(());
+        }
+        let saved = self.pager.allocator();
+        let meta = match checkpoint::merge(
+            &self.pager,
+            &c.catalog,
+            &c.meta,
+            &c.epoch,
+            Stamp::reader(c.ts),
+        ) {
+            Ok(m) => m,
+            Err(e) => {
+                self.pager.rollback_allocations(saved);
+                return Err(e);
+            }
+        };
+        let version = c.version + 1;
+        self.write_checkpoint(&c.catalog, &meta, version, saved)?;
+        self.publish(Committed {
+            catalog: c.catalog.clone(),
+            meta: Arc::new(meta),
+            epoch: Arc::new(Epoch::new(self.mem.clone())),
+            ts: c.ts,
+            version,
+        });
+        Ok(())
+    }
+
+    /// `CHECKPOINT`: merges the committed versions into pages and truncates the WAL. Waits
+    /// for an auto-commit writer; refused while a manual write transaction is open.
+    pub fn checkpoint(&self, deadline: Option<Instant>) -> Result<()> {
+        self.refuse_writes()?;
+        let mark = self.acquire_writer(false, deadline)?;
+        let r = self.checkpoint_locked(false);
+        self.release_writer(mark);
+        r
+    }
+
+    /// Checkpoints if the WAL holds anything (a clean close).
+    pub fn close(&self) -> Result<()> {
+        if self.read_only || self.poisoned.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        if self.writer.lock().is_some() {
+            return Ok(());
+        }
+        let mark = self.acquire_writer(false, Some(Instant::now()))?;
+        let r = if self.wal.lock().is_empty() && self.committed().epoch.is_empty() {
+            Ok(())
+        } else {
+            self.checkpoint_locked(true)
+        };
+        self.release_writer(mark);
+        r
+    }
+
+    /// Runs a change that writes pages directly (COPY, ALTER on stored columns, DROP) as one
+    /// auto-commit transaction committed by checkpoint. A failure leaves the database as it
+    /// was.
+    pub fn write<T>(self: &Arc<Self>, f: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
+        let mut txn = self.begin_write(false, None)?;
+        let r = txn.with_state(f);
+        match r {
+            Ok(v) => {
+                txn.commit(CommitOptions::default())?;
+                Ok(v)
+            }
+            Err(e) => {
+                txn.rollback();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // A clean close merges the WAL into the file (Kuzu's force_checkpoint_on_close); a
+        // failure here loses nothing: the WAL is replayed at the next open.
+        let _ = self.close();
+    }
+}
+
+fn take_lock(file: &std::fs::File, path: &Path, shared: bool) -> Result<()> {
+    let r = if shared {
+        file.try_lock_shared()
+    } else {
+        file.try_lock()
+    };
+    r.map_err(|e| match e {
+        std::fs::TryLockError::WouldBlock => Error::io(
+            format!(
+                "Could not set lock on file : {}: another process holds its {} lock",
+                path.display(),
+                if shared { "write" } else { "read or write" }
+            ),
+            std::io::Error::from(std::io::ErrorKind::WouldBlock),
+        ),
+        std::fs::TryLockError::Error(e) => Error::io(
+            format!("Could not set lock on file : {}", path.display()),
+            e,
+        ),
+    })
+}
+
+/// A random 128-bit database id from the OS.
+pub fn new_db_id() -> Result<[u8; 16]> {
+    let mut id = [0u8; 16];
+    getrandom::getrandom(&mut id).map_err(|e| {
+        Error::io(
+            "cannot get random bytes",
+            std::io::Error::other(e.to_string()),
+        )
+    })?;
+    Ok(id)
+}

@@ -1,0 +1,584 @@
+//! Reads of a snapshot: the checkpointed pages merged with the row versions its stamp sees.
+//!
+//! Owns: which node offsets a snapshot sees (`node_end`, `node_dead`, `node_count`), property
+//! values with updates applied (`scan_node`, `node_value`), primary-key lookups through the
+//! persistent index and the keys inserted since (`pk_lookup`), and adjacency (`adjacency`:
+//! the CSR rows of a run of bound nodes without deleted rels, with updated properties, then
+//! the rels inserted since). Every read of a table without versions goes straight to its pages
+//! (the same work as before transactions existed).
+
+use super::versions::{NodeVersions, RelVersions, Stamp};
+use super::Snapshot;
+use crate::catalog::TableEntry;
+use crate::error::{Error, Result};
+use crate::storage::buffer::BufferPool;
+use crate::storage::column;
+use crate::storage::index::HashIndex;
+use crate::storage::keys::{index_key_type, value_key};
+use crate::storage::page::Decoder;
+use crate::storage::table::{CsrGroup, Dir, NodeTableData, NODE_GROUP_SIZE};
+use crate::types::vector::Column;
+use crate::types::{LogicalType, Value};
+
+/// Rebuilds `col` (rows `0..n` of it) with the values `subs` (position, value) substituted.
+pub fn overlay(col: Column, subs: &[(usize, Value)]) -> Result<Column> {
+    if subs.is_empty() {
+        return Ok(col);
+    }
+    let mut out = Column::with_capacity(col.ty.clone(), col.len());
+    let mut at = 0;
+    for (i, v) in subs {
+        if *i > at {
+            out.extend_from(&col, at, i - at);
+        }
+        if !out.push_value(v) {
+            return Err(Error::Conversion(format!(
+                "Cannot store {v} in a column of type {}.",
+                col.ty
+            )));
+        }
+        at = i + 1;
+    }
+    if at < col.len() {
+        out.extend_from(&col, at, col.len() - at);
+    }
+    Ok(out)
+}
+
+/// What an adjacency read asks for.
+#[derive(Debug, Clone)]
+pub struct AdjQuery {
+    pub rel_table: u64,
+    pub pair: usize,
+    pub dir: Dir,
+    /// Per wanted rel property: its index in the rel table (`None`: NULLs).
+    pub props: Vec<Option<usize>>,
+    pub prop_types: Vec<LogicalType>,
+    /// Rel ids wanted in the output.
+    pub want_ids: bool,
+    /// Only the per-node counts are wanted (no neighbours, ids or properties).
+    pub counts_only: bool,
+}
+
+/// Adjacency of a run of bound nodes, appended to by `Snapshot::adjacency`.
+#[derive(Debug, Default)]
+pub struct AdjOut {
+    /// Per bound node of the run, its number of rels.
+    pub counts: Vec<u64>,
+    /// Neighbour offsets (in the other table), rels of the run's nodes in order.
+    pub nbrs: Vec<u64>,
+    /// Rel ids (when asked for).
+    pub ids: Vec<u64>,
+    /// One column per asked property.
+    pub props: Vec<Column>,
+}
+
+impl AdjOut {
+    pub fn new(q: &AdjQuery) -> AdjOut {
+        AdjOut {
+            props: q
+                .prop_types
+                .iter()
+                .map(|t| Column::new(t.clone()))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.counts.clear();
+        self.nbrs.clear();
+        self.ids.clear();
+        for c in &mut self.props {
+            *c = Column::new(c.ty.clone());
+        }
+    }
+}
+
+impl Snapshot {
+    pub fn node_data(&self, table: u64) -> Result<&NodeTableData> {
+        self.meta
+            .node(table)
+            .ok_or_else(|| Error::corrupted(None, "missing node table data"))
+    }
+
+    fn entry(&self, table: u64) -> Result<&TableEntry> {
+        self.catalog
+            .table_by_id(table)
+            .ok_or_else(|| Error::Catalog(format!("table {table} does not exist")))
+    }
+
+    /// Offsets `0..end` may hold rows this snapshot sees.
+    pub fn node_end(&self, table: u64) -> u64 {
+        let base = self.meta.node(table).map_or(0, |d| d.num_rows);
+        match self.epoch.node(table) {
+            Some(v) => base + v.read().end(self.stamp).saturating_sub(v.read().base_rows),
+            None => base,
+        }
+    }
+
+    /// Rows this snapshot sees in the table.
+    pub fn node_count(&self, table: u64) -> u64 {
+        let Some(d) = self.meta.node(table) else {
+            return 0;
+        };
+        let base = d.num_rows - d.deleted_rows().min(d.num_rows);
+        match self.epoch.node(table) {
+            Some(v) => {
+                let v = v.read();
+                let appended = v.end(self.stamp).saturating_sub(v.base_rows);
+                (base + appended).saturating_sub(v.deleted_count(self.stamp))
+            }
+            None => base,
+        }
+    }
+
+    /// Positions in `start..start+n` (relative to `start`, ascending) of offsets this snapshot
+    /// does not see: deleted, or not inserted for it. The range must lie in one node group.
+    pub fn node_dead(
+        &self,
+        pool: &BufferPool,
+        table: u64,
+        start: u64,
+        n: usize,
+    ) -> Result<Vec<usize>> {
+        let data = self.node_data(table)?;
+        let mut dead = Vec::new();
+        let base_end = data.num_rows;
+        if start < base_end {
+            let g = (start / NODE_GROUP_SIZE) as usize;
+            if let Some(group) = data.groups.get(g) {
+                if group.deleted.is_some() {
+                    let local = start % NODE_GROUP_SIZE;
+                    let m = (n as u64).min(base_end - start) as usize;
+                    dead = group.deleted_in(pool, local, m)?;
+                }
+            }
+        }
+        if let Some(v) = self.epoch.node(table) {
+            let v = v.read();
+            let end = v.end(self.stamp);
+            dead.extend(v.deleted_in(start, n as u64, self.stamp));
+            if start + (n as u64) > end {
+                let first = end.saturating_sub(start) as usize;
+                dead.extend(first..n);
+            }
+            dead.sort_unstable();
+            dead.dedup();
+        } else if start + (n as u64) > base_end {
+            let first = base_end.saturating_sub(start) as usize;
+            dead.extend(first..n);
+            dead.sort_unstable();
+            dead.dedup();
+        }
+        Ok(dead)
+    }
+
+    /// Whether offset `o` holds a row this snapshot sees.
+    pub fn node_live(&self, pool: &BufferPool, table: u64, o: u64) -> Result<bool> {
+        Ok(self.node_dead(pool, table, o, 1)?.is_empty())
+    }
+
+    /// Appends property `prop` (index in the table) of rows `start..start+n`, as this snapshot
+    /// sees them (updates applied), to `out`. Rows it does not see read as whatever they hold.
+    pub fn scan_node(
+        &self,
+        pool: &BufferPool,
+        table: u64,
+        prop: usize,
+        start: u64,
+        n: usize,
+        out: &mut Column,
+    ) -> Result<()> {
+        let data = self.node_data(table)?;
+        let Some(v) = self.epoch.node(table) else {
+            return data.scan(pool, prop, start, n, out);
+        };
+        let v = v.read();
+        let pid = self
+            .entry(table)?
+            .properties
+            .get(prop)
+            .map(|p| p.id)
+            .ok_or_else(|| Error::corrupted(None, "missing property"))?;
+        let ups = v.updates_in(pid, start, n as u64, self.stamp);
+        if ups.is_empty() {
+            return read_rows(data, &v, pool, prop, pid, start, n, out);
+        }
+        let mut tmp = Column::with_capacity(out.ty.clone(), n);
+        read_rows(data, &v, pool, prop, pid, start, n, &mut tmp)?;
+        let subs: Vec<(usize, Value)> = ups.into_iter().map(|(i, x)| (i, x.clone())).collect();
+        let merged = overlay(tmp, &subs)?;
+        out.extend_from(&merged, 0, merged.len());
+        Ok(())
+    }
+
+    /// The value of property `prop` of the row at `o`.
+    pub fn node_value(&self, pool: &BufferPool, table: u64, prop: usize, o: u64) -> Result<Value> {
+        let ty = self
+            .entry(table)?
+            .properties
+            .get(prop)
+            .map(|p| p.ty.clone())
+            .ok_or_else(|| Error::corrupted(None, "missing property"))?;
+        let mut c = Column::new(ty);
+        self.scan_node(pool, table, prop, o, 1, &mut c)?;
+        Ok(c.get(0))
+    }
+
+    /// The offset of the row whose primary key is `key`, through the persistent index and
+    /// the keys inserted since: `Some(None)` when there is none, `None` when the index cannot
+    /// answer for this value (the caller scans).
+    pub fn pk_lookup(
+        &self,
+        pool: &BufferPool,
+        table: u64,
+        key: &Value,
+    ) -> Result<Option<Option<u64>>> {
+        let data = self.node_data(table)?;
+        if key.is_null() {
+            return Ok(None);
+        }
+        let entry = self.entry(table)?;
+        let Some(pk) = entry.primary_key() else {
+            return Ok(None);
+        };
+        let kt = index_key_type(&pk.ty)?;
+        let Some(k) = value_key(kt, key) else {
+            return Ok(None);
+        };
+        let versions = self.epoch.node(table);
+        if let Some(v) = &versions {
+            let v = v.read();
+            for &o in v.key_offsets(&k).iter().rev() {
+                if v.live(o, self.stamp) {
+                    return Ok(Some(Some(o)));
+                }
+            }
+        }
+        if data.pk_index.is_empty() {
+            if data.num_rows > 0 {
+                return Err(Error::corrupted(
+                    None,
+                    format!(
+                        "node table {} has rows but no primary-key index",
+                        entry.name
+                    ),
+                ));
+            }
+            return Ok(Some(None));
+        }
+        let idx = HashIndex::decode(&mut Decoder::new(&data.pk_index, "pk index"))?;
+        let Some(off) = idx.lookup(pool, k.as_index_key())? else {
+            return Ok(Some(None));
+        };
+        if off >= data.num_rows {
+            return Err(Error::corrupted(
+                None,
+                "primary-key index points past the table",
+            ));
+        }
+        if let Some(v) = &versions {
+            if v.read()
+                .deleted
+                .get(&off)
+                .is_some_and(|&t| self.stamp.sees(t))
+            {
+                return Ok(Some(None));
+            }
+        }
+        Ok(Some(Some(off)))
+    }
+
+    fn csr_groups(&self, q: &AdjQuery) -> Result<&[CsrGroup]> {
+        let rel = self
+            .meta
+            .rel(q.rel_table)
+            .ok_or_else(|| Error::corrupted(None, "missing rel table data"))?;
+        let Some(pair) = rel.pairs.get(q.pair) else {
+            return Ok(&[]);
+        };
+        Ok(match q.dir {
+            Dir::Fwd => &pair.fwd,
+            Dir::Bwd => &pair.bwd,
+        })
+    }
+
+    /// Appends the rels of bound nodes `start..start+n` (one node group) in `q`'s pair and
+    /// direction to `out`: per node its checkpointed rels not deleted (CSR order), then the
+    /// rels inserted since (id order); properties with updates applied.
+    pub fn adjacency(
+        &self,
+        pool: &BufferPool,
+        q: &AdjQuery,
+        start: u64,
+        n: usize,
+        out: &mut AdjOut,
+    ) -> Result<()> {
+        let versions = self.epoch.rel(q.rel_table);
+        let merged = versions
+            .as_ref()
+            .map(|v| v.read().affects(q.pair as u32, q.dir, start, n as u64))
+            .unwrap_or(false);
+        let groups = self.csr_groups(q)?;
+        let g = (start / NODE_GROUP_SIZE) as usize;
+        let local = start % NODE_GROUP_SIZE;
+        let group = groups.get(g).filter(|gr| local < gr.num_nodes);
+        // Checkpointed rels: offsets of the nodes the group covers.
+        let (o, m) = match group {
+            Some(gr) => {
+                let m = (n as u64).min(gr.num_nodes - local) as usize;
+                let o = gr.offsets(pool, local, m)?;
+                if o.len() != m + 1 {
+                    return Err(Error::corrupted(None, "short CSR offsets"));
+                }
+                (o, m)
+            }
+            None => (vec![0], 0),
+        };
+        let (lo, hi) = (o[0], o[m]);
+        if !merged {
+            for k in 0..n {
+                out.counts.push(if k < m { o[k + 1] - o[k] } else { 0 });
+            }
+            if q.counts_only || lo == hi {
+                return Ok(());
+            }
+            let gr = group.ok_or_else(|| Error::corrupted(None, "missing CSR group"))?;
+            read_base(self, pool, gr, q, lo, hi, out)?;
+            return Ok(());
+        }
+        let v = versions.ok_or_else(|| Error::corrupted(None, "missing rel versions"))?;
+        let v = v.read();
+        // Merged: base rels (minus deleted), then appended ones, node by node.
+        let mut base_ids = Vec::new();
+        if let (Some(gr), true) = (group, hi > lo) {
+            gr.rel_ids(pool, lo, hi, &mut base_ids)?;
+        }
+        let mut keep: Vec<usize> = Vec::new(); // positions in lo..hi
+        let mut apps: Vec<(usize, Vec<u64>)> = Vec::new(); // (index into keep-order, locals)
+        let mut order: Vec<Src> = Vec::new();
+        for k in 0..n {
+            let node = start + k as u64;
+            let mut cnt = 0u64;
+            if k < m {
+                let touched = v.touched(q.pair as u32, q.dir, node);
+                for e in o[k]..o[k + 1] {
+                    let pos = (e - lo) as usize;
+                    if touched && v.is_deleted(base_ids[pos], self.stamp) {
+                        continue;
+                    }
+                    keep.push(pos);
+                    order.push(Src::Base(pos));
+                    cnt += 1;
+                }
+            }
+            let locals = v.appended_of(q.pair as u32, q.dir, node, self.stamp);
+            for &l in &locals {
+                order.push(Src::App(l));
+            }
+            cnt += locals.len() as u64;
+            apps.push((k, locals));
+            out.counts.push(cnt);
+        }
+        if q.counts_only || order.is_empty() {
+            return Ok(());
+        }
+        let mut base_nbrs = Vec::new();
+        if let (Some(gr), true) = (group, hi > lo) {
+            gr.neighbors(pool, lo, hi, &mut base_nbrs)?;
+        }
+        let rel_entry = self.entry(q.rel_table)?;
+        for s in &order {
+            match *s {
+                Src::Base(p) => {
+                    out.nbrs.push(base_nbrs[p]);
+                    if q.want_ids {
+                        out.ids.push(base_ids[p]);
+                    }
+                }
+                Src::App(l) => {
+                    let (_, src, dst) = v.appended_ends(l);
+                    out.nbrs.push(if q.dir == Dir::Fwd { dst } else { src });
+                    if q.want_ids {
+                        out.ids.push(v.base_rels + l);
+                    }
+                }
+            }
+        }
+        for (ci, p) in q.props.iter().enumerate() {
+            let ty = q.prop_types[ci].clone();
+            let mut col = Column::with_capacity(ty.clone(), order.len());
+            match p {
+                None => order.iter().for_each(|_| col.push_null()),
+                Some(p) => {
+                    let pid = rel_entry
+                        .properties
+                        .get(*p)
+                        .map(|x| x.id)
+                        .ok_or_else(|| Error::corrupted(None, "missing rel property"))?;
+                    let mut base = Column::with_capacity(ty.clone(), keep.len());
+                    if let (Some(gr), true) = (group, hi > lo) {
+                        match gr.properties.get(*p) {
+                            Some(chunk) => {
+                                let mut all = Column::with_capacity(ty.clone(), (hi - lo) as usize);
+                                column::scan(pool, chunk, lo, (hi - lo) as usize, &mut all)?;
+                                let rows: Vec<u32> = keep.iter().map(|&x| x as u32).collect();
+                                base.gather(&all, &rows);
+                            }
+                            None => keep.iter().for_each(|_| base.push_null()),
+                        }
+                    }
+                    let mut bi = 0;
+                    let mut subs = Vec::new();
+                    for (i, s) in order.iter().enumerate() {
+                        let id = match *s {
+                            Src::Base(p) => {
+                                col.extend_from(&base, bi, 1);
+                                bi += 1;
+                                base_ids[p]
+                            }
+                            Src::App(l) => {
+                                let val = v.appended_value(pid, l);
+                                if !col.push_value(&val) {
+                                    col.push_null();
+                                }
+                                v.base_rels + l
+                            }
+                        };
+                        if v.has_updates(pid) {
+                            if let Some(x) = v.updated(pid, id, self.stamp) {
+                                subs.push((i, x.clone()));
+                            }
+                        }
+                    }
+                    col = overlay(col, &subs)?;
+                }
+            }
+            let dst = &mut out.props[ci];
+            dst.extend_from(&col, 0, col.len());
+        }
+        Ok(())
+    }
+
+    /// Rels of `node` in `q`'s pair and direction (one-node `adjacency`).
+    pub fn rels_of(&self, pool: &BufferPool, q: &AdjQuery, node: u64) -> Result<AdjOut> {
+        let mut out = AdjOut::new(q);
+        self.adjacency(pool, q, node, 1, &mut out)?;
+        Ok(out)
+    }
+
+    /// Number of rels of `node` in (rel table, pair, direction) this snapshot sees.
+    pub fn degree(
+        &self,
+        pool: &BufferPool,
+        rel_table: u64,
+        pair: usize,
+        dir: Dir,
+        node: u64,
+    ) -> Result<u64> {
+        let q = AdjQuery {
+            rel_table,
+            pair,
+            dir,
+            props: Vec::new(),
+            prop_types: Vec::new(),
+            want_ids: false,
+            counts_only: true,
+        };
+        let out = self.rels_of(pool, &q, node)?;
+        Ok(out.counts.first().copied().unwrap_or(0))
+    }
+
+    /// Rels of the table this snapshot sees (`count(*)` over a rel pattern's table).
+    pub fn rel_count(&self, rel_table: u64) -> u64 {
+        let base = self.meta.rel(rel_table).map_or(0, |r| r.num_rels);
+        match self.epoch.rel(rel_table) {
+            Some(v) => {
+                let v = v.read();
+                let appended = v.end(self.stamp) - v.base_rels;
+                let deleted = v.deleted.values().filter(|d| self.stamp.sees(d.ts)).count() as u64;
+                (base + appended).saturating_sub(deleted)
+            }
+            None => base,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Src {
+    Base(usize),
+    App(u64),
+}
+
+/// Rows `start..start+n` of a node table's property as stored (checkpointed or appended),
+/// before updates.
+#[allow(clippy::too_many_arguments)]
+fn read_rows(
+    data: &NodeTableData,
+    v: &NodeVersions,
+    pool: &BufferPool,
+    prop: usize,
+    pid: u32,
+    start: u64,
+    n: usize,
+    out: &mut Column,
+) -> Result<()> {
+    let base = v.base_rows.min(data.num_rows);
+    let end = start + n as u64;
+    if start < base {
+        let m = (end.min(base) - start) as usize;
+        data.scan(pool, prop, start, m, out)?;
+    }
+    if end > base {
+        let from = start.max(base);
+        let appended = v.appended_len();
+        let local = from - base;
+        let want = end - from;
+        let have = appended.saturating_sub(local).min(want);
+        v.scan_appended(pid, local, have as usize, out);
+        (have..want).for_each(|_| out.push_null());
+    }
+    Ok(())
+}
+
+/// Checkpointed rels `lo..hi` of a group into `out` (no versions touch them).
+fn read_base(
+    snap: &Snapshot,
+    pool: &BufferPool,
+    gr: &CsrGroup,
+    q: &AdjQuery,
+    lo: u64,
+    hi: u64,
+    out: &mut AdjOut,
+) -> Result<()> {
+    let before = out.nbrs.len();
+    gr.neighbors(pool, lo, hi, &mut out.nbrs)?;
+    if (out.nbrs.len() - before) as u64 != hi - lo {
+        return Err(Error::corrupted(None, "CSR neighbours and offsets differ"));
+    }
+    if q.want_ids {
+        gr.rel_ids(pool, lo, hi, &mut out.ids)?;
+    }
+    let _ = snap;
+    for (c, p) in out.props.iter_mut().zip(&q.props) {
+        match p.and_then(|p| gr.properties.get(p)) {
+            Some(chunk) => column::scan(pool, chunk, lo, (hi - lo) as usize, c)?,
+            None => (lo..hi).for_each(|_| c.push_null()),
+        }
+    }
+    Ok(())
+}
+
+/// The stamp of a snapshot (for writers checking what they see).
+pub fn stamp_of(s: &Snapshot) -> Stamp {
+    s.stamp
+}
+
+/// Versions of a rel table a snapshot sees (for checks by the writer).
+pub fn rel_versions_of(
+    s: &Snapshot,
+    table: u64,
+) -> Option<std::sync::Arc<parking_lot::RwLock<RelVersions>>> {
+    s.epoch.rel(table)
+}
