@@ -309,14 +309,28 @@ pub fn check(path: &Path) -> Result<CheckReport> {
                 let index = indexes
                     .get(&t.id)
                     .ok_or_else(|| Error::corrupted(None, format!("{}: no index", t.name)))?;
-                if index.len() != n.num_rows {
+                // Rows deleted by transactions keep their offsets but not their keys: the
+                // index holds the live rows' keys, each mapping to its row.
+                let mut deleted_rows = Vec::with_capacity(n.groups.len());
+                for (g, grp) in n.groups.iter().enumerate() {
+                    let d = grp.deleted_in(pool, 0, grp.num_rows as usize)?;
+                    if d.len() as u64 != grp.deleted.as_ref().map_or(0, |d| d.1) {
+                        return Err(Error::corrupted(
+                            None,
+                            format!("{}: node group {g} miscounts its deleted rows", t.name),
+                        ));
+                    }
+                    deleted_rows.push(d);
+                }
+                let live = n.num_rows - deleted_rows.iter().map(|d| d.len() as u64).sum::<u64>();
+                if index.len() != live {
                     return Err(Error::corrupted(
                         None,
                         format!(
                             "{}: primary-key index holds {} keys for {} rows",
                             t.name,
                             index.len(),
-                            n.num_rows
+                            live
                         ),
                     ));
                 }
@@ -327,15 +341,22 @@ pub fn check(path: &Path) -> Result<CheckReport> {
                         let mut col = Column::with_capacity(prop.ty.clone(), cnt);
                         n.scan(pool, ci, start, cnt, &mut col)?;
                         if ci == *primary_key {
-                            if col.null_count() > 0 {
-                                return Err(Error::corrupted(
-                                    None,
-                                    format!("{}: NULL primary key", t.name),
-                                ));
-                            }
+                            let deleted = deleted_rows
+                                .get((start / NODE_GROUP_SIZE) as usize)
+                                .map(Vec::as_slice)
+                                .unwrap_or(&[]);
                             let found = index
                                 .lookup_column(pool, &crate::loader::keys::index_column(&col))?;
                             for (i, f) in found.iter().enumerate() {
+                                if deleted.binary_search(&i).is_ok() {
+                                    continue;
+                                }
+                                if col.nulls.is_null(i) {
+                                    return Err(Error::corrupted(
+                                        None,
+                                        format!("{}: NULL primary key", t.name),
+                                    ));
+                                }
                                 if *f != Some(start + i as u64) {
                                     return Err(Error::corrupted(
                                         None,
