@@ -23,7 +23,12 @@ use std::sync::Arc;
 fn open(path: &Path) -> Result<(Pager, Catalog, StorageMeta)> {
     let backend: Arc<dyn StorageBackend> = Arc::new(OsBackend::open(path, false)?);
     let (pager, cat, meta) = Pager::open(backend, MemoryManager::new(64 << 20), path)?;
-    Ok((pager, Catalog::decode(&cat)?, StorageMeta::decode(&meta)?))
+    let pages = pager.page_count();
+    Ok((
+        pager,
+        Catalog::decode(&cat)?,
+        StorageMeta::decode(&meta, pages)?,
+    ))
 }
 
 fn human(bytes: u64) -> String {
@@ -134,13 +139,35 @@ pub fn info(path: &Path) -> Result<String> {
 /// What `ruzu check` found on a healthy file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckReport {
+    /// Pages of the checkpoint (the file may hold more past its end, see `tail_bytes`).
     pub pages: u64,
     pub referenced: u64,
     pub free: u64,
     pub tables: usize,
+    /// Bytes past the checkpoint's last page: left by a write that was interrupted (a crash
+    /// during a COPY) or failed. Free space, not damage; the next writable open trims them.
+    pub tail_bytes: u64,
 }
 
-/// Verifies the whole file; the first problem is returned as the error.
+impl CheckReport {
+    /// Remarks about a healthy file (printed by `ruzu check` after its verdict).
+    pub fn notes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.tail_bytes > 0 {
+            out.push(format!(
+                "note: {} bytes ({} pages) past the checkpoint's end, left by an interrupted \
+                 write, are free space; the next writable open trims them",
+                self.tail_bytes,
+                self.tail_bytes.div_ceil(PAGE_SIZE as u64)
+            ));
+        }
+        out
+    }
+}
+
+/// Verifies the whole file; the first problem is returned as the error. Every page of the
+/// checkpoint must be referenced exactly once, or free; a page that is neither has leaked and
+/// is reported by number.
 pub fn check(path: &Path) -> Result<CheckReport> {
     let backend = OsBackend::open(path, false)?;
     let len = backend.len()?;
@@ -153,24 +180,10 @@ pub fn check(path: &Path) -> Result<CheckReport> {
     backend.read_at(0, &mut page0)?;
     // Both slots must be intact, even where opening would fall back to the other.
     Header::decode(&page0, path, true)?;
-    if len % PAGE_SIZE as u64 != 0 {
-        return Err(Error::corrupted(
-            None,
-            format!("file length {len} is not a multiple of the page size"),
-        ));
-    }
     let (pager, catalog, meta) = open(path)?;
     let pages = pager.page_count();
-    if len / PAGE_SIZE as u64 != pages {
-        return Err(Error::corrupted(
-            None,
-            format!(
-                "file has {} pages, its checkpoint {}",
-                len / PAGE_SIZE as u64,
-                pages
-            ),
-        ));
-    }
+    // `open` has checked that the file holds every page of the checkpoint.
+    let tail_bytes = len - pages * PAGE_SIZE as u64;
     // 1. Every page: a valid checksum or all zeros.
     let mut kinds = vec![None; pages as usize];
     let mut buf = vec![0u8; PAGE_SIZE * 64];
@@ -249,7 +262,28 @@ pub fn check(path: &Path) -> Result<CheckReport> {
             if owned.get(q as usize).copied().unwrap_or(false) {
                 return Err(Error::corrupted(Some(q), "page is both free and in use"));
             }
+            owned[q as usize] = true;
         }
+    }
+    // Every page is accounted for: referenced or free (SQLite's integrity_check does the
+    // same). A page that is neither can never be reused: it has leaked.
+    let leaked: Vec<u64> = (1..pages).filter(|&q| !owned[q as usize]).collect();
+    if let Some(&first) = leaked.first() {
+        return Err(Error::corrupted(
+            Some(first),
+            format!(
+                "page leaked: neither referenced nor free ({} leaked page{} in all, from {})",
+                leaked.len(),
+                if leaked.len() == 1 { "" } else { "s" },
+                leaked
+                    .iter()
+                    .take(8)
+                    .map(|q| q.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    + if leaked.len() > 8 { ", ..." } else { "" }
+            ),
+        ));
     }
     // 3. Structures.
     let pool = pager.pool();
@@ -275,14 +309,28 @@ pub fn check(path: &Path) -> Result<CheckReport> {
                 let index = indexes
                     .get(&t.id)
                     .ok_or_else(|| Error::corrupted(None, format!("{}: no index", t.name)))?;
-                if index.len() != n.num_rows {
+                // Rows deleted by transactions keep their offsets but not their keys: the
+                // index holds the live rows' keys, each mapping to its row.
+                let mut deleted_rows = Vec::with_capacity(n.groups.len());
+                for (g, grp) in n.groups.iter().enumerate() {
+                    let d = grp.deleted_in(pool, 0, grp.num_rows as usize)?;
+                    if d.len() as u64 != grp.deleted.as_ref().map_or(0, |d| d.1) {
+                        return Err(Error::corrupted(
+                            None,
+                            format!("{}: node group {g} miscounts its deleted rows", t.name),
+                        ));
+                    }
+                    deleted_rows.push(d);
+                }
+                let live = n.num_rows - deleted_rows.iter().map(|d| d.len() as u64).sum::<u64>();
+                if index.len() != live {
                     return Err(Error::corrupted(
                         None,
                         format!(
                             "{}: primary-key index holds {} keys for {} rows",
                             t.name,
                             index.len(),
-                            n.num_rows
+                            live
                         ),
                     ));
                 }
@@ -293,15 +341,22 @@ pub fn check(path: &Path) -> Result<CheckReport> {
                         let mut col = Column::with_capacity(prop.ty.clone(), cnt);
                         n.scan(pool, ci, start, cnt, &mut col)?;
                         if ci == *primary_key {
-                            if col.null_count() > 0 {
-                                return Err(Error::corrupted(
-                                    None,
-                                    format!("{}: NULL primary key", t.name),
-                                ));
-                            }
+                            let deleted = deleted_rows
+                                .get((start / NODE_GROUP_SIZE) as usize)
+                                .map(Vec::as_slice)
+                                .unwrap_or(&[]);
                             let found = index
                                 .lookup_column(pool, &crate::loader::keys::index_column(&col))?;
                             for (i, f) in found.iter().enumerate() {
+                                if deleted.binary_search(&i).is_ok() {
+                                    continue;
+                                }
+                                if col.nulls.is_null(i) {
+                                    return Err(Error::corrupted(
+                                        None,
+                                        format!("{}: NULL primary key", t.name),
+                                    ));
+                                }
                                 if *f != Some(start + i as u64) {
                                     return Err(Error::corrupted(
                                         None,
@@ -429,5 +484,6 @@ pub fn check(path: &Path) -> Result<CheckReport> {
         referenced,
         free: alloc.free_page_count(),
         tables: catalog.tables.len(),
+        tail_bytes,
     })
 }

@@ -140,17 +140,21 @@ fn every_flipped_byte_is_found() {
 fn other_version_and_foreign_files_are_refused_by_name() {
     let (_d, out) = loaded();
     let mut b = std::fs::read(&out).unwrap();
-    // A file of the previous format (2: before deleted-rows chunks in node groups).
-    b[8..12].copy_from_slice(&2u32.to_le_bytes());
+    // A file of an earlier format (3: one copy of the header prefix, and nothing at
+    // 1536..1600; 2: before deleted-rows chunks in node groups), opened for writing too: it
+    // is refused, never recreated.
+    b[8..12].copy_from_slice(&3u32.to_le_bytes());
     let crc = crc32c::crc32c(&b[..60]);
     b[60..64].copy_from_slice(&crc.to_le_bytes());
+    b[1536..1600].fill(0);
     std::fs::write(&out, &b).unwrap();
     let e = Database::open(&out).err().unwrap();
     assert_eq!(
         e.to_string(),
-        "database file written by ruzu format 2, this build reads format 3"
+        "database file written by ruzu format 3, this build reads format 4"
     );
     assert!(ruzu::inspect::check(&out).is_err());
+    assert_eq!(std::fs::read(&out).unwrap(), b);
 
     let foreign = out.with_file_name("notes.txt");
     std::fs::write(&foreign, "hello, this is not a database\n".repeat(200)).unwrap();
@@ -163,9 +167,9 @@ fn format_bytes_are_pinned() {
     let (_d, out) = loaded();
     let b = std::fs::read(&out).unwrap();
     assert_eq!(b.len() % PAGE_SIZE, 0);
-    // Prefix: magic, version 3, page size 4096, database id, zeros, CRC32C of 0..60.
+    // Prefix: magic, version 4, page size 4096, database id, zeros, CRC32C of 0..60.
     assert_eq!(&b[..8], &[0x89, b'R', b'U', b'Z', b'U', b'\r', b'\n', 0x1a]);
-    assert_eq!(u32::from_le_bytes(b[8..12].try_into().unwrap()), 3);
+    assert_eq!(u32::from_le_bytes(b[8..12].try_into().unwrap()), 4);
     assert_eq!(u32::from_le_bytes(b[12..16].try_into().unwrap()), 4096);
     assert_eq!(&b[16..32], &[7u8; 16]);
     assert!(b[32..60].iter().all(|&x| x == 0));
@@ -185,7 +189,9 @@ fn format_bytes_are_pinned() {
         u32::from_le_bytes(b[cur + 508..cur + 512].try_into().unwrap()),
         crc32c::crc32c(&b[cur..cur + 508])
     );
-    assert!(b[1536..4096].iter().all(|&x| x == 0));
+    // The prefix again at 1536 (its own disk sector), then zeros.
+    assert_eq!(b[1536..1600], b[..64]);
+    assert!(b[1600..4096].iter().all(|&x| x == 0));
     // Every other page: sealed (kind at 4088, zeros, CRC32C of page number + bytes at 4092)
     // or all zeros.
     for p in 1..b.len() / PAGE_SIZE {
@@ -201,5 +207,187 @@ fn format_bytes_are_pinned() {
             crc,
             "page {p}"
         );
+    }
+}
+
+/// `ruzu check` accounts for every page: a page that is neither referenced nor free has
+/// leaked, and is named.
+#[test]
+fn a_leaked_page_is_found_and_named() {
+    use ruzu::storage::buffer::MemoryManager;
+    use ruzu::storage::file::OsBackend;
+    use ruzu::storage::pager::{CheckpointData, Pager};
+    let (_d, out) = loaded();
+    let leaked = {
+        let backend = std::sync::Arc::new(OsBackend::open(&out, true).unwrap());
+        let (p, cat, meta) = Pager::open(backend, MemoryManager::new(1 << 20), &out).unwrap();
+        // A page written and then committed without anything referencing it.
+        let r = p.write_blob(PageKind::Column, &[5u8; 100]).unwrap();
+        p.checkpoint(CheckpointData {
+            catalog: &cat,
+            metadata: &meta,
+        })
+        .unwrap();
+        r.first_page
+    };
+    let e = ruzu::inspect::check(&out).unwrap_err();
+    assert!(
+        matches!(e, Error::Corrupted { page: Some(q), .. } if q == leaked),
+        "{e}"
+    );
+    assert!(e.to_string().contains("leaked"), "{e}");
+}
+
+/// A COPY killed mid-write leaves pages past the checkpoint's end (here: the first pages a
+/// completed COPY would have written, the last one torn). That is free space, not damage:
+/// `ruzu check` says so and succeeds, a read-only open leaves the file alone, and the next
+/// writable open trims it.
+#[test]
+fn pages_past_the_checkpoint_are_free_space_not_damage() {
+    let (d, out) = loaded();
+    let clean = std::fs::read(&out).unwrap();
+    let grown = d.path().join("grown.ruzu");
+    std::fs::copy(&out, &grown).unwrap();
+    {
+        let db = Database::open(&grown).unwrap();
+        let people = d.path().join("more.csv");
+        let rows: String = (100..3000)
+            .map(|i| format!("{i},p{i},,,,,,,,,\n"))
+            .collect();
+        std::fs::write(&people, rows).unwrap();
+        db.connect()
+            .query(&format!("COPY Person FROM '{}'", people.display()))
+            .unwrap();
+    }
+    let grown = std::fs::read(&grown).unwrap();
+    assert!(grown.len() > clean.len() + 3 * PAGE_SIZE);
+    let mut crashed = clean.clone();
+    crashed.extend_from_slice(&grown[clean.len()..clean.len() + 2 * PAGE_SIZE + 1000]);
+    std::fs::write(&out, &crashed).unwrap();
+
+    let r = ruzu::inspect::check(&out).unwrap();
+    assert_eq!(r.tail_bytes, 2 * PAGE_SIZE as u64 + 1000);
+    assert_eq!(r.pages, (clean.len() / PAGE_SIZE) as u64);
+    let notes = r.notes().join("\n");
+    assert!(notes.contains("past the checkpoint's end"), "{notes}");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ruzu"))
+        .args(["check", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(
+        text.starts_with("ok: ") && text.contains("note: "),
+        "{text}"
+    );
+
+    assert!(reads_everything(&out).is_ok());
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        crashed,
+        "a read-only open changed the file"
+    );
+    drop(Database::open(&out).unwrap());
+    assert_eq!(std::fs::read(&out).unwrap(), clean);
+    assert_eq!(ruzu::inspect::check(&out).unwrap().tail_bytes, 0);
+}
+
+/// A crash while a database file is being created (before its first checkpoint) leaves a
+/// file with no data in it: empty, shorter than a header, or a header with no slot written
+/// yet, with or without some blob pages. Opening it read-only says so; opening it for
+/// writing creates the database anew. Files that hold a checkpoint, or are foreign, are never
+/// replaced.
+#[test]
+fn a_crash_during_creation_leaves_a_file_that_is_recreated() {
+    use ruzu::storage::buffer::MemoryManager;
+    use ruzu::storage::file::{MemBackend, StorageBackend};
+    use ruzu::storage::pager::Pager;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.ruzu");
+    let mut states: Vec<Vec<u8>> = vec![Vec::new()];
+    // Every crash point of a creation, with what a crash may leave unsynced too.
+    for cut in 0..8 {
+        let m = MemBackend::new();
+        m.crash_after_writes(cut);
+        let be: std::sync::Arc<dyn StorageBackend> = std::sync::Arc::new(m.clone());
+        let done = Pager::create(
+            be,
+            MemoryManager::new(1 << 20),
+            &path,
+            [4; 16],
+            &ruzu::catalog::Catalog::new().encode(),
+            &ruzu::storage::table::StorageMeta::default().encode(),
+        );
+        if done.is_ok() {
+            break;
+        }
+        let c = m.contents();
+        for n in [m.durable().len(), 11, 100, PAGE_SIZE, c.len()] {
+            let b = c[..n.min(c.len())].to_vec();
+            // Up to (not including) the first slot write.
+            if b.len() <= 512 || b[512..1536.min(b.len())].iter().all(|&x| x == 0) {
+                states.push(b);
+            }
+        }
+    }
+    assert!(states.len() > 10);
+    let ro = Config {
+        read_only: true,
+        ..Config::default()
+    };
+    for bytes in states {
+        std::fs::write(&path, &bytes).unwrap();
+        // The previous round's database left its WAL; a creation that crashed before its
+        // first checkpoint has none yet.
+        let _ = std::fs::remove_file(dir.path().join("new.ruzu.wal"));
+        let what = format!("{} bytes", bytes.len());
+        let e = Database::open_with(&path, ro.clone()).err().unwrap();
+        assert!(
+            e.to_string().contains("never completely created"),
+            "{what}: {e}"
+        );
+        let db = Database::open(&path).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let c = db.connect();
+        c.query("CREATE NODE TABLE T(id INT64 PRIMARY KEY)")
+            .unwrap();
+        drop(c);
+        drop(db);
+        ruzu::inspect::check(&path).unwrap_or_else(|e| panic!("{what}: {e}"));
+    }
+
+    // Never replaced: a foreign file, short or long; a file with a checkpoint whose slots
+    // are both damaged.
+    for foreign in [b"hello, world".to_vec(), b"not a database\n".repeat(1000)] {
+        std::fs::write(&path, &foreign).unwrap();
+        let e = Database::open(&path).err().unwrap();
+        assert!(matches!(e, Error::NotADatabase { .. }), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), foreign);
+    }
+    let (_d, out) = loaded();
+    let mut b = std::fs::read(&out).unwrap();
+    b[512 + 30] ^= 1;
+    b[1024 + 30] ^= 1;
+    std::fs::write(&out, &b).unwrap();
+    let e = Database::open(&out).err().unwrap();
+    assert!(e.to_string().contains("slot"), "{e}");
+    assert_eq!(std::fs::read(&out).unwrap(), b);
+}
+
+/// One damaged byte of the header's prefix (magic, version, database id, checksum) leaves
+/// the data readable through the second copy; `ruzu check` still reports it.
+#[test]
+fn a_damaged_header_prefix_falls_back_to_its_copy() {
+    let (_d, out) = loaded();
+    let before = {
+        let db = Database::open(&out).unwrap();
+        node_rows(&db, "Person")
+    };
+    for at in [0u64, 5, 9, 13, 20, 40, 62] {
+        let (_d2, copy) = loaded();
+        flip(&copy, at);
+        assert!(ruzu::inspect::check(&copy).is_err(), "byte {at}");
+        assert!(reads_everything(&copy).is_ok(), "byte {at}");
+        let db = Database::open(&copy).unwrap();
+        assert_eq!(node_rows(&db, "Person"), before, "byte {at}");
     }
 }

@@ -32,10 +32,17 @@ fn main() {
             }
         },
         Some("check") if args.len() == 2 => match ruzu::inspect::check(Path::new(&args[1])) {
-            Ok(r) => print(&format!(
-                "ok: {} pages ({} in use, {} free), {} tables verified\n",
-                r.pages, r.referenced, r.free, r.tables
-            )),
+            Ok(r) => {
+                let mut text = format!(
+                    "ok: {} pages ({} in use, {} free), {} tables verified\n",
+                    r.pages, r.referenced, r.free, r.tables
+                );
+                for n in r.notes() {
+                    text.push_str(&n);
+                    text.push('\n');
+                }
+                print(&text)
+            }
             Err(e) => {
                 println!("damaged: {e}");
                 EXIT_FAILURE

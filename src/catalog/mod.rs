@@ -516,6 +516,22 @@ impl Catalog {
         if d.remaining() != 0 {
             return Err(d.bad("trailing bytes"));
         }
+        // Ids are unique, and a rel table's FROM/TO pairs name node tables of this catalog.
+        let mut ids = std::collections::HashSet::new();
+        if !tables.iter().all(|t| ids.insert(t.id)) {
+            return Err(d.bad("two tables have the same id"));
+        }
+        let is_node = |id: u64| tables.iter().any(|t| t.id == id && t.is_node());
+        for t in &tables {
+            if let TableKind::Rel { pairs, .. } = &t.kind {
+                if pairs.iter().any(|&(f, to)| !is_node(f) || !is_node(to)) {
+                    return Err(d.bad(&format!(
+                        "rel table {} connects tables that are not node tables",
+                        t.name
+                    )));
+                }
+            }
+        }
         Ok(Catalog {
             tables,
             next_table_id,
@@ -634,10 +650,13 @@ pub fn decode_type(d: &mut Decoder, depth: u32) -> Result<LogicalType> {
         10 => T::UInt64,
         11 => T::Float,
         12 => T::Double,
-        13 => T::Decimal {
-            precision: d.u8()?,
-            scale: d.u8()?,
-        },
+        13 => {
+            let (precision, scale) = (d.u8()?, d.u8()?);
+            if !(1..=38).contains(&precision) || scale > precision {
+                return Err(d.bad(&format!("bad DECIMAL({precision}, {scale})")));
+            }
+            T::Decimal { precision, scale }
+        }
         14 => T::Serial,
         15 => T::String,
         16 => T::Blob,
@@ -838,5 +857,46 @@ mod tests {
             c.tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
             ["A2", "C"]
         );
+    }
+
+    /// Catalogs that decode field by field but describe impossible schemas are refused.
+    #[test]
+    fn hostile_catalogs_are_refused() {
+        let decimal = |precision: u8, scale: u8| {
+            let mut c = Catalog::new();
+            c.add_node_table(
+                "T",
+                vec![p("d", LogicalType::Decimal { precision, scale })],
+                "d",
+            )
+            .unwrap();
+            Catalog::decode(&c.encode())
+        };
+        assert!(decimal(18, 3).is_ok());
+        for (pr, sc) in [(0, 0), (39, 2), (255, 255), (10, 11)] {
+            assert!(decimal(pr, sc).is_err(), "DECIMAL({pr}, {sc})");
+        }
+        let mut c = Catalog::new();
+        c.add_node_table("A", vec![p("id", LogicalType::Int64)], "id")
+            .unwrap();
+        c.add_rel_table(
+            "R",
+            &[("A".into(), "A".into())],
+            vec![],
+            Multiplicity::Many,
+            Multiplicity::Many,
+        )
+        .unwrap();
+        // The rel table's pair names a table that is not a node table (itself).
+        let mut bad = c.clone();
+        let rid = bad.table("R").unwrap().id;
+        if let TableKind::Rel { pairs, .. } = &mut bad.tables[1].kind {
+            pairs[0].1 = rid;
+        }
+        assert!(Catalog::decode(&bad.encode()).is_err());
+        // Two tables with one id.
+        let mut bad = c.clone();
+        bad.tables[1].id = bad.tables[0].id;
+        assert!(Catalog::decode(&bad.encode()).is_err());
     }
 }

@@ -281,16 +281,10 @@ fn build(req: &LoadRequest, tmp: &Path) -> Result<LoadReport> {
             e,
         )
     })?;
-    if let Some(dir) = req.output.parent() {
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
+    // The rename is durable only once the directory is synced; until then a crash may
+    // bring back the old name. A failure here fails the load (the file under the output
+    // name is complete, but it may not survive a crash).
+    crate::storage::file::sync_parent_dir(&req.output)?;
     Ok(LoadReport {
         output: req.output.clone(),
         tables: reports,

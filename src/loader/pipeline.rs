@@ -245,6 +245,7 @@ pub fn copy_nodes_from(
     };
     // Reopen a partial last group: its rows are rewritten with the new ones (copy on write).
     let mut builder: Vec<Column> = types.iter().map(|t| Column::new(t.clone())).collect();
+    let mut replaced = None;
     // Rows of the reopened group deleted by transactions stay deleted: (group, positions).
     let mut reopened_deleted: Option<(usize, Vec<usize>)> = None;
     if let Some(last) = out.groups.last() {
@@ -258,7 +259,7 @@ pub fn copy_nodes_from(
             if !deleted.is_empty() {
                 reopened_deleted = Some((out.groups.len() - 1, deleted));
             }
-            out.groups.pop();
+            replaced = out.groups.pop();
         }
     }
     let mut next_offset = out.num_rows;
@@ -352,7 +353,27 @@ pub fn copy_nodes_from(
     stats.rows = next_offset - data.num_rows;
     out.num_rows = next_offset;
     out.pk_index = encode_index(keys);
+    // The reopened group's old pages are no longer referenced by the result: free them
+    // (reusable once the commit of the result is durable; a failed statement's rollback
+    // takes the frees back).
+    if let Some(g) = replaced {
+        free_chunks(
+            pager,
+            g.columns.iter().chain(g.deleted.iter().map(|(c, _)| c)),
+        );
+    }
     Ok((out, stats))
+}
+
+/// Frees every page of `chunks` (pending until the next checkpoint commits).
+fn free_chunks<'a>(pager: &Pager, chunks: impl IntoIterator<Item = &'a ChunkMeta>) {
+    let mut runs = Vec::new();
+    for c in chunks {
+        c.runs(&mut runs);
+    }
+    for (_, r) in runs {
+        pager.free(r.first, r.count);
+    }
 }
 
 /// Numbers the SERIAL columns `serial` of a node batch with the rows' offsets in the table
@@ -688,6 +709,18 @@ pub fn copy_rels_from(
         &entry.name,
         &origin_of,
     )?;
+    // The pair's old CSR groups (both directions) are rebuilt above: free their pages
+    // (reusable once the commit of the result is durable).
+    if let Some(old) = old_pair {
+        for g in old.fwd.iter().chain(&old.bwd) {
+            free_chunks(
+                pager,
+                [&g.offsets, &g.neighbors, &g.rel_ids]
+                    .into_iter()
+                    .chain(&g.properties),
+            );
+        }
+    }
     let mut out = data.clone();
     out.num_rels = next_rel_id;
     let new_pair = RelPairData {

@@ -35,7 +35,42 @@ fn coalesce(mut ranges: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
     merged
 }
 
+/// The parts of sorted, coalesced `a` not covered by sorted, coalesced `b`.
+fn subtract(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    let mut out = Vec::new();
+    for &(s, c) in a {
+        let (mut at, end) = (s, s + c);
+        for &(bs, bc) in b {
+            let be = bs + bc;
+            if be <= at || bs >= end {
+                continue;
+            }
+            if bs > at {
+                out.push((at, bs - at));
+            }
+            at = at.max(be);
+        }
+        if at < end {
+            out.push((at, end - at));
+        }
+    }
+    out
+}
+
 impl PageAllocator {
+    /// `saved` (the allocator as a statement found it) with the releases made since kept:
+    /// undoes the statement's allocations and frees, but ranges that were held in `saved` and
+    /// have since been released (no reader can reach them) stay reusable. No checkpoint may
+    /// have committed in between (it would have held new ranges).
+    pub fn rolled_back_to(&self, saved: &PageAllocator) -> PageAllocator {
+        let released = subtract(&saved.held, &self.held);
+        let mut out = saved.clone();
+        if !released.is_empty() {
+            out.release(&released);
+        }
+        out
+    }
+
     /// An allocator for a file whose pages `0..end` are in use.
     pub fn new(end: u64) -> Self {
         PageAllocator {
@@ -181,11 +216,14 @@ impl PageAllocator {
         for _ in 0..n {
             let s = d.u64()?;
             let c = d.u64()?;
-            if s < last_end || c == 0 || s.checked_add(c).is_none_or(|e| e > end) {
+            if s < last_end.max(1) || c == 0 || s.checked_add(c).is_none_or(|e| e > end) {
                 return Err(d.bad("free list ranges are out of order or out of bounds"));
             }
             last_end = s + c;
             free.push((s, c));
+        }
+        if d.remaining() != 0 {
+            return Err(d.bad("trailing bytes"));
         }
         Ok(PageAllocator {
             end,
@@ -232,6 +270,32 @@ mod tests {
     }
 
     #[test]
+    fn hostile_free_lists_are_refused() {
+        let list = |end: u64, n: u32, ranges: &[(u64, u64)]| {
+            let mut e = Encoder::new();
+            e.u64(end);
+            e.u32(n);
+            for &(s, c) in ranges {
+                e.u64(s);
+                e.u64(c);
+            }
+            e.buf
+        };
+        for bad in [
+            list(10, 1, &[(0, 2)]),                     // page 0 is never free
+            list(10, 1, &[(5, 0)]),                     // empty range
+            list(10, 1, &[(8, 3)]),                     // past the end
+            list(10, 1, &[(u64::MAX, 2)]),              // overflowing
+            list(10, 2, &[(2, 3), (4, 1)]),             // overlapping
+            list(10, u32::MAX, &[(2, 3)]),              // more ranges than bytes
+            [list(10, 1, &[(2, 3)]), vec![0]].concat(), // trailing bytes
+        ] {
+            let e = PageAllocator::decode(&mut Decoder::new(&bad, "free list")).unwrap_err();
+            assert!(matches!(e, crate::error::Error::Corrupted { .. }), "{e}");
+        }
+    }
+
+    #[test]
     fn held_pages_are_persisted_free_but_not_reused_until_released() {
         let mut a = PageAllocator::new(1);
         assert_eq!(a.allocate(10), 1);
@@ -255,6 +319,30 @@ mod tests {
         assert!(a.held_ranges().is_empty());
         assert_eq!(a.free_ranges(), &[(2, 3), (8, 2)]);
         assert_eq!(a.allocate(3), 2);
+    }
+
+    #[test]
+    fn rollback_keeps_releases_made_since() {
+        let mut a = PageAllocator::new(1);
+        a.allocate(20);
+        a.free(2, 3);
+        a.free(10, 4);
+        a.hold_pending();
+        let saved = a.clone();
+        // A statement allocates and frees; then its commit releases part of the held pages
+        // before failing.
+        assert_eq!(a.allocate(2), 21);
+        a.free(15, 1);
+        a.release(&[(11, 2)]);
+        let back = a.rolled_back_to(&saved);
+        assert_eq!(back.end(), 21);
+        assert!(back.pending_ranges().is_empty());
+        assert_eq!(back.held_ranges(), &[(2, 3), (10, 1), (13, 1)]);
+        assert_eq!(back.free_ranges(), &[(11, 2)]);
+        assert_eq!(
+            subtract(&[(0, 10)], &[(2, 2), (5, 1), (9, 4)]),
+            vec![(0, 2), (4, 1), (6, 3)]
+        );
     }
 
     #[test]

@@ -131,7 +131,8 @@ pub struct BufferPool {
     misses: AtomicU64,
     evictions: AtomicU64,
     writebacks: AtomicU64,
-    /// Set after a failed write-back: the pool's view of the file can no longer be trusted.
+    /// Set after a failed write-back of an evicted page (whose only copy was lost): the
+    /// pool's view of the file can no longer be trusted.
     poisoned: AtomicBool,
 }
 
@@ -357,6 +358,11 @@ impl BufferPool {
             return Ok(());
         };
         let r = self.write_back(w);
+        if r.is_err() {
+            // The frame is reused for another page: the only copy of the evicted page's
+            // bytes is gone, so the pool's view of the file can no longer be trusted.
+            self.poisoned.store(true, Ordering::Release);
+        }
         w.valid = false;
         let mut t = self.table.lock();
         t.writing.remove(&old);
@@ -450,10 +456,10 @@ impl BufferPool {
             return Ok(());
         };
         page::seal(w.page, kind, buf);
-        if let Err(e) = self.file.write_at(w.page * PAGE_SIZE as u64, buf) {
-            self.poisoned.store(true, Ordering::Release);
-            return Err(e);
-        }
+        // On failure the frame stays dirty and valid: its bytes are not lost, and `flush`
+        // can be retried (or the frame discarded by a rollback). Only an eviction, which
+        // reuses the frame regardless, loses them and poisons the pool.
+        self.file.write_at(w.page * PAGE_SIZE as u64, buf)?;
         self.writebacks.fetch_add(1, Ordering::Relaxed);
         w.dirty = false;
         Ok(())
@@ -467,7 +473,13 @@ impl BufferPool {
         let at = page_no
             .checked_mul(PAGE_SIZE as u64)
             .ok_or_else(|| Error::corrupted(Some(page_no), "page number beyond any file"))?;
-        self.file.read_at(at, buf)?;
+        self.file.read_at(at, buf).map_err(|e| match e {
+            // A page reference past the end of the file is damage, not an I/O problem.
+            Error::Io { ref source, .. } if source.kind() == std::io::ErrorKind::UnexpectedEof => {
+                Error::corrupted(Some(page_no), "page beyond the end of the file")
+            }
+            e => e,
+        })?;
         match page::verify(page_no, buf)? {
             PageState::Sealed(k) if k == kind => {}
             PageState::Sealed(k) => {

@@ -114,6 +114,10 @@ pub struct ChunkMeta {
     pub body: ChunkBody,
 }
 
+/// The most values any page holds (bit-packed deltas of width 1). A chunk of distinct values
+/// (a primary key, rel ids) of n > 1 values has at least ceil(n / this) pages.
+pub const MAX_VALUES_PER_PAGE: u64 = ((PAGE_PAYLOAD - 8) * 8) as u64;
+
 /// Largest bit width packed; wider deltas are stored as plain u64.
 const MAX_PACKED: u8 = 56;
 const NULL_BITS_PER_PAGE: u64 = PAGE_PAYLOAD as u64 * 8;
@@ -287,20 +291,45 @@ impl ChunkMeta {
         }
     }
 
-    pub fn decode(d: &mut Decoder) -> Result<ChunkMeta> {
-        Self::decode_depth(d, 0)
+    /// Pages the chunk's runs cover.
+    pub fn page_count(&self) -> u64 {
+        let mut runs = Vec::new();
+        self.runs(&mut runs);
+        runs.iter().map(|(_, r)| r.count).sum()
     }
 
-    fn decode_depth(d: &mut Decoder, depth: u32) -> Result<ChunkMeta> {
+    /// Decodes a chunk of a file of `file_pages` pages: every page run must lie inside the
+    /// file (pages 1..file_pages) and every count agree with the others, in checked
+    /// arithmetic, so that no size read from the file can overflow or ask for memory the
+    /// file's pages cannot back (except what a constant chunk legitimately repeats).
+    pub fn decode(d: &mut Decoder, file_pages: u64) -> Result<ChunkMeta> {
+        Self::decode_depth(d, 0, file_pages)
+    }
+
+    fn read_run(d: &mut Decoder, file_pages: u64) -> Result<PageRun> {
+        let run = PageRun {
+            first: d.u64()?,
+            count: d.u64()?,
+        };
+        if run.count > 0
+            && (run.first == 0
+                || run
+                    .first
+                    .checked_add(run.count)
+                    .is_none_or(|e| e > file_pages))
+        {
+            return Err(d.bad("page run outside the file"));
+        }
+        Ok(run)
+    }
+
+    fn decode_depth(d: &mut Decoder, depth: u32, file_pages: u64) -> Result<ChunkMeta> {
         if depth > 64 {
             return Err(d.bad("chunk nesting too deep"));
         }
         let num_values = d.u64()?;
         let null_count = d.u64()?;
-        let nulls = PageRun {
-            first: d.u64()?,
-            count: d.u64()?,
-        };
+        let nulls = Self::read_run(d, file_pages)?;
         // An all-NULL chunk has no bitmap pages.
         let all_null = null_count == num_values && nulls.count == 0;
         if null_count > num_values
@@ -339,10 +368,7 @@ impl ChunkMeta {
                     }
                     _ => return Err(d.bad("unknown encoding")),
                 };
-                let data = PageRun {
-                    first: d.u64()?,
-                    count: d.u64()?,
-                };
+                let data = Self::read_run(d, file_pages)?;
                 let need = match enc {
                     Encoding::ForBitpack { width: 0, .. } | Encoding::Decimal { width: 0, .. } => 0,
                     Encoding::ForBitpack { width, .. } | Encoding::Decimal { width, .. } => {
@@ -370,13 +396,10 @@ impl ChunkMeta {
                 ChunkBody::Fixed { enc, data, stats }
             }
             2 => {
-                let offsets = Box::new(Self::decode_depth(d, depth + 1)?);
-                let data = PageRun {
-                    first: d.u64()?,
-                    count: d.u64()?,
-                };
+                let offsets = Box::new(Self::decode_depth(d, depth + 1, file_pages)?);
+                let data = Self::read_run(d, file_pages)?;
                 let byte_len = d.u64()?;
-                if offsets.num_values != num_values + 1
+                if num_values.checked_add(1) != Some(offsets.num_values)
                     || data.count != byte_len.div_ceil(PAGE_PAYLOAD as u64)
                 {
                     return Err(d.bad("string chunk sizes disagree"));
@@ -388,9 +411,9 @@ impl ChunkMeta {
                 }
             }
             3 => {
-                let offsets = Box::new(Self::decode_depth(d, depth + 1)?);
-                let child = Box::new(Self::decode_depth(d, depth + 1)?);
-                if offsets.num_values != num_values + 1 {
+                let offsets = Box::new(Self::decode_depth(d, depth + 1, file_pages)?);
+                let child = Box::new(Self::decode_depth(d, depth + 1, file_pages)?);
+                if num_values.checked_add(1) != Some(offsets.num_values) {
                     return Err(d.bad("list chunk sizes disagree"));
                 }
                 ChunkBody::List { offsets, child }
@@ -399,7 +422,7 @@ impl ChunkMeta {
                 let n = d.u32()? as usize;
                 let mut children = Vec::with_capacity(n.min(1024));
                 for _ in 0..n {
-                    let c = Self::decode_depth(d, depth + 1)?;
+                    let c = Self::decode_depth(d, depth + 1, file_pages)?;
                     if c.num_values != num_values {
                         return Err(d.bad("struct field chunk sizes disagree"));
                     }
@@ -408,7 +431,12 @@ impl ChunkMeta {
                 ChunkBody::Struct { children }
             }
             5 => {
-                let one = Box::new(Self::decode_depth(d, depth + 1)?);
+                // Only a property chunk (a node group's or a CSR group's) is constant, never a
+                // chunk inside another: the row counts of those are bounded by the group.
+                if depth > 0 {
+                    return Err(d.bad("constant chunk inside another chunk"));
+                }
+                let one = Box::new(Self::decode_depth(d, depth + 1, file_pages)?);
                 if one.num_values != 1 || one.null_count != 0 || null_count != 0 {
                     return Err(d.bad("constant chunk is not one non-NULL value"));
                 }
@@ -746,6 +774,24 @@ fn unpack(page: &[u8], j: usize, width: u8) -> u64 {
     }
 }
 
+/// The error of a read too large for the memory the system will give.
+fn too_large(pool: &BufferPool, bytes: u64) -> Error {
+    Error::OutOfMemory {
+        requested: bytes,
+        budget: pool.memory().budget(),
+    }
+}
+
+/// `v.try_reserve(n)`, as an out-of-memory error.
+fn try_reserve<T>(pool: &BufferPool, v: &mut Vec<T>, n: usize) -> Result<()> {
+    v.try_reserve(n).map_err(|_| {
+        too_large(
+            pool,
+            (n as u64).saturating_mul(std::mem::size_of::<T>() as u64),
+        )
+    })
+}
+
 /// Reads integer-like rows as u64 words: base + delta in wrapping 64-bit arithmetic, which is
 /// exact for every 64-bit-or-narrower type.
 fn read_ints(
@@ -760,11 +806,13 @@ fn read_ints(
         return Err(Error::corrupted(None, "integer chunk is not bit-packed"));
     };
     let b = base as u64;
+    // A chunk of width 0 repeats its base without pages: nothing in the file bounds how
+    // many values it claims (a list child of equal values), so ask, don't abort.
+    try_reserve(pool, out, count)?;
     if width == 0 {
         out.extend(std::iter::repeat_n(b, count));
         return Ok(());
     }
-    out.reserve(count);
     for_each_word(pool, enc, data, start, count, |page, j, take, w| {
         out.extend((j..j + take).map(|k| b.wrapping_add(unpack(page, k, w))));
         Ok(())
@@ -822,8 +870,8 @@ fn read_offsets(pool: &BufferPool, meta: &ChunkMeta, start: u64, count: usize) -
     let ChunkBody::Fixed { enc, data, .. } = &meta.body else {
         return Err(Error::corrupted(None, "offsets chunk is not fixed-width"));
     };
-    let mut v = Vec::with_capacity(count + 1);
-    read_ints(pool, *enc, *data, start, count + 1, &mut v)?;
+    let mut v = Vec::new();
+    read_ints(pool, *enc, *data, start, count.saturating_add(1), &mut v)?;
     if v.windows(2).any(|w| w[0] > w[1]) {
         return Err(Error::corrupted(
             Some(data.first),
@@ -841,12 +889,17 @@ pub fn scan(
     count: usize,
     out: &mut Column,
 ) -> Result<()> {
-    if start + count as u64 > meta.num_values {
+    if start
+        .checked_add(count as u64)
+        .is_none_or(|end| end > meta.num_values)
+    {
         return Err(Error::corrupted(None, "scan past the end of a chunk"));
     }
     if count == 0 {
         return Ok(());
     }
+    out.try_reserve(count)
+        .map_err(|_| too_large(pool, (count as u64).saturating_mul(8)))?;
     let before = out.len();
     match (&meta.body, &mut out.data) {
         (ChunkBody::Fixed { enc, data, .. }, ColumnData::Int128(v)) => {
@@ -868,7 +921,7 @@ pub fn scan(
             ColumnData::Double(v),
         ) => {
             let p = POW10[*exp as usize];
-            let mut w = Vec::with_capacity(count);
+            let mut w = Vec::new();
             read_ints(pool, *enc, *data, start, count, &mut w)?;
             v.extend(w.iter().map(|&x| (x as i64) as f64 / p));
         }
@@ -888,7 +941,7 @@ pub fn scan(
             })?;
         }
         (ChunkBody::Fixed { enc, data, .. }, d) => {
-            let mut w = Vec::with_capacity(count);
+            let mut w = Vec::new();
             read_ints(pool, *enc, *data, start, count, &mut w)?;
             match d {
                 ColumnData::Bool(v) => v.extend(w.iter().map(|&x| x != 0)),
@@ -955,7 +1008,10 @@ pub fn scan(
         (ChunkBody::Constant { one }, _) => {
             let mut v = Column::new(out.ty.clone());
             scan(pool, one, 0, 1, &mut v)?;
-            out.gather(&v, &vec![0u32; count]);
+            let mut rows: Vec<u32> = Vec::new();
+            try_reserve(pool, &mut rows, count)?;
+            rows.resize(count, 0);
+            out.gather(&v, &rows);
         }
         _ => {
             return Err(Error::corrupted(
@@ -987,7 +1043,10 @@ pub fn scan_u64(
     let ChunkBody::Fixed { enc, data, .. } = &meta.body else {
         return Err(Error::corrupted(None, "integer chunk expected"));
     };
-    if start + count as u64 > meta.num_values {
+    if start
+        .checked_add(count as u64)
+        .is_none_or(|end| end > meta.num_values)
+    {
         return Err(Error::corrupted(None, "scan past the end of a chunk"));
     }
     read_ints(pool, *enc, *data, start, count, out)
@@ -1021,10 +1080,18 @@ mod tests {
     fn round_trip(col: &Column) {
         let mut sink = RunSink::new();
         let meta = encode_chunk(col, &mut sink);
+        // As placed in a file (page 0 is the header's).
+        let mut placed = meta.clone();
+        placed.shift(1);
         let mut e = Encoder::new();
-        meta.encode(&mut e);
-        let meta2 = ChunkMeta::decode(&mut Decoder::new(&e.buf, "chunk")).unwrap();
-        assert_eq!(meta, meta2);
+        placed.encode(&mut e);
+        let file_pages = 1 + sink.page_count();
+        let back = ChunkMeta::decode(&mut Decoder::new(&e.buf, "chunk"), file_pages).unwrap();
+        assert_eq!(placed, back);
+        if sink.page_count() > 0 {
+            // One page short of the file it needs.
+            assert!(ChunkMeta::decode(&mut Decoder::new(&e.buf, "chunk"), file_pages - 1).is_err());
+        }
         let pool = place(&sink);
         // Whole, and in odd windows.
         let mut out = Column::new(col.ty.clone());
@@ -1218,11 +1285,13 @@ mod tests {
             let mut sink = RunSink::new();
             let meta = encode_constant(&one, 100_000, &mut sink);
             assert!(sink.page_count() <= 3, "{ty}: {} pages", sink.page_count());
+            let mut placed = meta.clone();
+            placed.shift(1);
             let mut e = Encoder::new();
-            meta.encode(&mut e);
+            placed.encode(&mut e);
             assert_eq!(
-                ChunkMeta::decode(&mut Decoder::new(&e.buf, "chunk")).unwrap(),
-                meta
+                ChunkMeta::decode(&mut Decoder::new(&e.buf, "chunk"), u64::MAX).unwrap(),
+                placed
             );
             let pool = place(&sink);
             let mut out = Column::new(ty.clone());

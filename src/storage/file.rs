@@ -26,6 +26,23 @@ pub trait StorageBackend: Send + Sync {
     fn sync(&self) -> Result<()>;
 }
 
+/// Makes the directory entry of `path` durable (after creating or renaming it): fsync of the
+/// directory holding it. An error is returned, not ignored: a name that may not survive a
+/// crash is a failed write. File systems that cannot sync a directory at all (EINVAL) have
+/// nothing to make durable there and are not an error.
+pub fn sync_parent_dir(path: &Path) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let err = |e| Error::io(format!("cannot sync directory {}", dir.display()), e);
+    let d = File::open(dir).map_err(err)?;
+    match d.sync_all() {
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => Ok(()),
+        r => r.map_err(err),
+    }
+}
+
 /// A file of the operating system.
 pub struct OsBackend {
     file: File,
@@ -46,7 +63,9 @@ impl OsBackend {
         })
     }
 
-    /// Creates a new file; fails if it exists.
+    /// Creates a new file; fails if it exists. The directory is synced, so the new name is
+    /// durable before anything is written into the file: after a crash the file is either
+    /// absent or present (possibly short, which opening for writing recreates).
     pub fn create_new(path: &Path) -> Result<Self> {
         let file = OpenOptions::new()
             .read(true)
@@ -54,6 +73,7 @@ impl OsBackend {
             .create_new(true)
             .open(path)
             .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
+        sync_parent_dir(path)?;
         Ok(OsBackend {
             file,
             path: path.to_path_buf(),
@@ -119,9 +139,28 @@ pub enum CrashMode {
     FailFromNow,
 }
 
+/// What an injected sync failure leaves durable (`MemBackend::fail_nth_sync`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncFault {
+    /// Nothing written since the last good sync reached the disk.
+    Lost,
+    /// Everything written reached the disk, but the sync still reported an error (the kernel
+    /// may report a write-back error of pages it has since dropped or written).
+    Persisted,
+}
+
 /// An in-memory file. `durable()` is what survives a crash: the bytes as of the last `sync`.
-/// `crash_after_writes(n)` makes the n+1-th write and everything after it fail, as a crash
-/// would, so tests can cut a write sequence at any point.
+///
+/// Faults, for crash and error-path tests:
+/// * `crash_after_writes(n)` makes the n+1-th write and everything after it fail, as a crash
+///   would, so tests can cut a write sequence at any point;
+/// * `fail_nth_write(n)` fails one write-like operation (`write_at` or `set_len`), the n-th
+///   from now (0 = the next), and only that one: a failed `write_at` leaves the first half
+///   of its bytes written (a torn write);
+/// * `fail_nth_sync(n, fault)` fails one `sync`, the n-th from now.
+///
+/// `write_ops()` and `sync_ops()` count the operations attempted so far, so a test can
+/// measure a sequence and then fail each of its steps in turn.
 #[derive(Clone, Default)]
 pub struct MemBackend {
     inner: Arc<MemInner>,
@@ -133,6 +172,26 @@ struct MemInner {
     synced: Mutex<Vec<u8>>,
     writes: AtomicU64,
     crash_at: Mutex<Option<u64>>,
+    faults: Mutex<Faults>,
+}
+
+#[derive(Default)]
+struct Faults {
+    /// Write-like operations attempted (`write_at`, `set_len`).
+    write_ops: u64,
+    /// Syncs attempted.
+    sync_ops: u64,
+    /// The value of `write_ops` at which one write fails.
+    fail_write: Option<u64>,
+    /// The value of `sync_ops` at which one sync fails, and how.
+    fail_sync: Option<(u64, SyncFault)>,
+}
+
+fn injected(what: &str) -> Error {
+    Error::io(
+        format!("simulated {what} failure"),
+        std::io::Error::other("injected fault"),
+    )
 }
 
 impl MemBackend {
@@ -163,8 +222,38 @@ impl MemBackend {
         *self.inner.crash_at.lock() = Some(done + n);
     }
 
+    /// Successful writes so far.
     pub fn writes(&self) -> u64 {
         self.inner.writes.load(Ordering::SeqCst)
+    }
+
+    /// Write-like operations (`write_at`, `set_len`) attempted so far.
+    pub fn write_ops(&self) -> u64 {
+        self.inner.faults.lock().write_ops
+    }
+
+    /// Syncs attempted so far.
+    pub fn sync_ops(&self) -> u64 {
+        self.inner.faults.lock().sync_ops
+    }
+
+    /// The `n`-th write-like operation from now (0 = the next one) fails; later ones succeed.
+    pub fn fail_nth_write(&self, n: u64) {
+        let mut f = self.inner.faults.lock();
+        f.fail_write = Some(f.write_ops + n);
+    }
+
+    /// The `n`-th sync from now (0 = the next one) fails as `fault` says; later ones succeed.
+    pub fn fail_nth_sync(&self, n: u64, fault: SyncFault) {
+        let mut f = self.inner.faults.lock();
+        f.fail_sync = Some((f.sync_ops + n, fault));
+    }
+
+    /// Forgets injected faults (not the crash point).
+    pub fn clear_faults(&self) {
+        let mut f = self.inner.faults.lock();
+        f.fail_write = None;
+        f.fail_sync = None;
     }
 
     fn check_crash(&self) -> Result<()> {
@@ -178,6 +267,14 @@ impl MemBackend {
         }
         Ok(())
     }
+
+    /// Counts a write-like operation; true if it is the one to fail.
+    fn write_fault(&self) -> bool {
+        let mut f = self.inner.faults.lock();
+        let op = f.write_ops;
+        f.write_ops += 1;
+        f.fail_write == Some(op)
+    }
 }
 
 impl StorageBackend for MemBackend {
@@ -187,41 +284,63 @@ impl StorageBackend for MemBackend {
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<()> {
         let data = self.inner.data.lock();
-        let start = offset as usize;
-        let end = start + buf.len();
-        if end > data.len() {
+        let end = offset.checked_add(buf.len() as u64);
+        let Some(end) = end.filter(|&e| e <= data.len() as u64) else {
             return Err(Error::io(
                 format!("cannot read {} bytes at {offset}", buf.len()),
                 std::io::Error::from(std::io::ErrorKind::UnexpectedEof),
             ));
-        }
-        buf.copy_from_slice(&data[start..end]);
+        };
+        buf.copy_from_slice(&data[offset as usize..end as usize]);
         Ok(())
     }
 
     fn write_at(&self, offset: u64, buf: &[u8]) -> Result<()> {
         self.check_crash()?;
+        let fail = self.write_fault();
+        // A failed write may still have stored a part of its bytes.
+        let stored = if fail { &buf[..buf.len() / 2] } else { buf };
         let mut data = self.inner.data.lock();
         let start = offset as usize;
-        let end = start + buf.len();
+        let end = start + stored.len();
         if end > data.len() {
             data.resize(end, 0);
         }
-        data[start..end].copy_from_slice(buf);
+        data[start..end].copy_from_slice(stored);
+        if fail {
+            return Err(injected("write"));
+        }
         self.inner.writes.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
 
     fn set_len(&self, len: u64) -> Result<()> {
         self.check_crash()?;
+        if self.write_fault() {
+            return Err(injected("resize"));
+        }
         self.inner.data.lock().resize(len as usize, 0);
         Ok(())
     }
 
     fn sync(&self) -> Result<()> {
         self.check_crash()?;
-        let data = self.inner.data.lock().clone();
-        *self.inner.synced.lock() = data;
+        let fault = {
+            let mut f = self.inner.faults.lock();
+            let op = f.sync_ops;
+            f.sync_ops += 1;
+            match f.fail_sync {
+                Some((at, fault)) if at == op => Some(fault),
+                _ => None,
+            }
+        };
+        if fault != Some(SyncFault::Lost) {
+            let data = self.inner.data.lock().clone();
+            *self.inner.synced.lock() = data;
+        }
+        if fault.is_some() {
+            return Err(injected("sync"));
+        }
         Ok(())
     }
 }
@@ -258,5 +377,16 @@ mod tests {
         assert!(f.read_at(4100, &mut [0u8; 10]).is_err());
         assert!(OsBackend::create_new(&p).is_err());
         f.sync().unwrap();
+    }
+
+    #[test]
+    fn directory_sync_errors_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        sync_parent_dir(&dir.path().join("f")).unwrap();
+        let e = sync_parent_dir(&dir.path().join("missing/f")).unwrap_err();
+        assert!(e.to_string().contains("cannot sync directory"), "{e}");
+        // Creating a file syncs its directory (and fails where that is impossible).
+        assert!(OsBackend::create_new(&dir.path().join("missing/f")).is_err());
+        OsBackend::create_new(&dir.path().join("g")).unwrap();
     }
 }

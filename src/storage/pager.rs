@@ -3,15 +3,24 @@
 //! Owns: `Pager`, which creates and opens database files, writes runs of sealed pages
 //! straight to the file (the loader's path, bypassing the pool), reads blobs through the pool,
 //! and performs the copy-on-write checkpoint: new blobs → sync → header slot → sync → frees.
+//!
+//! A checkpoint computes the next allocator and header on copies and installs them only once
+//! its header slot is durable: a checkpoint that fails leaves the pager exactly as it was
+//! (its pages are unreferenced, the caller rolls back its statement's allocations with
+//! `rollback_allocations`). A failed sync fences the file: every later write, resize or sync
+//! through this pager fails until the database is reopened, because the kernel may have
+//! dropped the pages whose write-back failed and a later successful sync would not mean they
+//! reached the disk (PostgreSQL and redb do the same).
 
 use super::alloc::PageAllocator;
 use super::buffer::{BufferPool, MemoryManager};
 use super::file::StorageBackend;
-use super::header::{BlobRef, Header, Slot, SLOT_OFFSETS};
+use super::header::{BlobRef, CreationState, Header, Slot, SLOT_OFFSETS};
 use super::page::{self, Decoder, Encoder, PageKind, PAGE_PAYLOAD, PAGE_SIZE};
 use crate::error::{Error, Result};
 use parking_lot::Mutex;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 struct PagerState {
@@ -24,11 +33,68 @@ struct PagerState {
     retired: Vec<(u64, u64)>,
 }
 
+/// The backend as the pager and its pool use it: once a sync has failed, every later write,
+/// resize and sync fails with an error that says so. Reads go on (the pages of the last
+/// durable checkpoint were never overwritten).
+struct Fenced {
+    inner: Arc<dyn StorageBackend>,
+    failed: AtomicBool,
+    path: PathBuf,
+}
+
+impl Fenced {
+    fn check(&self) -> Result<()> {
+        if self.failed.load(Ordering::Acquire) {
+            return Err(Error::io(
+                format!(
+                    "cannot write {}: an earlier sync of the file failed, so what reached the \
+                     disk is unknown; writes are refused until the database is reopened",
+                    self.path.display()
+                ),
+                std::io::Error::other("writes refused after a failed sync"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl StorageBackend for Fenced {
+    fn len(&self) -> Result<u64> {
+        self.inner.len()
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<()> {
+        self.inner.read_at(offset, buf)
+    }
+
+    fn write_at(&self, offset: u64, buf: &[u8]) -> Result<()> {
+        self.check()?;
+        self.inner.write_at(offset, buf)
+    }
+
+    fn set_len(&self, len: u64) -> Result<()> {
+        self.check()?;
+        self.inner.set_len(len)
+    }
+
+    fn sync(&self) -> Result<()> {
+        self.check()?;
+        let r = self.inner.sync();
+        if r.is_err() {
+            self.failed.store(true, Ordering::Release);
+        }
+        r
+    }
+}
+
 /// An open database file.
 pub struct Pager {
     backend: Arc<dyn StorageBackend>,
+    fence: Arc<Fenced>,
     pool: BufferPool,
     state: Mutex<PagerState>,
+    /// Held for the whole of a checkpoint: one at a time.
+    checkpointing: Mutex<()>,
     path: PathBuf,
 }
 
@@ -38,7 +104,78 @@ pub struct CheckpointData<'a> {
     pub metadata: &'a [u8],
 }
 
+/// What a new database file starts with (`Pager::open_for_write` recreating a file whose
+/// creation was interrupted).
+pub struct NewFile {
+    pub db_id: [u8; 16],
+    pub catalog: Vec<u8>,
+    pub metadata: Vec<u8>,
+}
+
+const UNFINISHED: &str = "the database file was never completely created (its creation was \
+                          interrupted before the first checkpoint); opening it for writing \
+                          creates it anew";
+
+/// The first `min(len, PAGE_SIZE)` bytes of the file.
+fn read_start(backend: &dyn StorageBackend) -> Result<Vec<u8>> {
+    let len = backend.len()?;
+    let mut start = vec![0u8; len.min(PAGE_SIZE as u64) as usize];
+    backend.read_at(0, &mut start)?;
+    Ok(start)
+}
+
+/// Whether the file is what an interrupted `Pager::create` leaves behind: no checkpoint was
+/// ever written, so it holds no data (see `Header::creation_state`). A file whose page 0 is
+/// blank counts only if every later page is a ruzu page (sealed at its own position, or
+/// empty), so a foreign file is never taken for one.
+fn unfinished_creation(backend: &dyn StorageBackend, start: &[u8]) -> Result<bool> {
+    match Header::creation_state(start) {
+        CreationState::Unfinished => Ok(true),
+        CreationState::NotUnfinished => Ok(false),
+        CreationState::Blank => {
+            let pages = backend.len()? / PAGE_SIZE as u64;
+            let mut buf = vec![0u8; PAGE_SIZE];
+            for p in 1..pages {
+                backend.read_at(p * PAGE_SIZE as u64, &mut buf)?;
+                if page::verify(p, &buf).is_err() {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+    }
+}
+
+/// The byte offset of page `page`, or a corruption error if no file can be that long.
+fn page_offset(page: u64) -> Result<u64> {
+    page.checked_mul(PAGE_SIZE as u64)
+        .ok_or_else(|| Error::corrupted(None, format!("page {page} is beyond any file")))
+}
+
 impl Pager {
+    /// A pager over `backend` (wrapped in the sync fence) with `state`.
+    fn assemble(
+        backend: Arc<dyn StorageBackend>,
+        mem: Arc<MemoryManager>,
+        path: &Path,
+        state: PagerState,
+    ) -> Pager {
+        let fence = Arc::new(Fenced {
+            inner: backend,
+            failed: AtomicBool::new(false),
+            path: path.to_path_buf(),
+        });
+        let backend: Arc<dyn StorageBackend> = fence.clone();
+        Pager {
+            pool: BufferPool::new(backend.clone(), mem),
+            backend,
+            fence,
+            state: Mutex::new(state),
+            checkpointing: Mutex::new(()),
+            path: path.to_path_buf(),
+        }
+    }
+
     /// Starts a new database in an empty backend: writes the header prefix and an initial
     /// checkpoint holding `catalog` and `metadata`.
     pub fn create(
@@ -55,14 +192,11 @@ impl Pager {
                 std::io::Error::from(std::io::ErrorKind::AlreadyExists),
             ));
         }
-        let mut page0 = vec![0u8; PAGE_SIZE];
-        page0[..64].copy_from_slice(&Header::encode_prefix(&db_id));
-        backend.write_at(0, &page0)?;
-        let pool = BufferPool::new(backend.clone(), mem);
-        let pager = Pager {
+        let pager = Pager::assemble(
             backend,
-            pool,
-            state: Mutex::new(PagerState {
+            mem,
+            path,
+            PagerState {
                 header: Header {
                     db_id,
                     slots: [None, None],
@@ -71,9 +205,9 @@ impl Pager {
                 alloc: PageAllocator::new(1),
                 defer_frees: false,
                 retired: Vec::new(),
-            }),
-            path: path.to_path_buf(),
-        };
+            },
+        );
+        pager.backend.write_at(0, &Header::encode_page0(&db_id))?;
         pager.checkpoint(CheckpointData { catalog, metadata })?;
         Ok(pager)
     }
@@ -85,21 +219,28 @@ impl Pager {
         path: &Path,
     ) -> Result<(Pager, Vec<u8>, Vec<u8>)> {
         let len = backend.len()?;
-        if len < PAGE_SIZE as u64 {
-            let mut b = vec![0u8; len as usize];
-            backend.read_at(0, &mut b)?;
-            if b.len() >= 8 && b[..8] == super::header::MAGIC {
-                return Err(Error::corrupted(Some(0), "file is shorter than its header"));
-            }
-            return Err(Error::NotADatabase {
+        let page0 = read_start(&*backend)?;
+        let decoded = if page0.len() == PAGE_SIZE {
+            Header::decode(&page0, path, false)
+        } else if page0.starts_with(&super::header::MAGIC) {
+            Err(Error::corrupted(Some(0), "file is shorter than its header"))
+        } else {
+            Err(Error::NotADatabase {
                 path: path.to_path_buf(),
-            });
-        }
-        let mut page0 = vec![0u8; PAGE_SIZE];
-        backend.read_at(0, &mut page0)?;
-        let header = Header::decode(&page0, path, false)?;
+            })
+        };
+        let header = match decoded {
+            Ok(h) => h,
+            Err(e) => {
+                if unfinished_creation(&*backend, &page0)? {
+                    return Err(Error::corrupted(Some(0), UNFINISHED));
+                }
+                return Err(e);
+            }
+        };
         let slot = header.current_slot();
-        if len < slot.page_count * PAGE_SIZE as u64 {
+        let need = page_offset(slot.page_count)?;
+        if len < need {
             return Err(Error::corrupted(
                 None,
                 format!(
@@ -108,8 +249,18 @@ impl Pager {
                 ),
             ));
         }
-        let pool = BufferPool::new(backend.clone(), mem);
-        let free = read_blob_via(&pool, slot.free_list, PageKind::FreeList)?;
+        let pager = Pager::assemble(
+            backend,
+            mem,
+            path,
+            PagerState {
+                header,
+                alloc: PageAllocator::new(slot.page_count),
+                defer_frees: false,
+                retired: Vec::new(),
+            },
+        );
+        let free = pager.read_blob(slot.free_list, PageKind::FreeList)?;
         let alloc = if slot.free_list.page_count == 0 {
             PageAllocator::new(slot.page_count)
         } else {
@@ -121,23 +272,42 @@ impl Pager {
                 "free list disagrees with the header on the file length",
             ));
         }
-        let catalog = read_blob_via(&pool, slot.catalog, PageKind::Catalog)?;
-        let metadata = read_blob_via(&pool, slot.metadata, PageKind::Metadata)?;
-        Ok((
-            Pager {
-                backend,
-                pool,
-                state: Mutex::new(PagerState {
-                    header,
-                    alloc,
-                    defer_frees: false,
-                    retired: Vec::new(),
-                }),
-                path: path.to_path_buf(),
-            },
-            catalog,
-            metadata,
-        ))
+        pager.state.lock().alloc = alloc;
+        let catalog = pager.read_blob(slot.catalog, PageKind::Catalog)?;
+        let metadata = pager.read_blob(slot.metadata, PageKind::Metadata)?;
+        Ok((pager, catalog, metadata))
+    }
+
+    /// Opens an existing database file for writing (the caller holds the file's exclusive
+    /// lock) and returns it with its catalog and metadata blobs. Bytes past the checkpoint's
+    /// last page, left by a write that was interrupted or failed (a COPY killed mid-write),
+    /// are free space nobody references: they are cut off.
+    ///
+    /// A file whose creation was interrupted before its first checkpoint (empty, shorter than
+    /// a header, or a header with no slot ever written) holds no data: it is created anew
+    /// from `fresh`. A file with a checkpoint, of another format, or foreign is never
+    /// replaced.
+    pub fn open_for_write(
+        backend: Arc<dyn StorageBackend>,
+        mem: Arc<MemoryManager>,
+        path: &Path,
+        fresh: impl FnOnce() -> Result<NewFile>,
+    ) -> Result<(Pager, Vec<u8>, Vec<u8>)> {
+        let start = read_start(&*backend)?;
+        let has_header = start.len() == PAGE_SIZE && Header::decode(&start, path, false).is_ok();
+        if !has_header && unfinished_creation(&*backend, &start)? {
+            let f = fresh()?;
+            backend.set_len(0)?;
+            let pager = Pager::create(backend, mem, path, f.db_id, &f.catalog, &f.metadata)?;
+            return Ok((pager, f.catalog, f.metadata));
+        }
+        let (pager, catalog, metadata) = Pager::open(backend, mem, path)?;
+        let end = page_offset(pager.header().current_slot().page_count)?;
+        if pager.backend.len()? > end {
+            pager.backend.set_len(end)?;
+            pager.backend.sync()?;
+        }
+        Ok((pager, catalog, metadata))
     }
 
     pub fn pool(&self) -> &BufferPool {
@@ -160,6 +330,11 @@ impl Pager {
         self.state.lock().header.db_id
     }
 
+    /// Whether a sync has failed: the pager then refuses every write until reopened.
+    pub fn is_fenced(&self) -> bool {
+        self.fence.failed.load(Ordering::Acquire)
+    }
+
     /// Number of pages in the file as of now (including pages not yet checkpointed).
     pub fn page_count(&self) -> u64 {
         self.state.lock().alloc.end()
@@ -178,8 +353,10 @@ impl Pager {
         self.state.lock().alloc.allocate(n)
     }
 
-    /// Restores the allocator to `saved` after a failed write: every page allocated since is
-    /// unreferenced again. Frames the pool holds for those pages are dropped unwritten.
+    /// Restores the allocator to `saved` (taken when the statement started) after the
+    /// statement or its commit failed: every page allocated since is unreferenced again,
+    /// and pages freed since are referenced again. Ranges released since stay released.
+    /// Frames the pool holds for pages allocated since are dropped unwritten.
     pub fn rollback_allocations(&self, saved: PageAllocator) {
         let mut st = self.state.lock();
         let end = st.alloc.end();
@@ -191,7 +368,7 @@ impl Pager {
                 self.pool.invalidate(p);
             }
         }
-        st.alloc = saved;
+        st.alloc = st.alloc.rolled_back_to(&saved);
     }
 
     /// From now on, pages a checkpoint stops referencing are held until `release` (readers
@@ -228,8 +405,9 @@ impl Pager {
     /// `payload` is split every `PAGE_PAYLOAD` bytes; the last page is zero-padded.
     pub fn write_run(&self, first_page: u64, kind: PageKind, payload: &[u8]) -> Result<()> {
         const BATCH: usize = 64;
+        self.fence.check()?;
         let pages = payload.len().div_ceil(PAGE_PAYLOAD);
-        let mut buf = vec![0u8; BATCH * PAGE_SIZE];
+        let mut buf = vec![0u8; BATCH.min(pages) * PAGE_SIZE];
         let mut i = 0;
         while i < pages {
             let n = (pages - i).min(BATCH);
@@ -241,10 +419,8 @@ impl Pager {
                 p[..src.len()].copy_from_slice(src);
                 page::seal(first_page + (i + j) as u64, kind, p);
             }
-            self.backend.write_at(
-                (first_page + i as u64) * PAGE_SIZE as u64,
-                &buf[..n * PAGE_SIZE],
-            )?;
+            self.backend
+                .write_at(page_offset(first_page + i as u64)?, &buf[..n * PAGE_SIZE])?;
             i += n;
         }
         Ok(())
@@ -270,42 +446,70 @@ impl Pager {
     /// metadata blobs, then the header slot. Pages freed before this call become reusable
     /// after it. Live pages are never overwritten, so a crash at any point leaves either the
     /// previous checkpoint or this one.
+    ///
+    /// The allocator and header of the new checkpoint are computed on copies and installed
+    /// only once its header slot is durable: on failure the pager's state (allocator, header,
+    /// retired ranges, pool frames) is as it was before the call. The failed checkpoint's own
+    /// pages were allocated from the copy and are free again; the caller rolls back the pages
+    /// of the statement it tried to commit. After a failed sync the pager is fenced (every
+    /// later write fails until the database is reopened).
     pub fn checkpoint(&self, data: CheckpointData<'_>) -> Result<()> {
+        let _one = self.checkpointing.lock();
+        self.fence.check()?;
+        let (header, start, defer) = {
+            let st = self.state.lock();
+            (st.header.clone(), st.alloc.clone(), st.defer_frees)
+        };
+        let mut alloc = start.clone();
+        let old = header.current_slot();
+        let target = 1 - header.current;
+
         self.pool.flush()?;
-        let catalog = self.write_blob(PageKind::Catalog, data.catalog)?;
-        let metadata = self.write_blob(PageKind::Metadata, data.metadata)?;
-        let mut st = self.state.lock();
-        let old = st.header.current_slot();
+        let catalog = self.place_blob(&mut alloc, PageKind::Catalog, data.catalog)?;
+        let metadata = self.place_blob(&mut alloc, PageKind::Metadata, data.metadata)?;
         // The old blobs are no longer referenced once this checkpoint is current.
         for r in [old.catalog, old.metadata, old.free_list] {
-            if r.page_count > 0 {
-                for p in r.first_page..r.first_page + r.page_count {
-                    self.pool.invalidate(p);
-                }
-                st.alloc.free(r.first_page, r.page_count);
-            }
+            alloc.free(r.first_page, r.page_count);
         }
-        // The free list as it will be after this checkpoint, stored in new pages at the end
-        // of the file (which do not change the list they encode).
-        let mut after_with_list = st.alloc.clone();
-        let retired = if st.defer_frees {
-            after_with_list.hold_pending()
-        } else {
-            after_with_list.commit_frees();
-            Vec::new()
+        // The free list as it will be after this checkpoint. Its own pages come from space
+        // that was already reusable (never from pages this checkpoint frees: the previous
+        // checkpoint may still reference those until this one is durable). Taking them from
+        // a free range never adds a range, so the list still fits; if it then needs fewer
+        // pages than were taken, it goes to the end of the file instead, where appending
+        // does not change the ranges.
+        let merge = |a: &mut PageAllocator| {
+            if defer {
+                a.hold_pending()
+            } else {
+                a.commit_frees();
+                Vec::new()
+            }
         };
-        let fl_pages = after_with_list.encoded_len().div_ceil(PAGE_PAYLOAD) as u64;
-        let fl_first = after_with_list.extend(fl_pages);
+        let pages_for = |a: &PageAllocator| a.encoded_len().div_ceil(PAGE_PAYLOAD) as u64;
+        let mut merged = alloc.clone();
+        merge(&mut merged);
+        let fl_pages = pages_for(&merged);
+        let mut placed = alloc.clone();
+        let fl_first = placed.allocate(fl_pages);
+        let retired = merge(&mut placed);
+        let (fl_first, fl_pages) = if pages_for(&placed) == fl_pages {
+            alloc = placed;
+            (fl_first, fl_pages)
+        } else {
+            let retired_again = merge(&mut alloc);
+            debug_assert_eq!(retired, retired_again);
+            let n = pages_for(&alloc);
+            (alloc.extend(n), n)
+        };
         let mut enc = Encoder::new();
-        after_with_list.encode(&mut enc);
+        alloc.encode(&mut enc);
         let free_list = BlobRef {
             first_page: fl_first,
             page_count: fl_pages,
             byte_len: enc.buf.len() as u64,
         };
-        drop(st);
         self.write_run(free_list.first_page, PageKind::FreeList, &enc.buf)?;
-        let page_count = after_with_list.end();
+        let page_count = alloc.end();
         let slot = Slot {
             generation: old.generation + 1,
             page_count,
@@ -313,32 +517,66 @@ impl Pager {
             metadata,
             free_list,
         };
-        // Pages between the data and the free list that the allocator had not handed out
-        // (none in practice) must read as empty.
-        self.backend.set_len(page_count * PAGE_SIZE as u64)?;
+        // Pages the allocator had not handed out up to the free list must read as empty, and
+        // pages past it (left by a failed or interrupted write) must go.
+        self.backend.set_len(page_offset(page_count)?)?;
         self.backend.sync()?;
-        let mut st = self.state.lock();
-        let target = 1 - st.header.current;
         self.backend
             .write_at(SLOT_OFFSETS[target] as u64, &slot.encode())?;
         self.backend.sync()?;
-        // The checkpoint is durable. Mirror it into the other slot, so that damage to either
-        // slot later falls back to this same state rather than to an older one (which would
-        // answer queries with stale data). A crash during the mirror write leaves `target`.
-        st.header.slots[target] = Some(slot);
-        st.header.current = target;
-        st.alloc = after_with_list;
-        st.retired.extend(retired);
-        self.backend
-            .write_at(SLOT_OFFSETS[1 - target] as u64, &slot.encode())?;
-        self.backend.sync()?;
-        st.header.slots[1 - target] = Some(slot);
+
+        // The checkpoint is durable: install it.
+        {
+            let mut st = self.state.lock();
+            debug_assert!(
+                st.alloc == start,
+                "pages were allocated or freed during a checkpoint"
+            );
+            st.header.slots[target] = Some(slot);
+            st.header.current = target;
+            st.alloc = alloc;
+            st.retired.extend(retired);
+        }
+        for r in [old.catalog, old.metadata, old.free_list] {
+            for p in r.first_page..r.first_page + r.page_count {
+                self.pool.invalidate(p);
+            }
+        }
+        // Mirror it into the other slot, so that damage to either slot later falls back to
+        // this same state rather than to an older one (which would answer queries with stale
+        // data). A crash or error during the mirror write leaves `target`, which is durable:
+        // the commit has succeeded either way. (A failed sync fences the pager.)
+        let mirrored = self
+            .backend
+            .write_at(SLOT_OFFSETS[1 - target] as u64, &slot.encode())
+            .and_then(|()| self.backend.sync());
+        self.state.lock().header.slots[1 - target] = mirrored.is_ok().then_some(slot);
         Ok(())
+    }
+
+    /// Writes a checkpoint blob to pages allocated from `alloc` (the checkpoint's copy).
+    fn place_blob(
+        &self,
+        alloc: &mut PageAllocator,
+        kind: PageKind,
+        payload: &[u8],
+    ) -> Result<BlobRef> {
+        let n = payload.len().div_ceil(PAGE_PAYLOAD) as u64;
+        let first = alloc.allocate(n);
+        self.write_run(first, kind, payload)?;
+        Ok(BlobRef {
+            first_page: first,
+            page_count: n,
+            byte_len: payload.len() as u64,
+        })
     }
 }
 
 fn read_blob_via(pool: &BufferPool, r: BlobRef, kind: PageKind) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(r.byte_len as usize);
+    // The slot was checked (page count = ceil(byte length / payload), inside the file's
+    // length): the blob's pages back its length. Never reserve more than they hold.
+    let backed = r.page_count.saturating_mul(PAGE_PAYLOAD as u64);
+    let mut out = Vec::with_capacity(r.byte_len.min(backed).min(usize::MAX as u64) as usize);
     for i in 0..r.page_count {
         let p = pool.pin(r.first_page + i, kind)?;
         let want = (r.byte_len as usize - out.len()).min(PAGE_PAYLOAD);
@@ -357,7 +595,7 @@ fn read_blob_via(pool: &BufferPool, r: BlobRef, kind: PageKind) -> Result<Vec<u8
 mod tests {
     use super::*;
     use crate::storage::buffer::MIN_BUDGET;
-    use crate::storage::file::MemBackend;
+    use crate::storage::file::{MemBackend, SyncFault};
 
     #[test]
     fn create_checkpoint_reopen() {
@@ -429,6 +667,123 @@ mod tests {
                         || (cat.as_slice(), meta.as_slice()) == (&b"new"[..], &b"new-meta"[..]),
                     "cut {cut}"
                 );
+            }
+        }
+    }
+
+    /// A pager with two data blobs committed and one more written, ready to checkpoint.
+    fn pager_with_pending_change() -> (MemBackend, Pager) {
+        let m = MemBackend::new();
+        let p = Pager::create(
+            Arc::new(m.clone()),
+            MemoryManager::new(MIN_BUDGET),
+            Path::new("t"),
+            [1; 16],
+            b"cat0",
+            b"meta0",
+        )
+        .unwrap();
+        let a = p.write_blob(PageKind::Column, &[1u8; 9000]).unwrap();
+        p.checkpoint(CheckpointData {
+            catalog: b"cat1",
+            metadata: b"meta1",
+        })
+        .unwrap();
+        p.write_blob(PageKind::Column, &[2u8; 5000]).unwrap();
+        p.free(a.first_page, a.page_count);
+        (m, p)
+    }
+
+    /// Fails each write and each sync of a checkpoint in turn. A checkpoint that reports an
+    /// error leaves the allocator and the header exactly as they were; one that reports
+    /// success is durable; a failed sync fences the pager; the durable bytes always open to
+    /// the previous or the new checkpoint.
+    #[test]
+    fn a_failed_checkpoint_leaves_the_pager_as_it_was() {
+        let (m, p) = pager_with_pending_change();
+        let (w0, s0) = (m.write_ops(), m.sync_ops());
+        p.checkpoint(CheckpointData {
+            catalog: b"cat2",
+            metadata: b"meta2",
+        })
+        .unwrap();
+        let (writes, syncs) = (m.write_ops() - w0, m.sync_ops() - s0);
+        assert!(writes >= 5 && syncs == 3, "{writes} writes, {syncs} syncs");
+        let faults =
+            (0..writes)
+                .map(|i| (Some(i), None))
+                .chain((0..syncs).flat_map(|i| {
+                    [SyncFault::Lost, SyncFault::Persisted].map(|f| (None, Some((i, f))))
+                }));
+        for (w, s) in faults {
+            let (m, p) = pager_with_pending_change();
+            let (alloc, header) = (p.allocator(), p.header());
+            if let Some(i) = w {
+                m.fail_nth_write(i);
+            }
+            if let Some((i, f)) = s {
+                m.fail_nth_sync(i, f);
+            }
+            let r = p.checkpoint(CheckpointData {
+                catalog: b"cat2",
+                metadata: b"meta2",
+            });
+            let what = format!("write {w:?}, sync {s:?}: {r:?}");
+            let open = |bytes: Vec<u8>| {
+                let (q, cat, _) = Pager::open(
+                    Arc::new(MemBackend::from_bytes(bytes)),
+                    MemoryManager::new(MIN_BUDGET),
+                    Path::new("t"),
+                )
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
+                (q.allocator(), cat)
+            };
+            let (_, durable) = open(m.durable());
+            match &r {
+                Ok(()) => assert_eq!(durable, b"cat2", "{what}"),
+                Err(_) => {
+                    assert_eq!(p.allocator(), alloc, "{what}");
+                    assert_eq!(p.header(), header, "{what}");
+                    assert!(durable == b"cat1" || durable == b"cat2", "{what}");
+                }
+            }
+            assert_eq!(p.is_fenced(), s.is_some(), "{what}");
+            let again = p.checkpoint(CheckpointData {
+                catalog: b"cat3",
+                metadata: b"meta3",
+            });
+            if p.is_fenced() {
+                let e = again.unwrap_err().to_string();
+                assert!(
+                    e.contains("writes are refused until the database is reopened"),
+                    "{e}"
+                );
+                assert!(p.write_blob(PageKind::Column, b"x").is_err());
+                continue;
+            }
+            again.unwrap_or_else(|e| panic!("{what}: retry: {e}"));
+            let (free, cat) = open(m.durable());
+            assert_eq!(cat, b"cat3", "{what}");
+            // Nothing freed twice, nothing both free and live: the live pages are the
+            // blobs of the header and the second data blob.
+            let (q, _, _) = Pager::open(
+                Arc::new(MemBackend::from_bytes(m.durable())),
+                MemoryManager::new(MIN_BUDGET),
+                Path::new("t"),
+            )
+            .unwrap();
+            let slot = q.header().current_slot();
+            let live: Vec<(u64, u64)> = [slot.catalog, slot.metadata, slot.free_list]
+                .iter()
+                .map(|b| (b.first_page, b.page_count))
+                .collect();
+            for &(s, c) in free.free_ranges() {
+                for &(ls, lc) in &live {
+                    assert!(
+                        s + c <= ls || ls + lc <= s,
+                        "{what}: free {s}+{c} overlaps {ls}+{lc}"
+                    );
+                }
             }
         }
     }

@@ -9,7 +9,7 @@
 
 use super::buffer::BufferPool;
 use super::column::{self, encode_chunk, encode_constant, ChunkMeta, RunSink};
-use super::page::{Decoder, Encoder, PageKind};
+use super::page::{Decoder, Encoder, PageKind, PAGE_SIZE};
 use super::pager::Pager;
 use crate::error::{Error, Result};
 use crate::types::vector::Column;
@@ -160,7 +160,13 @@ impl StorageMeta {
         e.buf
     }
 
-    pub fn decode(bytes: &[u8]) -> Result<StorageMeta> {
+    /// Decodes the metadata blob of a file of `file_pages` pages. Every page run must lie in
+    /// the file, and every count is checked (in checked arithmetic) against what the pages
+    /// can hold, so no size read from the file can overflow or ask for memory the file's
+    /// pages cannot back: a node group has at most `NODE_GROUP_SIZE` rows and, with more
+    /// than one row, enough pages for a column of distinct keys; a CSR group has at most
+    /// `NODE_GROUP_SIZE` bound nodes and no more rels than its rel-id pages hold.
+    pub fn decode(bytes: &[u8], file_pages: u64) -> Result<StorageMeta> {
         let mut d = Decoder::new(bytes, "storage metadata");
         if d.u32()? != META_VERSION {
             return Err(d.bad("unknown metadata encoding"));
@@ -173,15 +179,19 @@ impl StorageMeta {
                 1 => {
                     let num_rows = d.u64()?;
                     let pk_index = d.bytes()?.to_vec();
+                    pk_index_within(&pk_index, file_pages)?;
                     let ng = d.u32()? as usize;
                     let mut groups = Vec::with_capacity(ng.min(1 << 16));
                     let mut total = 0u64;
                     for _ in 0..ng {
                         let rows = d.u64()?;
+                        if rows > NODE_GROUP_SIZE {
+                            return Err(d.bad("node group larger than the group size"));
+                        }
                         let nc = d.u32()? as usize;
                         let mut columns = Vec::with_capacity(nc.min(4096));
                         for _ in 0..nc {
-                            let c = ChunkMeta::decode(&mut d)?;
+                            let c = ChunkMeta::decode(&mut d, file_pages)?;
                             if c.num_values != rows {
                                 return Err(d.bad("column chunk length differs from its group"));
                             }
@@ -190,15 +200,28 @@ impl StorageMeta {
                         let deleted = match d.u64()? {
                             0 => None,
                             count => {
-                                let c = ChunkMeta::decode(&mut d)?;
+                                let c = ChunkMeta::decode(&mut d, file_pages)?;
                                 if c.num_values != rows || count > rows {
                                     return Err(d.bad("deleted-rows chunk differs from its group"));
                                 }
                                 Some((c, count))
                             }
                         };
-                        if rows > NODE_GROUP_SIZE {
-                            return Err(d.bad("node group larger than the group size"));
+                        // The live rows' primary keys are distinct: with two live rows (or
+                        // one live and one deleted, whose deleted-rows chunk then holds both
+                        // values) the pages take at least one per MAX_VALUES_PER_PAGE rows,
+                        // so a table cannot claim more rows than its pages can hold.
+                        let live = rows - deleted.as_ref().map_or(0, |d| d.1);
+                        let pages: u64 = columns
+                            .iter()
+                            .chain(deleted.iter().map(|d| &d.0))
+                            .map(|c| c.page_count())
+                            .sum();
+                        if rows > 1
+                            && live > 0
+                            && pages < rows.div_ceil(column::MAX_VALUES_PER_PAGE)
+                        {
+                            return Err(d.bad("node group has more rows than its pages hold"));
                         }
                         total += rows;
                         groups.push(NodeGroup {
@@ -229,13 +252,16 @@ impl StorageMeta {
                             let mut groups = Vec::with_capacity(ng.min(1 << 16));
                             for _ in 0..ng {
                                 let num_nodes = d.u64()?;
-                                let offsets = ChunkMeta::decode(&mut d)?;
-                                let neighbors = ChunkMeta::decode(&mut d)?;
-                                let rel_ids = ChunkMeta::decode(&mut d)?;
+                                if num_nodes > NODE_GROUP_SIZE {
+                                    return Err(d.bad("CSR group larger than the group size"));
+                                }
+                                let offsets = ChunkMeta::decode(&mut d, file_pages)?;
+                                let neighbors = ChunkMeta::decode(&mut d, file_pages)?;
+                                let rel_ids = ChunkMeta::decode(&mut d, file_pages)?;
                                 let nprop = d.u32()? as usize;
                                 let mut properties = Vec::with_capacity(nprop.min(4096));
                                 for _ in 0..nprop {
-                                    properties.push(ChunkMeta::decode(&mut d)?);
+                                    properties.push(ChunkMeta::decode(&mut d, file_pages)?);
                                 }
                                 let edges = neighbors.num_values;
                                 if offsets.num_values != num_nodes + 1
@@ -243,6 +269,23 @@ impl StorageMeta {
                                     || properties.iter().any(|p| p.num_values != edges)
                                 {
                                     return Err(d.bad("CSR group arrays disagree in length"));
+                                }
+                                // Offsets, neighbours and rel ids are read as integers; rel
+                                // ids are distinct, so more than one needs pages: the rel
+                                // count is bounded by the rel-id pages.
+                                let fixed = |c: &ChunkMeta| {
+                                    matches!(c.body, column::ChunkBody::Fixed { .. })
+                                };
+                                if !fixed(&offsets) || !fixed(&neighbors) || !fixed(&rel_ids) {
+                                    return Err(d.bad("CSR arrays are not integer chunks"));
+                                }
+                                if edges > 1
+                                    && rel_ids.page_count()
+                                        < edges.div_ceil(column::MAX_VALUES_PER_PAGE)
+                                {
+                                    return Err(
+                                        d.bad("CSR group has more rels than its pages hold")
+                                    );
                                 }
                                 groups.push(CsrGroup {
                                     num_nodes,
@@ -297,6 +340,55 @@ impl StorageMeta {
         }
         out
     }
+}
+
+/// Checks the page numbers and counts of a primary-key index's metadata (docs/FORMAT.md,
+/// "Primary-key index") against the file: every extent of primary-slot pages and every page
+/// chain lies within `file_pages`, and the key count is no more than those pages can hold.
+/// `HashIndex::decode` checks the index's geometry; these bounds need the file's length,
+/// which it does not know, and keep `HashIndex::pages` (one entry per page) and chain walks
+/// from sizing anything by hostile numbers. Metadata of another index format is left to
+/// `HashIndex::decode`, which refuses it.
+fn pk_index_within(bytes: &[u8], file_pages: u64) -> Result<()> {
+    if bytes.is_empty() || bytes[0] != 1 {
+        return Ok(());
+    }
+    let mut d = Decoder::new(bytes, "primary-key index");
+    let _format = d.u8()?;
+    let _key_type = d.u8()?;
+    let keys = d.u64()?;
+    let _level = d.u8()?;
+    let _next_split = d.u64()?;
+    let extents = d.u32()?;
+    let in_file = |first: u64, count: u64| {
+        count == 0 || (first > 0 && first.checked_add(count).is_some_and(|e| e <= file_pages))
+    };
+    let mut pages = 0u64;
+    for _ in 0..extents {
+        let (first, count) = (d.u64()?, d.u64()?);
+        if !in_file(first, count) {
+            return Err(d.bad("index pages outside the file"));
+        }
+        pages = pages.saturating_add(count);
+    }
+    for slots in [true, false] {
+        let (head, tail, count) = (d.u64()?, d.u64()?, d.u64()?);
+        if slots {
+            d.u8()?;
+            d.u64()?;
+        } else {
+            d.u16()?;
+        }
+        if count > file_pages || count > 0 && (!in_file(head, 1) || !in_file(tail, 1)) {
+            return Err(d.bad("index page chain outside the file"));
+        }
+        pages = pages.saturating_add(count);
+    }
+    // An entry takes at least 16 bytes of a page.
+    if pages > file_pages || keys > pages.saturating_mul((PAGE_SIZE / 16) as u64) {
+        return Err(d.bad("index larger than the file"));
+    }
+    Ok(())
 }
 
 impl NodeTableData {
@@ -562,4 +654,124 @@ pub fn place(pager: &Pager, sink: RunSink, meta: &mut ChunkMeta) -> Result<()> {
         pager.write_run(base + run.first, *kind, bytes)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::column::{ChunkBody, Encoding, PageRun, Stats};
+
+    /// A fixed-width integer chunk of `n` values of bit width `width` at `first`.
+    fn ints(n: u64, width: u8, first: u64) -> ChunkMeta {
+        let count = if width == 0 {
+            0
+        } else {
+            n.div_ceil(column::MAX_VALUES_PER_PAGE / width as u64)
+        };
+        ChunkMeta {
+            num_values: n,
+            null_count: 0,
+            nulls: PageRun::default(),
+            body: ChunkBody::Fixed {
+                enc: Encoding::ForBitpack { base: 0, width },
+                data: PageRun { first, count },
+                stats: Stats::None,
+            },
+        }
+    }
+
+    fn node(rows: u64, columns: Vec<ChunkMeta>) -> StorageMeta {
+        let mut m = StorageMeta::default();
+        m.tables.insert(
+            1,
+            TableData::Node(NodeTableData {
+                num_rows: rows,
+                groups: vec![NodeGroup {
+                    num_rows: rows,
+                    columns,
+                    deleted: None,
+                }],
+                pk_index: Vec::new(),
+            }),
+        );
+        m
+    }
+
+    fn rel(num_nodes: u64, edges: u64, id_width: u8, first: u64) -> StorageMeta {
+        let mut m = StorageMeta::default();
+        let g = CsrGroup {
+            num_nodes,
+            offsets: ints(num_nodes.wrapping_add(1), 0, 0),
+            neighbors: ints(edges, 0, 0),
+            rel_ids: ints(edges, id_width, first),
+            properties: Vec::new(),
+        };
+        m.tables.insert(
+            2,
+            TableData::Rel(RelTableData {
+                num_rels: edges,
+                pairs: vec![RelPairData {
+                    from: 1,
+                    to: 1,
+                    fwd: vec![g.clone()],
+                    bwd: vec![g],
+                }],
+            }),
+        );
+        m
+    }
+
+    /// Counts that the pages of the file cannot back, and page runs outside it, are refused
+    /// when the metadata is decoded, before anything is sized by them.
+    #[test]
+    fn sizes_the_file_cannot_back_are_refused() {
+        let ok = |m: &StorageMeta, pages: u64| StorageMeta::decode(&m.encode(), pages);
+        // Sound: 100 distinct keys in one page, 50 rels with 1-bit rel ids.
+        ok(&node(100, vec![ints(100, 7, 1)]), 2).unwrap();
+        ok(&rel(100, 50, 1, 1), 2).unwrap();
+        let refused = [
+            // The page run ends past the file.
+            (node(100, vec![ints(100, 7, 1)]), 1),
+            (node(100, vec![ints(100, 7, u64::MAX)]), 10),
+            // More rows than a group, or rows no page holds (all constant).
+            (
+                node(NODE_GROUP_SIZE + 1, vec![ints(NODE_GROUP_SIZE + 1, 0, 0)]),
+                10,
+            ),
+            (node(5000, vec![ints(5000, 0, 0)]), 10),
+            // A CSR group of more nodes than a group (and an offsets count that overflows).
+            (rel(u64::MAX, 0, 0, 0), 10),
+            (rel(1 << 40, 0, 0, 0), 10),
+            // More rels than their (distinct) rel ids' pages hold.
+            (rel(10, 1 << 40, 0, 0), 10),
+            (rel(10, 1 << 40, 1, 1), 10),
+        ];
+        for (m, pages) in refused {
+            let e = ok(&m, pages).unwrap_err();
+            assert!(matches!(e, Error::Corrupted { .. }), "{e}");
+        }
+        // A primary-key index whose extent reaches past the file.
+        let mut m = node(100, vec![ints(100, 7, 1)]);
+        let mut e = Encoder::new();
+        e.u8(1);
+        e.u8(1);
+        e.u64(100);
+        e.u8(0);
+        e.u64(0);
+        e.u32(1);
+        e.u64(2);
+        e.u64(1 << 40);
+        for _ in 0..2 {
+            e.u64(0);
+            e.u64(0);
+            e.u64(0);
+        }
+        e.u8(0);
+        e.u64(0);
+        e.u16(0);
+        if let Some(TableData::Node(n)) = m.tables.get_mut(&1) {
+            n.pk_index = e.buf;
+        }
+        assert!(ok(&m, 10).is_err());
+    }
 }

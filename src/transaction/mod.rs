@@ -34,7 +34,7 @@ use crate::error::{Error, Result};
 use crate::storage::alloc::PageAllocator;
 use crate::storage::buffer::MemoryManager;
 use crate::storage::file::{OsBackend, StorageBackend};
-use crate::storage::pager::{CheckpointData, Pager};
+use crate::storage::pager::{CheckpointData, NewFile, Pager};
 use crate::storage::table::StorageMeta;
 use parking_lot::{Condvar, Mutex, RwLock};
 use std::collections::BTreeMap;
@@ -230,13 +230,25 @@ impl Store {
         mem: Arc<MemoryManager>,
         read_only: bool,
     ) -> Result<Store> {
-        let (pager, cat, meta) = Pager::open(data, mem.clone(), path)?;
+        let (pager, cat, meta) = if read_only {
+            Pager::open(data, mem.clone(), path)?
+        } else {
+            // A file whose creation was interrupted is created anew; pages past the
+            // checkpoint (an interrupted write) are cut off.
+            Pager::open_for_write(data, mem.clone(), path, || {
+                Ok(NewFile {
+                    db_id: new_db_id()?,
+                    catalog: Catalog::default().encode(),
+                    metadata: StorageMeta::default().encode(),
+                })
+            })?
+        };
         pager.defer_frees();
         let generation = pager.header().current_slot().generation;
         let db_id = pager.db_id();
         let committed = Committed {
             catalog: Arc::new(Catalog::decode(&cat)?),
-            meta: Arc::new(StorageMeta::decode(&meta)?),
+            meta: Arc::new(StorageMeta::decode(&meta, pager.page_count())?),
             epoch: Arc::new(Epoch::new(mem.clone())),
             ts: 0,
             version: 0,

@@ -531,6 +531,8 @@ pub fn create_wal_file(path: &Path) -> Result<OsBackend> {
         .open(path)
         .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
     drop(f);
+    // The WAL's name must survive a crash as its synced records do.
+    crate::storage::file::sync_parent_dir(path)?;
     OsBackend::open(path, true)
 }
 

@@ -96,6 +96,13 @@ impl NullMask {
         self.len = len;
     }
 
+    /// Makes room for `n` more rows, or reports that the system cannot.
+    pub fn try_reserve(&mut self, n: usize) -> Result<(), std::collections::TryReserveError> {
+        let words = (self.len.saturating_add(n)).div_ceil(64);
+        self.words
+            .try_reserve(words.saturating_sub(self.words.len()))
+    }
+
     pub fn clear(&mut self) {
         self.words.clear();
         self.len = 0;
@@ -346,6 +353,34 @@ impl Column {
             ColumnData::List { offsets, .. } => offsets.reserve(n),
             ColumnData::Struct(children) => children.iter_mut().for_each(|c| c.reserve(n)),
         }
+    }
+
+    /// Like `reserve` (and the null mask too), but reports an allocation the system cannot
+    /// make instead of aborting: for reads whose size comes from a file.
+    pub fn try_reserve(&mut self, n: usize) -> Result<(), std::collections::TryReserveError> {
+        match &mut self.data {
+            ColumnData::Bool(v) => v.try_reserve(n)?,
+            ColumnData::Int8(v) => v.try_reserve(n)?,
+            ColumnData::Int16(v) => v.try_reserve(n)?,
+            ColumnData::Int32(v) => v.try_reserve(n)?,
+            ColumnData::Int64(v) => v.try_reserve(n)?,
+            ColumnData::Int128(v) => v.try_reserve(n)?,
+            ColumnData::UInt8(v) => v.try_reserve(n)?,
+            ColumnData::UInt16(v) => v.try_reserve(n)?,
+            ColumnData::UInt32(v) => v.try_reserve(n)?,
+            ColumnData::UInt64(v) => v.try_reserve(n)?,
+            ColumnData::Float(v) => v.try_reserve(n)?,
+            ColumnData::Double(v) => v.try_reserve(n)?,
+            ColumnData::Interval(v) => v.try_reserve(n)?,
+            ColumnData::String(s) => s.offsets.try_reserve(n)?,
+            ColumnData::List { offsets, .. } => offsets.try_reserve(n)?,
+            ColumnData::Struct(children) => {
+                for c in children {
+                    c.try_reserve(n)?;
+                }
+            }
+        }
+        self.nulls.try_reserve(n)
     }
 
     /// Appends a NULL row.
