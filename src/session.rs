@@ -271,6 +271,26 @@ fn dispatch(conn: &ClientContext, s: &Statement, params: &Params) -> Result<Quer
         } => catalog_change(conn, |cat| {
             crate::query::ddl::drop_table(cat, name, *if_exists)
         }),
+        StatementKind::CreateSequence(q) => {
+            catalog_change(conn, |cat| crate::binder::ddl::create_sequence(cat, q))
+        }
+        StatementKind::CreateMacro(m) => {
+            catalog_change(conn, |cat| crate::binder::ddl::create_macro(cat, m, s))
+        }
+        StatementKind::Drop {
+            what: crate::cypher::ast::DropKind::Sequence,
+            name,
+            if_exists,
+        } => catalog_change(conn, |cat| {
+            crate::binder::ddl::drop_sequence(cat, name, *if_exists)
+        }),
+        StatementKind::Drop {
+            what: crate::cypher::ast::DropKind::Macro,
+            name,
+            if_exists,
+        } => catalog_change(conn, |cat| {
+            crate::binder::ddl::drop_macro(cat, name, *if_exists)
+        }),
         StatementKind::CommentOnTable { table, comment } => catalog_change(conn, |cat| {
             crate::query::ddl::comment_on_table(cat, table, comment)
         }),
@@ -280,13 +300,17 @@ fn dispatch(conn: &ClientContext, s: &Statement, params: &Params) -> Result<Quer
                     crate::query::ddl::alter_catalog(cat, table, action)
                 })
             }
-            _ => {
-                let default = crate::query::ddl::alter_default(conn, s, table, action)?;
-                page_change(conn, |_, st| {
+            _ => with_write(conn, |h| {
+                // The DEFAULT is evaluated in the transaction (a `nextval` in it draws there).
+                let view = View::write(h.lock().snapshot(), h.clone());
+                let default = crate::query::ddl::alter_default(conn, s, table, action, &view)?;
+                let mut txn = h.lock();
+                txn.materialize()?;
+                txn.with_state(|st| {
                     crate::query::ddl::alter_table(st, conn.store().pager(), table, action, default)
                         .map(QueryResult::message)
                 })
-            }
+            }),
         },
         StatementKind::Query(q) if crate::query::writes(q) => with_write(conn, |h| {
             let view = View::write(h.lock().snapshot(), h.clone());

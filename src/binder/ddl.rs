@@ -187,6 +187,124 @@ pub enum DefaultFill {
     PerRow(Vec<Value>),
 }
 
+/// `CREATE SEQUENCE`: the options checked and defaulted as Kuzu's binder does. Returns Kuzu's
+/// message.
+pub fn create_sequence(
+    catalog: &mut Catalog,
+    s: &crate::cypher::ast::CreateSequence,
+) -> Result<String> {
+    use crate::cypher::ast::SequenceOption as O;
+    if catalog.sequence(&s.name).is_some() {
+        if s.if_not_exists {
+            return Ok(format!("Sequence {} already exists.", s.name));
+        }
+        return Err(Error::Binder(format!(
+            "{} already exists in catalog.",
+            s.name
+        )));
+    }
+    let int = |t: &str| -> Result<i64> {
+        t.trim().parse::<i64>().map_err(|_| {
+            Error::Binder("Out of bounds: SEQUENCE accepts integers within INT64.".into())
+        })
+    };
+    let (mut start, mut increment, mut min, mut max, mut cycle) = (None, 1i64, None, None, false);
+    for o in &s.options {
+        match o {
+            O::IncrementBy(t) => increment = int(t)?,
+            O::MinValue(v) => min = v.as_deref().map(int).transpose()?,
+            O::MaxValue(v) => max = v.as_deref().map(int).transpose()?,
+            O::StartWith(t) => start = Some(int(t)?),
+            O::Cycle(c) => cycle = *c,
+        }
+    }
+    if increment == 0 {
+        return Err(Error::Binder("INCREMENT must be non-zero.".into()));
+    }
+    let min = min.unwrap_or(if increment > 0 { 1 } else { i64::MIN });
+    let max = max.unwrap_or(if increment > 0 { i64::MAX } else { -1 });
+    let start = start.unwrap_or(if increment > 0 { min } else { max });
+    if max < min {
+        return Err(Error::Binder(
+            "SEQUENCE MAXVALUE should be greater than or equal to MINVALUE.".into(),
+        ));
+    }
+    if start < min || start > max {
+        return Err(Error::Binder(
+            "SEQUENCE START value should be between MINVALUE and MAXVALUE.".into(),
+        ));
+    }
+    catalog.sequences.push(crate::catalog::Sequence {
+        name: s.name.clone(),
+        start,
+        increment,
+        min,
+        max,
+        cycle,
+        current: None,
+    });
+    Ok(format!("Sequence {} has been created.", s.name))
+}
+
+/// `DROP SEQUENCE [IF EXISTS] name`.
+pub fn drop_sequence(catalog: &mut Catalog, name: &str, if_exists: bool) -> Result<String> {
+    let Some(i) = catalog
+        .sequences
+        .iter()
+        .position(|s| s.name.eq_ignore_ascii_case(name))
+    else {
+        let msg = format!("Sequence {name} does not exist.");
+        return if if_exists {
+            Ok(msg)
+        } else {
+            Err(Error::Binder(msg))
+        };
+    };
+    catalog.sequences.remove(i);
+    Ok(format!("Sequence {name} has been dropped."))
+}
+
+/// `CREATE MACRO name(args) AS body`, kept as text (the body as written in `stmt`).
+pub fn create_macro(
+    catalog: &mut Catalog,
+    m: &crate::cypher::ast::CreateMacro,
+    stmt: &Statement,
+) -> Result<String> {
+    let upper = m.name.to_uppercase();
+    if catalog.macro_named(&m.name).is_some() {
+        return Err(Error::Binder(format!("Macro {upper} already exists.")));
+    }
+    catalog.macros.push(crate::catalog::Macro {
+        name: upper.clone(),
+        params: m.positional_args.clone(),
+        defaults: m
+            .default_args
+            .iter()
+            .map(|(n, e)| (n.clone(), stmt.source(e.span).trim().to_string()))
+            .collect(),
+        body: stmt.source(m.body.span).trim().to_string(),
+    });
+    Ok(format!("Macro: {upper} has been created."))
+}
+
+/// `DROP MACRO [IF EXISTS] name`.
+pub fn drop_macro(catalog: &mut Catalog, name: &str, if_exists: bool) -> Result<String> {
+    let Some(i) = catalog
+        .macros
+        .iter()
+        .position(|m| m.name.eq_ignore_ascii_case(name))
+    else {
+        let msg = format!("Macro {name} does not exist.");
+        return if if_exists {
+            Ok(msg)
+        } else {
+            Err(Error::Binder(msg))
+        };
+    };
+    catalog.macros.remove(i);
+    Ok(format!("Macro {name} has been dropped."))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -224,6 +224,27 @@ impl ExprBinder<'_> {
                         }
                         return Ok(bind_struct(fields));
                     }
+                    ("nextval" | "currval", [a]) => {
+                        let ExprKind::Literal(Literal::String(name)) = &a.value.kind else {
+                            return Err(Error::Binder(format!(
+                                "{} has type {} but LITERAL was expected.",
+                                expr_name(&a.value),
+                                expr_kind_name(&a.value.kind)
+                            )));
+                        };
+                        if !sequence_exists(self.catalog, name) {
+                            return Err(Error::Catalog(format!(
+                                "{name} does not exist in catalog."
+                            )));
+                        }
+                        return Ok(BoundExpr {
+                            kind: crate::exec::expr::ExprKind::Sequence {
+                                name: name.clone(),
+                                next: lname == "nextval",
+                            },
+                            ty: LogicalType::Int64,
+                        });
+                    }
                     ("struct_extract", [a, k]) => {
                         if let (ExprKind::Variable(_), ExprKind::Literal(Literal::String(key))) =
                             (&a.value.kind, &k.value.kind)
@@ -232,6 +253,10 @@ impl ExprBinder<'_> {
                         }
                     }
                     _ => {}
+                }
+                // A macro shadows a built-in function of its name (as in Kuzu).
+                if let Some(m) = self.catalog.macro_named(&f.name) {
+                    return self.bind(&expand_macro(m, f)?);
                 }
                 if let Some(op) = lambda_op(&lname) {
                     return match f.args.as_slice() {
@@ -1288,6 +1313,121 @@ pub fn walk_children<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
             f(predicate);
         }
         ExprKind::Lambda { body, .. } => f(body),
+        _ => {}
+    }
+}
+
+/// Whether `name` is a sequence: one CREATE SEQUENCE made, or the sequence behind a SERIAL
+/// column (`<table>_<column>_serial`, as Kuzu names it).
+pub fn sequence_exists(catalog: &crate::catalog::Catalog, name: &str) -> bool {
+    catalog.sequence(name).is_some() || serial_column(catalog, name).is_some()
+}
+
+/// The (node table, property index) of a SERIAL column whose sequence is `name`.
+pub fn serial_column(catalog: &crate::catalog::Catalog, name: &str) -> Option<(u64, usize)> {
+    catalog.node_tables().find_map(|t| {
+        t.properties.iter().enumerate().find_map(|(i, p)| {
+            (p.ty == LogicalType::Serial
+                && format!("{}_{}_serial", t.name, p.name).eq_ignore_ascii_case(name))
+            .then_some((t.id, i))
+        })
+    })
+}
+
+/// Parses an expression kept as text in the catalog (a macro body or default).
+fn parse_expression(text: &str) -> Result<Expr> {
+    let stmts = crate::cypher::parse(&format!("RETURN {text}"))?;
+    let item = stmts.first().and_then(|s| match &s.kind {
+        crate::cypher::ast::StatementKind::Query(q) => q
+            .first
+            .return_clause
+            .as_ref()
+            .and_then(|r| r.items.first())
+            .map(|i| i.expr.clone()),
+        _ => None,
+    });
+    item.ok_or_else(|| Error::Binder(format!("Invalid expression {text}.")))
+}
+
+/// A macro call with the macro's body, its parameters replaced by the call's arguments (and
+/// defaults), as Kuzu's `bindMacroExpression`.
+pub fn expand_macro(
+    m: &crate::catalog::Macro,
+    call: &crate::cypher::ast::FunctionCall,
+) -> Result<Expr> {
+    let n = call.args.len();
+    if n > m.params.len() + m.defaults.len() || n < m.params.len() {
+        return Err(Error::Binder(format!(
+            "Invalid number of arguments for macro {}.",
+            m.name.to_uppercase()
+        )));
+    }
+    let mut vals: Vec<(String, Expr)> = Vec::new();
+    for (i, p) in m.params.iter().enumerate() {
+        vals.push((p.clone(), call.args[i].value.clone()));
+    }
+    for (k, (name, default)) in m.defaults.iter().enumerate() {
+        let v = match call.args.get(m.params.len() + k) {
+            Some(a) => a.value.clone(),
+            None => parse_expression(default)?,
+        };
+        vals.push((name.clone(), v));
+    }
+    let mut body = parse_expression(&m.body)?;
+    replace_variables(&mut body, &vals);
+    Ok(body)
+}
+
+fn replace_variables(e: &mut Expr, vals: &[(String, Expr)]) {
+    if let ExprKind::Variable(v) = &e.kind {
+        if let Some((_, x)) = vals.iter().find(|(n, _)| n == v) {
+            *e = x.clone();
+            return;
+        }
+    }
+    let mut kids = Vec::new();
+    children_mut(e, &mut kids);
+    for k in kids {
+        replace_variables(k, vals);
+    }
+}
+
+/// The direct sub-expressions of `e`, mutably.
+pub fn children_mut<'e>(e: &'e mut Expr, out: &mut Vec<&'e mut Expr>) {
+    match &mut e.kind {
+        ExprKind::Property { base, .. } | ExprKind::PropertyStar(base) => out.push(base),
+        ExprKind::Binary { left, right, .. } => {
+            out.push(left);
+            out.push(right);
+        }
+        ExprKind::Not(x)
+        | ExprKind::Negate(x)
+        | ExprKind::Factorial(x)
+        | ExprKind::IsNull { expr: x, .. }
+        | ExprKind::Cast { expr: x, .. } => out.push(x),
+        ExprKind::Index { base, index } => {
+            out.push(base);
+            out.push(index);
+        }
+        ExprKind::FunctionCall(c) => out.extend(c.args.iter_mut().map(|a| &mut a.value)),
+        ExprKind::Case {
+            operand,
+            alternatives,
+            else_expr,
+        } => {
+            if let Some(o) = operand {
+                out.push(o);
+            }
+            for (a, b) in alternatives {
+                out.push(a);
+                out.push(b);
+            }
+            if let Some(o) = else_expr {
+                out.push(o);
+            }
+        }
+        ExprKind::List(items) => out.extend(items.iter_mut()),
+        ExprKind::Struct(fs) => out.extend(fs.iter_mut().map(|(_, x)| x)),
         _ => {}
     }
 }

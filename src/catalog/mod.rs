@@ -151,15 +151,94 @@ impl TableEntry {
     }
 }
 
+/// A sequence (`CREATE SEQUENCE`): its options and the value `nextval` last returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sequence {
+    pub name: String,
+    pub start: i64,
+    pub increment: i64,
+    pub min: i64,
+    pub max: i64,
+    pub cycle: bool,
+    /// `None` until the first `nextval`.
+    pub current: Option<i64>,
+}
+
+impl Sequence {
+    /// The value after `current` (or `start` first), in Kuzu's words when the sequence is
+    /// exhausted.
+    pub fn next_value(&self, current: Option<i64>) -> Result<i64> {
+        let Some(cur) = current else {
+            return Ok(self.start);
+        };
+        let next = cur.checked_add(self.increment);
+        let out_of_range = match next {
+            Some(n) => n > self.max || n < self.min,
+            None => true,
+        };
+        if !out_of_range {
+            return Ok(next.unwrap_or(cur));
+        }
+        if self.cycle {
+            return Ok(if self.increment > 0 {
+                self.min
+            } else {
+                self.max
+            });
+        }
+        let (what, bound) = if self.increment > 0 {
+            ("maximum", self.max)
+        } else {
+            ("minimum", self.min)
+        };
+        Err(Error::Catalog(format!(
+            "nextval: reached {what} value of sequence \"{}\" {bound}",
+            self.name
+        )))
+    }
+}
+
+/// A scalar macro (`CREATE MACRO name(a, b := 1) AS body`), kept as Cypher text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Macro {
+    pub name: String,
+    pub params: Vec<String>,
+    /// `name := default` parameters, the default as written.
+    pub defaults: Vec<(String, String)>,
+    pub body: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Catalog {
     pub tables: Vec<TableEntry>,
     pub next_table_id: u64,
+    pub sequences: Vec<Sequence>,
+    pub macros: Vec<Macro>,
 }
 
 impl Catalog {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A sequence by name (case-insensitively).
+    pub fn sequence(&self, name: &str) -> Option<&Sequence> {
+        self.sequences
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn sequence_mut(&mut self, name: &str) -> Option<&mut Sequence> {
+        self.sequences
+            .iter_mut()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
+    }
+
+    /// A macro by name (case-insensitively).
+    pub fn macro_named(&self, name: &str) -> Option<&Macro> {
+        self.macros
+            .iter()
+            .find(|m| m.name.eq_ignore_ascii_case(name))
     }
 
     /// Looks a table up by name (case-insensitively, as Kuzu does).
@@ -424,6 +503,34 @@ impl Catalog {
                 }
             }
         }
+        e.u32(self.sequences.len() as u32);
+        for q in &self.sequences {
+            e.str(&q.name);
+            e.i64(q.start);
+            e.i64(q.increment);
+            e.i64(q.min);
+            e.i64(q.max);
+            e.bool(q.cycle);
+            match q.current {
+                None => e.u8(0),
+                Some(c) => {
+                    e.u8(1);
+                    e.i64(c);
+                }
+            }
+        }
+        e.u32(self.macros.len() as u32);
+        for m in &self.macros {
+            e.str(&m.name);
+            e.u32(m.params.len() as u32);
+            m.params.iter().for_each(|p| e.str(p));
+            e.u32(m.defaults.len() as u32);
+            for (n, v) in &m.defaults {
+                e.str(n);
+                e.str(v);
+            }
+            e.str(&m.body);
+        }
         e.buf
     }
 
@@ -513,6 +620,56 @@ impl Catalog {
                 storage_direction,
             });
         }
+        let nseq = d.u32()? as usize;
+        let mut sequences = Vec::with_capacity(nseq.min(4096));
+        for _ in 0..nseq {
+            let name = d.str()?;
+            let start = d.i64()?;
+            let increment = d.i64()?;
+            let min = d.i64()?;
+            let max = d.i64()?;
+            let cycle = d.bool()?;
+            let current = match d.u8()? {
+                0 => None,
+                1 => Some(d.i64()?),
+                _ => return Err(d.bad("bad sequence value flag")),
+            };
+            if min > max || increment == 0 {
+                return Err(d.bad("sequence bounds or increment are invalid"));
+            }
+            sequences.push(Sequence {
+                name,
+                start,
+                increment,
+                min,
+                max,
+                cycle,
+                current,
+            });
+        }
+        let nmac = d.u32()? as usize;
+        let mut macros = Vec::with_capacity(nmac.min(4096));
+        for _ in 0..nmac {
+            let name = d.str()?;
+            let np = d.u32()? as usize;
+            let mut params = Vec::with_capacity(np.min(256));
+            for _ in 0..np {
+                params.push(d.str()?);
+            }
+            let nd = d.u32()? as usize;
+            let mut defaults = Vec::with_capacity(nd.min(256));
+            for _ in 0..nd {
+                let n = d.str()?;
+                defaults.push((n, d.str()?));
+            }
+            let body = d.str()?;
+            macros.push(Macro {
+                name,
+                params,
+                defaults,
+                body,
+            });
+        }
         if d.remaining() != 0 {
             return Err(d.bad("trailing bytes"));
         }
@@ -535,11 +692,13 @@ impl Catalog {
         Ok(Catalog {
             tables,
             next_table_id,
+            sequences,
+            macros,
         })
     }
 }
 
-const CATALOG_VERSION: u32 = 1;
+const CATALOG_VERSION: u32 = 2;
 
 /// Gives `props` consecutive ids from `first`; returns them and the next free id.
 fn number_properties(mut props: Vec<Property>, first: u32) -> (Vec<Property>, u32) {

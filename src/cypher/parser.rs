@@ -1574,7 +1574,11 @@ impl<'a> Builder<'a> {
                 ExprKind::PathPattern(Box::new(PatternElement { start, chain }))
             }
             Rule::parenthesized_expression => {
-                return self.expr(self.req(&p, Rule::expression)?);
+                // The inner expression, spanning its parentheses (so that the source text of
+                // an enclosing expression, e.g. a stored DEFAULT or macro body, is whole).
+                let mut e = self.expr(self.req(&p, Rule::expression)?)?;
+                e.span = self.span(&p);
+                return Ok(e);
             }
             Rule::function_invocation => ExprKind::FunctionCall(self.function_call(p)?),
             Rule::variable => ExprKind::Variable(self.name(p)?),

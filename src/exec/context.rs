@@ -13,11 +13,30 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+/// Where `nextval` and `currval` take their values (the statement's transaction).
+pub trait SequenceSource: Send + Sync {
+    /// The next `n` values of sequence `name`, in order.
+    fn next_values(&self, name: &str, n: usize) -> Result<Vec<i64>>;
+    /// The value `nextval` last returned, in Kuzu's words when there is none.
+    fn current_value(&self, name: &str) -> Result<i64>;
+}
+
 /// What expression evaluation reads besides its input batch.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct EvalContext {
     /// Values of `$name` parameters (names without the `$`).
     pub params: HashMap<String, Value>,
+    /// Sequences (`nextval`, `currval`); `None` where a statement cannot use them.
+    pub sequences: Option<Arc<dyn SequenceSource>>,
+}
+
+impl std::fmt::Debug for EvalContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EvalContext")
+            .field("params", &self.params)
+            .field("sequences", &self.sequences.is_some())
+            .finish()
+    }
 }
 
 /// Shared state of one running query. Cheap to clone (all shared parts are `Arc`s), so each
@@ -52,7 +71,18 @@ impl ExecContext {
     }
 
     pub fn with_params(mut self, params: HashMap<String, Value>) -> Self {
-        self.eval = Arc::new(EvalContext { params });
+        self.eval = Arc::new(EvalContext {
+            params,
+            sequences: self.eval.sequences.clone(),
+        });
+        self
+    }
+
+    pub fn with_sequences(mut self, sequences: Option<Arc<dyn SequenceSource>>) -> Self {
+        self.eval = Arc::new(EvalContext {
+            params: self.eval.params.clone(),
+            sequences,
+        });
         self
     }
 

@@ -78,6 +78,12 @@ pub enum ExprKind {
     Column(usize),
     /// `$name`, looked up in `EvalContext::params` and cast to the expression type.
     Parameter(String),
+    /// `nextval('name')` (`next`) or `currval('name')`: one value per row from
+    /// `EvalContext::sequences`.
+    Sequence {
+        name: String,
+        next: bool,
+    },
     Function {
         func: Arc<ScalarFunction>,
         args: Vec<BoundExpr>,
@@ -202,7 +208,7 @@ impl BoundExpr {
     pub fn is_constant(&self) -> bool {
         match &self.kind {
             ExprKind::Literal(_) => true,
-            ExprKind::Column(_) | ExprKind::Parameter(_) => false,
+            ExprKind::Column(_) | ExprKind::Parameter(_) | ExprKind::Sequence { .. } => false,
             ExprKind::Function { func, args } => {
                 func.deterministic && args.iter().all(|a| a.is_constant())
             }
@@ -231,7 +237,10 @@ impl BoundExpr {
     /// Calls `f` on every direct child expression.
     fn children(&self) -> Vec<&BoundExpr> {
         match &self.kind {
-            ExprKind::Literal(_) | ExprKind::Column(_) | ExprKind::Parameter(_) => vec![],
+            ExprKind::Literal(_)
+            | ExprKind::Column(_)
+            | ExprKind::Parameter(_)
+            | ExprKind::Sequence { .. } => vec![],
             ExprKind::Function { args, .. } | ExprKind::ListCreate(args) => args.iter().collect(),
             ExprKind::Compare { left, right, .. } | ExprKind::Bool { left, right, .. } => {
                 vec![left, right]
@@ -288,7 +297,9 @@ impl BoundExpr {
             } else {
                 new_width + (i - width)
             }),
-            ExprKind::Literal(_) | ExprKind::Parameter(_) => self.kind.clone(),
+            ExprKind::Literal(_) | ExprKind::Parameter(_) | ExprKind::Sequence { .. } => {
+                self.kind.clone()
+            }
             ExprKind::Function { func, args } => ExprKind::Function {
                 func: func.clone(),
                 args: args.iter().map(m).collect(),
@@ -624,6 +635,25 @@ pub fn eval_ref<'a>(
                 .get(name)
                 .ok_or_else(|| Error::Runtime(format!("Parameter {name} not found.")))?;
             constant_column(&cast_value(v, &e.ty)?, &e.ty, n)?
+        }
+        ExprKind::Sequence { name, next } => {
+            let src = ctx.sequences.as_ref().ok_or_else(|| {
+                Error::Runtime(
+                    "Can not execute a write query inside a read-only transaction.".into(),
+                )
+            })?;
+            let mut c = Column::with_capacity(LogicalType::Int64, n);
+            if *next {
+                for v in src.next_values(name, n)? {
+                    c.push_value(&Value::Int64(v));
+                }
+            } else {
+                let v = src.current_value(name)?;
+                (0..n).for_each(|_| {
+                    c.push_value(&Value::Int64(v));
+                });
+            }
+            c
         }
         ExprKind::Function { func, args } => {
             let mut cols = Vec::with_capacity(args.len());
@@ -1522,7 +1552,10 @@ mod tests {
         let p = BoundExpr::parameter("p", LogicalType::Int64);
         let mut params = std::collections::HashMap::new();
         params.insert("p".to_string(), Int32(7));
-        let pctx = EvalContext { params };
+        let pctx = EvalContext {
+            params,
+            sequences: None,
+        };
         assert_eq!(eval_constant(&p, &pctx).unwrap(), Int64(7));
     }
 

@@ -133,6 +133,18 @@ pub static TABLE_FUNCTIONS: &[TableFunction] = &[
         run: fsm_info,
     },
     TableFunction {
+        name: "show_sequences",
+        params: &[],
+        standalone: false,
+        run: show_sequences,
+    },
+    TableFunction {
+        name: "show_macros",
+        params: &[],
+        standalone: false,
+        run: show_macros,
+    },
+    TableFunction {
         name: "bm_info",
         params: &[],
         standalone: false,
@@ -303,6 +315,67 @@ fn show_tables(input: &CallInput) -> Result<CallOutput> {
             ("type", LogicalType::String),
             ("database name", LogicalType::String),
             ("comment", LogicalType::String),
+        ]),
+        rows,
+    })
+}
+
+fn show_sequences(input: &CallInput) -> Result<CallOutput> {
+    let rows = input
+        .snap
+        .catalog
+        .sequences
+        .iter()
+        .map(|q| {
+            vec![
+                Value::String(q.name.clone()),
+                Value::String("local(kuzu)".into()),
+                Value::Int64(q.start),
+                Value::Int64(q.increment),
+                Value::Int64(q.min),
+                Value::Int64(q.max),
+                Value::Bool(q.cycle),
+            ]
+        })
+        .collect();
+    Ok(CallOutput {
+        columns: cols(&[
+            ("name", LogicalType::String),
+            ("database name", LogicalType::String),
+            ("start value", LogicalType::Int64),
+            ("increment", LogicalType::Int64),
+            ("min value", LogicalType::Int64),
+            ("max value", LogicalType::Int64),
+            ("cycle", LogicalType::Bool),
+        ]),
+        rows,
+    })
+}
+
+fn show_macros(input: &CallInput) -> Result<CallOutput> {
+    let rows = input
+        .snap
+        .catalog
+        .macros
+        .iter()
+        .map(|m| {
+            let mut args: Vec<String> = m.params.clone();
+            args.extend(m.defaults.iter().map(|(n, d)| format!("{n}:={d}")));
+            vec![
+                Value::String(m.name.clone()),
+                Value::String(format!(
+                    "CREATE MACRO `{}` ({}) AS {};",
+                    m.name,
+                    args.join(","),
+                    m.body
+                )),
+            ]
+        })
+        .collect();
+    Ok(CallOutput {
+        columns: cols(&[
+            ("name", LogicalType::String),
+            ("definition", LogicalType::String),
         ]),
         rows,
     })

@@ -23,8 +23,8 @@ use super::Plan;
 #[path = "update.rs"]
 mod update;
 use crate::binder::expr::{
-    expr_name, expr_name_in, has_aggregate, is_agg_call, subquery_parts, variables, walk,
-    walk_children, ExprBinder, Scope, Var,
+    children_mut, expr_name, expr_name_in, has_aggregate, is_agg_call, subquery_parts, variables,
+    walk, walk_children, ExprBinder, Scope, Var,
 };
 use crate::catalog::{Catalog, TableEntry, TableKind};
 use crate::context::ClientContext;
@@ -2585,46 +2585,6 @@ impl Planner<'_> {
             };
         }
         Ok((plan, out))
-    }
-}
-
-/// The direct sub-expressions of an expression, mutably (not into subqueries or lambdas).
-fn children_mut<'e>(e: &'e mut Expr, out: &mut Vec<&'e mut Expr>) {
-    match &mut e.kind {
-        ExprKind::Property { base, .. } | ExprKind::PropertyStar(base) => out.push(base),
-        ExprKind::Binary { left, right, .. } => {
-            out.push(left);
-            out.push(right);
-        }
-        ExprKind::Not(x)
-        | ExprKind::Negate(x)
-        | ExprKind::Factorial(x)
-        | ExprKind::IsNull { expr: x, .. }
-        | ExprKind::Cast { expr: x, .. } => out.push(x),
-        ExprKind::Index { base, index } => {
-            out.push(base);
-            out.push(index);
-        }
-        ExprKind::FunctionCall(c) => out.extend(c.args.iter_mut().map(|a| &mut a.value)),
-        ExprKind::Case {
-            operand,
-            alternatives,
-            else_expr,
-        } => {
-            if let Some(o) = operand {
-                out.push(o);
-            }
-            for (a, b) in alternatives {
-                out.push(a);
-                out.push(b);
-            }
-            if let Some(o) = else_expr {
-                out.push(o);
-            }
-        }
-        ExprKind::List(items) => out.extend(items.iter_mut()),
-        ExprKind::Struct(fs) => out.extend(fs.iter_mut().map(|(_, x)| x)),
-        _ => {}
     }
 }
 

@@ -43,6 +43,19 @@ pub fn eval_default_rows(
     ty: &LogicalType,
     rows: Option<u64>,
 ) -> Result<Vec<Value>> {
+    let view = crate::query::View::read(conn.snapshot());
+    eval_default_rows_in(conn, expr, text, ty, rows, &view)
+}
+
+/// `eval_default_rows` in a given statement view (a write transaction's, for `nextval`).
+pub fn eval_default_rows_in(
+    conn: &ClientContext,
+    expr: Option<&Expr>,
+    text: &str,
+    ty: &LogicalType,
+    rows: Option<u64>,
+    view: &crate::query::View,
+) -> Result<Vec<Value>> {
     let q = match rows {
         None => format!("RETURN {text}"),
         Some(n) => format!("UNWIND range(1, {n}) AS __ruzu_default_row RETURN {text}"),
@@ -52,8 +65,7 @@ pub fn eval_default_rows(
         return Err(Error::Binder(format!("Invalid default expression {text}.")));
     }
     let stmt = stmts.remove(0);
-    let view = crate::query::View::read(conn.snapshot());
-    let r = crate::query::run(conn, &stmt, &Params::new(), &view)?;
+    let r = crate::query::run(conn, &stmt, &Params::new(), view)?;
     let from = r
         .column_types()
         .first()
@@ -146,6 +158,7 @@ pub fn alter_default(
     stmt: &Statement,
     table: &str,
     action: &AlterAction,
+    view: &crate::query::View,
 ) -> Result<(Option<String>, DefaultFill)> {
     let AlterAction::AddProperty {
         data_type,
@@ -155,7 +168,7 @@ pub fn alter_default(
     else {
         return Ok((None, DefaultFill::Constant(Value::Null)));
     };
-    let snap = conn.snapshot();
+    let snap = view.snap.clone();
     let entry = snap
         .catalog
         .table(table)
@@ -173,8 +186,15 @@ pub fn alter_default(
                 "Cannot set a non-constant default value when adding columns on REL tables.".into(),
             ));
         }
-        let rows = snap.meta.node(entry.id).map(|d| d.num_rows).unwrap_or(0);
-        DefaultFill::PerRow(eval_default_rows(conn, Some(e), &text, &ty, Some(rows))?)
+        let rows = snap.node_end(entry.id);
+        DefaultFill::PerRow(eval_default_rows_in(
+            conn,
+            Some(e),
+            &text,
+            &ty,
+            Some(rows),
+            view,
+        )?)
     } else {
         DefaultFill::Constant(eval_default(conn, e, &text, &ty)?)
     };

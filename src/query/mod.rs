@@ -60,9 +60,75 @@ impl View {
 /// Whether running `q` writes (updating clauses, or `nextval` of a sequence).
 pub fn writes(q: &crate::cypher::ast::Query) -> bool {
     let parts = std::iter::once(&q.first).chain(q.unions.iter().map(|u| &u.query));
-    parts.into_iter().any(|sq| {
+    let clauses = parts.into_iter().any(|sq| {
         !sq.updating_clauses.is_empty() || sq.parts.iter().any(|p| !p.updating_clauses.is_empty())
-    })
+    });
+    // `nextval` changes its sequence. (A DEFAULT using it is found by its updating clause.)
+    clauses || query_exprs(q).iter().any(|e| calls_nextval(e))
+}
+
+fn calls_nextval(e: &crate::cypher::ast::Expr) -> bool {
+    let mut found = false;
+    crate::binder::expr::walk(e, &mut |x| {
+        if let crate::cypher::ast::ExprKind::FunctionCall(f) = &x.kind {
+            found |= f.name.eq_ignore_ascii_case("nextval");
+        }
+    });
+    found
+}
+
+/// Every expression a reading query holds (clauses, patterns, projections).
+fn query_exprs(q: &crate::cypher::ast::Query) -> Vec<&crate::cypher::ast::Expr> {
+    use crate::cypher::ast::{PatternPart, Projection, ReadingClause};
+    fn pattern<'a>(p: &'a [PatternPart], out: &mut Vec<&'a crate::cypher::ast::Expr>) {
+        for part in p {
+            out.extend(part.element.start.properties.iter().map(|(_, e)| e));
+            for ch in &part.element.chain {
+                out.extend(ch.rel.properties.iter().map(|(_, e)| e));
+                out.extend(ch.node.properties.iter().map(|(_, e)| e));
+            }
+        }
+    }
+    fn projection<'a>(p: &'a Projection, out: &mut Vec<&'a crate::cypher::ast::Expr>) {
+        out.extend(p.items.iter().map(|i| &i.expr));
+        out.extend(p.order_by.iter().map(|o| &o.expr));
+        out.extend(p.skip.iter());
+        out.extend(p.limit.iter());
+    }
+    let mut out = Vec::new();
+    for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|u| &u.query)) {
+        let readings = sq
+            .parts
+            .iter()
+            .flat_map(|p| p.reading_clauses.iter())
+            .chain(sq.reading_clauses.iter());
+        for rc in readings {
+            match rc {
+                ReadingClause::Match(m) => {
+                    pattern(&m.pattern, &mut out);
+                    out.extend(m.where_clause.iter());
+                }
+                ReadingClause::Unwind { expr, .. } => out.push(expr),
+                ReadingClause::Call {
+                    function,
+                    where_clause,
+                    ..
+                } => {
+                    out.extend(function.args.iter().map(|a| &a.value));
+                    out.extend(where_clause.iter());
+                }
+                ReadingClause::LoadFrom(l) => out.extend(l.where_clause.iter()),
+            }
+        }
+        for p in &sq.parts {
+            projection(&p.with.projection, &mut out);
+            out.extend(p.with.where_clause.iter());
+        }
+        if let Some(r) = &sq.return_clause {
+            projection(r, &mut out);
+        }
+    }
+    out
 }
 
 pub fn run(
@@ -92,6 +158,14 @@ pub fn run(
         store: conn.store().clone(),
     }))
     .with_params(params.clone());
+    let sequences: Arc<dyn crate::exec::context::SequenceSource> = match &view.txn {
+        Some(t) => Arc::new(write::TxnSequences {
+            txn: t.clone(),
+            snap: snap.clone(),
+        }),
+        None => Arc::new(write::SnapshotSequences { snap: snap.clone() }),
+    };
+    ctx = ctx.with_sequences(Some(sequences));
     ctx.interrupt = conn.interrupted.clone();
     ctx.deadline = conn.timeout.lock().map(|d| Instant::now() + d);
     ctx.threads = conn.threads();

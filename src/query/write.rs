@@ -229,11 +229,10 @@ fn push_at(chunk: &mut DataChunk, at: usize, col: Column) -> Result<()> {
 fn apply_sets(
     txn: &mut WriteTxn,
     items: &[SetSpec],
+    values: Vec<Column>,
     chunk: &mut DataChunk,
-    ctx: &ExecContext,
 ) -> Result<()> {
-    for s in items {
-        let vals = eval(&s.value, chunk, &ctx.eval)?;
+    for (s, vals) in items.iter().zip(values) {
         let mut subs: Vec<(usize, Value)> = Vec::new();
         for i in 0..chunk.len {
             if let Some((c, want)) = s.only_if {
@@ -324,8 +323,14 @@ impl Operator for SetOp {
             return Ok(None);
         };
         ctx.check()?;
+        // Values first (a `nextval` in them takes the transaction itself), then the writes.
+        let values = self
+            .items
+            .iter()
+            .map(|s| eval(&s.value, &chunk, &ctx.eval))
+            .collect::<Result<Vec<_>>>()?;
         let mut txn = self.txn.lock();
-        apply_sets(&mut txn, &self.items, &mut chunk, ctx)?;
+        apply_sets(&mut txn, &self.items, values, &mut chunk)?;
         Ok(Some(chunk))
     }
 
@@ -788,5 +793,66 @@ impl Operator for MergeOp {
 
     fn name(&self) -> &'static str {
         "MERGE"
+    }
+}
+
+/// `nextval` / `currval` of a write statement: its transaction's sequences (and the SERIAL
+/// columns' implicit sequences, whose value is the last offset the table gave out).
+pub struct TxnSequences {
+    pub txn: TxnHandle,
+    pub snap: std::sync::Arc<Snapshot>,
+}
+
+/// `currval` of a reading statement: the sequences of its snapshot.
+pub struct SnapshotSequences {
+    pub snap: std::sync::Arc<Snapshot>,
+}
+
+fn serial_current(snap: &Snapshot, name: &str) -> Option<Result<i64>> {
+    let (table, _) = crate::binder::expr::serial_column(&snap.catalog, name)?;
+    let end = snap.node_end(table);
+    Some(if end == 0 {
+        Err(crate::transaction::write::not_yet_defined(name))
+    } else {
+        Ok(end as i64 - 1)
+    })
+}
+
+impl crate::exec::context::SequenceSource for TxnSequences {
+    fn next_values(&self, name: &str, n: usize) -> Result<Vec<i64>> {
+        if crate::binder::expr::serial_column(&self.snap.catalog, name).is_some() {
+            return Err(Error::NotImplemented(format!(
+                "nextval of {name}, the sequence of a SERIAL column (its values are the rows' offsets)"
+            )));
+        }
+        self.txn.lock().next_values(name, n)
+    }
+
+    fn current_value(&self, name: &str) -> Result<i64> {
+        if let Some(v) = serial_current(&self.snap, name) {
+            return v;
+        }
+        self.txn.lock().current_value(name)
+    }
+}
+
+impl crate::exec::context::SequenceSource for SnapshotSequences {
+    fn next_values(&self, _name: &str, _n: usize) -> Result<Vec<i64>> {
+        Err(Error::Runtime(
+            "Can not execute a write query inside a read-only transaction.".into(),
+        ))
+    }
+
+    fn current_value(&self, name: &str) -> Result<i64> {
+        if let Some(v) = serial_current(&self.snap, name) {
+            return v;
+        }
+        let seq = self
+            .snap
+            .catalog
+            .sequence(name)
+            .ok_or_else(|| Error::Catalog(format!("{name} does not exist in catalog.")))?;
+        seq.current
+            .ok_or_else(|| crate::transaction::write::not_yet_defined(name))
     }
 }

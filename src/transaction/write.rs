@@ -64,6 +64,9 @@ pub struct WriteTxn {
     /// Pages were allocated or freed: a rollback restores the allocator.
     touched_pages: bool,
     saved_alloc: PageAllocator,
+    /// Values `nextval` returned in this transaction, by sequence (lower-case name); they
+    /// enter the catalog when it commits.
+    sequences: std::collections::BTreeMap<String, i64>,
     done: bool,
 }
 
@@ -93,6 +96,7 @@ impl WriteTxn {
             by_checkpoint: false,
             touched_pages: false,
             saved_alloc,
+            sequences: std::collections::BTreeMap::new(),
             done: false,
         }
     }
@@ -570,6 +574,53 @@ impl WriteTxn {
         Ok(())
     }
 
+    // -------------------------------------------------------------------------- sequences
+
+    /// The next `n` values of sequence `name` (`nextval`), in order.
+    pub fn next_values(&mut self, name: &str, n: usize) -> Result<Vec<i64>> {
+        let seq = self
+            .catalog
+            .sequence(name)
+            .cloned()
+            .ok_or_else(|| Error::Catalog(format!("{name} does not exist in catalog.")))?;
+        let key = seq.name.to_lowercase();
+        let mut cur = self.sequences.get(&key).copied().or(seq.current);
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            let v = seq.next_value(cur)?;
+            cur = Some(v);
+            out.push(v);
+        }
+        if let Some(v) = cur {
+            self.sequences.insert(key, v);
+        }
+        Ok(out)
+    }
+
+    /// The value `nextval` last returned for sequence `name`, as this transaction sees it.
+    pub fn current_value(&self, name: &str) -> Result<i64> {
+        let seq = self
+            .catalog
+            .sequence(name)
+            .ok_or_else(|| Error::Catalog(format!("{name} does not exist in catalog.")))?;
+        self.sequences
+            .get(&seq.name.to_lowercase())
+            .copied()
+            .or(seq.current)
+            .ok_or_else(|| not_yet_defined(name))
+    }
+
+    /// The catalog with the sequence values this transaction drew.
+    fn catalog_with_sequences(&self) -> Catalog {
+        let mut cat = (*self.catalog).clone();
+        for (name, v) in &self.sequences {
+            if let Some(s) = cat.sequence_mut(name) {
+                s.current = Some(*v);
+            }
+        }
+        cat
+    }
+
     // ---------------------------------------------------------------- direct page writes
 
     /// Merges the versions this transaction sees into a private copy of the table data, so
@@ -640,6 +691,15 @@ impl WriteTxn {
         let store = self.store.clone();
         let ts = self.ts + 1;
         let version = self.version + 1;
+        if !self.sequences.is_empty() {
+            let cat = self.catalog_with_sequences();
+            self.sequences.clear();
+            if self.by_checkpoint {
+                self.catalog = Arc::new(cat);
+            } else {
+                self.set_catalog(cat)?;
+            }
+        }
         if self.by_checkpoint {
             self.epoch.commit(&self.undo, self.mark, ts);
             let meta = checkpoint::merge(
@@ -976,4 +1036,11 @@ impl Replayer<'_> {
         }
         Ok(())
     }
+}
+
+/// Kuzu's error for `currval` before any `nextval`.
+pub fn not_yet_defined(name: &str) -> Error {
+    Error::Catalog(format!(
+        "currval: sequence \"{name}\" is not yet defined. To define the sequence, call nextval first."
+    ))
 }
