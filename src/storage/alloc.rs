@@ -157,6 +157,16 @@ impl PageAllocator {
         self.free = coalesce(std::mem::take(&mut self.free));
     }
 
+    /// Makes every reusable range held (returned), for a process that opens a file other
+    /// processes may be reading at older checkpoints: nothing free is reused until they
+    /// have moved on.
+    pub fn hold_free(&mut self) -> Vec<(u64, u64)> {
+        let free = std::mem::take(&mut self.free);
+        self.held.extend(free.iter().copied());
+        self.held = coalesce(std::mem::take(&mut self.held));
+        free
+    }
+
     /// Held ranges (free on disk, not yet reusable here).
     pub fn held_ranges(&self) -> &[(u64, u64)] {
         &self.held

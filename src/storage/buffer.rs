@@ -543,6 +543,15 @@ impl BufferPool {
         }
     }
 
+    /// Drops every page from the pool, as `invalidate` does one (a read-only process that
+    /// moved to a newer checkpoint: page numbers the writer may reuse must be read again).
+    pub fn invalidate_all(&self) {
+        let pages: Vec<u64> = self.table.lock().map.keys().copied().collect();
+        for p in pages {
+            self.invalidate(p);
+        }
+    }
+
     /// Takes `bytes` of working memory from the budget, evicting unpinned pages to make room.
     pub fn reserve(&self, bytes: u64) -> Result<()> {
         loop {

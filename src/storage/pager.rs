@@ -314,6 +314,34 @@ impl Pager {
         &self.pool
     }
 
+    /// For a read-only process: if the file holds a newer checkpoint than the one this pager
+    /// read, switches to it and returns its catalog and metadata blobs (pages are read
+    /// through the pool; the caller decides when cached frames of the older checkpoint go).
+    pub fn refresh(&self) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+        let page0 = read_start(&*self.backend)?;
+        let header = Header::decode(&page0, &self.path, false)?;
+        let slot = header.current_slot();
+        if slot.generation <= self.state.lock().header.current_slot().generation {
+            return Ok(None);
+        }
+        let need = page_offset(slot.page_count)?;
+        if self.backend.len()? < need {
+            return Err(Error::corrupted(
+                None,
+                "file is shorter than its newest checkpoint",
+            ));
+        }
+        // Frames this process cached are still right: the writer reuses a page only after
+        // every reader has registered a checkpoint that no longer references it, and the
+        // store drops its frames when it registers a newer one (`transaction::readers`).
+        let catalog = self.read_blob(slot.catalog, PageKind::Catalog)?;
+        let metadata = self.read_blob(slot.metadata, PageKind::Metadata)?;
+        let mut st = self.state.lock();
+        st.header = header;
+        st.alloc = PageAllocator::new(slot.page_count);
+        Ok(Some((catalog, metadata)))
+    }
+
     pub fn backend(&self) -> &Arc<dyn StorageBackend> {
         &self.backend
     }

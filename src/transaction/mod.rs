@@ -25,6 +25,7 @@
 
 pub mod checkpoint;
 pub mod read;
+pub mod readers;
 pub mod versions;
 pub mod wal;
 pub mod write;
@@ -109,8 +110,8 @@ impl Drop for ReaderGuard {
     }
 }
 
-/// Page ranges a state version stopped referencing.
-type Retired = (u64, Vec<(u64, u64)>);
+/// Page ranges the state of a version, checkpoint generation, stopped referencing.
+type Retired = (u64, u64, Vec<(u64, u64)>);
 
 /// Who holds the writer slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,6 +161,10 @@ pub struct Store {
     poisoned: AtomicBool,
     /// What recovery found (a torn WAL tail cut, a stale WAL ignored), for the tools to show.
     notes: Vec<String>,
+    /// The checkpoint generation each live state version reads.
+    generations: Mutex<BTreeMap<u64, u64>>,
+    /// A read-only process's entry in the reader table.
+    reader_slot: Option<Mutex<readers::ReaderSlot>>,
     /// Keeps the OS lock on the file for as long as the store is open.
     _lock_file: Option<std::fs::File>,
 }
@@ -183,19 +188,25 @@ impl Store {
                 std::io::Error::from(std::io::ErrorKind::NotFound),
             ));
         }
-        if exists {
-            let backend = OsBackend::open(path, !read_only)?;
+        if exists && read_only {
+            // A read-only process takes no lock on the file: it registers in the reader
+            // table before it reads the header, so the writer keeps every page it may read.
+            let slot = readers::ReaderSlot::register(path)?;
+            let backend = OsBackend::open(path, false)?;
+            let mut s = Store::open_backends(Arc::new(backend), None, path, mem, true)?;
+            s.reader_slot = Some(Mutex::new(slot));
+            s.advance_reader()?;
+            Ok(s)
+        } else if exists {
+            let backend = OsBackend::open(path, true)?;
             let lock_file = backend
                 .file()
                 .try_clone()
                 .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
-            take_lock(&lock_file, path, read_only)?;
-            let wal: Option<Arc<dyn StorageBackend>> = if read_only {
-                None
-            } else {
-                Some(Arc::new(wal::open_wal_file(&wal_path(path))?))
-            };
-            let mut s = Store::open_backends(Arc::new(backend), wal, path, mem, read_only)?;
+            take_lock(&lock_file, path, false)?;
+            let wal = wal::open_wal_file(&wal_path(path))?;
+            let mut s =
+                Store::open_backends(Arc::new(backend), Some(Arc::new(wal)), path, mem, false)?;
             s._lock_file = Some(lock_file);
             Ok(s)
         } else {
@@ -257,6 +268,15 @@ impl Store {
             Some(b) => Wal::open(b, &wal_path(path), db_id, generation)?,
             None => (Wal::none(db_id, generation), Vec::new(), Vec::new()),
         };
+        // Pages free in the file may still be read by read-only processes at older
+        // checkpoints: they are held until the reader table says none is left.
+        let mut retired = Vec::new();
+        if !read_only {
+            let held = pager.with_allocator(|a| a.hold_free());
+            if !held.is_empty() {
+                retired.push((0, generation, held));
+            }
+        }
         let store = Store {
             path: path.to_path_buf(),
             read_only,
@@ -266,11 +286,13 @@ impl Store {
             writer: Mutex::new(None),
             writer_done: Condvar::new(),
             readers: Arc::new(Mutex::new(BTreeMap::new())),
-            retired: Mutex::new(Vec::new()),
+            retired: Mutex::new(retired),
             wal: Mutex::new(wal),
             txn_ids: TxnIds::default(),
             poisoned: AtomicBool::new(false),
             notes,
+            generations: Mutex::new(BTreeMap::from([(0, generation)])),
+            reader_slot: None,
             _lock_file: None,
         };
         for txn in replay {
@@ -305,8 +327,13 @@ impl Store {
         self.wal.lock().len()
     }
 
-    /// The committed state as of now, as a reader sees it.
+    /// The committed state as of now, as a reader sees it. A read-only process moves to the
+    /// file's newest checkpoint first (if another process wrote one).
     pub fn snapshot(&self) -> Arc<Snapshot> {
+        if self.reader_slot.is_some() {
+            // A failure to look leaves the process on the checkpoint it has (still whole).
+            let _ = self.refresh_read_only();
+        }
         let c = self.committed.read().clone();
         Arc::new(self.register(&c, Stamp::reader(c.ts), c.catalog.clone(), c.meta.clone()))
     }
@@ -424,19 +451,73 @@ impl Store {
             .unwrap_or(u64::MAX)
     }
 
-    /// Makes held page ranges reusable once no reader of an older state is left.
+    /// Makes held page ranges reusable once no reader of an older state is left, in this
+    /// process or in a read-only process (the reader table).
     fn release_retired(&self) {
         let oldest = self.oldest_reader();
         let mut retired = self.retired.lock();
-        let ready = retired.iter().take_while(|(v, _)| *v <= oldest).count();
-        for (_, ranges) in retired.drain(..ready) {
+        if retired.is_empty() {
+            return;
+        }
+        // An unreadable reader table keeps everything held (never a wrong reuse).
+        let oldest_gen = readers::oldest_generation(&self.path).unwrap_or(0);
+        let ready = retired
+            .iter()
+            .take_while(|(v, g, _)| *v <= oldest && *g <= oldest_gen)
+            .count();
+        for (_, _, ranges) in retired.drain(..ready) {
             self.pager.release(&ranges);
         }
     }
 
     /// Publishes a new committed state (the caller holds the writer slot).
     fn publish(&self, next: Committed) {
+        let generation = self.pager.header().current_slot().generation;
+        {
+            let oldest = self.oldest_reader().min(next.version);
+            let mut g = self.generations.lock();
+            g.insert(next.version, generation);
+            g.retain(|v, _| *v >= oldest);
+        }
         *self.committed.write() = next;
+    }
+
+    /// A read-only process: moves to the file's newest checkpoint, and raises its entry in
+    /// the reader table once no snapshot of an older checkpoint is left.
+    fn refresh_read_only(&self) -> Result<()> {
+        if let Some((cat, meta)) = self.pager.refresh()? {
+            let c = self.committed();
+            let next = Committed {
+                catalog: Arc::new(Catalog::decode(&cat)?),
+                meta: Arc::new(StorageMeta::decode(&meta, self.pager.page_count())?),
+                epoch: Arc::new(Epoch::new(self.mem.clone())),
+                ts: c.ts,
+                version: c.version + 1,
+            };
+            self.publish(next);
+        }
+        self.advance_reader()
+    }
+
+    /// Raises this read-only process's reader-table entry to the oldest generation a live
+    /// snapshot reads (or the current one). Frames cached before are dropped first: once the
+    /// entry is raised, the writer may reuse the pages they hold.
+    fn advance_reader(&self) -> Result<()> {
+        let Some(slot) = &self.reader_slot else {
+            return Ok(());
+        };
+        let current = self.committed().version;
+        let oldest = self.oldest_reader().min(current);
+        let generation = match self.generations.lock().get(&oldest) {
+            Some(g) => *g,
+            None => return Ok(()),
+        };
+        let mut slot = slot.lock();
+        if generation > slot.generation() {
+            self.pager.pool().invalidate_all();
+            slot.set(generation)?;
+        }
+        Ok(())
     }
 
     fn committed(&self) -> Committed {
@@ -466,7 +547,8 @@ impl Store {
         }
         let ranges = self.pager.take_retired();
         if !ranges.is_empty() {
-            self.retired.lock().push((version, ranges));
+            let generation = self.pager.header().current_slot().generation;
+            self.retired.lock().push((version, generation, ranges));
         }
         // The WAL's records are in the checkpoint now: start its next generation.
         let generation = self.pager.header().current_slot().generation;
