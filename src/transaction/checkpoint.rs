@@ -182,8 +182,10 @@ fn merge_node(
         }
     }
     out.num_rows = total;
-    // The primary-key index, copied on write.
-    if !deleted_base.is_empty() || !inserted.is_empty() {
+    // The primary-key index, copied on write. A table that gains rows gets an index even
+    // when every new row is already deleted (readers take rows without an index as damage).
+    let needs_index = data.pk_index.is_empty() && out.num_rows > 0;
+    if !deleted_base.is_empty() || !inserted.is_empty() || needs_index {
         let TableKind::Node { primary_key } = entry.kind else {
             return Err(Error::Runtime("not a node table".into()));
         };
