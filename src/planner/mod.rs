@@ -42,6 +42,14 @@ pub enum Plan {
         child: Box<Plan>,
         spec: ReadPropsSpec,
     },
+    /// Per input row, looks `key` up in `table`'s primary-key index and appends the node's
+    /// id; rows whose key is not found are dropped (an index nested-loop join).
+    PkProbe {
+        child: Box<Plan>,
+        table: u64,
+        key: BoundExpr,
+        desc: String,
+    },
     Degree {
         child: Box<Plan>,
         spec: DegreeSpec,
@@ -150,6 +158,7 @@ impl Plan {
             Plan::Extend { child, .. }
             | Plan::RecursiveExtend { child, .. }
             | Plan::ReadProps { child, .. }
+            | Plan::PkProbe { child, .. }
             | Plan::Degree { child, .. }
             | Plan::Filter { child, .. }
             | Plan::Project { child, .. }
@@ -184,6 +193,7 @@ impl Plan {
             Plan::Extend { child, .. }
             | Plan::RecursiveExtend { child, .. }
             | Plan::ReadProps { child, .. }
+            | Plan::PkProbe { child, .. }
             | Plan::Degree { child, .. }
             | Plan::Filter { child, .. }
             | Plan::Project { child, .. } => child.parallel_pipeline(),
@@ -224,6 +234,7 @@ pub fn explain(plan: &Plan) -> String {
                 format!("READ_PROPERTIES {} columns", spec.prop_types.len()),
                 vec![child],
             ),
+            Plan::PkProbe { child, desc, .. } => (format!("INDEX_LOOKUP {desc}"), vec![child]),
             Plan::Degree { child, spec } => (
                 format!("DEGREE (factorized count, {} factors)", spec.factors.len()),
                 vec![child],

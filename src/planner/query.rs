@@ -455,6 +455,29 @@ fn prop_vs_const<'e>(e: &'e Expr, var: &str) -> Option<(&'e str, CmpOp, &'e Expr
     None
 }
 
+/// `other` in `var.key = other` or `other = var.key`.
+fn prop_eq_other<'e>(e: &'e Expr, var: &str, key: &str) -> Option<&'e Expr> {
+    let ExprKind::Binary { op, left, right } = &e.kind else {
+        return None;
+    };
+    if cmp_op(*op)? != CmpOp::Eq {
+        return None;
+    }
+    let is_key = |x: &Expr| match &x.kind {
+        ExprKind::Property { base, key: k } => {
+            matches!(&base.kind, ExprKind::Variable(v) if v == var) && k.eq_ignore_ascii_case(key)
+        }
+        _ => false,
+    };
+    if is_key(left) {
+        Some(right)
+    } else if is_key(right) {
+        Some(left)
+    } else {
+        None
+    }
+}
+
 struct Shortcut {
     referenced: HashSet<String>,
 }
@@ -1765,6 +1788,19 @@ impl Planner<'_> {
                 plan = Some(self.apply_ready(p, scope, &conj, &conj_vars, &mut done_conj)?);
                 continue;
             }
+            // A node whose primary key equals an expression of the rows so far is looked up
+            // per row (an index nested-loop join), not scanned and crossed.
+            if let Some(cur) = plan.take() {
+                match self.plan_probe(cur, scope, &nodes, &removed, &conj, &conj_vars)? {
+                    Ok((p, ci)) => {
+                        done_conj[ci] = true;
+                        plan =
+                            Some(self.apply_ready(p, scope, &conj, &conj_vars, &mut done_conj)?);
+                        continue;
+                    }
+                    Err(cur) => plan = Some(cur),
+                }
+            }
             // Start a new component at the most selective unbound node.
             let start = (0..nodes.len())
                 .filter(|&i| !removed[i] && !bound(scope, i))
@@ -1875,6 +1911,77 @@ impl Planner<'_> {
             plan = self.filter(plan, scope, &conj[i])?;
         }
         Ok(plan)
+    }
+
+    /// For an unbound single-table node `x` with a conjunct `x.pk = e` where `e` reads only
+    /// variables the plan has bound: the plan extended by a primary-key probe per row and
+    /// the node's properties (and the conjunct's index); else the plan back.
+    #[allow(clippy::too_many_arguments)]
+    fn plan_probe(
+        &mut self,
+        cur: Plan,
+        scope: &mut Scope,
+        nodes: &[PNode],
+        removed: &[bool],
+        conj: &[Expr],
+        conj_vars: &[Vec<String>],
+    ) -> Result<std::result::Result<(Plan, usize), Plan>> {
+        for (i, node) in nodes.iter().enumerate() {
+            if removed[i] || scope.var(&node.name).is_some() {
+                continue;
+            }
+            let [t] = node.tables.as_slice() else {
+                continue;
+            };
+            let Some(entry) = self.catalog().table_by_id(*t) else {
+                continue;
+            };
+            let Some(pk) = entry.primary_key() else {
+                continue;
+            };
+            if crate::storage::keys::index_key_type(&pk.ty).is_err() {
+                continue;
+            }
+            let (pk_name, pk_ty, table) = (pk.name.clone(), pk.ty.clone(), entry.id);
+            for (ci, c) in conj.iter().enumerate() {
+                if !conj_vars[ci].contains(&node.name) || has_aggregate(c) || has_subquery(c) {
+                    continue;
+                }
+                let Some(other) = prop_eq_other(c, &node.name, &pk_name) else {
+                    continue;
+                };
+                let vars = variables(other);
+                if vars.contains(&node.name) || !vars.iter().all(|v| scope.var(v).is_some()) {
+                    continue;
+                }
+                // (A variable of an enclosing query may be in scope without its properties.)
+                let Ok(bound) = self.binder(scope).bind(other) else {
+                    continue;
+                };
+                // Only lossless casts: `id = 2.5` must not find id 2.
+                let lossless = bound.ty == pk_ty
+                    || (bound.ty.is_integer()
+                        && pk_ty == LogicalType::Int64
+                        && !matches!(bound.ty, LogicalType::UInt64 | LogicalType::Int128))
+                    || bound.ty == LogicalType::Any;
+                if !lossless {
+                    continue;
+                }
+                let Ok(key) = bound.cast_to(&pk_ty) else {
+                    continue;
+                };
+                let id_col = scope.add_col(LogicalType::InternalId);
+                let p = Plan::PkProbe {
+                    child: Box::new(cur),
+                    table,
+                    key,
+                    desc: format!("({}:{})", node.name, entry.name),
+                };
+                let p = self.bind_neighbour(p, scope, node, id_col)?;
+                return Ok(Ok((p, ci)));
+            }
+        }
+        Ok(Err(cur))
     }
 
     /// A scan of one pattern node with the conjuncts that touch only it pushed down; returns

@@ -10,7 +10,7 @@ use crate::exec::operator::{
 use crate::exec::{ExecContext, Operator};
 use crate::planner::Plan;
 use crate::query::load_from::LoadFromScan;
-use crate::query::ops::{Degree, Extend, Morsels, NodeScan, ReadProps};
+use crate::query::ops::{Degree, Extend, Morsels, NodeScan, PkProbe, ReadProps};
 use crate::query::recursive::RecursiveExtend;
 use crate::transaction::{Snapshot, Store};
 use std::sync::Arc;
@@ -62,6 +62,15 @@ fn build_with(plan: &Plan, env: &BuildEnv, morsels: &Morsels) -> Result<Box<dyn 
             snap,
             build_with(child, env, morsels)?,
             spec.clone(),
+        )),
+        Plan::PkProbe {
+            child, table, key, ..
+        } => Box::new(PkProbe::new(
+            db,
+            snap,
+            build_with(child, env, morsels)?,
+            *table,
+            key.clone(),
         )),
         Plan::Degree { child, spec } => Box::new(Degree::new(
             db,

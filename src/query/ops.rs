@@ -9,7 +9,7 @@
 use crate::error::{Error, Result};
 use crate::exec::chunk::{null_column, DataChunk, VECTOR_CAPACITY};
 use crate::exec::context::ExecContext;
-use crate::exec::expr::{eval_constant, eval_predicate, CmpOp};
+use crate::exec::expr::{eval, eval_constant, eval_predicate, BoundExpr, CmpOp};
 use crate::exec::Operator;
 use crate::planner::spec::{DegreeSpec, Dir, ExtendSpec, ReadPropsSpec, RelStep, ScanSpec};
 use crate::storage::column::Stats;
@@ -552,6 +552,81 @@ impl Operator for ReadProps {
     }
     fn name(&self) -> &'static str {
         "READ_PROPERTIES"
+    }
+}
+
+/// An index nested-loop join: per input row, the node of `table` whose primary key is
+/// `key` (evaluated on the row); appends its id, drops rows without one.
+pub struct PkProbe {
+    db: Arc<Store>,
+    snap: Arc<Snapshot>,
+    child: Box<dyn Operator>,
+    table: u64,
+    key: BoundExpr,
+}
+
+impl PkProbe {
+    pub fn new(
+        db: Arc<Store>,
+        snap: Arc<Snapshot>,
+        child: Box<dyn Operator>,
+        table: u64,
+        key: BoundExpr,
+    ) -> Self {
+        PkProbe {
+            db,
+            snap,
+            child,
+            table,
+            key,
+        }
+    }
+}
+
+impl Operator for PkProbe {
+    fn next(&mut self, ctx: &ExecContext) -> Result<Option<DataChunk>> {
+        loop {
+            ctx.check()?;
+            let Some(chunk) = self.child.next(ctx)? else {
+                return Ok(None);
+            };
+            let keys = eval(&self.key, &chunk, &ctx.eval)?;
+            let pool = self.db.pager().pool();
+            let mut keep = vec![false; chunk.len];
+            let mut ids = Vec::with_capacity(chunk.len);
+            for (i, k) in keep.iter_mut().enumerate() {
+                let v = keys.get(i);
+                if v.is_null() {
+                    continue;
+                }
+                match self.snap.pk_lookup(pool, self.table, &v)? {
+                    Some(Some(off)) => {
+                        *k = true;
+                        ids.push(pack(self.table, off));
+                    }
+                    Some(None) => {}
+                    None => {
+                        return Err(Error::Runtime(format!(
+                            "the primary-key index cannot look up {v}"
+                        )))
+                    }
+                }
+            }
+            if ids.is_empty() {
+                continue;
+            }
+            let mut out = chunk.filter(&keep);
+            out.columns.push(id_column(ids));
+            return Ok(Some(out));
+        }
+    }
+    fn types(&self) -> Vec<LogicalType> {
+        let mut t = self.child.types();
+        t.push(LogicalType::InternalId);
+        t
+    }
+    fn name(&self) -> &'static str {
+        "INDEX_LOOKUP"
     }
 }
 

@@ -295,6 +295,8 @@ impl Store {
             reader_slot: None,
             _lock_file: None,
         };
+        // With no reader of an older checkpoint, the free pages are free at once.
+        store.release_retired();
         for txn in replay {
             write::replay(&store, txn)?;
         }

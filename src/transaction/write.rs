@@ -748,7 +748,12 @@ impl WriteTxn {
             version,
         });
         self.done = true;
-        if opts.auto_checkpoint && store.wal.lock().len() >= opts.checkpoint_threshold {
+        let wal_full = store.wal.lock().len() >= opts.checkpoint_threshold;
+        // Versions live in memory until a checkpoint merges them into pages, which the pool
+        // can evict: past a quarter of the budget they are merged now, so that a stream of
+        // writes larger than memory keeps committing.
+        let versions_big = self.epoch.bytes() > store.mem.budget() / 4;
+        if opts.auto_checkpoint && (wal_full || versions_big) {
             // The commit is durable; a failed checkpoint leaves it in the WAL (and a failed
             // sync poisons the store, so later writes report it).
             let _ = store.checkpoint_locked(false);
