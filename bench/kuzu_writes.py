@@ -40,6 +40,9 @@ READS = [
     ("Q3", "MATCH (p:Person) WHERE p.age > 50 AND p.score < 0.3 RETURN count(*)"),
     ("Q4a", "MATCH (a:Person {id: $HUB_ID})-[:knows]->(b) RETURN count(*)"),
     ("Q5", "MATCH (a:Person {id: $MEDIAN_ID})-[:knows]->()-[:knows]->(c) RETURN count(*)"),
+    ("Q6", "MATCH (a:Person)-[:knows]->(b) RETURN a.id, count(*) AS d ORDER BY d DESC LIMIT 10"),
+    ("Q7", "MATCH (p:Person)-[:livesIn]->(c:City) RETURN c.id, c.name, count(*) AS n "
+     "ORDER BY n DESC LIMIT 5"),
 ]
 SINCE_BASE = 1_000_000
 MASK = (1 << 64) - 1
@@ -221,14 +224,19 @@ def first_row(rows):
 
 
 def time_read(conn, s, params, runs):
-    answer = first_row(rows_of(conn.execute(s, params)))
+    """`runs` timed runs after one warm-up, and the answer (every row)."""
+    answer = rows_of(conn.execute(s, params))
     times = []
     for _ in range(runs):
         t = time.perf_counter()
         rows_of(conn.execute(s, params))
         times.append(time.perf_counter() - t)
-    times.sort()
-    return times[len(times) // 2] * 1000.0, answer
+    return times, answer
+
+
+def median_ms(times):
+    times = sorted(times)
+    return times[len(times) // 2] * 1000.0
 
 
 def phase_reads(kuzu, db, conn, a, ids, rng):
@@ -237,7 +245,7 @@ def phase_reads(kuzu, db, conn, a, ids, rng):
     r = kuzu.Connection(db, num_threads=a.threads)
     stmts = [(n, r.prepare(t), {k: v for k, v in params_all.items() if "$" + k in t})
              for n, t in READS]
-    without = [time_read(r, s, ps, a.reads) for _, s, ps in stmts]
+    before = [time_read(r, s, ps, a.reads) for _, s, ps in stmts]
     t = time.perf_counter()
     conn.execute("BEGIN TRANSACTION")
     node = conn.prepare(NODE_CREATE)
@@ -249,18 +257,26 @@ def phase_reads(kuzu, db, conn, a, ids, rng):
         y = rng.pick(ids)
         conn.execute(rel, rel_params(x, y, SINCE_BASE + k, k))
     open_write = time.perf_counter() - t
-    out = []
-    for (name, s, ps), (w_ms, w_ans) in zip(stmts, without):
-        d_ms, d_ans = time_read(r, s, ps, a.reads)
-        out.append({"name": name, "without_ms": w_ms, "with_ms": d_ms, "answer": w_ans,
-                    "same_answer": w_ans == d_ans})
+    during = [time_read(r, s, ps, a.reads) for _, s, ps in stmts]
     own = one_int(conn, "MATCH (p:Person) RETURN count(*)")
     conn.execute("ROLLBACK")
-    after = one_int(r, "MATCH (p:Person) RETURN count(*)")
+    persons = one_int(r, "MATCH (p:Person) RETURN count(*)")
+    after = [time_read(r, s, ps, a.reads) for _, s, ps in stmts]
+    t = time.perf_counter()
+    conn.execute("CHECKPOINT")
+    checkpoint = time.perf_counter() - t
+    out = []
+    for (name, s, ps), (b_t, b_ans), (d_t, d_ans), (a_t, a_ans) in zip(stmts, before, during,
+                                                                        after):
+        c_t, c_ans = time_read(r, s, ps, a.reads)
+        out.append({"name": name, "without_ms": median_ms(b_t + a_t),
+                    "with_ms": median_ms(d_t), "checkpointed_ms": median_ms(c_t),
+                    "answer": first_row(b_ans), "same_answer": b_ans == d_ans == a_ans == c_ans})
     r.close()
-    before = int(out[0]["answer"])
-    return {"reads": out, "open_write_s": open_write,
-            "writer_sees_own": own == before + a.rows, "rollback_ok": after == before}
+    persons_before = before[0][1][0][0]
+    return {"reads": out, "open_write_s": open_write, "reads_checkpoint_s": checkpoint,
+            "writer_sees_own": own == persons_before + a.rows,
+            "rollback_ok": persons == persons_before}
 
 
 def phase_close(kuzu, db, conn, path, a):
@@ -483,7 +499,8 @@ def cmd_table(a):
     add("reopen after kill: open", "recover_open_s", "s", False)
     add("reopen after kill: open + first query", "recover_open_query_s", "s", False)
     for name, _ in READS:
-        for key, label in (("without_ms", "no writer"), ("with_ms", "open write txn")):
+        for key, label in (("without_ms", "no writer"), ("with_ms", "open write txn"),
+                           ("checkpointed_ms", "after CHECKPOINT")):
             r, k = read_med(ru, name, key), read_med(ku, name, key)
             lines.append(("%s read, %s" % (name, label), fmt(r, "ms"), fmt(k, "ms"),
                           ratio(r, k, False)))
@@ -531,7 +548,7 @@ def main():
     p.add_argument("--data", required=True)
     p.add_argument("--work", required=True)
     p.add_argument("--rows", type=int, default=2000)
-    p.add_argument("--reads", type=int, default=5)
+    p.add_argument("--reads", type=int, default=9)
     p.add_argument("--wal-bytes", type=int, default=1_700_000)
     p.add_argument("--new-id-base", type=int, default=1 << 62)
     p.add_argument("--seed", type=int, default=42)

@@ -267,7 +267,7 @@ mod writes {
     pub const REL_CREATE: &str = "MATCH (a:Person {id: $a}), (b:Person {id: $b}) CREATE (a)-[:knows {since: $since, weight: $weight}]->(b)";
     /// The read queries (names and texts as in `queries.cypher`; the same list is in
     /// `bench/kuzu_writes.py`).
-    pub const READS: [(&str, &str); 4] = [
+    pub const READS: [(&str, &str); 6] = [
         ("Q1", "MATCH (p:Person) RETURN count(*)"),
         (
             "Q3",
@@ -280,6 +280,14 @@ mod writes {
         (
             "Q5",
             "MATCH (a:Person {id: $MEDIAN_ID})-[:knows]->()-[:knows]->(c) RETURN count(*)",
+        ),
+        (
+            "Q6",
+            "MATCH (a:Person)-[:knows]->(b) RETURN a.id, count(*) AS d ORDER BY d DESC LIMIT 10",
+        ),
+        (
+            "Q7",
+            "MATCH (p:Person)-[:livesIn]->(c:City) RETURN c.id, c.name, count(*) AS n ORDER BY n DESC LIMIT 5",
         ),
     ];
     /// `since` of the rels the phases insert (the generator's are years).
@@ -304,7 +312,7 @@ mod writes {
         rows: u64,
         /// Timed runs of each read query (after one warm-up run), without and with the
         /// open write transaction.
-        #[arg(long, default_value_t = 5)]
+        #[arg(long, default_value_t = 9)]
         reads: usize,
         /// WAL size at which the recovery phase kills its writer.
         #[arg(long, default_value_t = 1_700_000)]
@@ -577,25 +585,27 @@ mod writes {
             .unwrap_or_default()
     }
 
-    /// Median ms of `runs` timed runs after one warm-up, and the answer.
+    /// `runs` timed runs after one warm-up, and the answer (every row).
     fn time_read(
         c: &Connection,
         s: &PreparedStatement,
         p: &Params,
         runs: usize,
-    ) -> Result<(f64, String), String> {
-        let answer = first_row(&exec(c, s, p)?);
+    ) -> Result<(Vec<Duration>, Vec<Vec<Value>>), String> {
+        let answer = exec(c, s, p)?;
         let mut times = Vec::new();
         for _ in 0..runs {
             let t = Instant::now();
             exec(c, s, p)?;
             times.push(t.elapsed());
         }
-        Ok((median(times), answer))
+        Ok((times, answer))
     }
 
-    /// Read queries on a second connection, before and while the first holds a write
-    /// transaction with `rows` uncommitted creates of each kind; then it rolls back.
+    /// Read queries on a second connection: before, while the first holds a write transaction
+    /// with `rows` uncommitted creates of each kind, and after it rolls back. "without" is the
+    /// median of the runs before and after, so drift of a noisy machine weighs on both sides.
+    /// Then a CHECKPOINT, and the reads once more ("checkpointed": no row versions left).
     fn reads(
         db: &Database,
         c: &Connection,
@@ -615,9 +625,9 @@ mod writes {
             .iter()
             .map(|(n, t)| Ok((*n, prepare(&r, t)?)))
             .collect::<Result<Vec<_>, String>>()?;
-        let mut without = Vec::new();
+        let mut before = Vec::new();
         for (_, s) in &stmts {
-            without.push(time_read(&r, s, &params, a.reads)?);
+            before.push(time_read(&r, s, &params, a.reads)?);
         }
         let t = Instant::now();
         run_txn(c, "BEGIN TRANSACTION")?;
@@ -630,30 +640,47 @@ mod writes {
             exec(c, &rel, &rel_params(x, y, SINCE_BASE + k as i64, k))?;
         }
         let open_write = t.elapsed();
-        let mut out = Vec::new();
-        for ((name, s), (w_ms, w_ans)) in stmts.iter().zip(without) {
-            let (d_ms, d_ans) = time_read(&r, s, &params, a.reads)?;
-            out.push(json!({
-                "name": name,
-                "without_ms": w_ms,
-                "with_ms": d_ms,
-                "answer": w_ans,
-                "same_answer": w_ans == d_ans,
-            }));
+        let mut during = Vec::new();
+        for (_, s) in &stmts {
+            during.push(time_read(&r, s, &params, a.reads)?);
         }
         // The writer sees its own rows.
         let own = one_int(c, "MATCH (p:Person) RETURN count(*)", &Params::new())?;
         run_txn(c, "ROLLBACK")?;
-        let after = one_int(&r, "MATCH (p:Person) RETURN count(*)", &Params::new())?;
-        let before: i64 = out[0]["answer"]
-            .as_str()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(-1);
+        let persons = one_int(&r, "MATCH (p:Person) RETURN count(*)", &Params::new())?;
+        let mut out = Vec::new();
+        let mut persons_before = -1;
+        let mut after = Vec::new();
+        for (_, s) in &stmts {
+            after.push(time_read(&r, s, &params, a.reads)?);
+        }
+        // The same reads once the versions since the last checkpoint are merged into pages.
+        let t = Instant::now();
+        run_txn(c, "CHECKPOINT")?;
+        let checkpoint = t.elapsed();
+        let all = stmts.iter().zip(before).zip(during).zip(after);
+        for ((((name, s), (b_t, b_ans)), (d_t, d_ans)), (a_t, a_ans)) in all {
+            let (c_t, c_ans) = time_read(&r, s, &params, a.reads)?;
+            if *name == "Q1" {
+                if let Some(Value::Int64(n)) = b_ans.first().and_then(|r| r.first()) {
+                    persons_before = *n;
+                }
+            }
+            out.push(json!({
+                "name": name,
+                "without_ms": median([b_t, a_t].concat()),
+                "with_ms": median(d_t),
+                "checkpointed_ms": median(c_t),
+                "answer": first_row(&b_ans),
+                "same_answer": b_ans == d_ans && b_ans == a_ans && b_ans == c_ans,
+            }));
+        }
         Ok(json!({
             "reads": out,
             "open_write_s": open_write.as_secs_f64(),
-            "writer_sees_own": own == before + a.rows as i64,
-            "rollback_ok": after == before,
+            "reads_checkpoint_s": checkpoint.as_secs_f64(),
+            "writer_sees_own": own == persons_before + a.rows as i64,
+            "rollback_ok": persons == persons_before,
         }))
     }
 
