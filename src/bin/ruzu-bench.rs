@@ -480,6 +480,24 @@ mod writes {
         ns as f64 / 1e9
     }
 
+    /// Median latency of appending 128 bytes to a file in `dir` and fdatasync-ing it (100
+    /// times): what each auto-commit waits for at least, on this disk, now.
+    fn fdatasync_us(dir: &Path) -> Result<f64, String> {
+        use std::io::Write;
+        let p = dir.join("fdatasync.probe");
+        let mut f = std::fs::File::create(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let mut times = Vec::new();
+        for _ in 0..100 {
+            f.write_all(&[7u8; 128]).map_err(|e| e.to_string())?;
+            let t = Instant::now();
+            f.sync_data().map_err(|e| e.to_string())?;
+            times.push(t.elapsed());
+        }
+        drop(f);
+        let _ = std::fs::remove_file(&p);
+        Ok(median(times) * 1000.0)
+    }
+
     /// Nodes: `rows` auto-commit creates (k = 0..rows), then `rows` in one transaction.
     fn nodes(c: &Connection, a: &WritesArgs) -> Result<Json, String> {
         let before = one_int(c, "MATCH (p:Person) RETURN count(*)", &Params::new())?;
@@ -868,6 +886,7 @@ mod writes {
         out.insert("engine".into(), json!("ruzu"));
         out.insert("rows".into(), json!(a.rows));
         let mut errors = Vec::new();
+        out.insert("fdatasync_us".into(), json!(fdatasync_us(&a.work)?));
         if on("nodes") || on("rels") || on("reads") || on("close") {
             let path = a.work.join("writes.ruzu");
             copy_db(&a.base, &path)?;
