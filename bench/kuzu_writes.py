@@ -413,6 +413,8 @@ def cmd_run(a):
     out = {"engine": "kuzu", "version": kuzu.__version__, "rows": a.rows}
     errors = []
     out["fdatasync_us"] = fdatasync_us(a.work)
+    if hasattr(os, "getloadavg"):
+        out["loadavg_1m"] = os.getloadavg()[0]
 
     def phase(name, f, *args):
         try:
@@ -480,6 +482,8 @@ def cmd_table(a):
             return "%.3f ms" % v
         if unit == "s":
             return "%.3f s" % v
+        if unit == "f":
+            return "%.2f" % v
         if unit == "us":
             return "%.1f us" % v
         if unit == "B":
@@ -498,6 +502,7 @@ def cmd_table(a):
         r, k = med(ru, key), med(ku, key)
         lines.append((label, fmt(r, unit), fmt(k, unit), ratio(r, k, higher_better)))
 
+    add("load average (1 min) at start", "loadavg_1m", "f", None)
     add("fdatasync of 128 B in the work dir (probe)", "fdatasync_us", "us", None)
     add("CREATE Person, auto-commit", "node_auto_per_s", "/s", True)
     add("CREATE Person, %s in one txn" % (ru or ku or [{}])[0].get("rows", "?"),

@@ -887,6 +887,15 @@ mod writes {
         out.insert("rows".into(), json!(a.rows));
         let mut errors = Vec::new();
         out.insert("fdatasync_us".into(), json!(fdatasync_us(&a.work)?));
+        // The 1-minute load average: other processes on a 2-core machine move these figures.
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        if let Some(l) = load
+            .split_whitespace()
+            .next()
+            .and_then(|l| l.parse::<f64>().ok())
+        {
+            out.insert("loadavg_1m".into(), json!(l));
+        }
         if on("nodes") || on("rels") || on("reads") || on("close") {
             let path = a.work.join("writes.ruzu");
             copy_db(&a.base, &path)?;
