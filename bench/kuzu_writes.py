@@ -573,7 +573,7 @@ def main():
     p.add_argument("--data", required=True)
     p.add_argument("--work", required=True)
     p.add_argument("--rows", type=int, default=2000)
-    p.add_argument("--reads", type=int, default=9)
+    p.add_argument("--reads", type=int, default=15)
     p.add_argument("--wal-bytes", type=int, default=1_700_000)
     p.add_argument("--new-id-base", type=int, default=1 << 62)
     p.add_argument("--seed", type=int, default=42)

@@ -312,7 +312,7 @@ mod writes {
         rows: u64,
         /// Timed runs of each read query (after one warm-up run), without and with the
         /// open write transaction.
-        #[arg(long, default_value_t = 9)]
+        #[arg(long, default_value_t = 15)]
         reads: usize,
         /// WAL size at which the recovery phase kills its writer.
         #[arg(long, default_value_t = 1_700_000)]
