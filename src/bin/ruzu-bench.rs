@@ -248,8 +248,9 @@ fn exit_with(r: Result<(), String>) -> ! {
 ///
 /// On a copy of a loaded gen_social.py database: single-row `CREATE (:Person ...)`
 /// auto-commit, then as many in one transaction; rel inserts by two primary-key matches,
-/// auto-commit and in one transaction; read queries on a second connection without and during
-/// an open write transaction (which must not change their answers); the clean close. On a
+/// auto-commit and in one transaction; read queries on a second connection with the commits
+/// not yet checkpointed, then after a CHECKPOINT without and during an open write transaction
+/// (which must not change their answers); the clean close. On a
 /// second copy: a child process commits rows until the WAL holds `--wal-bytes`, is killed with
 /// SIGKILL, and the database is reopened (open, first query, every acknowledged commit present).
 mod writes {
@@ -620,10 +621,12 @@ mod writes {
         Ok((times, answer))
     }
 
-    /// Read queries on a second connection: before, while the first holds a write transaction
-    /// with `rows` uncommitted creates of each kind, and after it rolls back. "without" is the
-    /// median of the runs before and after, so drift of a noisy machine weighs on both sides.
-    /// Then a CHECKPOINT, and the reads once more ("checkpointed": no row versions left).
+    /// Read queries on a second connection, in four states: (1) after the write phases, whose
+    /// commits are row versions until a checkpoint ("versions"); then CHECKPOINT and (2) no
+    /// writer; (3) while the first connection holds a write transaction with `rows`
+    /// uncommitted creates of each kind ("with"); (4) after it rolls back. "without" is the
+    /// median of the runs of (2) and (4), so drift of a noisy machine weighs on both sides of
+    /// the with/without comparison. Every state must give the same answers.
     fn reads(
         db: &Database,
         c: &Connection,
@@ -643,10 +646,17 @@ mod writes {
             .iter()
             .map(|(n, t)| Ok((*n, prepare(&r, t)?)))
             .collect::<Result<Vec<_>, String>>()?;
-        let mut before = Vec::new();
-        for (_, s) in &stmts {
-            before.push(time_read(&r, s, &params, a.reads)?);
-        }
+        let all_reads = || {
+            stmts
+                .iter()
+                .map(|(_, s)| time_read(&r, s, &params, a.reads))
+                .collect::<Result<Vec<_>, String>>()
+        };
+        let versions = all_reads()?;
+        let t = Instant::now();
+        run_txn(c, "CHECKPOINT")?;
+        let checkpoint = t.elapsed();
+        let before = all_reads()?;
         let t = Instant::now();
         run_txn(c, "BEGIN TRANSACTION")?;
         let node = prepare(c, NODE_CREATE)?;
@@ -658,27 +668,21 @@ mod writes {
             exec(c, &rel, &rel_params(x, y, SINCE_BASE + k as i64, k))?;
         }
         let open_write = t.elapsed();
-        let mut during = Vec::new();
-        for (_, s) in &stmts {
-            during.push(time_read(&r, s, &params, a.reads)?);
-        }
+        let during = all_reads()?;
         // The writer sees its own rows.
         let own = one_int(c, "MATCH (p:Person) RETURN count(*)", &Params::new())?;
         run_txn(c, "ROLLBACK")?;
         let persons = one_int(&r, "MATCH (p:Person) RETURN count(*)", &Params::new())?;
+        let after = all_reads()?;
         let mut out = Vec::new();
         let mut persons_before = -1;
-        let mut after = Vec::new();
-        for (_, s) in &stmts {
-            after.push(time_read(&r, s, &params, a.reads)?);
-        }
-        // The same reads once the versions since the last checkpoint are merged into pages.
-        let t = Instant::now();
-        run_txn(c, "CHECKPOINT")?;
-        let checkpoint = t.elapsed();
-        let all = stmts.iter().zip(before).zip(during).zip(after);
-        for ((((name, s), (b_t, b_ans)), (d_t, d_ans)), (a_t, a_ans)) in all {
-            let (c_t, c_ans) = time_read(&r, s, &params, a.reads)?;
+        let all = stmts
+            .iter()
+            .zip(versions)
+            .zip(before)
+            .zip(during)
+            .zip(after);
+        for (((((name, _), (v_t, v_ans)), (b_t, b_ans)), (d_t, d_ans)), (a_t, a_ans)) in all {
             if *name == "Q1" {
                 if let Some(Value::Int64(n)) = b_ans.first().and_then(|r| r.first()) {
                     persons_before = *n;
@@ -686,11 +690,13 @@ mod writes {
             }
             out.push(json!({
                 "name": name,
-                "without_ms": median([b_t, a_t].concat()),
+                "versions_ms": median(v_t),
+                "before_ms": median(b_t.clone()),
                 "with_ms": median(d_t),
-                "checkpointed_ms": median(c_t),
+                "after_ms": median(a_t.clone()),
+                "without_ms": median([b_t, a_t].concat()),
                 "answer": first_row(&b_ans),
-                "same_answer": b_ans == d_ans && b_ans == a_ans && b_ans == c_ans,
+                "same_answer": b_ans == v_ans && b_ans == d_ans && b_ans == a_ans,
             }));
         }
         Ok(json!({
