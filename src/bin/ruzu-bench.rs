@@ -6,6 +6,9 @@
 //! min and max of `--runs` further runs, with the first result row; `--json` prints one JSON
 //! object per query instead. The query file holds `// NAME description` lines, each followed
 //! by the query on one line; `$KEY` placeholders are bound from the params JSON object.
+//!
+//! `ruzu-bench writes BASE --data DATA --work DIR` is the write benchmark of `bench/writes.sh`
+//! (see `mod writes` below and docs/PERFORMANCE.md).
 
 use clap::Parser;
 use ruzu::cli::{parse_size, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
@@ -256,6 +259,7 @@ fn exit_with(r: Result<(), String>) -> ! {
 mod writes {
     use super::{json_to_value, ms};
     use clap::Parser;
+    use ruzu::cli::{EXIT_OK, EXIT_USAGE};
     use ruzu::{Connection, Database, Params, PreparedStatement, Value};
     use serde_json::{json, Value as Json};
     use std::io::{BufRead, BufReader};
@@ -311,8 +315,7 @@ mod writes {
         /// Rows per phase: auto-commit statements, and statements of the one transaction.
         #[arg(long, default_value_t = 2000)]
         rows: u64,
-        /// Timed runs of each read query (after one warm-up run), without and with the
-        /// open write transaction.
+        /// Timed runs of each read query in each of its states (after one warm-up run).
         #[arg(long, default_value_t = 15)]
         reads: usize,
         /// WAL size at which the recovery phase kills its writer.
@@ -343,6 +346,13 @@ mod writes {
         seed: u64,
         #[arg(long, default_value_t = 100_000_000)]
         max: u64,
+    }
+
+    /// Prints a usage error (exit 2) or the help (exit 0), as the query mode does.
+    fn usage_exit(e: clap::Error) -> ! {
+        let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        let _ = e.print();
+        std::process::exit(code)
     }
 
     /// SplitMix64, as `bench/kuzu_writes.py` computes it.
@@ -845,7 +855,7 @@ mod writes {
     /// once its commit has returned: `n K` for Person new_id_base+K, `r K` for a knows rel
     /// from it (since = K) to a random existing person.
     pub fn child(argv: &[String]) -> Result<(), String> {
-        let a = ChildArgs::try_parse_from(argv).map_err(|e| e.to_string())?;
+        let a = ChildArgs::try_parse_from(argv).unwrap_or_else(|e| usage_exit(e));
         let db = Database::open(&a.db).map_err(|e| e.to_string())?;
         let c = db.connect();
         let ids = person_ids(&c)?;
@@ -881,7 +891,7 @@ mod writes {
     }
 
     pub fn main(argv: &[String]) -> Result<(), String> {
-        let a = WritesArgs::try_parse_from(argv).map_err(|e| e.to_string())?;
+        let a = WritesArgs::try_parse_from(argv).unwrap_or_else(|e| usage_exit(e));
         let on = |p: &str| {
             a.only
                 .as_deref()
