@@ -882,6 +882,16 @@ impl<'a> Builder<'a> {
                 }
             }
             Rule::set_clause => UpdatingClause::Set(self.set_items(p)?),
+            Rule::remove_clause => UpdatingClause::Set(
+                all(&p, Rule::property_expression)
+                    .into_iter()
+                    .map(|e| {
+                        let target = self.property_expression(e)?;
+                        let value = self.mk(ExprKind::Literal(Literal::Null), target.span);
+                        Ok(SetItem::Property { target, value })
+                    })
+                    .collect::<Result<_>>()?,
+            ),
             Rule::delete_clause => UpdatingClause::Delete {
                 detach: has_kw(&p, Rule::kw_detach),
                 exprs: all(&p, Rule::expression)
