@@ -2726,6 +2726,151 @@ mod tests {
         });
     }
 
+    // ---- The benchmark of the copy-on-write change (same source before and after; only the
+    // ---- three adapters below differ).
+
+    fn bench_build(
+        pool: &BufferPool,
+        alloc: &mut PageAllocator,
+        kt: IndexKeyType,
+        cols: &[Column],
+    ) -> HashIndex {
+        let mut idx = HashIndex::new(kt);
+        let mut first = 0u64;
+        for c in cols {
+            idx.insert_column(pool, alloc, c, first).unwrap().unwrap();
+            first += c.len() as u64;
+        }
+        idx
+    }
+
+    /// A COPY of `col` into the table whose committed index is `idx`: the index it would commit
+    /// and the pages it replaces.
+    fn bench_copy(
+        pool: &BufferPool,
+        alloc: &mut PageAllocator,
+        idx: &HashIndex,
+        col: &Column,
+    ) -> (HashIndex, usize) {
+        let mut new = idx.copy_to_new_pages(pool, alloc).unwrap();
+        new.insert_column(pool, alloc, col, idx.len())
+            .unwrap()
+            .unwrap();
+        let old = idx.pages(pool).unwrap().len();
+        (new, old)
+    }
+
+    fn bench_lookup(pool: &BufferPool, idx: &HashIndex, key: IndexKey) -> Option<u64> {
+        idx.lookup(pool, key).unwrap()
+    }
+
+    /// 2M INT64 keys and 1M STRING keys (19 bytes, inline; 31 bytes, spilled to string pages)
+    /// through a 16 MiB pool: built in batches of 125k as the loader does, looked up in
+    /// batches (rel endpoints) and one by one (point queries), then a COPY of 10k keys into
+    /// the populated index. One line per measurement: wall and CPU seconds.
+    /// `cargo test --release --lib index_bench_16mib -- --ignored --nocapture --test-threads 1`
+    #[test]
+    #[ignore]
+    fn index_bench_16mib() {
+        let m = MemBackend::new();
+        let pool = pool_over(&m, 16 << 20);
+        let mut alloc = PageAllocator::new(1);
+        let timed = |what: &str, f: &mut dyn FnMut()| {
+            let (t, c) = (std::time::Instant::now(), cpu_secs());
+            f();
+            eprintln!(
+                "BENCH {what:<40} wall {:>8.3}s cpu {:>7.2}s",
+                t.elapsed().as_secs_f64(),
+                cpu_secs() - c
+            );
+        };
+        let batches = |n: usize, col: &dyn Fn(std::ops::Range<usize>) -> Column| -> Vec<Column> {
+            (0..n)
+                .step_by(125_000)
+                .map(|s| col(s..(s + 125_000).min(n)))
+                .collect()
+        };
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        // INT64.
+        let n = 2_000_000usize;
+        let ikey = |k: usize| (k as i64).wrapping_mul(0x5851_F42D_4C95_7F2D) >> 3;
+        let icols = batches(n, &|r| int_col(r.map(ikey).collect()));
+        let mut idx = HashIndex::new(IndexKeyType::Int64);
+        timed("INT64 2M build", &mut || {
+            idx = bench_build(&pool, &mut alloc, IndexKeyType::Int64, &icols);
+        });
+        timed("INT64 2M lookup_column", &mut || {
+            let mut first = 0u64;
+            for c in &icols {
+                let got = idx.lookup_column(&pool, c).unwrap();
+                assert!(got.iter().zip(first..).all(|(o, i)| *o == Some(i)));
+                first += c.len() as u64;
+            }
+        });
+        let probes: Vec<usize> = (0..400_000).map(|_| next() as usize % (2 * n)).collect();
+        timed("INT64 400k point lookups (half absent)", &mut || {
+            for &k in &probes {
+                let got = bench_lookup(&pool, &idx, IndexKey::Int64(ikey(k)));
+                assert_eq!(got, (k < n).then_some(k as u64));
+            }
+        });
+        for extra in [100, 10_000] {
+            let col = int_col((n..n + extra).map(ikey).collect());
+            timed(&format!("INT64 COPY {extra} into 2M"), &mut || {
+                let (new, replaced) = bench_copy(&pool, &mut alloc, &idx, &col);
+                assert_eq!(new.len(), (n + extra) as u64);
+                eprintln!("BENCH   pages replaced: {replaced}");
+            });
+        }
+        // STRING, inline and spilled.
+        for (what, fmt) in [
+            ("STRING(19 B)", "person-" as &str),
+            ("STRING(31 B)", "a-long-person-name-"),
+        ] {
+            let n = 1_000_000usize;
+            let skey = |k: usize| format!("{fmt}{k:012}").into_bytes();
+            let scols = batches(n, &|r| str_col(&r.map(skey).collect::<Vec<_>>()));
+            let mut idx = HashIndex::new(IndexKeyType::String);
+            timed(&format!("{what} 1M build"), &mut || {
+                idx = bench_build(&pool, &mut alloc, IndexKeyType::String, &scols);
+            });
+            timed(&format!("{what} 1M lookup_column"), &mut || {
+                let mut first = 0u64;
+                for c in &scols {
+                    let got = idx.lookup_column(&pool, c).unwrap();
+                    assert!(got.iter().zip(first..).all(|(o, i)| *o == Some(i)));
+                    first += c.len() as u64;
+                }
+            });
+            let probes: Vec<(usize, Vec<u8>)> = (0..200_000)
+                .map(|_| {
+                    let k = next() as usize % (2 * n);
+                    (k, skey(k))
+                })
+                .collect();
+            timed(&format!("{what} 200k point lookups"), &mut || {
+                for (k, b) in &probes {
+                    let got = bench_lookup(&pool, &idx, IndexKey::String(b));
+                    assert_eq!(got, (*k < n).then_some(*k as u64));
+                }
+            });
+            for extra in [100, 10_000] {
+                let col = str_col(&(n..n + extra).map(skey).collect::<Vec<_>>());
+                timed(&format!("{what} COPY {extra} into 1M"), &mut || {
+                    let (new, replaced) = bench_copy(&pool, &mut alloc, &idx, &col);
+                    assert_eq!(new.len(), (n + extra) as u64);
+                    eprintln!("BENCH   pages replaced: {replaced}");
+                });
+            }
+        }
+    }
+
     /// `cargo test --release --lib storage::index -- --ignored --nocapture`
     #[test]
     #[ignore]
