@@ -140,16 +140,15 @@ fn every_flipped_byte_is_found() {
 fn other_version_and_foreign_files_are_refused_by_name() {
     let (_d, out) = loaded();
     let mut b = std::fs::read(&out).unwrap();
-    // A file of the previous format (1: before property ids, comments and storage directions
-    // in the catalog).
-    b[8..12].copy_from_slice(&1u32.to_le_bytes());
+    // A file of the previous format (2: before the copy-on-write primary-key index).
+    b[8..12].copy_from_slice(&2u32.to_le_bytes());
     let crc = crc32c::crc32c(&b[..60]);
     b[60..64].copy_from_slice(&crc.to_le_bytes());
     std::fs::write(&out, &b).unwrap();
     let e = Database::open(&out).err().unwrap();
     assert_eq!(
         e.to_string(),
-        "database file written by ruzu format 1, this build reads format 2"
+        "database file written by ruzu format 2, this build reads format 3"
     );
     assert!(ruzu::inspect::check(&out).is_err());
 
@@ -164,9 +163,9 @@ fn format_bytes_are_pinned() {
     let (_d, out) = loaded();
     let b = std::fs::read(&out).unwrap();
     assert_eq!(b.len() % PAGE_SIZE, 0);
-    // Prefix: magic, version 2, page size 4096, database id, zeros, CRC32C of 0..60.
+    // Prefix: magic, version 3, page size 4096, database id, zeros, CRC32C of 0..60.
     assert_eq!(&b[..8], &[0x89, b'R', b'U', b'Z', b'U', b'\r', b'\n', 0x1a]);
-    assert_eq!(u32::from_le_bytes(b[8..12].try_into().unwrap()), 2);
+    assert_eq!(u32::from_le_bytes(b[8..12].try_into().unwrap()), 3);
     assert_eq!(u32::from_le_bytes(b[12..16].try_into().unwrap()), 4096);
     assert_eq!(&b[16..32], &[7u8; 16]);
     assert!(b[32..60].iter().all(|&x| x == 0));

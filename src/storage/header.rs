@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 
 pub const MAGIC: [u8; 8] = [0x89, b'R', b'U', b'Z', b'U', b'\r', b'\n', 0x1a];
 /// The on-disk format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const PREFIX_CRC_AT: usize = 60;
 pub const SLOT_OFFSETS: [usize; 2] = [512, 1024];
 pub const SLOT_SIZE: usize = 512;
