@@ -229,7 +229,10 @@ fn copy_into_a_large_table_rewrites_only_the_index_pages_it_touches() {
             .query(&format!("COPY T FROM '{}'", dup.display()))
             .err()
             .unwrap();
-        assert!(e.to_string().contains("duplicated primary key value 5"), "{e}");
+        assert!(
+            e.to_string().contains("duplicated primary key value 5"),
+            "{e}"
+        );
         assert_eq!(index_pages(&db), after);
         assert_eq!(
             one(&c, "MATCH (t:T) WHERE t.id = 100009 RETURN t.v"),

@@ -353,6 +353,10 @@ pub struct HashIndex {
     /// none), direct-mapped by logical number. They are fresh, so their places cannot change
     /// before the session ends: reads and writes of them skip the page table.
     hot: [[(u64, u64); HOT]; 3],
+    /// Write sessions only: per array, the page-table leaf the session last wrote through
+    /// (node number, page; page 0 = none), so that the next write under it skips the levels
+    /// above. It is fresh too: it never moves before the session ends.
+    hot_leaf: [(u64, u64); 3],
 }
 
 /// A write session over an index: every change goes to pages allocated by the session (a
@@ -737,6 +741,7 @@ impl HashIndex {
             free_slot: 0,
             str_used: 0,
             hot: [[(0, 0); HOT]; 3],
+            hot_leaf: [(0, 0); 3],
         }
     }
 
@@ -916,8 +921,15 @@ impl HashIndex {
                 a.name()
             )));
         }
-        let mut p = self.root_mut(pool, alloc, a)?;
-        for h in (1..=height(pages)).rev() {
+        let leaf = i / FANOUT;
+        let (mut p, top) = match self.hot_leaf[a as usize] {
+            (node, lp) if lp != 0 && node == leaf => (lp, 1),
+            _ => (self.root_mut(pool, alloc, a)?, height(pages)),
+        };
+        for h in (1..=top).rev() {
+            if h == 1 {
+                self.hot_leaf[a as usize] = (leaf, p);
+            }
             let at = entry_at(i / span(h - 1));
             let e = {
                 let pg = pin(pool, p)?;
@@ -1178,7 +1190,8 @@ impl HashIndex {
         let cap = self.key_type.capacity();
         let ordinal = b / SLOTS_PER_PAGE as u64;
         let si = (b % SLOTS_PER_PAGE as u64) as usize;
-        {
+        // An empty bucket costs no copy; a page the session wrote already costs none anyway.
+        if self.hot_page(Arr::Primary, ordinal).is_none() {
             let mut rd = Reader::new(pool);
             match rd.page(self, Arr::Primary, ordinal)? {
                 None => return Ok((Vec::new(), 0)),
@@ -1262,83 +1275,87 @@ impl HashIndex {
         Ok(())
     }
 
-    /// Appends `entry` to bucket `b`: to the first slot of its chain with room, else to a new
-    /// overflow slot linked from the last one. Pins one page at a time.
+    /// Appends `entries` (packed, at least one) to bucket `b`: into the last slot of its chain
+    /// while it has room (chains are packed: every slot but the last is full), then into new
+    /// overflow slots linked after it. `full`: the caller read the bucket's primary slot and
+    /// found it full, with this next pointer, read from this page (it is not read again).
+    /// Pins one page at a time.
     fn append(
         &mut self,
         pool: &BufferPool,
         alloc: &mut PageAllocator,
         b: u64,
-        entry: &[u8],
-    ) -> Result<()> {
-        let cap = self.key_type.capacity();
-        let ordinal = b / SLOTS_PER_PAGE as u64;
-        let si = (b % SLOTS_PER_PAGE as u64) as usize;
-        // The slot to write (0: the primary slot) and whether it has room.
-        let (last, room) = {
-            let mut rd = Reader::new(pool);
-            match rd.page(self, Arr::Primary, ordinal)? {
-                None => (0, true),
-                Some((pno, pg)) => {
-                    let slot = &pg[slot_range(si)];
-                    let n = slot[0] as usize;
-                    if n > cap {
-                        return Err(corrupt(pno, format!("slot holds {n} entries")));
-                    }
-                    let mut next = rd_u64(slot, 8);
-                    drop(pg);
-                    let (mut last, mut room) = (0, n < cap);
-                    let mut from = pno;
-                    let mut steps = 0;
-                    while !room && next != 0 {
-                        steps += 1;
-                        if steps > self.max_chain() {
-                            return Err(corrupt(from, "overflow chain loops"));
-                        }
-                        let (opno, opg, i) = self.read_slot(&mut rd, next, from)?;
-                        let slot = &opg[slot_range(i)];
-                        let n = slot[0] as usize;
-                        if n > cap {
-                            return Err(corrupt(opno, format!("slot holds {n} entries")));
-                        }
-                        (last, room) = (next, n < cap);
-                        next = rd_u64(slot, 8);
-                        from = opno;
-                    }
-                    (last, room)
-                }
-            }
-        };
-        if room {
-            return self.push_entry(pool, alloc, b, last, entry);
-        }
-        let addr = self.alloc_slot(pool, alloc)?;
-        self.push_entry(pool, alloc, b, addr, entry)?;
-        let (mut pg, i) = self.slot_mut(pool, alloc, b, last)?;
-        wr_u64(&mut pg[slot_range(i)], 8, addr);
-        Ok(())
-    }
-
-    /// Adds `entry` to the slot at `addr` (0: the primary slot of bucket `b`), which has room.
-    fn push_entry(
-        &mut self,
-        pool: &BufferPool,
-        alloc: &mut PageAllocator,
-        b: u64,
-        addr: u64,
-        entry: &[u8],
+        entries: &[u8],
+        full: Option<(u64, u64)>,
     ) -> Result<()> {
         let e = self.key_type.entry_bytes();
         let cap = self.key_type.capacity();
-        let (mut pg, i) = self.slot_mut(pool, alloc, b, addr)?;
-        let pno = pg.page_no();
-        let slot = &mut pg[slot_range(i)];
-        let n = slot[0] as usize;
-        if n >= cap || entry.len() != e {
-            return Err(corrupt(pno, format!("slot holds {n} entries")));
+        // The last slot of the chain (0: the primary slot) and its number of entries.
+        let (last, n) = {
+            let mut rd = Reader::new(pool);
+            let (mut next, mut from, mut n) = match full {
+                Some((next, from)) => (next, from, cap),
+                None => match rd.page(self, Arr::Primary, b / SLOTS_PER_PAGE as u64)? {
+                    None => (0, 0, 0),
+                    Some((pno, pg)) => {
+                        let slot = &pg[slot_range((b % SLOTS_PER_PAGE as u64) as usize)];
+                        (rd_u64(slot, 8), pno, slot[0] as usize)
+                    }
+                },
+            };
+            if n > cap {
+                return Err(corrupt(from, format!("slot holds {n} entries")));
+            }
+            let mut last = 0;
+            let mut steps = 0;
+            while next != 0 {
+                steps += 1;
+                if steps > self.max_chain() {
+                    return Err(corrupt(from, "overflow chain loops"));
+                }
+                let (opno, opg, i) = self.read_slot(&mut rd, next, from)?;
+                let slot = &opg[slot_range(i)];
+                n = slot[0] as usize;
+                if n > cap {
+                    return Err(corrupt(opno, format!("slot holds {n} entries")));
+                }
+                last = next;
+                next = rd_u64(slot, 8);
+                from = opno;
+            }
+            (last, n)
+        };
+        let mut rest = entries;
+        if n < cap {
+            let take = ((cap - n) * e).min(rest.len());
+            let (mut pg, i) = self.slot_mut(pool, alloc, b, last)?;
+            let pno = pg.page_no();
+            let slot = &mut pg[slot_range(i)];
+            if slot[0] as usize != n || rd_u64(slot, 8) != 0 {
+                return Err(corrupt(pno, "overflow chain changed while appending"));
+            }
+            slot[SLOT_HEADER + n * e..SLOT_HEADER + n * e + take].copy_from_slice(&rest[..take]);
+            slot[0] += (take / e) as u8;
+            rest = &rest[take..];
         }
-        slot[SLOT_HEADER + n * e..SLOT_HEADER + (n + 1) * e].copy_from_slice(entry);
-        slot[0] += 1;
+        if rest.is_empty() {
+            return Ok(());
+        }
+        let mut addrs = Vec::with_capacity(rest.len().div_ceil(cap * e));
+        for _ in 0..rest.len().div_ceil(cap * e) {
+            addrs.push(self.alloc_slot(pool, alloc)?);
+        }
+        for (k, c) in rest.chunks(cap * e).enumerate() {
+            let next = addrs.get(k + 1).copied().unwrap_or(0);
+            let (mut pg, i) = self.slot_mut(pool, alloc, b, addrs[k])?;
+            let slot = &mut pg[slot_range(i)];
+            slot.fill(0);
+            slot[0] = (c.len() / e) as u8;
+            wr_u64(slot, 8, next);
+            slot[SLOT_HEADER..SLOT_HEADER + c.len()].copy_from_slice(c);
+        }
+        let (mut pg, i) = self.slot_mut(pool, alloc, b, last)?;
+        wr_u64(&mut pg[slot_range(i)], 8, addrs[0]);
         Ok(())
     }
 
@@ -1617,7 +1634,7 @@ impl HashIndex {
         let h = hash_key(key);
         let mut buf = [0u8; MAX_ENTRY];
         let e = self.make_entry(pool, alloc, key, h, offset, &mut buf)?;
-        self.append(pool, alloc, self.bucket(h), &buf[..e])?;
+        self.append(pool, alloc, self.bucket(h), &buf[..e], None)?;
         self.len += 1;
         Ok(None)
     }
@@ -1840,12 +1857,14 @@ impl HashIndex {
         }
         // Phase 2, page by page: build the page's entries (long strings go to string pages),
         // place them in their primary slots under one pin of the page, then append those whose
-        // primary slot is full to overflow slots.
+        // primary slot is full to overflow slots, bucket by bucket. Entries of a bucket are
+        // adjacent (the order is by bucket), so the spilled ones of a bucket form one run
+        // (first entry, end, the bucket's chain pointer and page, its slot in the page).
         let e = self.key_type.entry_bytes();
         let cap = self.key_type.capacity();
         let mut buf = [0u8; MAX_ENTRY];
         let mut ents: Vec<u8> = Vec::new();
-        let mut spill: Vec<usize> = Vec::new();
+        let mut spill: Vec<(usize, usize, u64, u64, usize)> = Vec::new();
         let mut k = 0;
         while k < order.len() {
             let ordinal = self.bucket(hashes[order[k] as usize]) / spp;
@@ -1884,14 +1903,23 @@ impl HashIndex {
                         slot[0] += 1;
                         self.len += 1;
                     } else {
-                        spill.push(j);
+                        match spill.last_mut() {
+                            Some(run) if run.1 == j && run.4 == si => run.1 += 1,
+                            _ => spill.push((j, j + 1, rd_u64(slot, 8), pno, si)),
+                        }
                     }
                 }
             }
-            for &j in &spill {
-                let b = self.bucket(hashes[order[k + j] as usize]);
-                self.append(pool, alloc, b, &ents[j * e..(j + 1) * e])?;
-                self.len += 1;
+            for &(start, end, next, from, _) in &spill {
+                let b = self.bucket(hashes[order[k + start] as usize]);
+                self.append(
+                    pool,
+                    alloc,
+                    b,
+                    &ents[start * e..end * e],
+                    Some((next, from)),
+                )?;
+                self.len += (end - start) as u64;
             }
             k = end;
         }
@@ -2302,6 +2330,7 @@ impl HashIndex {
             free_slot,
             str_used,
             hot: [[(0, 0); HOT]; 3],
+            hot_leaf: [(0, 0); 3],
         })
     }
 }
@@ -2387,6 +2416,7 @@ impl WriteSession {
             self.cur.session_pages(pool, a, true, &mut |_| {})?;
         }
         self.cur.hot = [[(0, 0); HOT]; 3];
+        self.cur.hot_leaf = [(0, 0); 3];
         replaced.sort_unstable();
         if replaced.windows(2).any(|w| w[0] == w[1]) {
             return Err(corrupt_meta("a committed page is referenced twice"));
@@ -3494,7 +3524,7 @@ mod tests {
                     &mut buf,
                 )
                 .unwrap();
-            s.cur.append(&pool, &mut alloc, 0, &buf[..n]).unwrap();
+            s.cur.append(&pool, &mut alloc, 0, &buf[..n], None).unwrap();
             s.cur.len += 1;
         }
         let s = commit(s, &pool, &mut alloc);
@@ -4001,7 +4031,8 @@ mod tests {
         let delta = |pool: &BufferPool, before: PoolStats| {
             let s = pool.stats();
             format!(
-                "misses {} writebacks {}",
+                "pins {} misses {} writebacks {}",
+                s.hits + s.misses - before.hits - before.misses,
                 s.misses - before.misses,
                 s.writebacks - before.writebacks
             )
