@@ -243,8 +243,11 @@ impl std::ops::DerefMut for IndexWrite<'_> {
 impl Drop for IndexWrite<'_> {
     /// Best effort: the caller also rolls the allocator back after a failed statement
     /// (`session::write`), which covers pages an interrupted operation allocated but had not
-    /// linked yet.
+    /// linked yet. Nothing is read while the thread panics.
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
         if let Ok(pages) = self.take().abandon(self.pager.pool()) {
             for p in pages {
                 self.pager.free(p, 1);

@@ -3415,6 +3415,86 @@ mod tests {
         }
     }
 
+    /// A session that makes an array's page table taller than the committed one (a new root
+    /// above the committed root): the committed root and everything under it that the session
+    /// did not touch stay shared, and `finish` reports exactly the pages it replaced.
+    #[test]
+    fn a_session_can_grow_the_page_tables_taller() {
+        let m = MemBackend::new();
+        let mut pool = pool_over(&m, 1 << 20);
+        let mut alloc = PageAllocator::new(1);
+        for strings in [false, true] {
+            // Primary-slot pages cross 509 for INT64 keys; string pages for 1000-byte keys.
+            let (n, more) = if strings {
+                (1500, 1000)
+            } else {
+                (80_000, 10_000)
+            };
+            let key = |k: usize| format!("{k:>1000}").into_bytes();
+            let col = |r: std::ops::Range<usize>| {
+                if strings {
+                    str_col(&r.map(key).collect::<Vec<_>>())
+                } else {
+                    int_col(r.map(|k| k as i64).collect())
+                }
+            };
+            let (kt, a) = if strings {
+                (IndexKeyType::String, Arr::Strings)
+            } else {
+                (IndexKeyType::Int64, Arr::Primary)
+            };
+            let mut s = HashIndex::new(kt).begin();
+            s.insert_column(&pool, &mut alloc, &col(0..n), 0)
+                .unwrap()
+                .unwrap();
+            let idx = commit(s, &pool, &mut alloc);
+            assert_eq!(height(idx.arr(a).pages), 1);
+            let old = page_bytes(&idx, &pool);
+            let old_set: BTreeSet<u64> = old.iter().map(|x| x.0).collect();
+            let before = alloc.clone();
+            let mut s = idx.begin();
+            s.insert_column(&pool, &mut alloc, &col(n..n + more), n as u64)
+                .unwrap()
+                .unwrap();
+            let (new, replaced) = s.finish(&pool).unwrap();
+            assert_eq!(height(new.arr(a).pages), 2);
+            // The committed index: same bytes, same answers.
+            assert_eq!(page_bytes(&idx, &pool), old);
+            let got = idx.lookup_column(&pool, &col(0..n + more)).unwrap();
+            assert!(got
+                .iter()
+                .enumerate()
+                .all(|(k, o)| *o == (k < n).then_some(k as u64)));
+            // Replaced: exactly the committed pages the new index dropped; the new index: the
+            // rest of them and the pages the session allocated.
+            let new_set: BTreeSet<u64> = new.pages(&pool).unwrap().into_iter().collect();
+            let replaced: BTreeSet<u64> = replaced.into_iter().collect();
+            assert_eq!(replaced, old_set.difference(&new_set).copied().collect());
+            let shared: BTreeSet<u64> = old_set.difference(&replaced).copied().collect();
+            assert_eq!(
+                new_set,
+                shared
+                    .union(&allocated_since(&before, &alloc))
+                    .copied()
+                    .collect()
+            );
+            // The committed root is now under the new one.
+            let root = new.arr(a).root;
+            let first = rd_u64(&pool.pin(root, PageKind::Index).unwrap(), entry_at(0));
+            assert!(first == idx.arr(a).root || replaced.contains(&idx.arr(a).root));
+            for &p in &replaced {
+                pool.invalidate(p);
+                alloc.free(p, 1);
+            }
+            alloc.commit_frees();
+            let (back, p2) = reopen(&new, pool, &m, 1 << 20);
+            pool = p2;
+            let got = back.lookup_column(&pool, &col(0..n + more)).unwrap();
+            assert!(got.iter().enumerate().all(|(k, o)| *o == Some(k as u64)));
+            back.for_each(&pool, |_, _| Ok(())).unwrap();
+        }
+    }
+
     #[test]
     fn raw_layout_matches_the_documentation() {
         let m = MemBackend::new();
