@@ -16,7 +16,7 @@ use crate::catalog::{Catalog, Multiplicity, TableEntry, TableKind};
 use crate::error::{Error, InputError, Result};
 use crate::storage::column::{encode_chunk, ChunkMeta, RunSink};
 use crate::storage::index::{HashIndex, WriteSession};
-use crate::storage::page::{Decoder, Encoder};
+use crate::storage::page::Encoder;
 use crate::storage::pager::Pager;
 use crate::storage::table::{
     CsrGroup, NodeGroup, NodeTableData, RelPairData, RelTableData, NODE_GROUP_SIZE,
@@ -181,7 +181,7 @@ pub fn index_of(entry: &TableEntry, data: &NodeTableData) -> Result<HashIndex> {
         }
         return Ok(HashIndex::new(kt));
     }
-    HashIndex::decode(&mut Decoder::new(&data.pk_index, "primary-key index"))
+    HashIndex::decode_held(&data.pk_index)
 }
 
 /// The encoded metadata of an index, as stored in `NodeTableData::pk_index`.

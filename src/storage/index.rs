@@ -1984,6 +1984,48 @@ impl HashIndex {
         Ok(())
     }
 
+    /// Calls `f` with the logical number of every page of array `a` that exists, in order,
+    /// walking only the page-table pages there are (no pin is held while `f` runs).
+    fn walk_present(
+        &self,
+        pool: &BufferPool,
+        a: Arr,
+        f: &mut dyn FnMut(u64) -> Result<()>,
+    ) -> Result<()> {
+        let arr = self.arr(a);
+        if arr.root == 0 {
+            return Ok(());
+        }
+        self.walk_present_under(pool, a, arr.root, arr.root_fresh, height(arr.pages), 0, f)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn walk_present_under(
+        &self,
+        pool: &BufferPool,
+        a: Arr,
+        p: u64,
+        fresh: bool,
+        h: u32,
+        node: u64,
+        f: &mut dyn FnMut(u64) -> Result<()>,
+    ) -> Result<()> {
+        let pages = self.arr(a).pages;
+        let entries = self.table_entries(pool, a, p, h, node)?;
+        for (j, &e) in (0u64..).zip(&entries) {
+            let child = node * FANOUT + j;
+            if child * span(h - 1) >= pages {
+                break;
+            }
+            match table_entry(e, p, fresh)? {
+                None => {}
+                Some(_) if h == 1 => f(child)?,
+                Some((c, cf)) => self.walk_present_under(pool, a, c, cf, h - 1, child, f)?,
+            }
+        }
+        Ok(())
+    }
+
     /// Calls `f` for every entry (in bucket order), checking that each entry is in its bucket
     /// and that the number of entries is `len()`.
     pub fn for_each(
@@ -2009,70 +2051,86 @@ impl HashIndex {
         let mut count = 0u64;
         let mut sbuf = Vec::new();
         let mut rd = Reader::new(pool);
-        let mut pg_cur: Option<(u64, PageRef<'_>)> = None;
-        for b in 0..nb {
-            let ordinal = b / spp;
-            if b % spp == 0 {
-                drop(pg_cur.take());
-                pg_cur = rd.page(self, Arr::Primary, ordinal)?;
-            }
-            let Some((ppno, ppg)) = pg_cur.as_ref() else {
-                continue;
+        // Only the primary-slot pages that exist: a page never written has empty buckets, and
+        // the page-table walk costs the pages the table has, not the bucket count (which
+        // metadata may make as large as 2^57).
+        let mut visit = |ordinal: u64| -> Result<()> {
+            let Some((ppno, ppg)) = rd.page(self, Arr::Primary, ordinal)? else {
+                return Ok(());
             };
-            let mut slot_bytes = ppg[slot_range((b % spp) as usize)].to_vec();
-            let mut pno = *ppno;
-            let mut steps = 0;
-            loop {
-                let n = slot_bytes[0] as usize;
-                if n > cap {
-                    return Err(corrupt(pno, format!("slot holds {n} entries")));
-                }
-                for ent in slot_bytes[SLOT_HEADER..SLOT_HEADER + n * e].chunks_exact(e) {
-                    if self.bucket(self.entry_hash(ent)) != b {
-                        return Err(corrupt(pno, format!("entry in the wrong bucket {b}")));
+            let first = ordinal * spp;
+            let slots: Vec<Vec<u8>> = (0..spp)
+                .take_while(|i| first + i < nb)
+                .map(|i| ppg[slot_range(i as usize)].to_vec())
+                .collect();
+            drop(ppg);
+            for (b, slot) in (first..).zip(slots) {
+                let mut slot_bytes = slot;
+                let mut pno = ppno;
+                let mut steps = 0;
+                loop {
+                    let n = slot_bytes[0] as usize;
+                    if n > cap {
+                        return Err(corrupt(pno, format!("slot holds {n} entries")));
                     }
-                    let off = rd_u64(ent, oat);
-                    let key = match self.key_type {
-                        IndexKeyType::Int64 => IndexKey::Int64(rd_u64(ent, 0) as i64),
-                        IndexKeyType::UInt64 => IndexKey::UInt64(rd_u64(ent, 0)),
-                        IndexKeyType::Int128 => IndexKey::Int128(
-                            (rd_u64(ent, 0) as u128 | ((rd_u64(ent, 8) as u128) << 64)) as i128,
-                        ),
-                        IndexKeyType::String => {
-                            let len = rd_u32(ent, 16) as usize;
-                            sbuf.clear();
-                            if len <= INLINE_MAX {
-                                sbuf.extend_from_slice(&ent[20..20 + len]);
-                            } else {
-                                self.walk_string(&mut rd, rd_u64(ent, 32), len, pno, |piece| {
-                                    sbuf.extend_from_slice(piece);
-                                    true
-                                })?;
-                                if sbuf[..PREFIX] != ent[20..20 + PREFIX]
-                                    || hash_bytes(&sbuf) != rd_u64(ent, 8)
-                                {
-                                    return Err(corrupt(pno, "string key does not match its hash"));
-                                }
-                            }
-                            IndexKey::String(&sbuf)
+                    for ent in slot_bytes[SLOT_HEADER..SLOT_HEADER + n * e].chunks_exact(e) {
+                        if self.bucket(self.entry_hash(ent)) != b {
+                            return Err(corrupt(pno, format!("entry in the wrong bucket {b}")));
                         }
-                    };
-                    count += 1;
-                    f(key, off)?;
+                        let off = rd_u64(ent, oat);
+                        let key = match self.key_type {
+                            IndexKeyType::Int64 => IndexKey::Int64(rd_u64(ent, 0) as i64),
+                            IndexKeyType::UInt64 => IndexKey::UInt64(rd_u64(ent, 0)),
+                            IndexKeyType::Int128 => IndexKey::Int128(
+                                (rd_u64(ent, 0) as u128 | ((rd_u64(ent, 8) as u128) << 64)) as i128,
+                            ),
+                            IndexKeyType::String => {
+                                let len = rd_u32(ent, 16) as usize;
+                                sbuf.clear();
+                                if len <= INLINE_MAX {
+                                    sbuf.extend_from_slice(&ent[20..20 + len]);
+                                } else {
+                                    self.walk_string(
+                                        &mut rd,
+                                        rd_u64(ent, 32),
+                                        len,
+                                        pno,
+                                        |piece| {
+                                            sbuf.extend_from_slice(piece);
+                                            true
+                                        },
+                                    )?;
+                                    if sbuf[..PREFIX] != ent[20..20 + PREFIX]
+                                        || hash_bytes(&sbuf) != rd_u64(ent, 8)
+                                    {
+                                        return Err(corrupt(
+                                            pno,
+                                            "string key does not match its hash",
+                                        ));
+                                    }
+                                }
+                                IndexKey::String(&sbuf)
+                            }
+                        };
+                        count += 1;
+                        f(key, off)?;
+                    }
+                    let next = rd_u64(&slot_bytes, 8);
+                    if next == 0 {
+                        break;
+                    }
+                    steps += 1;
+                    if steps > self.max_chain() {
+                        return Err(corrupt(pno, "overflow chain loops"));
+                    }
+                    let (opno, opg, i) = self.read_slot(&mut rd, next, pno)?;
+                    slot_bytes = opg[slot_range(i)].to_vec();
+                    pno = opno;
                 }
-                let next = rd_u64(&slot_bytes, 8);
-                if next == 0 {
-                    break;
-                }
-                steps += 1;
-                if steps > self.max_chain() {
-                    return Err(corrupt(pno, "overflow chain loops"));
-                }
-                let (opno, opg, i) = self.read_slot(&mut rd, next, pno)?;
-                slot_bytes = opg[slot_range(i)].to_vec();
-                pno = opno;
             }
-        }
+            Ok(())
+        };
+        self.walk_present(pool, Arr::Primary, &mut visit)?;
         if count != self.len {
             return Err(Error::corrupted(
                 None,
@@ -2255,7 +2313,29 @@ impl HashIndex {
         e.u16(self.str_used as u16);
     }
 
-    pub fn decode(d: &mut Decoder) -> Result<Self> {
+    /// Decodes metadata held in memory: encoded by this process, or read from the file by
+    /// `StorageMeta::decode`, which checked it against the file's length with `decode`. The
+    /// checks that need no file length still apply.
+    pub fn decode_held(bytes: &[u8]) -> Result<Self> {
+        Self::decode(&mut Decoder::new(bytes, "primary-key index"), u64::MAX)
+    }
+
+    /// Decodes metadata written by `encode`, read from a file of `file_pages` pages (pass
+    /// the allocator's end for metadata this process wrote). Every number is checked, in
+    /// checked arithmetic, before anything is sized or walked by it, so hostile metadata is
+    /// an error, never a panic, a huge allocation or an endless walk:
+    ///
+    /// * the geometry: `L ≤ 56`, `s < 2^L`, and at least `⌈(2^L + s) / 15⌉` primary-slot
+    ///   pages once the index has keys or pages;
+    /// * every page-table root is 0 (an empty array) or a page of the file (1..file_pages);
+    /// * the overflow-slot and string arrays (whose pages all exist) together have fewer
+    ///   pages than the file; the primary-slot array may be longer than the file (a page
+    ///   never written does not exist), but below 2^48 pages;
+    /// * the key count is at most what the file's pages can hold (15 slots × capacity per
+    ///   page), and at most what the table's slots can hold;
+    /// * the table has at least the buckets its keys need under the load factor (inserts
+    ///   keep it so), so an insert splits at most as many buckets as it adds keys.
+    pub fn decode(d: &mut Decoder, file_pages: u64) -> Result<Self> {
         let format = d.u8()?;
         if format != FORMAT {
             return Err(d.bad(&format!("unknown primary-key index format {format}")));
@@ -2269,10 +2349,11 @@ impl HashIndex {
         if level > MAX_LEVEL || next_split >= (1u64 << level) {
             return Err(d.bad("primary-key index geometry out of range"));
         }
-        let mut array = |missing_ok: bool| -> Result<PageArray> {
+        let in_file = |root: u64| root == 0 || root < file_pages.min(MAX_PAGES);
+        let array = |d: &mut Decoder, missing_ok: bool| -> Result<PageArray> {
             let root = d.u64()?;
             let pages = d.u64()?;
-            if root >= MAX_PAGES
+            if !in_file(root)
                 || pages >= MAX_PAGES
                 || (pages == 0 && root != 0)
                 || (pages > 0 && root == 0 && !missing_ok)
@@ -2285,19 +2366,11 @@ impl HashIndex {
                 root_fresh: false,
             })
         };
-        let primary = array(true)?;
-        let overflow = array(false)?;
+        let primary = array(d, true)?;
+        let overflow = array(d, false)?;
         let ovf_used = u64::from(d.u8()?);
         let free_slot = d.u64()?;
-        let strings = {
-            let root = d.u64()?;
-            let pages = d.u64()?;
-            PageArray {
-                root,
-                pages,
-                root_fresh: false,
-            }
-        };
+        let strings = array(d, false)?;
         let str_used = u64::from(d.u16()?);
         let buckets = (1u64 << level) + next_split;
         if (primary.pages > 0 || len > 0) && primary.pages < buckets.div_ceil(SLOTS_PER_PAGE as u64)
@@ -2310,17 +2383,28 @@ impl HashIndex {
             (1..=SLOTS_PER_PAGE as u64).contains(&ovf_used)
         };
         let str_ok = if strings.pages == 0 {
-            strings.root == 0 && str_used == 0
+            str_used == 0
         } else {
-            strings.root != 0
-                && strings.root < MAX_PAGES
-                && strings.pages < MAX_PAGES
-                && (PAGE_HEADER as u64..=PAGE_PAYLOAD as u64).contains(&str_used)
+            (PAGE_HEADER as u64..=PAGE_PAYLOAD as u64).contains(&str_used)
         };
         if !ovf_ok || !str_ok {
             return Err(d.bad("bad primary-key index page table"));
         }
-        Ok(HashIndex {
+        if overflow
+            .pages
+            .checked_add(strings.pages)
+            .is_none_or(|n| n > file_pages.saturating_sub(1))
+        {
+            return Err(d.bad("primary-key index has more pages than the file"));
+        }
+        // Keys: each takes an entry of a slot of a page of the file, and of the table.
+        let per_page = (SLOTS_PER_PAGE * key_type.capacity()) as u64;
+        let fit = |pages: u64| pages.saturating_mul(per_page);
+        let table_pages = primary.pages.saturating_add(overflow.pages);
+        if len > fit(file_pages) || len > fit(table_pages) {
+            return Err(d.bad("primary-key index holds more keys than its pages can"));
+        }
+        let idx = HashIndex {
             key_type,
             len,
             level,
@@ -2331,7 +2415,11 @@ impl HashIndex {
             str_used,
             hot: [[(0, 0); HOT]; 3],
             hot_leaf: [(0, 0); 3],
-        })
+        };
+        if len > 0 && buckets < idx.buckets_for(len) {
+            return Err(d.bad("primary-key index has fewer buckets than its keys need"));
+        }
+        Ok(idx)
     }
 }
 
@@ -2494,9 +2582,14 @@ mod tests {
         idx.encode(&mut e);
         pool.flush().unwrap();
         drop(pool);
-        let back = HashIndex::decode(&mut Decoder::new(&e.buf, "index")).unwrap();
+        let back = HashIndex::decode(&mut Decoder::new(&e.buf, "index"), file_pages(m)).unwrap();
         assert_eq!(&back, idx);
         (back, pool_over(m, budget))
+    }
+
+    /// Pages of the file behind `m` (flushed).
+    fn file_pages(m: &MemBackend) -> u64 {
+        m.len().unwrap() / PAGE_SIZE as u64
     }
 
     /// The page holding logical page `i` of array `a`.
@@ -2865,19 +2958,43 @@ mod tests {
         let idx = commit(s, &pool, &mut alloc);
         assert_eq!(idx.lookup(&pool, IndexKey::Int64(0)).unwrap(), Some(1));
         // Truncated and nonsensical metadata are refused.
+        pool.flush().unwrap();
+        let fp = file_pages(&m);
+        let decode = |b: &[u8], fp: u64| HashIndex::decode(&mut Decoder::new(b, "index"), fp);
         let mut e = Encoder::new();
         idx.encode(&mut e);
         assert_eq!(e.buf.len(), 78);
-        assert!(HashIndex::decode(&mut Decoder::new(&e.buf[..e.buf.len() - 1], "index")).is_err());
+        assert_eq!(decode(&e.buf, fp).unwrap(), idx);
+        assert!(decode(&e.buf[..e.buf.len() - 1], fp).is_err());
+        let set = |at: usize, v: u64| {
+            let mut bad = e.buf.clone();
+            bad[at..at + 8].copy_from_slice(&v.to_le_bytes());
+            bad
+        };
         let mut bad = e.buf.clone();
         bad[10] = 60; // level
-        assert!(HashIndex::decode(&mut Decoder::new(&bad, "index")).is_err());
-        let mut bad = e.buf.clone();
-        bad[27..35].copy_from_slice(&1u64.to_le_bytes()); // fewer primary pages than buckets
-        assert!(HashIndex::decode(&mut Decoder::new(&bad, "index")).is_err());
+        assert!(decode(&bad, fp).is_err());
+        // Fewer primary pages than buckets.
+        assert!(decode(&set(27, 1), fp).is_err());
         let mut bad = e.buf.clone();
         bad[0] = 1; // format 1
-        assert!(HashIndex::decode(&mut Decoder::new(&bad, "index")).is_err());
+        assert!(decode(&bad, fp).is_err());
+        // Bounds against the file: a root past its end or at page 0 is refused, and so is the
+        // whole index in a file too short to hold its pages.
+        assert!(decode(&set(19, fp), fp).is_err());
+        assert!(decode(&set(35, fp + 5), fp).is_err());
+        assert!(decode(&e.buf, idx.arr(Arr::Primary).root).is_err());
+        // More keys than the pages hold; more keys than the buckets take under the load
+        // factor (an insert would split without end).
+        assert!(decode(&set(2, u64::MAX), fp).is_err());
+        assert!(decode(&set(2, fp * 225 + 1), u64::MAX).is_err());
+        let most = idx.num_buckets() * 11; // 15 entries a slot, 3/4 full
+        assert!(decode(&set(2, most), u64::MAX).is_ok());
+        assert!(decode(&set(2, most + 1), u64::MAX).is_err());
+        // Overflow-slot and string pages that the file cannot hold.
+        assert!(idx.arr(Arr::Overflow).pages > 0);
+        assert!(decode(&set(43, fp), u64::MAX).is_ok());
+        assert!(decode(&set(43, fp), fp).is_err());
     }
 
     #[test]
@@ -3968,7 +4085,9 @@ mod tests {
 
         #[test]
         fn random_metadata_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
-            let _ = HashIndex::decode(&mut Decoder::new(&bytes, "index"));
+            for fp in [0, 1, 7, 1 << 20, u64::MAX] {
+                let _ = HashIndex::decode(&mut Decoder::new(&bytes, "index"), fp);
+            }
         }
 
         #[test]
@@ -3997,7 +4116,7 @@ mod tests {
         for (i, v) in [(0usize, 3u64), (0, 900_000), (1, 1), (0, 0)] {
             let mut bad = e.buf.clone();
             bad[root_at[i]..root_at[i] + 8].copy_from_slice(&v.to_le_bytes());
-            let Ok(d) = HashIndex::decode(&mut Decoder::new(&bad, "index")) else {
+            let Ok(d) = HashIndex::decode(&mut Decoder::new(&bad, "index"), u64::MAX) else {
                 continue;
             };
             let _ = d.lookup(&pool, IndexKey::Int64(7));

@@ -196,7 +196,10 @@ fn merge_node(
         let committed = if data.pk_index.is_empty() {
             HashIndex::new(kt)
         } else {
-            HashIndex::decode(&mut Decoder::new(&data.pk_index, "primary-key index"))?
+            HashIndex::decode(
+                &mut Decoder::new(&data.pk_index, "primary-key index"),
+                pager.page_count(),
+            )?
         };
         let mut idx = committed.begin();
         for &o in &deleted_base {
