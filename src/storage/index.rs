@@ -81,6 +81,9 @@
 //! pages and page-table pages name their array, position and height, so a misdirected pointer
 //! is caught); a bad one is `Error::Corrupted { page: Some(p), .. }`. Chain walks are bounded by
 //! the number of overflow slots, string walks by the string's length and the string array.
+//! The metadata's numbers are checked against the file's length when it is read (`decode`,
+//! called by `StorageMeta::decode`), and whole-index walks (`pages`, `for_each`) visit only the
+//! pages the page tables list, so their cost is bounded by the file, not by the bucket count.
 //!
 //! Keys: INT64 (every signed or small unsigned integer, DATE, TIMESTAMP, SERIAL: the caller
 //! converts to i64), UINT64, INT128 (INT128, UUID, DECIMAL > 18 digits: fixed 16 bytes) and
