@@ -9,6 +9,7 @@ use crate::context::{ClientContext, DbContext};
 use crate::error::Result;
 use crate::settings::SettingValues;
 use crate::storage::buffer::MemoryManager;
+use crate::storage::file::StorageBackend;
 use crate::storage::pager::Pager;
 use crate::transaction::{Snapshot, Store};
 use crate::types::{LogicalType, Value};
@@ -42,6 +43,30 @@ impl Database {
         let path = path.as_ref();
         let mem = MemoryManager::new(config.buffer_pool_size);
         let store = Store::open(path, mem, config.read_only)?;
+        Ok(Database {
+            inner: Arc::new(DbContext {
+                config,
+                store: Arc::new(store),
+                query_counter: AtomicU64::new(0),
+                settings: Mutex::new(SettingValues::default()),
+            }),
+        })
+    }
+
+    /// Opens a database on storage of the caller's choosing: `data` holds the database file
+    /// (empty: a new database is created in it) and `wal` its write-ahead log (`None` opens
+    /// read-only). No lock file is taken: the caller keeps other writers away. Crash tests
+    /// use it with in-memory files (`storage::file::MemBackend`); `path` only names the
+    /// database in messages.
+    pub fn open_backends(
+        data: Arc<dyn StorageBackend>,
+        wal: Option<Arc<dyn StorageBackend>>,
+        path: impl AsRef<Path>,
+        mut config: Config,
+    ) -> Result<Database> {
+        config.read_only = wal.is_none();
+        let mem = MemoryManager::new(config.buffer_pool_size);
+        let store = Store::open_backends(data, wal, path.as_ref(), mem, config.read_only)?;
         Ok(Database {
             inner: Arc::new(DbContext {
                 config,

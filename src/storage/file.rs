@@ -170,9 +170,17 @@ pub struct MemBackend {
 struct MemInner {
     data: Mutex<Vec<u8>>,
     synced: Mutex<Vec<u8>>,
+    crash: Arc<CrashClock>,
+    faults: Mutex<Faults>,
+}
+
+/// Counts successful writes and holds the crash point; files made with
+/// `MemBackend::sharing_crash_point` share one, so a crash cuts a database file and its
+/// WAL at the same moment.
+#[derive(Default)]
+struct CrashClock {
     writes: AtomicU64,
     crash_at: Mutex<Option<u64>>,
-    faults: Mutex<Faults>,
 }
 
 #[derive(Default)]
@@ -216,15 +224,27 @@ impl MemBackend {
         self.inner.synced.lock().clone()
     }
 
-    /// Writes and syncs fail after `n` more successful writes.
-    pub fn crash_after_writes(&self, n: u64) {
-        let done = self.inner.writes.load(Ordering::SeqCst);
-        *self.inner.crash_at.lock() = Some(done + n);
+    /// A new, empty file whose writes count against this one's crash point: a crash set on
+    /// either stops both (a database file and its WAL on one disk).
+    pub fn sharing_crash_point(&self) -> MemBackend {
+        MemBackend {
+            inner: Arc::new(MemInner {
+                crash: self.inner.crash.clone(),
+                ..MemInner::default()
+            }),
+        }
     }
 
-    /// Successful writes so far.
+    /// Writes, resizes and syncs fail after `n` more successful writes or resizes (counted
+    /// over every file sharing the crash point).
+    pub fn crash_after_writes(&self, n: u64) {
+        let done = self.inner.crash.writes.load(Ordering::SeqCst);
+        *self.inner.crash.crash_at.lock() = Some(done + n);
+    }
+
+    /// Successful writes and resizes so far (over every file sharing the crash point).
     pub fn writes(&self) -> u64 {
-        self.inner.writes.load(Ordering::SeqCst)
+        self.inner.crash.writes.load(Ordering::SeqCst)
     }
 
     /// Write-like operations (`write_at`, `set_len`) attempted so far.
@@ -257,8 +277,8 @@ impl MemBackend {
     }
 
     fn check_crash(&self) -> Result<()> {
-        if let Some(at) = *self.inner.crash_at.lock() {
-            if self.inner.writes.load(Ordering::SeqCst) >= at {
+        if let Some(at) = *self.inner.crash.crash_at.lock() {
+            if self.inner.crash.writes.load(Ordering::SeqCst) >= at {
                 return Err(Error::io(
                     "simulated crash",
                     std::io::Error::other("crash point reached"),
@@ -310,7 +330,7 @@ impl StorageBackend for MemBackend {
         if fail {
             return Err(injected("write"));
         }
-        self.inner.writes.fetch_add(1, Ordering::SeqCst);
+        self.inner.crash.writes.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
 
@@ -320,6 +340,7 @@ impl StorageBackend for MemBackend {
             return Err(injected("resize"));
         }
         self.inner.data.lock().resize(len as usize, 0);
+        self.inner.crash.writes.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
 

@@ -187,7 +187,10 @@ fn merge_node(
     // the pages these keys touch (and the page-table pages above them); the committed
     // pages it replaced are freed (held for older snapshots) like the replaced groups above.
     // On an error the caller rolls the allocator back, which drops the session's pages.
-    if !deleted_base.is_empty() || !inserted.is_empty() {
+    // A table that gains rows gets an index even when every new row is already deleted
+    // (readers take rows without an index as damage).
+    let needs_index = data.pk_index.is_empty() && out.num_rows > 0;
+    if !deleted_base.is_empty() || !inserted.is_empty() || needs_index {
         let TableKind::Node { primary_key } = entry.kind else {
             return Err(Error::Runtime("not a node table".into()));
         };

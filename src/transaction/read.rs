@@ -111,7 +111,12 @@ impl Snapshot {
     pub fn node_end(&self, table: u64) -> u64 {
         let base = self.meta.node(table).map_or(0, |d| d.num_rows);
         match self.epoch.node(table) {
-            Some(v) => base + v.read().end(self.stamp).saturating_sub(v.read().base_rows),
+            Some(v) => {
+                // One guard: a second `read()` while this one lives would deadlock against a
+                // waiting writer (parking_lot's lock is fair).
+                let v = v.read();
+                base + v.end(self.stamp).saturating_sub(v.base_rows)
+            }
             None => base,
         }
     }
