@@ -37,6 +37,9 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// What a query sees: nodes as (id, v) and rels as (src, dst), both sorted.
+type Observed = (Vec<(i64, i64)>, Vec<(i64, i64)>);
+
 /// The graph: node id -> v, and rels as (src, dst) with multiplicity.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Graph {
@@ -45,7 +48,7 @@ struct Graph {
 }
 
 impl Graph {
-    fn dump(&self) -> (Vec<(i64, i64)>, Vec<(i64, i64)>) {
+    fn dump(&self) -> Observed {
         let nodes = self.nodes.iter().map(|(&k, &v)| (k, v)).collect();
         let mut rels = self.rels.clone();
         rels.sort();
@@ -76,7 +79,7 @@ fn pairs(c: &Connection, q: &str) -> Vec<(i64, i64)> {
         .collect()
 }
 
-fn observe(c: &Connection) -> (Vec<(i64, i64)>, Vec<(i64, i64)>) {
+fn observe(c: &Connection) -> Observed {
     (
         pairs(c, "MATCH (n:N) RETURN n.id, n.v ORDER BY n.id"),
         pairs(
