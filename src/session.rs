@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::loader::csv::CsvOptions;
 use crate::loader::pipeline::{
     copy_nodes, copy_nodes_from, copy_rels_from, index_of, CopyInput, CopySettings, CopySource,
-    CopyStats,
+    CopyStats, IndexWrite,
 };
 use crate::query::copy_query::query_batches;
 use crate::query::View;
@@ -522,10 +522,10 @@ fn copy_rows(
     let stats = match &entry.kind {
         TableKind::Node { .. } => {
             let data = snap.meta.node(entry.id).cloned().unwrap_or_default();
-            // Copy on write: the committed index stays untouched until the copy commits.
-            let old = index_of(&entry, &data)?;
-            let mut keys = pager.with_allocator(|a| old.copy_to_new_pages(pager.pool(), a))?;
-            let (new, stats) = match query {
+            // A write session: only the index pages the new keys touch are copied; a failed
+            // copy abandons it (on drop) and the committed index stays untouched.
+            let mut keys = IndexWrite::begin(pager, index_of(&entry, &data)?);
+            let (mut new, stats) = match query {
                 Some(q) => {
                     let types: Vec<LogicalType> =
                         entry.properties.iter().map(|p| p.ty.clone()).collect();
@@ -543,9 +543,7 @@ fn copy_rows(
                 }
                 None => copy_nodes(pager, &entry, &data, &mut keys, sources, settings)?,
             };
-            for p in old.pages(pager.pool())? {
-                pager.free(p, 1);
-            }
+            keys.commit(&mut new)?;
             snap.meta.tables.insert(entry.id, TableData::Node(new));
             stats
         }

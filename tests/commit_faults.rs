@@ -7,7 +7,9 @@
 
 use ruzu::catalog::Catalog;
 use ruzu::loader::csv::CsvOptions;
-use ruzu::loader::pipeline::{copy_nodes, copy_rels, index_of, CopySettings, CopySource};
+use ruzu::loader::pipeline::{
+    copy_nodes, copy_rels, index_of, CopySettings, CopySource, IndexWrite,
+};
 use ruzu::storage::buffer::{MemoryManager, MIN_BUDGET};
 use ruzu::storage::file::{MemBackend, SyncFault};
 use ruzu::storage::pager::{CheckpointData, Pager};
@@ -110,7 +112,7 @@ fn reopen(bytes: Vec<u8>) -> Db {
 }
 
 /// Statement `k` as `session::write` runs a COPY: on a private copy of the snapshot, the
-/// primary-key index copied on write, then the checkpoint; any failure rolls the allocator
+/// primary-key index changed through a write session (copy on write), then the checkpoint; any failure rolls the allocator
 /// back to where the statement started.
 fn statement(db: &mut Db, dir: &Path, k: u64) -> ruzu::Result<()> {
     let pager = &db.pager;
@@ -120,12 +122,9 @@ fn statement(db: &mut Db, dir: &Path, k: u64) -> ruzu::Result<()> {
         let (nodes, rels) = inputs(dir, k);
         let p = next.catalog.table("P").unwrap().clone();
         let data = next.meta.node(p.id).cloned().unwrap_or_default();
-        let old = index_of(&p, &data)?;
-        let mut keys = pager.with_allocator(|a| old.copy_to_new_pages(pager.pool(), a))?;
-        let (new, _) = copy_nodes(pager, &p, &data, &mut keys, &nodes, &settings())?;
-        for page in old.pages(pager.pool())? {
-            pager.free(page, 1);
-        }
+        let mut keys = IndexWrite::begin(pager, index_of(&p, &data)?);
+        let (mut new, _) = copy_nodes(pager, &p, &data, &mut keys, &nodes, &settings())?;
+        let keys = keys.commit(&mut new)?;
         let rows = new.num_rows;
         next.meta.tables.insert(p.id, TableData::Node(new));
         let r = next.catalog.table("R").unwrap().clone();

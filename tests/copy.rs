@@ -239,3 +239,68 @@ fn appending_frees_what_it_replaces() {
         "name1"
     );
 }
+
+/// A COPY into a populated table changes only the primary-key index pages its keys touch
+/// (copy on write): the rest stay shared with the previous checkpoint. A failed COPY leaves
+/// the index as it was, and `ruzu check` finds every page owned once or free.
+#[test]
+fn copy_into_a_large_table_rewrites_only_the_index_pages_it_touches() {
+    use std::collections::BTreeSet;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("db.ruzu");
+    let csv = |name: &str, ids: std::ops::Range<u64>| {
+        let f = dir.path().join(name);
+        let rows: String = ids.map(|i| format!("{i},v{i}\n")).collect();
+        std::fs::write(&f, rows).unwrap();
+        f
+    };
+    let big = csv("big.csv", 0..100_000);
+    let small = csv("small.csv", 100_000..100_010);
+    let dup = csv("dup.csv", 200_000..200_010);
+    std::fs::write(&dup, "200000,x\n5,dup\n").unwrap();
+    let index_pages = |db: &Database| -> BTreeSet<u64> {
+        let snap = db.snapshot();
+        let e = snap.catalog.table("T").unwrap();
+        let idx = ruzu::loader::pipeline::index_of(e, snap.meta.node(e.id).unwrap()).unwrap();
+        idx.pages(db.pager().pool()).unwrap().into_iter().collect()
+    };
+    {
+        let db = Database::open(&p).unwrap();
+        let c = db.connect();
+        c.query("CREATE NODE TABLE T(id INT64 PRIMARY KEY, v STRING)")
+            .unwrap();
+        c.query(&format!("COPY T FROM '{}'", big.display()))
+            .unwrap();
+        let before = index_pages(&db);
+        c.query(&format!("COPY T FROM '{}'", small.display()))
+            .unwrap();
+        let after = index_pages(&db);
+        let new = after.difference(&before).count();
+        let shared = after.intersection(&before).count();
+        // Ten keys: at most ten primary-slot pages, their page-table leaves and root, and an
+        // overflow slot or a split each.
+        assert!(new <= 40, "{new} new index pages of {}", after.len());
+        assert_eq!(shared + new, after.len());
+        assert!(shared > 500, "{shared} shared");
+        let e = c
+            .query(&format!("COPY T FROM '{}'", dup.display()))
+            .err()
+            .unwrap();
+        assert!(
+            e.to_string().contains("duplicated primary key value 5"),
+            "{e}"
+        );
+        assert_eq!(index_pages(&db), after);
+        assert_eq!(
+            one(&c, "MATCH (t:T) WHERE t.id = 100009 RETURN t.v"),
+            "v100009"
+        );
+        assert_eq!(one(&c, "MATCH (t:T) WHERE t.id = 42 RETURN t.v"), "v42");
+        assert_eq!(
+            one(&c, "MATCH (t:T) WHERE t.id = 200000 RETURN count(*)"),
+            "0"
+        );
+    }
+    let report = ruzu::inspect::check(&p).unwrap();
+    assert_eq!(report.tables, 1);
+}

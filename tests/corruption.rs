@@ -139,22 +139,30 @@ fn every_flipped_byte_is_found() {
 #[test]
 fn other_version_and_foreign_files_are_refused_by_name() {
     let (_d, out) = loaded();
-    let mut b = std::fs::read(&out).unwrap();
-    // A file of an earlier format (3: one copy of the header prefix, and nothing at
-    // 1536..1600; 2: before deleted-rows chunks in node groups), opened for writing too: it
-    // is refused, never recreated.
-    b[8..12].copy_from_slice(&3u32.to_le_bytes());
-    let crc = crc32c::crc32c(&b[..60]);
-    b[60..64].copy_from_slice(&crc.to_le_bytes());
-    b[1536..1600].fill(0);
-    std::fs::write(&out, &b).unwrap();
-    let e = Database::open(&out).err().unwrap();
-    assert_eq!(
-        e.to_string(),
-        "database file written by ruzu format 3, this build reads format 4"
-    );
-    assert!(ruzu::inspect::check(&out).is_err());
-    assert_eq!(std::fs::read(&out).unwrap(), b);
+    let base = std::fs::read(&out).unwrap();
+    // Files of earlier formats, opened for writing too: refused, never recreated. 4: the
+    // primary-key index of page extents and page chains (copied whole by every change);
+    // 3: one copy of the header prefix, and nothing at 1536..1600; 2: before deleted-rows
+    // chunks in node groups.
+    for (version, second_prefix) in [(4u32, true), (3, false)] {
+        let mut b = base.clone();
+        b[8..12].copy_from_slice(&version.to_le_bytes());
+        let crc = crc32c::crc32c(&b[..60]);
+        b[60..64].copy_from_slice(&crc.to_le_bytes());
+        if second_prefix {
+            b.copy_within(0..64, 1536);
+        } else {
+            b[1536..1600].fill(0);
+        }
+        std::fs::write(&out, &b).unwrap();
+        let e = Database::open(&out).err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            format!("database file written by ruzu format {version}, this build reads format 5")
+        );
+        assert!(ruzu::inspect::check(&out).is_err());
+        assert_eq!(std::fs::read(&out).unwrap(), b);
+    }
 
     let foreign = out.with_file_name("notes.txt");
     std::fs::write(&foreign, "hello, this is not a database\n".repeat(200)).unwrap();
@@ -167,9 +175,9 @@ fn format_bytes_are_pinned() {
     let (_d, out) = loaded();
     let b = std::fs::read(&out).unwrap();
     assert_eq!(b.len() % PAGE_SIZE, 0);
-    // Prefix: magic, version 4, page size 4096, database id, zeros, CRC32C of 0..60.
+    // Prefix: magic, version 5, page size 4096, database id, zeros, CRC32C of 0..60.
     assert_eq!(&b[..8], &[0x89, b'R', b'U', b'Z', b'U', b'\r', b'\n', 0x1a]);
-    assert_eq!(u32::from_le_bytes(b[8..12].try_into().unwrap()), 4);
+    assert_eq!(u32::from_le_bytes(b[8..12].try_into().unwrap()), 5);
     assert_eq!(u32::from_le_bytes(b[12..16].try_into().unwrap()), 4096);
     assert_eq!(&b[16..32], &[7u8; 16]);
     assert!(b[32..60].iter().all(|&x| x == 0));

@@ -4,7 +4,7 @@
 //! it and renames it into place, so a failed load never leaves a file under the output name.
 
 use super::csv::CsvOptions;
-use super::pipeline::{copy_nodes, copy_rels, index_of, CopySettings, CopySource};
+use super::pipeline::{copy_nodes, copy_rels, index_of, CopySettings, CopySource, IndexWrite};
 use crate::catalog::{Catalog, TableKind};
 use crate::error::{Error, Result};
 use crate::storage::buffer::MemoryManager;
@@ -195,7 +195,8 @@ fn build(req: &LoadRequest, tmp: &Path) -> Result<LoadReport> {
         threads: req.threads,
         csv: req.csv.clone(),
     };
-    let mut keys: BTreeMap<u64, HashIndex> = BTreeMap::new();
+    // One write session per node table, over all its files.
+    let mut sessions: BTreeMap<u64, IndexWrite> = BTreeMap::new();
     let mut reports = Vec::new();
     for tf in &req.nodes {
         let t0 = Instant::now();
@@ -205,9 +206,11 @@ fn build(req: &LoadRequest, tmp: &Path) -> Result<LoadReport> {
             .ok_or_else(|| Error::Usage(format!("unknown table '{}'", tf.table)))?
             .clone();
         let data = snap.meta.node(entry.id).cloned().unwrap_or_default();
-        let index = match keys.entry(entry.id) {
+        let index = match sessions.entry(entry.id) {
             std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
-            std::collections::btree_map::Entry::Vacant(v) => v.insert(index_of(&entry, &data)?),
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert(IndexWrite::begin(&pager, index_of(&entry, &data)?))
+            }
         };
         let (new, stats) = copy_nodes(&pager, &entry, &data, index, &tf.files, &settings)?;
         snap.meta.tables.insert(entry.id, TableData::Node(new));
@@ -218,6 +221,14 @@ fn build(req: &LoadRequest, tmp: &Path) -> Result<LoadReport> {
             bytes_read: stats.bytes,
             seconds: t0.elapsed().as_secs_f64(),
         });
+    }
+    // The node tables' finished indexes, stored with the tables and resolving rel endpoints.
+    let mut keys: BTreeMap<u64, HashIndex> = BTreeMap::new();
+    for (id, session) in sessions {
+        let Some(TableData::Node(data)) = snap.meta.tables.get_mut(&id) else {
+            return Err(Error::Runtime("node table data missing".into()));
+        };
+        keys.insert(id, session.commit(data)?);
     }
     // Node tables without files still resolve (to nothing).
     for t in snap.catalog.node_tables() {

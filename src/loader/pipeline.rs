@@ -15,8 +15,8 @@ use super::keys::{check_pk_type, index_column, index_key_type, key_at};
 use crate::catalog::{Catalog, Multiplicity, TableEntry, TableKind};
 use crate::error::{Error, InputError, Result};
 use crate::storage::column::{encode_chunk, ChunkMeta, RunSink};
-use crate::storage::index::HashIndex;
-use crate::storage::page::{Decoder, Encoder};
+use crate::storage::index::{HashIndex, WriteSession};
+use crate::storage::page::Encoder;
 use crate::storage::pager::Pager;
 use crate::storage::table::{
     CsrGroup, NodeGroup, NodeTableData, RelPairData, RelTableData, NODE_GROUP_SIZE,
@@ -181,7 +181,7 @@ pub fn index_of(entry: &TableEntry, data: &NodeTableData) -> Result<HashIndex> {
         }
         return Ok(HashIndex::new(kt));
     }
-    HashIndex::decode(&mut Decoder::new(&data.pk_index, "primary-key index"))
+    HashIndex::decode_held(&data.pk_index)
 }
 
 /// The encoded metadata of an index, as stored in `NodeTableData::pk_index`.
@@ -191,15 +191,82 @@ pub fn encode_index(index: &HashIndex) -> Vec<u8> {
     e.buf
 }
 
+/// A copy's write session over a node table's primary-key index (see `copy_nodes`, which
+/// takes it as the `WriteSession` it derefs to): `commit` stores the new index in the table's
+/// data and frees the committed pages it replaced, with the commit; dropped without `commit`
+/// (a failed copy), it abandons the session: the committed index was never touched, and the
+/// session's pages go back to the allocator.
+pub struct IndexWrite<'a> {
+    pager: &'a Pager,
+    session: WriteSession,
+}
+
+impl<'a> IndexWrite<'a> {
+    pub fn begin(pager: &'a Pager, committed: HashIndex) -> Self {
+        IndexWrite {
+            pager,
+            session: committed.begin(),
+        }
+    }
+
+    /// The session, leaving an empty one (nothing to abandon) in its place.
+    fn take(&mut self) -> WriteSession {
+        let empty = HashIndex::new(self.session.key_type()).begin();
+        std::mem::replace(&mut self.session, empty)
+    }
+
+    /// Ends the session: `data.pk_index` becomes the new index, and the committed pages the
+    /// session replaced are freed with the commit (readers of older snapshots keep reading
+    /// them until then). Returns the new index.
+    pub fn commit(mut self, data: &mut NodeTableData) -> Result<HashIndex> {
+        let (index, replaced) = self.take().finish(self.pager.pool())?;
+        data.pk_index = encode_index(&index);
+        for p in replaced {
+            self.pager.free(p, 1);
+        }
+        Ok(index)
+    }
+}
+
+impl std::ops::Deref for IndexWrite<'_> {
+    type Target = WriteSession;
+    fn deref(&self) -> &WriteSession {
+        &self.session
+    }
+}
+
+impl std::ops::DerefMut for IndexWrite<'_> {
+    fn deref_mut(&mut self) -> &mut WriteSession {
+        &mut self.session
+    }
+}
+
+impl Drop for IndexWrite<'_> {
+    /// Best effort: the caller also rolls the allocator back after a failed statement
+    /// (`session::write`), which covers pages an interrupted operation allocated but had not
+    /// linked yet. Nothing is read while the thread panics.
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        if let Ok(pages) = self.take().abandon(self.pager.pool()) {
+            for p in pages {
+                self.pager.free(p, 1);
+            }
+        }
+    }
+}
+
 /// Appends the rows of `sources` to node table `entry`. `data` is the table's current data;
-/// the result is its new data. `keys` is the table's primary-key index, extended in place:
-/// pass a fresh copy (`HashIndex::copy_to_new_pages`) when the table's current index must stay
-/// untouched until the copy commits.
+/// the result is its new data, except its `pk_index`, which is left empty: the new keys go
+/// into `keys`, a write session over the table's primary-key index (its committed pages stay
+/// untouched), and the caller stores the index that `WriteSession::finish` gives (and frees
+/// the pages it replaced) when it commits, or abandons the session.
 pub fn copy_nodes(
     pager: &Pager,
     entry: &TableEntry,
     data: &NodeTableData,
-    keys: &mut HashIndex,
+    keys: &mut WriteSession,
     sources: &[CopySource],
     settings: &CopySettings,
 ) -> Result<(NodeTableData, CopyStats)> {
@@ -218,7 +285,7 @@ pub fn copy_nodes_from(
     pager: &Pager,
     entry: &TableEntry,
     data: &NodeTableData,
-    keys: &mut HashIndex,
+    keys: &mut WriteSession,
     mut input: CopyInput,
     settings: &CopySettings,
 ) -> Result<(NodeTableData, CopyStats)> {
@@ -352,7 +419,6 @@ pub fn copy_nodes_from(
     }
     stats.rows = next_offset - data.num_rows;
     out.num_rows = next_offset;
-    out.pk_index = encode_index(keys);
     // The reopened group's old pages are no longer referenced by the result: free them
     // (reusable once the commit of the result is durable; a failed statement's rollback
     // takes the frees back).
@@ -440,7 +506,7 @@ fn keep_rows(batch: CsvBatch, kept: &[u32]) -> CsvBatch {
 /// Returns the rows kept, in order.
 fn insert_keys_skipping(
     pager: &Pager,
-    keys: &mut HashIndex,
+    keys: &mut WriteSession,
     keycol: &Column,
     first_offset: u64,
     mut skipped: impl FnMut(usize, String),
@@ -932,7 +998,7 @@ mod tests {
     #[test]
     fn ignore_errors_skips_null_and_duplicate_keys() {
         let p = pager();
-        let mut index = HashIndex::new(index_key_type(&LogicalType::Int64).unwrap());
+        let mut index = HashIndex::new(index_key_type(&LogicalType::Int64).unwrap()).begin();
         let first = keys(&[Some(1), Some(2)]);
         let mut skipped = Vec::new();
         let kept =
@@ -1264,7 +1330,7 @@ mod tests {
                 assert!(col.push_value(v), "{ty}");
             }
             let kind = index_key_type(&ty).unwrap();
-            let mut idx = HashIndex::new(kind);
+            let mut idx = HashIndex::new(kind).begin();
             let keys = index_column(&col);
             p.with_allocator(|a| idx.insert_column(p.pool(), a, &keys, 10))
                 .unwrap()

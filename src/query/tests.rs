@@ -45,12 +45,14 @@ fn pk_lookup_through_the_hash_index() {
         .unwrap()
         .scan(db.pager().pool(), 0, 0, 5000, &mut keys)
         .unwrap();
-    let mut idx = HashIndex::new(IndexKeyType::Int64);
+    let mut session = HashIndex::new(IndexKeyType::Int64).begin();
     let pool = db.pager().pool();
     db.pager()
-        .with_allocator(|a| idx.insert_column(pool, a, &keys, 0))
+        .with_allocator(|a| session.insert_column(pool, a, &keys, 0))
         .unwrap()
         .unwrap();
+    let (idx, replaced) = session.finish(pool).unwrap();
+    assert!(replaced.is_empty());
     let mut e = Encoder::new();
     idx.encode(&mut e);
     db.store()

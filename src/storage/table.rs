@@ -9,7 +9,8 @@
 
 use super::buffer::BufferPool;
 use super::column::{self, encode_chunk, encode_constant, ChunkMeta, RunSink};
-use super::page::{Decoder, Encoder, PageKind, PAGE_SIZE};
+use super::index::HashIndex;
+use super::page::{Decoder, Encoder, PageKind};
 use super::pager::Pager;
 use crate::error::{Error, Result};
 use crate::types::vector::Column;
@@ -179,7 +180,13 @@ impl StorageMeta {
                 1 => {
                     let num_rows = d.u64()?;
                     let pk_index = d.bytes()?.to_vec();
-                    pk_index_within(&pk_index, file_pages)?;
+                    if !pk_index.is_empty() {
+                        // Its page numbers and counts, checked against the file.
+                        HashIndex::decode(
+                            &mut Decoder::new(&pk_index, "primary-key index"),
+                            file_pages,
+                        )?;
+                    }
                     let ng = d.u32()? as usize;
                     let mut groups = Vec::with_capacity(ng.min(1 << 16));
                     let mut total = 0u64;
@@ -340,55 +347,6 @@ impl StorageMeta {
         }
         out
     }
-}
-
-/// Checks the page numbers and counts of a primary-key index's metadata (docs/FORMAT.md,
-/// "Primary-key index") against the file: every extent of primary-slot pages and every page
-/// chain lies within `file_pages`, and the key count is no more than those pages can hold.
-/// `HashIndex::decode` checks the index's geometry; these bounds need the file's length,
-/// which it does not know, and keep `HashIndex::pages` (one entry per page) and chain walks
-/// from sizing anything by hostile numbers. Metadata of another index format is left to
-/// `HashIndex::decode`, which refuses it.
-fn pk_index_within(bytes: &[u8], file_pages: u64) -> Result<()> {
-    if bytes.is_empty() || bytes[0] != 1 {
-        return Ok(());
-    }
-    let mut d = Decoder::new(bytes, "primary-key index");
-    let _format = d.u8()?;
-    let _key_type = d.u8()?;
-    let keys = d.u64()?;
-    let _level = d.u8()?;
-    let _next_split = d.u64()?;
-    let extents = d.u32()?;
-    let in_file = |first: u64, count: u64| {
-        count == 0 || (first > 0 && first.checked_add(count).is_some_and(|e| e <= file_pages))
-    };
-    let mut pages = 0u64;
-    for _ in 0..extents {
-        let (first, count) = (d.u64()?, d.u64()?);
-        if !in_file(first, count) {
-            return Err(d.bad("index pages outside the file"));
-        }
-        pages = pages.saturating_add(count);
-    }
-    for slots in [true, false] {
-        let (head, tail, count) = (d.u64()?, d.u64()?, d.u64()?);
-        if slots {
-            d.u8()?;
-            d.u64()?;
-        } else {
-            d.u16()?;
-        }
-        if count > file_pages || count > 0 && (!in_file(head, 1) || !in_file(tail, 1)) {
-            return Err(d.bad("index page chain outside the file"));
-        }
-        pages = pages.saturating_add(count);
-    }
-    // An entry takes at least 16 bytes of a page.
-    if pages > file_pages || keys > pages.saturating_mul((PAGE_SIZE / 16) as u64) {
-        return Err(d.bad("index larger than the file"));
-    }
-    Ok(())
 }
 
 impl NodeTableData {
@@ -750,28 +708,43 @@ mod tests {
             let e = ok(&m, pages).unwrap_err();
             assert!(matches!(e, Error::Corrupted { .. }), "{e}");
         }
-        // A primary-key index whose extent reaches past the file.
-        let mut m = node(100, vec![ints(100, 7, 1)]);
-        let mut e = Encoder::new();
-        e.u8(1);
-        e.u8(1);
-        e.u64(100);
-        e.u8(0);
-        e.u64(0);
-        e.u32(1);
-        e.u64(2);
-        e.u64(1 << 40);
-        for _ in 0..2 {
+        // A primary-key index (its metadata as docs/FORMAT.md lays it out): its page-table
+        // roots must be pages of the file, and its keys fit the file's pages.
+        let index = |root: u64, keys: u64| {
+            let mut e = Encoder::new();
+            e.u8(2); // index format
+            e.u8(1); // INT64
+            e.u64(keys);
+            e.u8(4); // level: 16 buckets
             e.u64(0);
-            e.u64(0);
-            e.u64(0);
+            e.u64(root); // primary-slot root
+            e.u64(2); // primary-slot pages
+            for _ in 0..2 {
+                e.u64(0);
+                e.u64(0);
+                if e.buf.len() == 51 {
+                    e.u8(0); // overflow slots used
+                    e.u64(0); // free-slot list
+                }
+            }
+            e.u16(0);
+            assert_eq!(e.buf.len(), 78);
+            let mut m = node(100, vec![ints(100, 7, 1)]);
+            if let Some(TableData::Node(n)) = m.tables.get_mut(&1) {
+                n.pk_index = e.buf;
+            }
+            m
+        };
+        assert!(ok(&index(2, 100), 10).is_ok());
+        for (root, keys) in [
+            (10, 100),
+            (1 << 40, 100),
+            (u64::MAX, 100),
+            (2, 177),
+            (2, 1 << 40),
+        ] {
+            let e = ok(&index(root, keys), 10).unwrap_err();
+            assert!(matches!(e, Error::Corrupted { .. }), "{root} {keys}: {e}");
         }
-        e.u8(0);
-        e.u64(0);
-        e.u16(0);
-        if let Some(TableData::Node(n)) = m.tables.get_mut(&1) {
-            n.pk_index = e.buf;
-        }
-        assert!(ok(&m, 10).is_err());
     }
 }

@@ -6,7 +6,8 @@
 //! encoded again and written to fresh pages; the pages they replace are freed (reusable once
 //! the checkpoint is durable and no reader of an older state is left). Untouched groups keep
 //! their pages. The primary-key index loses the keys of deleted rows and gains those of
-//! inserted ones.
+//! inserted ones through a write session: only the index pages those keys touch are
+//! copied, and the committed pages they replace are freed with the checkpoint.
 //!
 //! Rows are never moved: a deleted row keeps its offset (as in Kuzu) and is flagged in its
 //! group's deleted-rows chunk; inserted rows extend the last group and add new ones. Rels are
@@ -182,8 +183,12 @@ fn merge_node(
         }
     }
     out.num_rows = total;
-    // The primary-key index, copied on write. A table that gains rows gets an index even
-    // when every new row is already deleted (readers take rows without an index as damage).
+    // The primary-key index, copied on write at page granularity: a write session copies
+    // the pages these keys touch (and the page-table pages above them); the committed
+    // pages it replaced are freed (held for older snapshots) like the replaced groups above.
+    // On an error the caller rolls the allocator back, which drops the session's pages.
+    // A table that gains rows gets an index even when every new row is already deleted
+    // (readers take rows without an index as damage).
     let needs_index = data.pk_index.is_empty() && out.num_rows > 0;
     if !deleted_base.is_empty() || !inserted.is_empty() || needs_index {
         let TableKind::Node { primary_key } = entry.kind else {
@@ -191,36 +196,58 @@ fn merge_node(
         };
         let pk = &entry.properties[primary_key];
         let kt = index_key_type(&pk.ty)?;
-        let old = if data.pk_index.is_empty() {
+        let committed = if data.pk_index.is_empty() {
             HashIndex::new(kt)
         } else {
-            HashIndex::decode(&mut Decoder::new(&data.pk_index, "primary-key index"))?
+            HashIndex::decode(
+                &mut Decoder::new(&data.pk_index, "primary-key index"),
+                pager.page_count(),
+            )?
         };
-        let mut idx = pager.with_allocator(|a| old.copy_to_new_pages(pool, a))?;
+        let mut idx = committed.begin();
         for &o in &deleted_base {
             let mut c = Column::new(pk.ty.clone());
             data.scan(pool, primary_key, o, 1, &mut c)?;
             let key = index_column(&c);
             if let Some(k) = value_key(kt, &key.get(0)) {
-                idx.delete(pool, k.as_index_key())?;
+                pager.with_allocator(|a| idx.delete(pool, a, k.as_index_key()))?;
             }
         }
-        for &o in &inserted {
-            let val = snap.node_value(pool, entry.id, primary_key, o)?;
-            if let Some(k) = value_key(kt, &val) {
-                let dup = pager.with_allocator(|a| idx.insert(pool, a, k.as_index_key(), o))?;
-                if dup.is_some() {
-                    return Err(Error::corrupted(
-                        None,
-                        format!(
-                            "duplicate primary key {val} of {} at checkpoint",
-                            entry.name
-                        ),
-                    ));
-                }
+        // Inserted live rows, as runs of consecutive offsets: one bulk insert per run.
+        let mut i = 0;
+        while i < inserted.len() {
+            let first = inserted[i];
+            let mut n = 1;
+            while i + n < inserted.len() && inserted[i + n] == first + n as u64 {
+                n += 1;
             }
+            let mut col = Column::with_capacity(pk.ty.clone(), n);
+            snap.scan_node(pool, entry.id, primary_key, first, n, &mut col)?;
+            if col.nulls.null_count() > 0 {
+                return Err(Error::corrupted(
+                    None,
+                    format!(
+                        "a node of {} has a NULL primary key at checkpoint",
+                        entry.name
+                    ),
+                ));
+            }
+            let keys = index_column(&col);
+            let dup = pager.with_allocator(|a| idx.insert_column(pool, a, &keys, first))?;
+            if let Err(d) = dup {
+                return Err(Error::corrupted(
+                    None,
+                    format!(
+                        "duplicate primary key {} of {} at checkpoint",
+                        col.get(d.row),
+                        entry.name
+                    ),
+                ));
+            }
+            i += n;
         }
-        for p in old.pages(pool)? {
+        let (idx, replaced) = idx.finish(pool)?;
+        for p in replaced {
             pager.free(p, 1);
         }
         let mut e = Encoder::new();

@@ -15,7 +15,6 @@ use crate::storage::buffer::BufferPool;
 use crate::storage::column;
 use crate::storage::index::HashIndex;
 use crate::storage::keys::{index_key_type, value_key};
-use crate::storage::page::Decoder;
 use crate::storage::table::{CsrGroup, Dir, NodeTableData, NODE_GROUP_SIZE};
 use crate::types::vector::Column;
 use crate::types::{LogicalType, Value};
@@ -273,7 +272,7 @@ impl Snapshot {
             }
             return Ok(Some(None));
         }
-        let idx = HashIndex::decode(&mut Decoder::new(&data.pk_index, "pk index"))?;
+        let idx = HashIndex::decode_held(&data.pk_index)?;
         let Some(off) = idx.lookup(pool, k.as_index_key())? else {
             return Ok(Some(None));
         };

@@ -802,6 +802,7 @@ fn free_table(store: &Store, data: &TableData) -> Result<()> {
         if !n.pk_index.is_empty() {
             let idx = crate::storage::index::HashIndex::decode(
                 &mut crate::storage::page::Decoder::new(&n.pk_index, "pk index"),
+                store.pager.page_count(),
             )?;
             for p in idx.pages(store.pager.pool())? {
                 store.pager.free(p, 1);
