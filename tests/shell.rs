@@ -419,3 +419,51 @@ fn a_failure_ends_the_piped_shell() {
     let o = ruzu(&[&db, "-c", "CALL show_tables() RETURN name"], "");
     assert_eq!(out(&o), "name\nT\n");
 }
+
+/// While one shell has the database open for writing, a second read-write process is refused
+/// with an error naming the file and its lock; read-only processes open beside it.
+#[test]
+fn a_second_writer_is_refused_naming_the_file_and_the_lock() {
+    let d = tempfile::tempdir().unwrap();
+    let db = db_path(d.path());
+    let mut first = Client::spawn(&[&db]);
+    // Its answer proves the database is open (and locked).
+    assert_eq!(
+        first.ok("CREATE NODE TABLE T(id INT64, PRIMARY KEY(id))"),
+        vec![r#"{"result":"Table T has been created."}"#.to_string()]
+    );
+    first.ok("CREATE (:T {id: 1})");
+    first.ok("CHECKPOINT");
+    first.ok("CREATE (:T {id: 2})");
+    let o = ruzu(&[&db, "-c", "MATCH (n:T) RETURN count(*)"], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(out(&o), "");
+    let e = err(&o);
+    assert!(e.starts_with("Error: "), "{e}");
+    assert!(e.contains(&db) && e.contains("lock"), "{e}");
+    assert!(
+        e.contains("--read-only"),
+        "the refusal should point to --read-only: {e}"
+    );
+    // A second writer through a pipe is refused the same way.
+    let mut second = Client::spawn(&[&db]);
+    let line = second.error_line().unwrap_or_default();
+    assert!(line.contains(&db) && line.contains("lock"), "{line}");
+    assert_eq!(second.close().0, Some(1));
+    // A reader reads the last checkpoint (one row; the second is not checkpointed yet).
+    let o = ruzu(
+        &[&db, "--read-only", "-c", "MATCH (n:T) RETURN count(*) AS c"],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o), "c\n1\n");
+    // The first writer is still fine; once it has exited the file opens for writing again.
+    assert_eq!(
+        first.ok("MATCH (n:T) RETURN count(*) AS c"),
+        vec![r#"{"c":2}"#.to_string()]
+    );
+    assert_eq!(first.close().0, Some(0));
+    let o = ruzu(&[&db, "-c", "MATCH (n:T) RETURN count(*) AS c"], "");
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o), "c\n2\n");
+}

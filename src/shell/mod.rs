@@ -608,6 +608,11 @@ fn usage_error(e: clap::Error) -> i32 {
     code
 }
 
+/// Whether opening failed because another process holds the database file's lock.
+fn is_lock_conflict(e: &Error) -> bool {
+    matches!(e, Error::Io { source, .. } if source.kind() == io::ErrorKind::WouldBlock)
+}
+
 /// Runs the shell with the command-line arguments after the program name; returns the exit
 /// code: 0 ok, 1 a statement failed or the database could not be opened, 2 bad usage
 /// (including an unreadable or invalid `--params` file).
@@ -647,6 +652,14 @@ pub fn main(args: &[String]) -> i32 {
         Ok(db) => db,
         Err(e) => {
             eprintln!("Error: {e}");
+            if !args.read_only && is_lock_conflict(&e) {
+                eprintln!(
+                    "ruzu: another process has {} open for writing; `ruzu --read-only {}` \
+                     reads its last checkpoint beside it",
+                    args.db.display(),
+                    args.db.display()
+                );
+            }
             return EXIT_FAILURE;
         }
     };
