@@ -1,5 +1,5 @@
 //! Crashes by `kill -9`: a `ruzu DB` child process is driven through a pipe with auto-commit
-//! writes (node creates, `MATCH ... SET`, rel creates), explicit `BEGIN .. COMMIT` (and
+//! writes (node creates, `MATCH ... SET`, rel creates, `DETACH DELETE`, `COPY`), explicit `BEGIN .. COMMIT` (and
 //! `ROLLBACK`) batches and `CHECKPOINT`s (and automatic checkpoints, with a small
 //! `checkpoint_threshold`), taking each printed result as the acknowledgement of a commit.
 //! At a random moment, with a write in flight, the child is killed with SIGKILL. Then:
@@ -15,7 +15,7 @@
 //! clean close that checkpoints); odd rounds verify through the next child, which goes on
 //! writing on top of the replayed WAL, so crashes also land on a WAL holding the commits of
 //! earlier processes. The RNG is seeded (`RUZU_CRASH_SEED` overrides the seed); a failure
-//! names the seed and round.
+//! names the seed and round, and `RUZU_CRASH_LOG=FILE` appends every statement sent to FILE.
 
 #[path = "common/client.rs"]
 mod client;
@@ -23,6 +23,7 @@ mod client;
 use client::{int, json, Client, Failure};
 use ruzu::{Database, Value};
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// xorshift64*: small, seeded, good enough to pick statements and delays.
@@ -54,6 +55,8 @@ enum Effect {
     Node(i64, String),
     Set(i64, String),
     Rel(i64, i64, i64),
+    /// DETACH DELETE: the node and its rels.
+    Delete(i64),
 }
 
 /// The contents of the database: node id → v, and rels (from, to, k).
@@ -64,14 +67,27 @@ struct State {
 }
 
 impl State {
+    /// Applies effects in order; as in the database, a SET or a rel create whose nodes an
+    /// earlier statement of the transaction deleted matches nothing.
     fn apply(&mut self, effects: &[Effect]) {
         for e in effects {
             match e {
-                Effect::Node(id, v) | Effect::Set(id, v) => {
+                Effect::Node(id, v) => {
                     self.nodes.insert(*id, v.clone());
                 }
+                Effect::Set(id, v) => {
+                    if let Some(old) = self.nodes.get_mut(id) {
+                        *old = v.clone();
+                    }
+                }
                 Effect::Rel(a, b, k) => {
-                    self.rels.insert((*a, *b, *k));
+                    if self.nodes.contains_key(a) && self.nodes.contains_key(b) {
+                        self.rels.insert((*a, *b, *k));
+                    }
+                }
+                Effect::Delete(id) => {
+                    self.nodes.remove(id);
+                    self.rels.retain(|&(a, b, _)| a != *id && b != *id);
                 }
             }
         }
@@ -162,6 +178,8 @@ enum Kind {
     Create,
     Set,
     Rel,
+    Delete,
+    Copy,
     Begin,
     InBatch,
     Commit,
@@ -212,9 +230,37 @@ impl Workload {
         self.state.nodes.keys().nth(i as usize).copied()
     }
 
-    /// A write: a node create, a set or a rel create (on acknowledged nodes).
-    fn write(&mut self) -> (String, Vec<Effect>, Kind) {
+    /// A write: a node create, a set, a rel create or a delete (on acknowledged nodes), or
+    /// (outside a transaction, `dir` given) a COPY of new nodes from a CSV file in `dir`.
+    fn write(&mut self, dir: Option<&Path>) -> (String, Vec<Effect>, Kind) {
         let roll = self.rng.below(100);
+        if let (true, Some(dir)) = (roll >= 98, dir) {
+            let rows = 1 + self.rng.below(100) as i64;
+            let mut csv = String::from("id,v\n");
+            let mut effects = Vec::new();
+            for _ in 0..rows {
+                self.next_id += 1;
+                let v = self.value(&format!("c{}", self.next_id));
+                csv.push_str(&format!("{},{v}\n", self.next_id));
+                effects.push(Effect::Node(self.next_id, v));
+            }
+            let file = dir.join(format!("copy-{}.csv", self.next_id));
+            std::fs::write(&file, csv).unwrap();
+            return (
+                format!("COPY T FROM '{}' (HEADER=true)", file.display()),
+                effects,
+                Kind::Copy,
+            );
+        }
+        if roll >= 90 {
+            if let Some(id) = self.pick_node() {
+                return (
+                    format!("MATCH (n:T) WHERE n.id = {id} DETACH DELETE n"),
+                    vec![Effect::Delete(id)],
+                    Kind::Delete,
+                );
+            }
+        }
         if roll < 20 {
             if let Some(id) = self.pick_node() {
                 self.next_set += 1;
@@ -282,6 +328,7 @@ struct Batch {
 fn drive(
     c: &mut Client,
     w: &mut Workload,
+    dir: &Path,
     kill_after: u64,
     stats: &mut Stats,
     ctx: &str,
@@ -310,10 +357,10 @@ fn drive(
         };
         let (stmt, effects, kind) = match kind {
             Kind::InBatch => {
-                let (s, e, _) = w.write();
+                let (s, e, _) = w.write(None);
                 (s, e, Kind::InBatch)
             }
-            Kind::Create => w.write(),
+            Kind::Create => w.write(Some(dir)),
             Kind::Commit => {
                 let e = batch
                     .as_ref()
@@ -340,9 +387,21 @@ fn drive(
             }
             // Only a commit can be in flight: an auto-commit write, or COMMIT with the batch.
             return match kind {
-                Kind::Create | Kind::Set | Kind::Rel | Kind::Commit => effects,
+                Kind::Create | Kind::Set | Kind::Rel | Kind::Delete | Kind::Copy | Kind::Commit => {
+                    effects
+                }
                 _ => Vec::new(),
             };
+        }
+        if let Ok(log) = std::env::var("RUZU_CRASH_LOG") {
+            use std::io::Write as _;
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(log)
+                .unwrap();
+            let short: String = stmt.chars().take(120).collect();
+            writeln!(f, "{ctx} ack#{acks} {kind:?}: {short}").unwrap();
         }
         let t = Instant::now();
         let m = c.start(&stmt);
@@ -374,7 +433,9 @@ fn drive(
             }
             Kind::Rollback => batch = None,
             Kind::Checkpoint => stats.checkpoints += 1,
-            Kind::Create | Kind::Set | Kind::Rel => w.state.apply(&effects),
+            Kind::Create | Kind::Set | Kind::Rel | Kind::Delete | Kind::Copy => {
+                w.state.apply(&effects)
+            }
         }
     }
 }
@@ -437,7 +498,7 @@ fn crash_rounds(rounds: u32, max_acks: u64) {
             _ => Vec::new(),
         };
         let kill_after = 1 + w.rng.below(max_acks);
-        let inflight = drive(&mut c, &mut w, kill_after, &mut stats, &ctx);
+        let inflight = drive(&mut c, &mut w, dir.path(), kill_after, &mut stats, &ctx);
         drop(c);
         // The file as the crash left it: its last checkpoint is intact.
         if let Err(e) = ruzu::inspect::check(&db) {
