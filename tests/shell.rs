@@ -1,6 +1,11 @@
 //! `ruzu DB` as a script runner sees it: `-c` and stdin scripts, stopping at the first
-//! failure, csv/json output bytes, usage errors (exit 2) and unopenable databases (exit 1).
+//! failure, csv/json output bytes, usage errors (exit 2) and unopenable databases (exit 1);
+//! and as a client driven through a pipe, one statement and its result at a time.
 
+#[path = "common/client.rs"]
+mod client;
+
+use client::{Client, Failure};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -351,4 +356,114 @@ fn sigint_interrupts_the_running_statement() {
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", err(&o));
     assert_eq!(err(&o), "Error: Interrupted.\n");
+}
+
+/// Through a pipe the shell answers each statement as soon as its `;` has arrived: the test
+/// writes one statement, reads its result, then writes the next (a shell that read to the end
+/// of its input first would never answer). Statements may span lines and writes, and a last
+/// statement without `;` runs at the end of the input.
+#[test]
+fn a_pipe_drives_the_shell_one_statement_at_a_time() {
+    let d = tempfile::tempdir().unwrap();
+    let db = db_path(d.path());
+    let mut c = Client::spawn(&[&db]);
+    let ok = |l: &str| Ok::<String, Failure>(l.to_string());
+    c.send("CREATE NODE TABLE T(id INT64, v STRING, PRIMARY KEY(id));\n");
+    assert_eq!(c.line(), ok(r#"{"result":"Table T has been created."}"#));
+    // No newline after the `;`.
+    c.send("CREATE (n:T {id: 1, v: 'a'})\nRETURN n.id AS id;");
+    assert_eq!(c.line(), ok(r#"{"id":1}"#));
+    // A write in an explicit transaction, committed: printed results are acknowledgements.
+    c.send("BEGIN TRANSACTION; CREATE (:T {id: 2, v: 'b'}); COMMIT; RETURN 'committed' AS x;\n");
+    assert_eq!(c.line(), ok(r#"{"x":"committed"}"#));
+    c.send("MATCH (n:T) RETURN count(*) AS c; // a comment; with semicolons\n");
+    assert_eq!(c.line(), ok(r#"{"c":2}"#));
+    // A statement cut inside a string literal, inside `//` and inside a character.
+    c.send("RETURN 'x;");
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    c.send("y' AS s /");
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    c.send("/ comment;\n, 'caf\u{e9}' AS t;");
+    assert_eq!(c.line(), ok(r#"{"s":"x;y","t":"café"}"#));
+    c.send("MATCH (n:T) WHERE n.id = 2 RETURN n.v AS v; RETURN 3 AS three;");
+    assert_eq!(c.line(), ok(r#"{"v":"b"}"#));
+    assert_eq!(c.line(), ok(r#"{"three":3}"#));
+    // The last statement lacks its `;`: it runs when the input ends.
+    c.send("RETURN 7 AS last");
+    let (code, printed, errors) = c.close();
+    assert_eq!(code, Some(0), "{errors:?}");
+    assert_eq!(printed, vec![r#"{"last":7}"#.to_string()]);
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+/// A failing statement in piped input is reported at once and ends the shell with exit 1, as
+/// in a script: what the client writes after it does not run.
+#[test]
+fn a_failure_ends_the_piped_shell() {
+    let d = tempfile::tempdir().unwrap();
+    let db = db_path(d.path());
+    let mut c = Client::spawn(&[&db]);
+    c.send("CREATE NODE TABLE T(id INT64, PRIMARY KEY(id));\n");
+    assert!(c.line().is_ok());
+    c.send("CREATE NODE TABLE T(id INT64, PRIMARY KEY(id));\n");
+    assert_eq!(
+        c.line(),
+        Err(Failure::Error(
+            "Error: Binder exception: T already exists in catalog.".into()
+        ))
+    );
+    c.send("CREATE NODE TABLE U(id INT64, PRIMARY KEY(id));\n");
+    let (code, printed, _) = c.close();
+    assert_eq!(code, Some(1));
+    assert!(printed.is_empty(), "{printed:?}");
+    let o = ruzu(&[&db, "-c", "CALL show_tables() RETURN name"], "");
+    assert_eq!(out(&o), "name\nT\n");
+}
+
+/// While one shell has the database open for writing, a second read-write process is refused
+/// with an error naming the file and its lock; read-only processes open beside it.
+#[test]
+fn a_second_writer_is_refused_naming_the_file_and_the_lock() {
+    let d = tempfile::tempdir().unwrap();
+    let db = db_path(d.path());
+    let mut first = Client::spawn(&[&db]);
+    // Its answer proves the database is open (and locked).
+    assert_eq!(
+        first.ok("CREATE NODE TABLE T(id INT64, PRIMARY KEY(id))"),
+        vec![r#"{"result":"Table T has been created."}"#.to_string()]
+    );
+    first.ok("CREATE (:T {id: 1})");
+    first.ok("CHECKPOINT");
+    first.ok("CREATE (:T {id: 2})");
+    let o = ruzu(&[&db, "-c", "MATCH (n:T) RETURN count(*)"], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(out(&o), "");
+    let e = err(&o);
+    assert!(e.starts_with("Error: "), "{e}");
+    assert!(e.contains(&db) && e.contains("lock"), "{e}");
+    assert!(
+        e.contains("--read-only"),
+        "the refusal should point to --read-only: {e}"
+    );
+    // A second writer through a pipe is refused the same way.
+    let mut second = Client::spawn(&[&db]);
+    let line = second.error_line().unwrap_or_default();
+    assert!(line.contains(&db) && line.contains("lock"), "{line}");
+    assert_eq!(second.close().0, Some(1));
+    // A reader reads the last checkpoint (one row; the second is not checkpointed yet).
+    let o = ruzu(
+        &[&db, "--read-only", "-c", "MATCH (n:T) RETURN count(*) AS c"],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o), "c\n1\n");
+    // The first writer is still fine; once it has exited the file opens for writing again.
+    assert_eq!(
+        first.ok("MATCH (n:T) RETURN count(*) AS c"),
+        vec![r#"{"c":2}"#.to_string()]
+    );
+    assert_eq!(first.close().0, Some(0));
+    let o = ruzu(&[&db, "-c", "MATCH (n:T) RETURN count(*) AS c"], "");
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o), "c\n2\n");
 }

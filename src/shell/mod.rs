@@ -7,7 +7,9 @@
 //! chosen `--format` (tables in the interactive shell show 20 rows unless `:max_rows` says
 //! otherwise; `-c` and scripts print every row).
 //! Scripts stop at the first failing statement (exit 1); a closed stdout pipe ends the
-//! shell quietly with exit 0.
+//! shell quietly with exit 0. A script on stdin is read as it arrives: each statement runs
+//! when its `;` has been read and its result is flushed before reading on, so a program can
+//! drive `ruzu DB` through a pipe one statement at a time (the shell as a client).
 //!
 //! Submodules: `split` (statement boundaries), `render` (table, CSV, JSON Lines), `params`
 //! (`--params FILE.json`).
@@ -24,7 +26,7 @@ use crate::transaction::Snapshot;
 use crate::types::{LogicalType, Value};
 use clap::Parser;
 use render::Format;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::Arc;
@@ -243,6 +245,8 @@ impl<'a> Session<'a> {
         if self.timer {
             let _ = writeln!(self.err, "Time: {:.2}ms", elapsed.as_secs_f64() * 1000.0);
         }
+        // Whatever the statement printed is out before the next one is read.
+        self.out.flush()?;
         Ok(true)
     }
 
@@ -259,6 +263,67 @@ impl<'a> Session<'a> {
             return self.run_statement(s.rest.trim());
         }
         Ok(true)
+    }
+
+    /// Runs the statements of a script that arrives on `input` (a pipe, a file), each as
+    /// soon as its `;` has been read, with its result flushed before more is read: a program
+    /// writing one statement at a time takes each printed result as its acknowledgement
+    /// (for a write, that it committed), as with `sqlite3`. A last statement may lack its
+    /// `;`. Stops at the first failure (input that is not UTF-8 is one); returns whether all
+    /// succeeded.
+    pub fn run_input(&mut self, input: &mut dyn BufRead) -> Result<bool, Stop> {
+        let mut splitter = split::Splitter::new();
+        // Read bytes not yet given to the splitter: the start of a character split by a read.
+        let mut pending: Vec<u8> = Vec::new();
+        loop {
+            let chunk = match input.fill_buf() {
+                Ok(c) => c,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Stop::Io(e)),
+            };
+            if chunk.is_empty() {
+                break;
+            }
+            let n = chunk.len();
+            pending.extend_from_slice(chunk);
+            input.consume(n);
+            let used = match std::str::from_utf8(&pending) {
+                Ok(_) => pending.len(),
+                // The read ended inside a character: the rest of it comes with the next read.
+                Err(e) if e.error_len().is_none() => e.valid_up_to(),
+                Err(_) => return Ok(self.not_utf8()),
+            };
+            let Ok(text) = std::str::from_utf8(&pending[..used]) else {
+                return Ok(self.not_utf8());
+            };
+            let statements = splitter.push(text);
+            pending.drain(..used);
+            for stmt in &statements {
+                if !self.run_statement(stmt)? {
+                    return Ok(false);
+                }
+            }
+        }
+        if !pending.is_empty() {
+            return Ok(self.not_utf8());
+        }
+        let end = splitter.finish();
+        for stmt in &end.statements {
+            if !self.run_statement(stmt)? {
+                return Ok(false);
+            }
+        }
+        if end.rest_has_content {
+            return self.run_statement(end.rest.trim());
+        }
+        Ok(true)
+    }
+
+    /// Reports input that is not UTF-8; returns false (the script failed).
+    fn not_utf8(&mut self) -> bool {
+        let _ = writeln!(self.err, "Error: the script on stdin is not valid UTF-8");
+        let _ = self.err.flush();
+        false
     }
 
     /// Prints a result made by the shell itself (`:tables`, `:schema`).
@@ -543,6 +608,11 @@ fn usage_error(e: clap::Error) -> i32 {
     code
 }
 
+/// Whether opening failed because another process holds the database file's lock.
+fn is_lock_conflict(e: &Error) -> bool {
+    matches!(e, Error::Io { source, .. } if source.kind() == io::ErrorKind::WouldBlock)
+}
+
 /// Runs the shell with the command-line arguments after the program name; returns the exit
 /// code: 0 ok, 1 a statement failed or the database could not be opened, 2 bad usage
 /// (including an unreadable or invalid `--params` file).
@@ -582,6 +652,14 @@ pub fn main(args: &[String]) -> i32 {
         Ok(db) => db,
         Err(e) => {
             eprintln!("Error: {e}");
+            if !args.read_only && is_lock_conflict(&e) {
+                eprintln!(
+                    "ruzu: another process has {} open for writing; `ruzu --read-only {}` \
+                     reads its last checkpoint beside it",
+                    args.db.display(),
+                    args.db.display()
+                );
+            }
             return EXIT_FAILURE;
         }
     };
@@ -610,17 +688,7 @@ pub fn main(args: &[String]) -> i32 {
             Err(e) => Err(Stop::Io(e)),
         }
     } else {
-        let mut bytes = Vec::new();
-        match io::stdin().read_to_end(&mut bytes) {
-            Err(e) => Err(Stop::Io(e)),
-            Ok(_) => match String::from_utf8(bytes) {
-                Ok(text) => session.run_script(&text),
-                Err(_) => {
-                    eprintln!("Error: the script on stdin is not valid UTF-8");
-                    Ok(false)
-                }
-            },
-        }
+        session.run_input(&mut io::stdin().lock())
     };
     let flushed = session.out.flush().map_err(Stop::from);
     match (outcome, flushed) {

@@ -1,9 +1,11 @@
 //! Splitting shell input into statements.
 //!
-//! Owns: `split`, which cuts text at every `;` that is outside string literals ('...' and
+//! Owns: `Splitter`, which cuts text at every `;` that is outside string literals ('...' and
 //! "..." with backslash escapes), backtick identifiers and comments (`//` to end of line,
-//! `/* ... */`), and reports the incomplete rest so the interactive shell can keep reading
-//! lines until a statement is complete.
+//! `/* ... */`). Text may arrive in pieces (a pipe read at a time): each statement comes out
+//! as soon as its `;` has arrived, and a piece may end anywhere (inside a literal, between
+//! the two characters of `//`). `split` cuts a whole text and reports the incomplete rest so
+//! the interactive shell can keep reading lines until a statement is complete.
 
 /// The statements of a text and what is left after the last `;`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +29,7 @@ impl Split {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Normal,
     Quoted(char),
@@ -35,64 +37,131 @@ enum State {
     BlockComment,
 }
 
-/// Splits `text` into `;`-terminated statements.
-pub fn split(text: &str) -> Split {
-    let mut statements = Vec::new();
-    let mut state = State::Normal;
-    let mut start = 0;
-    let mut has_content = false;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match state {
-            State::Normal => match c {
-                ';' => {
-                    if has_content {
-                        statements.push(text[start..i].trim().to_string());
-                    }
-                    start = i + 1;
-                    has_content = false;
-                }
-                '\'' | '"' | '`' => {
-                    state = State::Quoted(c);
-                    has_content = true;
-                }
-                '/' if chars.peek().map(|&(_, n)| n) == Some('/') => {
-                    chars.next();
-                    state = State::LineComment;
-                }
-                '/' if chars.peek().map(|&(_, n)| n) == Some('*') => {
-                    chars.next();
-                    state = State::BlockComment;
-                }
-                c if c.is_whitespace() => {}
-                _ => has_content = true,
-            },
-            State::Quoted(q) => {
-                if c == '\\' && q != '`' {
-                    chars.next();
-                } else if c == q {
-                    state = State::Normal;
-                }
-            }
-            State::LineComment => {
-                if c == '\n' || c == '\r' {
-                    state = State::Normal;
-                }
-            }
-            State::BlockComment => {
-                if c == '*' && chars.peek().map(|&(_, n)| n) == Some('/') {
-                    chars.next();
-                    state = State::Normal;
-                }
-            }
+/// Splits text that arrives in pieces into `;`-terminated statements.
+#[derive(Debug, Clone)]
+pub struct Splitter {
+    /// The text from the start of the current (unfinished) statement on.
+    buf: String,
+    /// How far `buf` has been scanned: a character whose meaning depends on the next one
+    /// (`/`, `*` in a comment, `\` in a literal) at the end of `buf` waits for more text.
+    pos: usize,
+    state: State,
+    /// Whether the current statement holds anything but whitespace and comments.
+    has_content: bool,
+}
+
+impl Default for Splitter {
+    fn default() -> Self {
+        Splitter::new()
+    }
+}
+
+impl Splitter {
+    pub fn new() -> Splitter {
+        Splitter {
+            buf: String::new(),
+            pos: 0,
+            state: State::Normal,
+            has_content: false,
         }
     }
-    Split {
-        statements,
-        rest: text[start..].to_string(),
-        rest_has_content: has_content,
-        rest_in_comment: state == State::BlockComment,
+
+    /// Appends `text` and returns the statements it completed, in order.
+    pub fn push(&mut self, text: &str) -> Vec<String> {
+        self.buf.push_str(text);
+        self.scan(false)
     }
+
+    /// The end of the input: returns the statements completed by it (none, unless the last
+    /// piece ended in a character that waited for the next) and what is left unterminated.
+    pub fn finish(mut self) -> Split {
+        let statements = self.scan(true);
+        Split {
+            statements,
+            rest: self.buf,
+            rest_has_content: self.has_content,
+            rest_in_comment: self.state == State::BlockComment,
+        }
+    }
+
+    /// Scans `buf` from `pos`; at the end of the input (`eof`) no character waits.
+    fn scan(&mut self, eof: bool) -> Vec<String> {
+        let mut statements = Vec::new();
+        // Start of the current statement in `buf`.
+        let mut start = 0;
+        let mut i = self.pos;
+        while i < self.buf.len() {
+            let mut chars = self.buf[i..].chars();
+            let Some(c) = chars.next() else { break };
+            let next = chars.next();
+            // Whether `c`'s meaning depends on a next character not yet arrived.
+            let waits = next.is_none() && !eof;
+            let mut step = c.len_utf8();
+            match self.state {
+                State::Normal => match c {
+                    ';' => {
+                        if self.has_content {
+                            statements.push(self.buf[start..i].trim().to_string());
+                        }
+                        start = i + 1;
+                        self.has_content = false;
+                    }
+                    '\'' | '"' | '`' => {
+                        self.state = State::Quoted(c);
+                        self.has_content = true;
+                    }
+                    '/' if waits => break,
+                    '/' if next == Some('/') => {
+                        step += 1;
+                        self.state = State::LineComment;
+                    }
+                    '/' if next == Some('*') => {
+                        step += 1;
+                        self.state = State::BlockComment;
+                    }
+                    c if c.is_whitespace() => {}
+                    _ => self.has_content = true,
+                },
+                State::Quoted(q) => {
+                    if c == '\\' && q != '`' {
+                        if waits {
+                            break;
+                        }
+                        step += next.map_or(0, char::len_utf8);
+                    } else if c == q {
+                        self.state = State::Normal;
+                    }
+                }
+                State::LineComment => {
+                    if c == '\n' || c == '\r' {
+                        self.state = State::Normal;
+                    }
+                }
+                State::BlockComment => {
+                    if c == '*' && waits {
+                        break;
+                    }
+                    if c == '*' && next == Some('/') {
+                        step += 1;
+                        self.state = State::Normal;
+                    }
+                }
+            }
+            i += step;
+        }
+        self.buf.drain(..start);
+        self.pos = i - start;
+        statements
+    }
+}
+
+/// Splits `text` into `;`-terminated statements.
+pub fn split(text: &str) -> Split {
+    let mut s = Splitter::new();
+    let mut statements = s.push(text);
+    let end = s.finish();
+    statements.extend(end.statements);
+    Split { statements, ..end }
 }
 
 #[cfg(test)]
@@ -154,5 +223,50 @@ mod tests {
         let s = split("'x'");
         assert!(s.rest_has_content);
         assert_eq!(s.rest, "'x'");
+    }
+
+    /// Feeding a text in pieces cut anywhere gives what splitting it whole gives, and each
+    /// statement comes out with the piece holding its `;`.
+    #[test]
+    fn pieces_split_like_the_whole() {
+        let texts = [
+            "RETURN 1; RETURN 2;",
+            "RETURN 'a;b', \"c;\\\"d;\", `e;f`, 'it\\'s;';RETURN 2;",
+            "// only a comment; here\n/* and; this */ ;  RETURN 4/2; RETURN 'é;ü' // x;\n;",
+            "RETURN 1 // trailing; comment\n+ 1; /* open; comment",
+            "CREATE (:T {v: 'ÿ\\é'}) /* ; **/ ; MATCH (n)\nRETURN n",
+            "RETURN 4/",
+            "RETURN 'x\\",
+            "/* a *",
+        ];
+        for text in texts {
+            let whole = split(text);
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&k| text.is_char_boundary(k))
+                .collect();
+            for &k in &bounds {
+                let mut s = Splitter::new();
+                let mut got = s.push(&text[..k]);
+                let first = got.len();
+                got.extend(s.push(&text[k..]));
+                let end = s.finish();
+                got.extend(end.statements.iter().cloned());
+                assert_eq!(got, whole.statements, "{text:?} cut at {k}");
+                assert_eq!(end.rest, whole.rest, "{text:?} cut at {k}");
+                assert_eq!(end.rest_has_content, whole.rest_has_content);
+                assert_eq!(end.rest_in_comment, whole.rest_in_comment);
+                // Every statement whose `;` was in the first piece came out with it.
+                let done = split(&text[..k]).statements.len();
+                assert_eq!(first, done, "{text:?} cut at {k}");
+            }
+            // One character at a time.
+            let mut s = Splitter::new();
+            let mut got = Vec::new();
+            for w in bounds.windows(2) {
+                got.extend(s.push(&text[w[0]..w[1]]));
+            }
+            got.extend(s.finish().statements);
+            assert_eq!(got, whole.statements, "{text:?} char by char");
+        }
     }
 }

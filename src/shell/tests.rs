@@ -309,3 +309,133 @@ fn max_rows_limits_tables() {
         "Error: :max_rows takes a number (0: all rows)\n"
     );
 }
+
+/// Output that only counts once flushed.
+#[derive(Clone, Default)]
+struct Flushed(std::rc::Rc<std::cell::RefCell<(Vec<u8>, Vec<u8>)>>);
+
+impl Write for Flushed {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().0.extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        let mut s = self.0.borrow_mut();
+        let buffered = std::mem::take(&mut s.0);
+        s.1.extend_from_slice(&buffered);
+        Ok(())
+    }
+}
+
+/// Input given out in fixed pieces; records what had been flushed when each was asked for.
+struct Pieces {
+    pieces: Vec<Vec<u8>>,
+    next: usize,
+    taken: usize,
+    out: Flushed,
+    seen: Vec<String>,
+}
+
+impl io::Read for Pieces {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        unreachable!("the shell reads through BufRead")
+    }
+}
+
+impl BufRead for Pieces {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.taken == 0 {
+            self.seen.push(text(&self.out.0.borrow().1));
+        }
+        Ok(self
+            .pieces
+            .get(self.next)
+            .map(|p| &p[self.taken..])
+            .unwrap_or(&[]))
+    }
+    fn consume(&mut self, n: usize) {
+        self.taken += n;
+        if self
+            .pieces
+            .get(self.next)
+            .is_some_and(|p| self.taken == p.len())
+        {
+            self.next += 1;
+            self.taken = 0;
+        }
+    }
+}
+
+fn run_pieces(db: &Database, pieces: &[&[u8]]) -> (Result<bool, Stop>, Vec<String>, String) {
+    let out = Flushed::default();
+    let mut w = out.clone();
+    let mut err = Vec::new();
+    let mut input = Pieces {
+        pieces: pieces.iter().map(|p| p.to_vec()).collect(),
+        next: 0,
+        taken: 0,
+        out: out.clone(),
+        seen: Vec::new(),
+    };
+    let r = {
+        let mut s = Session::new(db.connect(), Params::new(), Format::Csv, &mut w, &mut err);
+        s.run_input(&mut input)
+    };
+    (r, input.seen, text(&err))
+}
+
+/// Input from a pipe: each statement runs once its `;` has arrived, and its result is
+/// flushed before the next piece is read, wherever the pieces are cut.
+#[test]
+fn input_runs_each_statement_as_its_semicolon_arrives() {
+    let (_d, db) = db();
+    let (r, seen, err) = run_pieces(
+        &db,
+        &[
+            b"RETURN 1 AS a;",
+            b"RETURN 'x;",
+            b"y' AS b; RETURN 4/",
+            b"2 AS c; RETURN '\xc3",
+            b"\xa9' AS d;\nRETURN\n5 AS e",
+        ],
+    );
+    assert!(matches!(r, Ok(true)), "{err}");
+    assert_eq!(
+        seen,
+        vec![
+            "".to_string(),
+            "a\n1\n".into(),
+            "a\n1\n".into(),
+            "a\n1\nb\nx;y\n".into(),
+            "a\n1\nb\nx;y\nc\n2\n".into(),
+            "a\n1\nb\nx;y\nc\n2\nd\né\n".into(),
+        ]
+    );
+    assert_eq!(err, "");
+}
+
+/// A failing statement stops the input there (nothing after it runs); bytes that are not
+/// UTF-8 are a failure too, after the statements before them ran.
+#[test]
+fn input_stops_at_the_first_failure() {
+    let (_d, db) = db();
+    let (r, seen, err) = run_pieces(
+        &db,
+        &[
+            b"CREATE NODE TABLE A(id INT64 PRIMARY KEY); RETURN nope;",
+            b"CREATE NODE TABLE B(id INT64 PRIMARY KEY);",
+        ],
+    );
+    assert!(matches!(r, Ok(false)));
+    assert_eq!(seen, vec!["".to_string()]);
+    assert!(err.starts_with("Error: "), "{err}");
+    assert!(db.snapshot().catalog.table("A").is_some());
+    assert!(db.snapshot().catalog.table("B").is_none());
+    let (r, _, err) = run_pieces(&db, &[b"RETURN 1;", b"RETURN '\xff';", b"RETURN 2;"]);
+    assert!(matches!(r, Ok(false)));
+    assert_eq!(err, "Error: the script on stdin is not valid UTF-8\n");
+    // A character cut off by the end of the input.
+    let (r, _, err) = run_pieces(&db, &[b"RETURN '\xc3"]);
+    assert!(matches!(r, Ok(false)));
+    assert_eq!(err, "Error: the script on stdin is not valid UTF-8\n");
+}
