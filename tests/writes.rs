@@ -44,3 +44,48 @@ fn remove_and_set_map() {
     // Removing the primary key is refused as setting it is.
     assert!(c.query("MATCH (n:N) REMOVE n.id").is_err());
 }
+
+/// `storage_info` describes what the transaction sees, before and after a checkpoint.
+#[test]
+fn storage_info_min_max() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path().join("db.ruzu")).unwrap();
+    let c = db.connect();
+    c.query("CREATE NODE TABLE N(id INT64 PRIMARY KEY)")
+        .unwrap();
+    c.query("CREATE REL TABLE R(FROM N TO N, value DOUBLE)")
+        .unwrap();
+    c.query("UNWIND range(1, 3) AS i CREATE (:N {id: i})")
+        .unwrap();
+    c.query("MATCH (a:N), (b:N) WHERE b.id = a.id CREATE (a)-[:R {value: a.id * 1.5}]->(b)")
+        .unwrap();
+    let q = "CALL storage_info('R') WHERE column_name = 'fwd_value' RETURN min, max, num_values, residency";
+    let s = |x: &str| Value::String(x.into());
+    assert_eq!(
+        rows(&c, q),
+        vec![vec![
+            s("1.500000"),
+            s("4.500000"),
+            Value::Int64(3),
+            s("IN_MEMORY")
+        ]]
+    );
+    c.query("MATCH ()-[r:R]->() WHERE r.value > 4 SET r.value = 9.25")
+        .unwrap();
+    c.query("CHECKPOINT").unwrap();
+    assert_eq!(
+        rows(&c, q),
+        vec![vec![
+            s("1.500000"),
+            s("9.250000"),
+            Value::Int64(3),
+            s("ON_DISK")
+        ]]
+    );
+    let n = "CALL storage_info('N') RETURN column_name, min, max, num_values";
+    assert_eq!(
+        rows(&c, n),
+        vec![vec![s("id"), s("1"), s("3"), Value::Int64(3)]]
+    );
+    assert!(c.query("CALL storage_info('nope') RETURN *").is_err());
+}
