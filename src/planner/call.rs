@@ -733,6 +733,239 @@ fn bm_info(input: &CallInput) -> Result<CallOutput> {
     })
 }
 
+/// Kuzu's `storage_info('T')`: one row per column chunk of each node group (node tables) or
+/// CSR group and direction (rel tables). `num_values`, `min` and `max` describe what the
+/// calling transaction sees (checkpointed chunks merged with newer versions), so they hold
+/// before a checkpoint as after; pages are those of the checkpointed chunk
+/// (`start_page_idx` 4294967295 and `IN_MEMORY` for a group with none yet).
+fn storage_info(input: &CallInput) -> Result<CallOutput> {
+    use crate::storage::column::{ChunkBody, ChunkMeta};
+    use crate::transaction::read::{AdjOut, AdjQuery};
+    use crate::types::vector::Column;
+    let name = string_arg(input, 0);
+    let t = input
+        .snap
+        .catalog
+        .table(&name)
+        .ok_or_else(|| Error::Binder(format!("Table {name} does not exist!")))?;
+    let pool = need_conn(input)?.store().pager().pool();
+    fn pages(m: Option<&ChunkMeta>) -> (i64, i64) {
+        let run = m.and_then(|m| match &m.body {
+            ChunkBody::Fixed { data, .. } | ChunkBody::Bytes { data, .. } => Some(*data),
+            _ => None,
+        });
+        match run {
+            Some(r) if r.count > 0 => (r.first as i64, r.count as i64),
+            _ => (u32::MAX as i64, 0),
+        }
+    }
+    /// Min and max of the non-null values of `col` (rows not in `dead`) into `acc`.
+    fn fold(acc: &mut (Option<Value>, Option<Value>), col: &Column, dead: &[usize]) {
+        let mut d = dead.iter().peekable();
+        for i in 0..col.len() {
+            if d.peek() == Some(&&i) {
+                d.next();
+                continue;
+            }
+            let v = col.get(i);
+            if v.is_null() {
+                continue;
+            }
+            let lt = |a: &Value, b: &Value| {
+                crate::exec::values::compare_values(a, b) == std::cmp::Ordering::Less
+            };
+            if acc.0.as_ref().is_none_or(|m| lt(&v, m)) {
+                acc.0 = Some(v.clone());
+            }
+            if acc.1.as_ref().is_none_or(|m| lt(m, &v)) {
+                acc.1 = Some(v);
+            }
+        }
+    }
+    let text = |v: Option<Value>| match v {
+        Some(v) => Value::String(v.to_string()),
+        None => Value::Null,
+    };
+    let mut rows = Vec::new();
+    #[allow(clippy::too_many_arguments)]
+    fn row(
+        kind: &str,
+        group: u64,
+        on_disk: bool,
+        column: String,
+        ty: &LogicalType,
+        (start, n_pages): (i64, i64),
+        values: u64,
+        min: Value,
+        max: Value,
+    ) -> Vec<Value> {
+        vec![
+            Value::String(kind.into()),
+            Value::Int64(group as i64),
+            Value::Int64(0),
+            Value::String(if on_disk { "ON_DISK" } else { "IN_MEMORY" }.into()),
+            Value::String(column),
+            Value::String(ty.to_string()),
+            Value::Int64(start),
+            Value::Int64(n_pages),
+            Value::Int64(values as i64),
+            min,
+            max,
+            Value::String(String::new()),
+        ]
+    }
+    let batch = crate::exec::chunk::VECTOR_CAPACITY as u64;
+    if t.is_node() {
+        let data = input.snap.meta.node(t.id);
+        let end = input.snap.node_end(t.id);
+        let groups = end.div_ceil(NODE_GROUP_SIZE);
+        for g in 0..groups {
+            let lo = g * NODE_GROUP_SIZE;
+            let hi = end.min(lo + NODE_GROUP_SIZE);
+            let disk = data.and_then(|d| d.groups.get(g as usize));
+            for (i, p) in t.properties.iter().enumerate() {
+                let mut acc = (None, None);
+                let mut start = lo;
+                while start < hi {
+                    let n = batch.min(hi - start) as usize;
+                    let mut col = Column::new(p.ty.clone());
+                    input.snap.scan_node(pool, t.id, i, start, n, &mut col)?;
+                    let dead = input.snap.node_dead(pool, t.id, start, n)?;
+                    fold(&mut acc, &col, &dead);
+                    start += n as u64;
+                }
+                let meta = disk.and_then(|d| d.columns.get(i));
+                rows.push(row(
+                    "NODE",
+                    g,
+                    disk.is_some(),
+                    p.name.clone(),
+                    &p.ty,
+                    pages(meta),
+                    hi - lo,
+                    text(acc.0),
+                    text(acc.1),
+                ));
+            }
+        }
+    } else if let TableKind::Rel { pairs, .. } = &t.kind {
+        let data = input.snap.meta.rel(t.id);
+        let dirs: &[crate::storage::table::Dir] = match t.storage_direction {
+            crate::catalog::StorageDirection::Both => &[
+                crate::storage::table::Dir::Fwd,
+                crate::storage::table::Dir::Bwd,
+            ],
+            crate::catalog::StorageDirection::Fwd => &[crate::storage::table::Dir::Fwd],
+            crate::catalog::StorageDirection::Bwd => &[crate::storage::table::Dir::Bwd],
+        };
+        for (pi, &(from, to)) in pairs.iter().enumerate() {
+            for &dir in dirs {
+                let (bound, prefix) = match dir {
+                    crate::storage::table::Dir::Fwd => (from, "fwd"),
+                    crate::storage::table::Dir::Bwd => (to, "bwd"),
+                };
+                let q = AdjQuery {
+                    rel_table: t.id,
+                    pair: pi,
+                    dir,
+                    props: (0..t.properties.len()).map(Some).collect(),
+                    prop_types: t.properties.iter().map(|p| p.ty.clone()).collect(),
+                    want_ids: true,
+                    counts_only: false,
+                };
+                let end = input.snap.node_end(bound);
+                for g in 0..end.div_ceil(NODE_GROUP_SIZE) {
+                    let lo = g * NODE_GROUP_SIZE;
+                    let hi = end.min(lo + NODE_GROUP_SIZE);
+                    let disk = data.and_then(|d| d.pairs.get(pi)).and_then(|p| match dir {
+                        crate::storage::table::Dir::Fwd => p.fwd.get(g as usize),
+                        crate::storage::table::Dir::Bwd => p.bwd.get(g as usize),
+                    });
+                    let mut nbr = (None, None);
+                    let mut ids = (None, None);
+                    let mut accs: Vec<(Option<Value>, Option<Value>)> =
+                        vec![(None, None); t.properties.len()];
+                    let mut count = 0u64;
+                    let mut start = lo;
+                    while start < hi {
+                        let n = batch.min(hi - start) as usize;
+                        let mut out = AdjOut::new(&q);
+                        input.snap.adjacency(pool, &q, start, n, &mut out)?;
+                        count += out.nbrs.len() as u64;
+                        let as_col = |v: &[u64]| {
+                            let mut c = Column::new(LogicalType::UInt64);
+                            for x in v {
+                                c.push_value(&Value::UInt64(*x));
+                            }
+                            c
+                        };
+                        fold(&mut nbr, &as_col(&out.nbrs), &[]);
+                        fold(&mut ids, &as_col(&out.ids), &[]);
+                        for (a, c) in accs.iter_mut().zip(&out.props) {
+                            fold(a, c, &[]);
+                        }
+                        start += n as u64;
+                    }
+                    let on_disk = disk.is_some();
+                    let id_ty = LogicalType::InternalId;
+                    rows.push(row(
+                        "REL",
+                        g,
+                        on_disk,
+                        format!("{prefix}_NBR_ID"),
+                        &id_ty,
+                        pages(disk.map(|d| &d.neighbors)),
+                        count,
+                        text(nbr.0),
+                        text(nbr.1),
+                    ));
+                    rows.push(row(
+                        "REL",
+                        g,
+                        on_disk,
+                        format!("{prefix}__ID"),
+                        &id_ty,
+                        pages(disk.map(|d| &d.rel_ids)),
+                        count,
+                        text(ids.0),
+                        text(ids.1),
+                    ));
+                    for ((p, a), k) in t.properties.iter().zip(accs).zip(0..) {
+                        rows.push(row(
+                            "REL",
+                            g,
+                            on_disk,
+                            format!("{prefix}_{}", p.name),
+                            &p.ty,
+                            pages(disk.and_then(|d| d.properties.get(k))),
+                            count,
+                            text(a.0),
+                            text(a.1),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(CallOutput {
+        columns: cols(&[
+            ("table_type", LogicalType::String),
+            ("node_group_id", LogicalType::Int64),
+            ("node_chunk_id", LogicalType::Int64),
+            ("residency", LogicalType::String),
+            ("column_name", LogicalType::String),
+            ("data_type", LogicalType::String),
+            ("start_page_idx", LogicalType::Int64),
+            ("num_pages", LogicalType::Int64),
+            ("num_values", LogicalType::Int64),
+            ("min", LogicalType::String),
+            ("max", LogicalType::String),
+            ("compression", LogicalType::String),
+        ]),
+        rows,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::db::{Connection, Database};
@@ -1064,237 +1297,4 @@ mod tests {
             "Binder exception: a.name has type PROPERTY but LITERAL,PARAMETER,PATTERN was expected."
         );
     }
-}
-
-/// Kuzu's `storage_info('T')`: one row per column chunk of each node group (node tables) or
-/// CSR group and direction (rel tables). `num_values`, `min` and `max` describe what the
-/// calling transaction sees (checkpointed chunks merged with newer versions), so they hold
-/// before a checkpoint as after; pages are those of the checkpointed chunk
-/// (`start_page_idx` 4294967295 and `IN_MEMORY` for a group with none yet).
-fn storage_info(input: &CallInput) -> Result<CallOutput> {
-    use crate::storage::column::{ChunkBody, ChunkMeta};
-    use crate::transaction::read::{AdjOut, AdjQuery};
-    use crate::types::vector::Column;
-    let name = string_arg(input, 0);
-    let t = input
-        .snap
-        .catalog
-        .table(&name)
-        .ok_or_else(|| Error::Binder(format!("Table {name} does not exist!")))?;
-    let pool = need_conn(input)?.store().pager().pool();
-    fn pages(m: Option<&ChunkMeta>) -> (i64, i64) {
-        let run = m.and_then(|m| match &m.body {
-            ChunkBody::Fixed { data, .. } | ChunkBody::Bytes { data, .. } => Some(*data),
-            _ => None,
-        });
-        match run {
-            Some(r) if r.count > 0 => (r.first as i64, r.count as i64),
-            _ => (u32::MAX as i64, 0),
-        }
-    }
-    /// Min and max of the non-null values of `col` (rows not in `dead`) into `acc`.
-    fn fold(acc: &mut (Option<Value>, Option<Value>), col: &Column, dead: &[usize]) {
-        let mut d = dead.iter().peekable();
-        for i in 0..col.len() {
-            if d.peek() == Some(&&i) {
-                d.next();
-                continue;
-            }
-            let v = col.get(i);
-            if v.is_null() {
-                continue;
-            }
-            let lt = |a: &Value, b: &Value| {
-                crate::exec::values::compare_values(a, b) == std::cmp::Ordering::Less
-            };
-            if acc.0.as_ref().is_none_or(|m| lt(&v, m)) {
-                acc.0 = Some(v.clone());
-            }
-            if acc.1.as_ref().is_none_or(|m| lt(m, &v)) {
-                acc.1 = Some(v);
-            }
-        }
-    }
-    let text = |v: Option<Value>| match v {
-        Some(v) => Value::String(v.to_string()),
-        None => Value::Null,
-    };
-    let mut rows = Vec::new();
-    #[allow(clippy::too_many_arguments)]
-    fn row(
-        kind: &str,
-        group: u64,
-        on_disk: bool,
-        column: String,
-        ty: &LogicalType,
-        (start, n_pages): (i64, i64),
-        values: u64,
-        min: Value,
-        max: Value,
-    ) -> Vec<Value> {
-        vec![
-            Value::String(kind.into()),
-            Value::Int64(group as i64),
-            Value::Int64(0),
-            Value::String(if on_disk { "ON_DISK" } else { "IN_MEMORY" }.into()),
-            Value::String(column),
-            Value::String(ty.to_string()),
-            Value::Int64(start),
-            Value::Int64(n_pages),
-            Value::Int64(values as i64),
-            min,
-            max,
-            Value::String(String::new()),
-        ]
-    }
-    let batch = crate::exec::chunk::VECTOR_CAPACITY as u64;
-    if t.is_node() {
-        let data = input.snap.meta.node(t.id);
-        let end = input.snap.node_end(t.id);
-        let groups = end.div_ceil(NODE_GROUP_SIZE);
-        for g in 0..groups {
-            let lo = g * NODE_GROUP_SIZE;
-            let hi = end.min(lo + NODE_GROUP_SIZE);
-            let disk = data.and_then(|d| d.groups.get(g as usize));
-            for (i, p) in t.properties.iter().enumerate() {
-                let mut acc = (None, None);
-                let mut start = lo;
-                while start < hi {
-                    let n = batch.min(hi - start) as usize;
-                    let mut col = Column::new(p.ty.clone());
-                    input.snap.scan_node(pool, t.id, i, start, n, &mut col)?;
-                    let dead = input.snap.node_dead(pool, t.id, start, n)?;
-                    fold(&mut acc, &col, &dead);
-                    start += n as u64;
-                }
-                let meta = disk.and_then(|d| d.columns.get(i));
-                rows.push(row(
-                    "NODE",
-                    g,
-                    disk.is_some(),
-                    p.name.clone(),
-                    &p.ty,
-                    pages(meta),
-                    hi - lo,
-                    text(acc.0),
-                    text(acc.1),
-                ));
-            }
-        }
-    } else if let TableKind::Rel { pairs, .. } = &t.kind {
-        let data = input.snap.meta.rel(t.id);
-        let dirs: &[crate::storage::table::Dir] = match t.storage_direction {
-            crate::catalog::StorageDirection::Both => &[
-                crate::storage::table::Dir::Fwd,
-                crate::storage::table::Dir::Bwd,
-            ],
-            crate::catalog::StorageDirection::Fwd => &[crate::storage::table::Dir::Fwd],
-            crate::catalog::StorageDirection::Bwd => &[crate::storage::table::Dir::Bwd],
-        };
-        for (pi, &(from, to)) in pairs.iter().enumerate() {
-            for &dir in dirs {
-                let (bound, prefix) = match dir {
-                    crate::storage::table::Dir::Fwd => (from, "fwd"),
-                    crate::storage::table::Dir::Bwd => (to, "bwd"),
-                };
-                let q = AdjQuery {
-                    rel_table: t.id,
-                    pair: pi,
-                    dir,
-                    props: (0..t.properties.len()).map(Some).collect(),
-                    prop_types: t.properties.iter().map(|p| p.ty.clone()).collect(),
-                    want_ids: true,
-                    counts_only: false,
-                };
-                let end = input.snap.node_end(bound);
-                for g in 0..end.div_ceil(NODE_GROUP_SIZE) {
-                    let lo = g * NODE_GROUP_SIZE;
-                    let hi = end.min(lo + NODE_GROUP_SIZE);
-                    let disk = data.and_then(|d| d.pairs.get(pi)).and_then(|p| match dir {
-                        crate::storage::table::Dir::Fwd => p.fwd.get(g as usize),
-                        crate::storage::table::Dir::Bwd => p.bwd.get(g as usize),
-                    });
-                    let mut nbr = (None, None);
-                    let mut ids = (None, None);
-                    let mut accs: Vec<(Option<Value>, Option<Value>)> =
-                        vec![(None, None); t.properties.len()];
-                    let mut count = 0u64;
-                    let mut start = lo;
-                    while start < hi {
-                        let n = batch.min(hi - start) as usize;
-                        let mut out = AdjOut::new(&q);
-                        input.snap.adjacency(pool, &q, start, n, &mut out)?;
-                        count += out.nbrs.len() as u64;
-                        let as_col = |v: &[u64]| {
-                            let mut c = Column::new(LogicalType::UInt64);
-                            for x in v {
-                                c.push_value(&Value::UInt64(*x));
-                            }
-                            c
-                        };
-                        fold(&mut nbr, &as_col(&out.nbrs), &[]);
-                        fold(&mut ids, &as_col(&out.ids), &[]);
-                        for (a, c) in accs.iter_mut().zip(&out.props) {
-                            fold(a, c, &[]);
-                        }
-                        start += n as u64;
-                    }
-                    let on_disk = disk.is_some();
-                    let id_ty = LogicalType::InternalId;
-                    rows.push(row(
-                        "REL",
-                        g,
-                        on_disk,
-                        format!("{prefix}_NBR_ID"),
-                        &id_ty,
-                        pages(disk.map(|d| &d.neighbors)),
-                        count,
-                        text(nbr.0),
-                        text(nbr.1),
-                    ));
-                    rows.push(row(
-                        "REL",
-                        g,
-                        on_disk,
-                        format!("{prefix}__ID"),
-                        &id_ty,
-                        pages(disk.map(|d| &d.rel_ids)),
-                        count,
-                        text(ids.0),
-                        text(ids.1),
-                    ));
-                    for ((p, a), k) in t.properties.iter().zip(accs).zip(0..) {
-                        rows.push(row(
-                            "REL",
-                            g,
-                            on_disk,
-                            format!("{prefix}_{}", p.name),
-                            &p.ty,
-                            pages(disk.and_then(|d| d.properties.get(k))),
-                            count,
-                            text(a.0),
-                            text(a.1),
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    Ok(CallOutput {
-        columns: cols(&[
-            ("table_type", LogicalType::String),
-            ("node_group_id", LogicalType::Int64),
-            ("node_chunk_id", LogicalType::Int64),
-            ("residency", LogicalType::String),
-            ("column_name", LogicalType::String),
-            ("data_type", LogicalType::String),
-            ("start_page_idx", LogicalType::Int64),
-            ("num_pages", LogicalType::Int64),
-            ("num_values", LogicalType::Int64),
-            ("min", LogicalType::String),
-            ("max", LogicalType::String),
-            ("compression", LogicalType::String),
-        ]),
-        rows,
-    })
 }
