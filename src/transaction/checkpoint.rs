@@ -267,7 +267,7 @@ fn merge_rel(
         for pi in 0..pairs.len() {
             for dir in [Dir::Fwd, Dir::Bwd] {
                 let groups: BTreeSet<u64> = v
-                    .changed_nodes(pi as u32, dir)
+                    .changed_nodes(pi as u32, dir, snap.stamp)
                     .iter()
                     .map(|n| n / NODE_GROUP_SIZE)
                     .collect();
