@@ -151,7 +151,7 @@ fn other_version_and_foreign_files_are_refused_by_name() {
     let e = Database::open(&out).err().unwrap();
     assert_eq!(
         e.to_string(),
-        "database file written by ruzu format 3, this build reads format 4"
+        "database file written by ruzu format 3, this build reads format 5"
     );
     assert!(ruzu::inspect::check(&out).is_err());
     assert_eq!(std::fs::read(&out).unwrap(), b);
@@ -167,9 +167,9 @@ fn format_bytes_are_pinned() {
     let (_d, out) = loaded();
     let b = std::fs::read(&out).unwrap();
     assert_eq!(b.len() % PAGE_SIZE, 0);
-    // Prefix: magic, version 4, page size 4096, database id, zeros, CRC32C of 0..60.
+    // Prefix: magic, version 5, page size 4096, database id, zeros, CRC32C of 0..60.
     assert_eq!(&b[..8], &[0x89, b'R', b'U', b'Z', b'U', b'\r', b'\n', 0x1a]);
-    assert_eq!(u32::from_le_bytes(b[8..12].try_into().unwrap()), 4);
+    assert_eq!(u32::from_le_bytes(b[8..12].try_into().unwrap()), 5);
     assert_eq!(u32::from_le_bytes(b[12..16].try_into().unwrap()), 4096);
     assert_eq!(&b[16..32], &[7u8; 16]);
     assert!(b[32..60].iter().all(|&x| x == 0));
