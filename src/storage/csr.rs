@@ -155,6 +155,19 @@ pub fn encode_run(
     encode_cut(offs, &partition(offs), last, nbrs, ids, props, sink)
 }
 
+/// `encode_run` as one part, whatever its size (the caller cut it).
+pub fn encode_part(
+    offs: &[u64],
+    last: bool,
+    nbrs: &[u64],
+    ids: &[u64],
+    props: &[Column],
+    sink: &mut RunSink,
+) -> RunParts {
+    let n = offs.len().saturating_sub(1);
+    encode_cut(offs, &[0, n], last, nbrs, ids, props, sink)
+}
+
 /// `encode_run` cut at the node boundaries `bounds`.
 fn encode_cut(
     offs: &[u64],

@@ -2,14 +2,14 @@
 //!
 //! Owns: `merge_rel`. For each FROM/TO pair and direction, the CSR groups whose bound nodes'
 //! rels changed (for the checkpoint's stamp) are rebuilt, and in them only the parts
-//! (`storage::csr`) holding those nodes: a changed part (or run of adjacent changed parts) is
-//! read through the snapshot (exactly what a reader of it sees: stored rels not deleted,
-//! then the inserted ones, updates applied), cut again and written to fresh pages, and its
-//! old pages are freed (reusable once the checkpoint is durable and no reader of an older
-//! state is left). The other parts keep their pages; the offsets of the parts after a
-//! change only move their frame-of-reference base by the change in rel count. A group not
-//! cut alike in every array (written before parts, or a property added since) is rebuilt
-//! whole, in parts.
+//! (`storage::csr`) holding those nodes: a changed part is read through the snapshot
+//! (exactly what a reader of it sees: stored rels not deleted, then the inserted ones,
+//! updates applied), cut again if it outgrew a part, and written to fresh pages, one part in
+//! memory at a time; its old pages are freed (reusable once the checkpoint is durable and no
+//! reader of an older state is left). The other parts keep their pages; the offsets of the
+//! parts after a change only move their frame-of-reference base by the change in rel count.
+//! A group not cut alike in every array (none is written; a damaged or foreign layout) is
+//! rebuilt whole, in parts.
 //!
 //! Rel ids only grow, so each node's rels stay in id order: its stored ones, then the
 //! inserted ones.
@@ -201,9 +201,10 @@ fn empty_group(
     Ok(parts.into_group(nodes))
 }
 
-/// Reads the merged rels of local nodes `a..b` of the group at `g0` and encodes them as
-/// parts whose offsets start at `first` (`last`: the run ends the group). Returns the parts
-/// (placed) and the run's rel count.
+/// Rewrites local nodes `a..b` of the group at `g0` from the snapshot, as parts whose offsets
+/// start at `first` (`last`: the run ends the group): their merged counts first, which give
+/// the cut (`csr::partition`), then each part's rels read, encoded and written on its own, so
+/// that memory holds one part's rels at a time. Returns the parts and the run's rel count.
 #[allow(clippy::too_many_arguments)]
 fn rewrite_run(
     pager: &Pager,
@@ -217,31 +218,59 @@ fn rewrite_run(
     stats: &mut RelMergeStats,
 ) -> Result<(RunParts, u64)> {
     let pool = pager.pool();
-    let mut adj = AdjOut::new(q);
-    snap.adjacency(pool, q, g0 + a, (b - a) as usize, &mut adj)?;
-    let mut offs = Vec::with_capacity((b - a) as usize + 1);
+    let n = (b - a) as usize;
+    let cq = AdjQuery {
+        props: Vec::new(),
+        prop_types: Vec::new(),
+        want_ids: false,
+        counts_only: true,
+        ..q.clone()
+    };
+    let mut counts = AdjOut::new(&cq);
+    snap.adjacency(pool, &cq, g0 + a, n, &mut counts)?;
+    let mut offs = Vec::with_capacity(n + 1);
     let mut acc = first;
     offs.push(acc);
-    for k in 0..(b - a) as usize {
-        acc += adj.counts.get(k).copied().unwrap_or(0);
+    for k in 0..n {
+        acc += counts.counts.get(k).copied().unwrap_or(0);
         offs.push(acc);
     }
-    let total = acc - first;
-    if total != adj.nbrs.len() as u64
-        || adj.ids.len() != adj.nbrs.len()
-        || adj.props.iter().any(|c| c.len() != adj.nbrs.len())
-    {
-        return Err(Error::corrupted(
-            None,
-            "merged CSR arrays disagree in length",
-        ));
+    drop(counts);
+    let mut out = RunParts::default();
+    for w in csr::partition(&offs).windows(2) {
+        let (x, y) = (w[0], w[1]);
+        let mut adj = AdjOut::new(q);
+        snap.adjacency(pool, q, g0 + a + x as u64, y - x, &mut adj)?;
+        let rels = (offs[y] - offs[x]) as usize;
+        if adj
+            .counts
+            .iter()
+            .zip(offs[x..=y].windows(2))
+            .any(|(c, o)| *c != o[1] - o[0])
+            || adj.nbrs.len() != rels
+            || adj.ids.len() != rels
+            || adj.props.iter().any(|c| c.len() != rels)
+        {
+            return Err(Error::corrupted(
+                None,
+                "merged CSR arrays disagree in length",
+            ));
+        }
+        let mut sink = RunSink::new();
+        let mut part = csr::encode_part(
+            &offs[x..=y],
+            last && y == n,
+            &adj.nbrs,
+            &adj.ids,
+            &adj.props,
+            &mut sink,
+        );
+        stats.pages_written += sink.page_count();
+        stats.parts_written += 1;
+        csr::place_run(pager, sink, &mut part)?;
+        out.append(part);
     }
-    let mut sink = RunSink::new();
-    let mut parts = csr::encode_run(&offs, last, &adj.nbrs, &adj.ids, &adj.props, &mut sink);
-    stats.pages_written += sink.page_count();
-    stats.parts_written += parts.nodes.len() as u64;
-    csr::place_run(pager, sink, &mut parts)?;
-    Ok((parts, total))
+    Ok((out, acc - first))
 }
 
 /// The CSR group at `g0` of `num_nodes` nodes, from `old` and the versions: the parts that
@@ -330,23 +359,17 @@ fn merge_group(
             j += 1;
             continue;
         }
-        // A run of dirty parts j..e, rewritten together.
-        let mut e = j + 1;
-        while e < k && dirty[e] {
-            e += 1;
-        }
-        let last = e == k;
-        let end = if last { num_nodes } else { bounds[e] as u64 };
+        // A dirty part: rewritten (cut again if it outgrew a part). The last one also takes
+        // the nodes the group gains.
+        let last = j + 1 == k;
+        let end = if last { num_nodes } else { b as u64 };
         let first = u64::try_from(offs[a] as i128 + delta)
             .map_err(|_| Error::corrupted(None, "CSR offsets out of range"))?;
         let (parts, total) = rewrite_run(pager, snap, q, g0, a as u64, end, first, last, stats)?;
-        let before = offs[bounds[e]] - offs[a];
-        delta += total as i128 - before as i128;
-        for p in j..e {
-            free_part(pager, old, p, &mut stats.pages_freed);
-        }
+        delta += total as i128 - (offs[b] - offs[a]) as i128;
+        free_part(pager, old, j, &mut stats.pages_freed);
         out.append(parts);
-        j = e;
+        j += 1;
     }
     Ok(out.into_group(num_nodes))
 }
