@@ -242,9 +242,15 @@ fn load(dir: &Path, db: &Database, rng: &mut Rng, nodes: i64, rels: usize) -> Gr
 #[test]
 fn adjacency_with_versions_matches_the_model() {
     small_parts();
+    for seed in [0x9e37_79b9_7f4a_7c15, 7, 2024] {
+        versions_against_the_model(seed);
+    }
+}
+
+fn versions_against_the_model(seed: u64) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("db.ruzu");
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng(seed);
     let mut db = open(&path);
     let mut g = load(dir.path(), &db, &mut rng, 70, 500);
     let mut next = 1_000_000i64;

@@ -500,9 +500,11 @@ fn merge_run(
     let mut dead: Vec<usize> = Vec::new();
     let mut touched: Vec<(usize, usize)> = Vec::new(); // stored positions; ids in `tids`
     let mut tids: Vec<u64> = Vec::new();
+    // (Counts need no rel ids when nothing is deleted: updates do not change them.)
+    let need_ids = !q.counts_only || !v.deleted.is_empty();
     for node in v.touched_in(pair, dir, range.clone(), s) {
         let k = (node - start) as usize;
-        if k >= m || o[k] == o[k + 1] {
+        if !need_ids || k >= m || o[k] == o[k + 1] {
             continue;
         }
         let gr = group.ok_or_else(|| Error::corrupted(None, "missing CSR group"))?;
@@ -527,12 +529,20 @@ fn merge_run(
         touched.push((p0, p0 + (b - a) as usize));
     }
     // Appended rels the stamp sees, per node: (stored position they follow, locals range).
+    let vis = v.visible_len(s);
+    if q.counts_only {
+        for (node, ls) in v.appended_in(pair, dir, range) {
+            out.counts[c0 + (node - start) as usize] +=
+                v.visible_appended(ls, vis, s).count() as u64;
+        }
+        return Ok(());
+    }
     let mut locals: Vec<u64> = Vec::new();
     let mut inserts: Vec<(usize, usize, usize)> = Vec::new();
     for (node, ls) in v.appended_in(pair, dir, range) {
         let k = (node - start) as usize;
         let at = locals.len();
-        locals.extend(v.visible_appended(ls, s));
+        locals.extend(v.visible_appended(ls, vis, s));
         if locals.len() > at {
             out.counts[c0 + k] += (locals.len() - at) as u64;
             let pos = if k < m { (o[k + 1] - lo) as usize } else { len };
@@ -540,7 +550,7 @@ fn merge_run(
         }
     }
     let total = len - dead.len() + locals.len();
-    if q.counts_only || total == 0 {
+    if total == 0 {
         return Ok(());
     }
     let pieces = pieces(len, &dead, &inserts);

@@ -833,13 +833,19 @@ impl RelVersions {
             .map(|(&n, l)| (n, l.as_slice()))
     }
 
-    /// Of the appended rels `locals` (ascending), those the stamp sees and has not deleted.
+    /// Appended rels the stamp sees (`0..` this, local indexes; deleted ones included).
+    pub fn visible_len(&self, s: Stamp) -> u64 {
+        self.rels.visible_len(s)
+    }
+
+    /// Of the appended rels `locals` (ascending), those the stamp sees and has not deleted
+    /// (`vis`: `visible_len(s)`).
     pub fn visible_appended<'a>(
         &'a self,
         locals: &'a [u64],
+        vis: u64,
         s: Stamp,
     ) -> impl Iterator<Item = u64> + 'a {
-        let vis = self.rels.visible_len(s);
         let no_deletes = self.deleted.is_empty();
         locals
             .iter()
