@@ -239,7 +239,7 @@ def median_ms(times):
     return times[len(times) // 2] * 1000.0
 
 
-def phase_reads(kuzu, db, conn, a, ids, rng):
+def phase_reads(kuzu, db, conn, a, ids, rng, path):
     """The four states of ruzu-bench's reads phase: versions, CHECKPOINT, before, with, after."""
     p = json.load(open(os.path.join(a.data, "params.json")))
     params_all = {k: p[k] for k in ("HUB_ID", "MEDIAN_ID")}
@@ -271,6 +271,16 @@ def phase_reads(kuzu, db, conn, a, ids, rng):
     conn.execute("ROLLBACK")
     persons = one_int(r, "MATCH (p:Person) RETURN count(*)")
     after = all_reads()
+    # One rel between the first two loaded persons, then CHECKPOINT (as ruzu-bench).
+    def size():
+        return sum(os.path.getsize(q) for q in (path, path + ".wal") if os.path.exists(q))
+    conn.execute(conn.prepare(REL_CREATE), rel_params(ids[0], ids[min(len(ids), 2) - 1],
+                                                       SINCE_BASE, 0))
+    size0 = size()
+    t = time.perf_counter()
+    conn.execute("CHECKPOINT")
+    one_ckpt = time.perf_counter() - t
+    one_grew = max(0, size() - size0)
     out = []
     for (name, _, _), (v_t, v_ans), (b_t, b_ans), (d_t, d_ans), (a_t, a_ans) in zip(
             stmts, versions, before, during, after):
@@ -281,6 +291,7 @@ def phase_reads(kuzu, db, conn, a, ids, rng):
     r.close()
     persons_before = before[0][1][0][0]
     return {"reads": out, "open_write_s": open_write, "reads_checkpoint_s": checkpoint,
+            "one_rel_checkpoint_s": one_ckpt, "one_rel_checkpoint_grew_bytes": one_grew,
             "writer_sees_own": own == persons_before + a.rows,
             "rollback_ok": persons == persons_before}
 
@@ -439,7 +450,7 @@ def cmd_run(a):
         if on("rels"):
             phase("rels", phase_rels, conn, a, ids, rng)
         if on("reads"):
-            phase("reads", phase_reads, kuzu, db, conn, a, ids, rng)
+            phase("reads", phase_reads, kuzu, db, conn, a, ids, rng, path)
         if on("close"):
             phase("close", phase_close, kuzu, db, conn, path, a)
     if on("recovery"):
@@ -524,6 +535,10 @@ def cmd_table(a):
     add("  CPU per row, rel auto-commit", "rel_auto_cpu_us", "us", False)
     add("  CPU per row, rel in one txn", "rel_txn_cpu_us", "us", False)
     add("CHECKPOINT after the writes", "reads_checkpoint_s", "s", False)
+    add("  pages it wrote", "reads_checkpoint_pages", "", None)
+    add("one rel, then CHECKPOINT", "one_rel_checkpoint_s", "s", False)
+    add("  pages it wrote", "one_rel_checkpoint_pages", "", None)
+    add("  file growth", "one_rel_checkpoint_grew_bytes", "B", None)
     add("close after the writes", "close_s", "s", False)
     add("WAL at kill -9", "wal_bytes_at_kill", "B", None)
     add("acknowledged commits before kill", "acked_commits", "", None)

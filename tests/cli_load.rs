@@ -63,7 +63,7 @@ fn the_usage_line_loads_and_info_reports() {
     assert!(info.status.success());
     let text = String::from_utf8_lossy(&info.stdout);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "ruzu format 5");
+    assert_eq!(lines[0], "ruzu format 6");
     assert!(
         lines.iter().any(|l| l.starts_with("Person node 8 rows ")),
         "{text}"

@@ -140,11 +140,12 @@ fn every_flipped_byte_is_found() {
 fn other_version_and_foreign_files_are_refused_by_name() {
     let (_d, out) = loaded();
     let base = std::fs::read(&out).unwrap();
-    // Files of earlier formats, opened for writing too: refused, never recreated. 4: the
+    // Files of earlier formats, opened for writing too: refused, never recreated. 5: CSR
+    // groups and property chunks whole, never in parts; 4: the
     // primary-key index of page extents and page chains (copied whole by every change);
     // 3: one copy of the header prefix, and nothing at 1536..1600; 2: before deleted-rows
     // chunks in node groups.
-    for (version, second_prefix) in [(4u32, true), (3, false)] {
+    for (version, second_prefix) in [(5u32, true), (4, true), (3, false)] {
         let mut b = base.clone();
         b[8..12].copy_from_slice(&version.to_le_bytes());
         let crc = crc32c::crc32c(&b[..60]);
@@ -158,7 +159,7 @@ fn other_version_and_foreign_files_are_refused_by_name() {
         let e = Database::open(&out).err().unwrap();
         assert_eq!(
             e.to_string(),
-            format!("database file written by ruzu format {version}, this build reads format 5")
+            format!("database file written by ruzu format {version}, this build reads format 6")
         );
         assert!(ruzu::inspect::check(&out).is_err());
         assert_eq!(std::fs::read(&out).unwrap(), b);
@@ -175,9 +176,9 @@ fn format_bytes_are_pinned() {
     let (_d, out) = loaded();
     let b = std::fs::read(&out).unwrap();
     assert_eq!(b.len() % PAGE_SIZE, 0);
-    // Prefix: magic, version 5, page size 4096, database id, zeros, CRC32C of 0..60.
+    // Prefix: magic, version 6, page size 4096, database id, zeros, CRC32C of 0..60.
     assert_eq!(&b[..8], &[0x89, b'R', b'U', b'Z', b'U', b'\r', b'\n', 0x1a]);
-    assert_eq!(u32::from_le_bytes(b[8..12].try_into().unwrap()), 5);
+    assert_eq!(u32::from_le_bytes(b[8..12].try_into().unwrap()), 6);
     assert_eq!(u32::from_le_bytes(b[12..16].try_into().unwrap()), 4096);
     assert_eq!(&b[16..32], &[7u8; 16]);
     assert!(b[32..60].iter().all(|&x| x == 0));

@@ -253,7 +253,8 @@ fn exit_with(r: Result<(), String>) -> ! {
 /// auto-commit, then as many in one transaction; rel inserts by two primary-key matches,
 /// auto-commit and in one transaction; read queries on a second connection with the commits
 /// not yet checkpointed, then after a CHECKPOINT without and during an open write transaction
-/// (which must not change their answers); the clean close. On a
+/// (which must not change their answers); one rel then CHECKPOINT (its time, pages written and
+/// file growth); the clean close. On a
 /// second copy: a child process commits rows until the WAL holds `--wal-bytes`, is killed with
 /// SIGKILL, and the database is reopened (open, first query, every acknowledged commit present).
 mod writes {
@@ -663,9 +664,11 @@ mod writes {
                 .collect::<Result<Vec<_>, String>>()
         };
         let versions = all_reads()?;
+        let pages0 = db.pager().pages_written();
         let t = Instant::now();
         run_txn(c, "CHECKPOINT")?;
         let checkpoint = t.elapsed();
+        let checkpoint_pages = db.pager().pages_written() - pages0;
         let before = all_reads()?;
         let t = Instant::now();
         run_txn(c, "BEGIN TRANSACTION")?;
@@ -684,6 +687,19 @@ mod writes {
         run_txn(c, "ROLLBACK")?;
         let persons = one_int(&r, "MATCH (p:Person) RETURN count(*)", &Params::new())?;
         let after = all_reads()?;
+        // One rel between the first two loaded persons, then CHECKPOINT: what a checkpoint of
+        // a single change costs (time, pages written, file growth).
+        let path = db.pager().path().to_path_buf();
+        let size = || std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let one = prepare(c, REL_CREATE)?;
+        let (x, y) = (ids[0], ids[ids.len().min(2) - 1]);
+        exec(c, &one, &rel_params(x, y, SINCE_BASE, 0))?;
+        let (size0, pages0) = (size(), db.pager().pages_written());
+        let t = Instant::now();
+        run_txn(c, "CHECKPOINT")?;
+        let one_ckpt = t.elapsed();
+        let one_pages = db.pager().pages_written() - pages0;
+        let one_grew = size().saturating_sub(size0);
         let mut out = Vec::new();
         let mut persons_before = -1;
         let all = stmts
@@ -713,6 +729,10 @@ mod writes {
             "reads": out,
             "open_write_s": open_write.as_secs_f64(),
             "reads_checkpoint_s": checkpoint.as_secs_f64(),
+            "reads_checkpoint_pages": checkpoint_pages,
+            "one_rel_checkpoint_s": one_ckpt.as_secs_f64(),
+            "one_rel_checkpoint_pages": one_pages,
+            "one_rel_checkpoint_grew_bytes": one_grew,
             "writer_sees_own": own == persons_before + a.rows as i64,
             "rollback_ok": persons == persons_before,
         }))

@@ -15,6 +15,7 @@ use super::keys::{check_pk_type, index_column, index_key_type, key_at};
 use crate::catalog::{Catalog, Multiplicity, TableEntry, TableKind};
 use crate::error::{Error, InputError, Result};
 use crate::storage::column::{encode_chunk, ChunkMeta, RunSink};
+use crate::storage::csr;
 use crate::storage::index::{HashIndex, WriteSession};
 use crate::storage::page::Encoder;
 use crate::storage::pager::Pager;
@@ -906,7 +907,7 @@ fn build_direction(
     }
     drop(pos);
     let groups = n.div_ceil(NODE_GROUP_SIZE as usize);
-    let encoded: Vec<(CsrGroup, RunSink)> = (0..groups)
+    let encoded: Vec<(u64, csr::RunParts, RunSink)> = (0..groups)
         .into_par_iter()
         .map(|g| {
             let a = g * NODE_GROUP_SIZE as usize;
@@ -915,54 +916,27 @@ fn build_direction(
             let rows = &perm[ra..rb];
             let mut sink = RunSink::new();
             let offs: Vec<u64> = starts[a..=b].iter().map(|&s| s - starts[a]).collect();
-            let offsets = encode_chunk(&u64_column(offs), &mut sink);
-            let neighbors = encode_chunk(
-                &u64_column(rows.iter().map(|&e| other[e as usize]).collect()),
-                &mut sink,
-            );
-            let ids = encode_chunk(
-                &u64_column(rows.iter().map(|&e| rel_ids[e as usize]).collect()),
-                &mut sink,
-            );
-            let properties = props
+            let nbrs: Vec<u64> = rows.iter().map(|&e| other[e as usize]).collect();
+            let ids: Vec<u64> = rows.iter().map(|&e| rel_ids[e as usize]).collect();
+            let cols: Vec<Column> = props
                 .iter()
                 .map(|c| {
                     let mut g = Column::with_capacity(c.ty.clone(), rows.len());
                     g.gather(c, rows);
-                    encode_chunk(&g, &mut sink)
+                    g
                 })
                 .collect();
-            (
-                CsrGroup {
-                    num_nodes: (b - a) as u64,
-                    offsets,
-                    neighbors,
-                    rel_ids: ids,
-                    properties,
-                },
-                sink,
-            )
+            // In parts, so that a checkpoint rewrites only the parts whose nodes change.
+            let parts = csr::encode_run(&offs, true, &nbrs, &ids, &cols, &mut sink);
+            ((b - a) as u64, parts, sink)
         })
         .collect();
     let mut out = Vec::with_capacity(groups);
-    for (mut g, sink) in encoded {
-        {
-            let mut refs: Vec<&mut ChunkMeta> =
-                vec![&mut g.offsets, &mut g.neighbors, &mut g.rel_ids];
-            refs.extend(g.properties.iter_mut());
-            place(pager, sink, &mut refs)?;
-        }
-        out.push(g);
+    for (nodes, mut parts, sink) in encoded {
+        csr::place_run(pager, sink, &mut parts)?;
+        out.push(parts.into_group(nodes));
     }
     Ok(out)
-}
-
-fn u64_column(v: Vec<u64>) -> Column {
-    let n = v.len();
-    let mut c = Column::new(LogicalType::UInt64);
-    c.data = ColumnData::UInt64(v);
-    c.nulls.resize(n);
-    c
 }
 
 #[cfg(test)]

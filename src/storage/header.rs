@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 
 pub const MAGIC: [u8; 8] = [0x89, b'R', b'U', b'Z', b'U', b'\r', b'\n', 0x1a];
 /// The on-disk format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 pub const PREFIX_SIZE: usize = 64;
 const PREFIX_CRC_AT: usize = 60;
 /// Where the two copies of the prefix start (the second in its own 512-byte sector).

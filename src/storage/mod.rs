@@ -4,6 +4,7 @@
 pub mod alloc;
 pub mod buffer;
 pub mod column;
+pub mod csr;
 pub mod file;
 pub mod header;
 pub mod index;

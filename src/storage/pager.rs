@@ -96,6 +96,8 @@ pub struct Pager {
     /// Held for the whole of a checkpoint: one at a time.
     checkpointing: Mutex<()>,
     path: PathBuf,
+    /// Pages written by `write_run` (column chunks, blobs, the free list) since opening.
+    runs_written: std::sync::atomic::AtomicU64,
 }
 
 /// What a checkpoint stores besides the pages it references.
@@ -172,6 +174,7 @@ impl Pager {
             fence,
             state: Mutex::new(state),
             checkpointing: Mutex::new(()),
+            runs_written: std::sync::atomic::AtomicU64::new(0),
             path: path.to_path_buf(),
         }
     }
@@ -364,6 +367,13 @@ impl Pager {
     }
 
     /// Number of pages in the file as of now (including pages not yet checkpointed).
+    /// Pages written to the file since it was opened: runs of new pages (column chunks,
+    /// checkpoint blobs, free lists) and pool write-backs (index pages). The difference
+    /// around a statement is what it wrote.
+    pub fn pages_written(&self) -> u64 {
+        self.runs_written.load(std::sync::atomic::Ordering::Relaxed) + self.pool.stats().writebacks
+    }
+
     pub fn page_count(&self) -> u64 {
         self.state.lock().alloc.end()
     }
@@ -435,6 +445,8 @@ impl Pager {
         const BATCH: usize = 64;
         self.fence.check()?;
         let pages = payload.len().div_ceil(PAGE_PAYLOAD);
+        self.runs_written
+            .fetch_add(pages as u64, std::sync::atomic::Ordering::Relaxed);
         let mut buf = vec![0u8; BATCH.min(pages) * PAGE_SIZE];
         let mut i = 0;
         while i < pages {

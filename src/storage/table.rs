@@ -277,19 +277,23 @@ impl StorageMeta {
                                 {
                                     return Err(d.bad("CSR group arrays disagree in length"));
                                 }
-                                // Offsets, neighbours and rel ids are read as integers; rel
-                                // ids are distinct, so more than one needs pages: the rel
-                                // count is bounded by the rel-id pages.
+                                // Offsets, neighbours and rel ids are read as integers (in
+                                // parts or not); rel ids are distinct, so a part of more
+                                // than one needs pages: the rel count is bounded by the
+                                // rel-id pages (and the parts' metadata bytes).
                                 let fixed = |c: &ChunkMeta| {
-                                    matches!(c.body, column::ChunkBody::Fixed { .. })
+                                    c.parts()
+                                        .iter()
+                                        .all(|p| matches!(p.body, column::ChunkBody::Fixed { .. }))
                                 };
                                 if !fixed(&offsets) || !fixed(&neighbors) || !fixed(&rel_ids) {
                                     return Err(d.bad("CSR arrays are not integer chunks"));
                                 }
-                                if edges > 1
-                                    && rel_ids.page_count()
-                                        < edges.div_ceil(column::MAX_VALUES_PER_PAGE)
-                                {
+                                if rel_ids.parts().iter().any(|p| {
+                                    p.num_values > 1
+                                        && p.page_count()
+                                            < p.num_values.div_ceil(column::MAX_VALUES_PER_PAGE)
+                                }) {
                                     return Err(
                                         d.bad("CSR group has more rels than its pages hold")
                                     );
@@ -504,13 +508,15 @@ impl TableData {
     /// for strings and lists) or an all-NULL chunk (no pages), never per-row data. The new pages are
     /// allocated through `pager`; a failed statement hands them back with the allocator.
     pub fn add_column(&mut self, pager: &Pager, ty: &LogicalType, value: &Value) -> Result<()> {
-        let groups: Vec<u64> = match self {
-            TableData::Node(n) => n.groups.iter().map(|g| g.num_rows).collect(),
+        // Per group, the row counts of its parts (a CSR group in parts gets the new chunk in
+        // the same parts, so that a checkpoint can still rewrite one part alone).
+        let groups: Vec<Vec<u64>> = match self {
+            TableData::Node(n) => n.groups.iter().map(|g| vec![g.num_rows]).collect(),
             TableData::Rel(r) => r
                 .pairs
                 .iter()
                 .flat_map(|p| p.fwd.iter().chain(&p.bwd))
-                .map(|g| g.num_edges())
+                .map(|g| g.neighbors.parts().iter().map(|p| p.num_values).collect())
                 .collect(),
         };
         let mut one = Column::new(ty.clone());
@@ -520,16 +526,22 @@ impl TableData {
             )));
         }
         let mut metas = Vec::with_capacity(groups.len());
-        for rows in groups {
+        for parts in groups {
             let mut sink = RunSink::new();
-            let mut meta = if value.is_null() || rows == 0 {
-                // All NULL: no pages at all.
-                let mut col = Column::with_capacity(ty.clone(), rows as usize);
-                (0..rows).for_each(|_| col.push_null());
-                encode_chunk(&col, &mut sink)
-            } else {
-                encode_constant(&one, rows, &mut sink)
-            };
+            let parts = parts
+                .into_iter()
+                .map(|rows| {
+                    if value.is_null() || rows == 0 {
+                        // All NULL: no pages at all.
+                        let mut col = Column::with_capacity(ty.clone(), rows as usize);
+                        (0..rows).for_each(|_| col.push_null());
+                        encode_chunk(&col, &mut sink)
+                    } else {
+                        encode_constant(&one, rows, &mut sink)
+                    }
+                })
+                .collect();
+            let mut meta = ChunkMeta::from_parts(parts);
             place(pager, sink, &mut meta)?;
             metas.push(meta);
         }

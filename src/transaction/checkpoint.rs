@@ -7,14 +7,12 @@
 //! the checkpoint is durable and no reader of an older state is left). Untouched groups keep
 //! their pages. The primary-key index loses the keys of deleted rows and gains those of
 //! inserted ones through a write session: only the index pages those keys touch are
-//! copied, and the committed pages they replace are freed with the checkpoint.
+//! copied, and the committed pages they replace are freed with the checkpoint. Rel tables are
+//! merged by `merge_rel` (only the CSR parts whose nodes' rels changed are rewritten).
 //!
 //! Rows are never moved: a deleted row keeps its offset (as in Kuzu) and is flagged in its
-//! group's deleted-rows chunk; inserted rows extend the last group and add new ones. Rels are
-//! rewritten per CSR group: a deleted rel leaves it, inserted rels follow each node's
-//! checkpointed ones (rel ids only grow, so each node's rels stay in id order).
+//! group's deleted-rows chunk; inserted rows extend the last group and add new ones.
 
-use super::read::{AdjOut, AdjQuery};
 use super::Snapshot;
 use crate::catalog::{TableEntry, TableKind};
 use crate::error::{Error, Result};
@@ -24,11 +22,9 @@ use crate::storage::keys::{index_column, index_key_type, value_key};
 use crate::storage::page::{Decoder, Encoder};
 use crate::storage::pager::Pager;
 use crate::storage::table::{
-    place, write_deleted, CsrGroup, Dir, NodeGroup, NodeTableData, RelPairData, RelTableData,
-    StorageMeta, TableData, NODE_GROUP_SIZE,
+    place, write_deleted, NodeGroup, NodeTableData, StorageMeta, TableData, NODE_GROUP_SIZE,
 };
-use crate::types::vector::{Column, ColumnData};
-use crate::types::LogicalType;
+use crate::types::vector::Column;
 use std::collections::BTreeSet;
 
 /// The table data of `snap` with every version its stamp sees merged into pages.
@@ -61,7 +57,8 @@ pub fn merge(
         let (Some(entry), Some(data)) = (catalog.table_by_id(table), meta.rel(table)) else {
             continue;
         };
-        let merged = merge_rel(pager, &snap, entry, data, &out)?;
+        let merged =
+            super::merge_rel::merge_rel(pager, &snap, entry, data, &out, &mut Default::default())?;
         out.tables.insert(table, TableData::Rel(merged));
     }
     Ok(out)
@@ -255,172 +252,6 @@ fn merge_node(
         out.pk_index = e.buf;
     }
     Ok(out)
-}
-
-fn u64_column(v: Vec<u64>) -> Column {
-    let n = v.len();
-    let mut c = Column::new(LogicalType::UInt64);
-    c.data = ColumnData::UInt64(v);
-    c.nulls.resize(n);
-    c
-}
-
-fn merge_rel(
-    pager: &Pager,
-    snap: &Snapshot,
-    entry: &TableEntry,
-    data: &RelTableData,
-    merged_nodes: &StorageMeta,
-) -> Result<RelTableData> {
-    let pool = pager.pool();
-    let Some(v) = snap.epoch.rel(entry.id) else {
-        return Ok(data.clone());
-    };
-    let TableKind::Rel { pairs, .. } = &entry.kind else {
-        return Err(Error::Runtime("not a rel table".into()));
-    };
-    let (appended, changed) = {
-        let v = v.read();
-        if v.base_rels != data.num_rels {
-            return Err(Error::corrupted(
-                None,
-                format!(
-                    "versions of {} start at rel {}, its data has {}",
-                    entry.name, v.base_rels, data.num_rels
-                ),
-            ));
-        }
-        let mut changed = Vec::new();
-        for pi in 0..pairs.len() {
-            for dir in [Dir::Fwd, Dir::Bwd] {
-                let groups: BTreeSet<u64> = v
-                    .changed_nodes(pi as u32, dir)
-                    .iter()
-                    .map(|n| n / NODE_GROUP_SIZE)
-                    .collect();
-                changed.push((pi, dir, groups));
-            }
-        }
-        (v.end(snap.stamp) - v.base_rels, changed)
-    };
-    // The pairs in catalog order (a COPY adds them in the order they are first loaded).
-    let mut out = data.clone();
-    out.pairs = pairs
-        .iter()
-        .map(|&(from, to)| {
-            data.pairs
-                .iter()
-                .find(|p| p.from == from && p.to == to)
-                .cloned()
-                .unwrap_or(RelPairData {
-                    from,
-                    to,
-                    fwd: Vec::new(),
-                    bwd: Vec::new(),
-                })
-        })
-        .collect();
-    let prop_types: Vec<LogicalType> = entry.properties.iter().map(|p| p.ty.clone()).collect();
-    for (pi, dir, groups) in changed {
-        let (from, to) = pairs[pi];
-        let bound = if dir == Dir::Fwd { from } else { to };
-        let bound_rows = merged_nodes.node(bound).map_or(0, |n| n.num_rows);
-        for g in groups {
-            let g0 = g * NODE_GROUP_SIZE;
-            if g0 >= bound_rows {
-                continue;
-            }
-            let old = data
-                .pairs
-                .iter()
-                .find(|p| (p.from, p.to) == (from, to))
-                .and_then(|p| {
-                    match dir {
-                        Dir::Fwd => &p.fwd,
-                        Dir::Bwd => &p.bwd,
-                    }
-                    .get(g as usize)
-                    .cloned()
-                });
-            let num_nodes = (bound_rows - g0)
-                .min(NODE_GROUP_SIZE)
-                .max(old.as_ref().map_or(0, |o| o.num_nodes));
-            let q = AdjQuery {
-                rel_table: entry.id,
-                pair: pi,
-                dir,
-                props: (0..entry.properties.len()).map(Some).collect(),
-                prop_types: prop_types.clone(),
-                want_ids: true,
-                counts_only: false,
-            };
-            let mut adj = AdjOut::new(&q);
-            snap.adjacency(pool, &q, g0, num_nodes as usize, &mut adj)?;
-            let group = write_csr_group(pager, num_nodes, adj)?;
-            if let Some(o) = &old {
-                free_chunk(pager, &o.offsets);
-                free_chunk(pager, &o.neighbors);
-                free_chunk(pager, &o.rel_ids);
-                o.properties.iter().for_each(|c| free_chunk(pager, c));
-            }
-            let target = match dir {
-                Dir::Fwd => &mut out.pairs[pi].fwd,
-                Dir::Bwd => &mut out.pairs[pi].bwd,
-            };
-            // Groups before this one that never had rels get empty CSR groups.
-            while (target.len() as u64) < g {
-                let gg = target.len() as u64;
-                let nodes = bound_rows
-                    .saturating_sub(gg * NODE_GROUP_SIZE)
-                    .min(NODE_GROUP_SIZE);
-                let empty = AdjOut {
-                    counts: vec![0; nodes as usize],
-                    props: prop_types.iter().map(|t| Column::new(t.clone())).collect(),
-                    ..Default::default()
-                };
-                target.push(write_csr_group(pager, nodes, empty)?);
-            }
-            if (g as usize) < target.len() {
-                target[g as usize] = group;
-            } else {
-                target.push(group);
-            }
-        }
-    }
-    out.num_rels = data.num_rels + appended;
-    Ok(out)
-}
-
-/// Writes one CSR group from merged adjacency.
-fn write_csr_group(pager: &Pager, num_nodes: u64, adj: AdjOut) -> Result<CsrGroup> {
-    let mut offsets = Vec::with_capacity(num_nodes as usize + 1);
-    let mut acc = 0u64;
-    offsets.push(0);
-    for i in 0..num_nodes as usize {
-        acc += adj.counts.get(i).copied().unwrap_or(0);
-        offsets.push(acc);
-    }
-    if acc != adj.nbrs.len() as u64 || adj.ids.len() != adj.nbrs.len() {
-        return Err(Error::corrupted(
-            None,
-            "merged CSR arrays disagree in length",
-        ));
-    }
-    let offsets = write_chunk(pager, &u64_column(offsets))?;
-    let neighbors = write_chunk(pager, &u64_column(adj.nbrs))?;
-    let rel_ids = write_chunk(pager, &u64_column(adj.ids))?;
-    let properties = adj
-        .props
-        .iter()
-        .map(|c| write_chunk(pager, c))
-        .collect::<Result<Vec<_>>>()?;
-    Ok(CsrGroup {
-        num_nodes,
-        offsets,
-        neighbors,
-        rel_ids,
-        properties,
-    })
 }
 
 #[cfg(test)]

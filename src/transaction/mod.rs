@@ -24,6 +24,7 @@
 //! state is left (`readers`, by state version), then reused.
 
 pub mod checkpoint;
+pub mod merge_rel;
 pub mod read;
 pub mod readers;
 pub mod versions;

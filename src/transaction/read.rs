@@ -318,6 +318,12 @@ impl Snapshot {
     /// Appends the rels of bound nodes `start..start+n` (one node group) in `q`'s pair and
     /// direction to `out`: per node its checkpointed rels not deleted (CSR order), then the
     /// rels inserted since (id order); properties with updates applied.
+    ///
+    /// A run no version this snapshot sees touches reads the CSR group as stored. Otherwise
+    /// the versions are merged: counts are the CSR lengths, minus the visible deletes of the
+    /// nodes whose rels have them, plus the visible inserted rels; with `counts_only` that is
+    /// all. Rels are then copied in runs of the stored arrays between deleted rels and
+    /// insertion points, so the work beyond the stored read is per version, not per rel.
     pub fn adjacency(
         &self,
         pool: &BufferPool,
@@ -327,10 +333,11 @@ impl Snapshot {
         out: &mut AdjOut,
     ) -> Result<()> {
         let versions = self.epoch.rel(q.rel_table);
-        let merged = versions
-            .as_ref()
-            .map(|v| v.read().affects(q.pair as u32, q.dir, start, n as u64))
-            .unwrap_or(false);
+        // A short guard: the stored read below must not hold the lock when nothing merges.
+        let merged = versions.as_ref().is_some_and(|v| {
+            v.read()
+                .affects(q.pair as u32, q.dir, start, n as u64, self.stamp)
+        });
         let groups = self.csr_groups(q)?;
         let g = (start / NODE_GROUP_SIZE) as usize;
         let local = start % NODE_GROUP_SIZE;
@@ -348,128 +355,27 @@ impl Snapshot {
             None => (vec![0], 0),
         };
         let (lo, hi) = (o[0], o[m]);
+        out.counts.reserve(n);
+        out.counts
+            .extend((0..n).map(|k| if k < m { o[k + 1] - o[k] } else { 0 }));
         if !merged {
-            for k in 0..n {
-                out.counts.push(if k < m { o[k + 1] - o[k] } else { 0 });
-            }
             if q.counts_only || lo == hi {
                 return Ok(());
             }
             let gr = group.ok_or_else(|| Error::corrupted(None, "missing CSR group"))?;
-            read_base(self, pool, gr, q, lo, hi, out)?;
+            read_base(pool, gr, q, lo, hi, out)?;
             return Ok(());
         }
         let v = versions.ok_or_else(|| Error::corrupted(None, "missing rel versions"))?;
         let v = v.read();
-        // Merged: base rels (minus deleted), then appended ones, node by node.
-        let mut base_ids = Vec::new();
-        if let (Some(gr), true) = (group, hi > lo) {
-            gr.rel_ids(pool, lo, hi, &mut base_ids)?;
-        }
-        let mut keep: Vec<usize> = Vec::new(); // positions in lo..hi
-        let mut apps: Vec<(usize, Vec<u64>)> = Vec::new(); // (index into keep-order, locals)
-        let mut order: Vec<Src> = Vec::new();
-        for k in 0..n {
-            let node = start + k as u64;
-            let mut cnt = 0u64;
-            if k < m {
-                let touched = v.touched(q.pair as u32, q.dir, node);
-                for e in o[k]..o[k + 1] {
-                    let pos = (e - lo) as usize;
-                    if touched && v.is_deleted(base_ids[pos], self.stamp) {
-                        continue;
-                    }
-                    keep.push(pos);
-                    order.push(Src::Base(pos));
-                    cnt += 1;
-                }
-            }
-            let locals = v.appended_of(q.pair as u32, q.dir, node, self.stamp);
-            for &l in &locals {
-                order.push(Src::App(l));
-            }
-            cnt += locals.len() as u64;
-            apps.push((k, locals));
-            out.counts.push(cnt);
-        }
-        if q.counts_only || order.is_empty() {
-            return Ok(());
-        }
-        let mut base_nbrs = Vec::new();
-        if let (Some(gr), true) = (group, hi > lo) {
-            gr.neighbors(pool, lo, hi, &mut base_nbrs)?;
-        }
-        let rel_entry = self.entry(q.rel_table)?;
-        for s in &order {
-            match *s {
-                Src::Base(p) => {
-                    out.nbrs.push(base_nbrs[p]);
-                    if q.want_ids {
-                        out.ids.push(base_ids[p]);
-                    }
-                }
-                Src::App(l) => {
-                    let (_, src, dst) = v.appended_ends(l);
-                    out.nbrs.push(if q.dir == Dir::Fwd { dst } else { src });
-                    if q.want_ids {
-                        out.ids.push(v.base_rels + l);
-                    }
-                }
-            }
-        }
-        for (ci, p) in q.props.iter().enumerate() {
-            let ty = q.prop_types[ci].clone();
-            let mut col = Column::with_capacity(ty.clone(), order.len());
-            match p {
-                None => order.iter().for_each(|_| col.push_null()),
-                Some(p) => {
-                    let pid = rel_entry
-                        .properties
-                        .get(*p)
-                        .map(|x| x.id)
-                        .ok_or_else(|| Error::corrupted(None, "missing rel property"))?;
-                    let mut base = Column::with_capacity(ty.clone(), keep.len());
-                    if let (Some(gr), true) = (group, hi > lo) {
-                        match gr.properties.get(*p) {
-                            Some(chunk) => {
-                                let mut all = Column::with_capacity(ty.clone(), (hi - lo) as usize);
-                                column::scan(pool, chunk, lo, (hi - lo) as usize, &mut all)?;
-                                let rows: Vec<u32> = keep.iter().map(|&x| x as u32).collect();
-                                base.gather(&all, &rows);
-                            }
-                            None => keep.iter().for_each(|_| base.push_null()),
-                        }
-                    }
-                    let mut bi = 0;
-                    let mut subs = Vec::new();
-                    for (i, s) in order.iter().enumerate() {
-                        let id = match *s {
-                            Src::Base(p) => {
-                                col.extend_from(&base, bi, 1);
-                                bi += 1;
-                                base_ids[p]
-                            }
-                            Src::App(l) => {
-                                let val = v.appended_value(pid, l);
-                                if !col.push_value(&val) {
-                                    col.push_null();
-                                }
-                                v.base_rels + l
-                            }
-                        };
-                        if v.has_updates(pid) {
-                            if let Some(x) = v.updated(pid, id, self.stamp) {
-                                subs.push((i, x.clone()));
-                            }
-                        }
-                    }
-                    col = overlay(col, &subs)?;
-                }
-            }
-            let dst = &mut out.props[ci];
-            dst.extend_from(&col, 0, col.len());
-        }
-        Ok(())
+        let run = Run {
+            group,
+            o: &o,
+            m,
+            start,
+            n,
+        };
+        merge_run(self, pool, q, &v, &run, out)
     }
 
     /// Rels of `node` in `q`'s pair and direction (one-node `adjacency`).
@@ -516,10 +422,264 @@ impl Snapshot {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Src {
-    Base(usize),
-    App(u64),
+/// The stored side of a run of bound nodes: its CSR group (if it covers the run's first
+/// node), the offsets of the `m` nodes it covers (`m + 1` values), and the run.
+struct Run<'a> {
+    group: Option<&'a CsrGroup>,
+    o: &'a [u64],
+    m: usize,
+    start: u64,
+    n: usize,
+}
+
+/// A piece of a merged run's output: stored rels `from..to` (positions from the run's first
+/// stored rel), or appended rels `locals[from..to]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    Base(usize, usize),
+    App(usize, usize),
+}
+
+/// The output of a run as pieces: the stored rels `0..len` without the positions `dead`
+/// (ascending), with the appended rels `inserts` = (stored position they follow, range of
+/// `locals`) spliced in (ascending positions; several at one position keep their order).
+fn pieces(len: usize, dead: &[usize], inserts: &[(usize, usize, usize)]) -> Vec<Piece> {
+    let mut out = Vec::with_capacity(2 * (dead.len() + inserts.len()) + 1);
+    let mut cur = 0usize;
+    let mut d = dead.iter().copied().peekable();
+    let mut base_to = |out: &mut Vec<Piece>, cur: &mut usize, end: usize| {
+        while let Some(&x) = d.peek() {
+            if x >= end {
+                break;
+            }
+            if x > *cur {
+                out.push(Piece::Base(*cur, x));
+            }
+            *cur = x + 1;
+            d.next();
+        }
+        if end > *cur {
+            out.push(Piece::Base(*cur, end));
+            *cur = end;
+        }
+    };
+    for &(pos, a, b) in inserts {
+        base_to(&mut out, &mut cur, pos);
+        out.push(Piece::App(a, b));
+    }
+    base_to(&mut out, &mut cur, len);
+    out
+}
+
+/// `Snapshot::adjacency` of a run that versions the stamp sees touch (counts already pushed,
+/// from the stored offsets).
+fn merge_run(
+    snap: &Snapshot,
+    pool: &BufferPool,
+    q: &AdjQuery,
+    v: &RelVersions,
+    run: &Run,
+    out: &mut AdjOut,
+) -> Result<()> {
+    let s = snap.stamp;
+    let (pair, dir) = (q.pair as u32, q.dir);
+    let Run {
+        group,
+        o,
+        m,
+        start,
+        n,
+    } = *run;
+    let (lo, hi) = (o[0], o[m]);
+    let len = (hi - lo) as usize;
+    let c0 = out.counts.len() - n;
+    let range = start..start + n as u64;
+    // Stored rels deleted for the stamp: only nodes with visible deletes or updates have
+    // them; their rel ids are read (and kept for the updates below).
+    let mut dead: Vec<usize> = Vec::new();
+    let mut touched: Vec<(usize, usize)> = Vec::new(); // stored positions; ids in `tids`
+    let mut tids: Vec<u64> = Vec::new();
+    // (Counts need no rel ids when nothing is deleted: updates do not change them.)
+    let need_ids = !q.counts_only || !v.deleted.is_empty();
+    for node in v.touched_in(pair, dir, range.clone(), s) {
+        let k = (node - start) as usize;
+        if !need_ids || k >= m || o[k] == o[k + 1] {
+            continue;
+        }
+        let gr = group.ok_or_else(|| Error::corrupted(None, "missing CSR group"))?;
+        let (a, b) = (o[k], o[k + 1]);
+        let at = tids.len();
+        gr.rel_ids(pool, a, b, &mut tids)?;
+        if tids.len() - at != (b - a) as usize {
+            return Err(Error::corrupted(None, "CSR rel ids and offsets differ"));
+        }
+        let p0 = (a - lo) as usize;
+        let before = dead.len();
+        if !v.deleted.is_empty() {
+            dead.extend(
+                tids[at..]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &id)| v.is_deleted(id, s))
+                    .map(|(i, _)| p0 + i),
+            );
+        }
+        out.counts[c0 + k] -= (dead.len() - before) as u64;
+        touched.push((p0, p0 + (b - a) as usize));
+    }
+    // Appended rels the stamp sees, per node: (stored position they follow, locals range).
+    let vis = v.visible_len(s);
+    if q.counts_only {
+        for (node, ls) in v.appended_in(pair, dir, range) {
+            out.counts[c0 + (node - start) as usize] +=
+                v.visible_appended(ls, vis, s).count() as u64;
+        }
+        return Ok(());
+    }
+    let mut locals: Vec<u64> = Vec::new();
+    let mut inserts: Vec<(usize, usize, usize)> = Vec::new();
+    for (node, ls) in v.appended_in(pair, dir, range) {
+        let k = (node - start) as usize;
+        let at = locals.len();
+        locals.extend(v.visible_appended(ls, vis, s));
+        if locals.len() > at {
+            out.counts[c0 + k] += (locals.len() - at) as u64;
+            let pos = if k < m { (o[k + 1] - lo) as usize } else { len };
+            inserts.push((pos, at, locals.len()));
+        }
+    }
+    let total = len - dead.len() + locals.len();
+    if total == 0 {
+        return Ok(());
+    }
+    let pieces = pieces(len, &dead, &inserts);
+    let gr = group.filter(|_| len > 0);
+    // Neighbours.
+    let mut base = Vec::new();
+    if let Some(gr) = gr {
+        base.reserve(len);
+        gr.neighbors(pool, lo, hi, &mut base)?;
+        if base.len() != len {
+            return Err(Error::corrupted(None, "CSR neighbours and offsets differ"));
+        }
+    }
+    out.nbrs.reserve(total);
+    for p in &pieces {
+        match *p {
+            Piece::Base(a, b) => out.nbrs.extend_from_slice(&base[a..b]),
+            Piece::App(a, b) => out.nbrs.extend(locals[a..b].iter().map(|&l| {
+                let (_, src, dst) = v.appended_ends(l);
+                if dir == Dir::Fwd {
+                    dst
+                } else {
+                    src
+                }
+            })),
+        }
+    }
+    // Rel ids.
+    if q.want_ids {
+        base.clear();
+        if let Some(gr) = gr {
+            gr.rel_ids(pool, lo, hi, &mut base)?;
+            if base.len() != len {
+                return Err(Error::corrupted(None, "CSR rel ids and offsets differ"));
+            }
+        }
+        out.ids.reserve(total);
+        for p in &pieces {
+            match *p {
+                Piece::Base(a, b) => out.ids.extend_from_slice(&base[a..b]),
+                Piece::App(a, b) => out
+                    .ids
+                    .extend(locals[a..b].iter().map(|&l| v.base_rels + l)),
+            }
+        }
+    }
+    drop(base);
+    if q.props.is_empty() {
+        return Ok(());
+    }
+    let rel_entry = snap.entry(q.rel_table)?;
+    for (ci, p) in q.props.iter().enumerate() {
+        let ty = q.prop_types[ci].clone();
+        let Some(p) = *p else {
+            let dst = &mut out.props[ci];
+            (0..total).for_each(|_| dst.push_null());
+            continue;
+        };
+        let pid = rel_entry
+            .properties
+            .get(p)
+            .map(|x| x.id)
+            .ok_or_else(|| Error::corrupted(None, "missing rel property"))?;
+        let mut all = Column::with_capacity(ty.clone(), len);
+        if let Some(gr) = gr {
+            match gr.properties.get(p) {
+                Some(chunk) => column::scan(pool, chunk, lo, len, &mut all)?,
+                None => (0..len).for_each(|_| all.push_null()),
+            }
+        }
+        let updates = v.has_updates(pid);
+        // With no update to apply, the pieces go straight to the output.
+        let mut col = Column::new(ty);
+        let dst = if updates {
+            &mut col
+        } else {
+            &mut out.props[ci]
+        };
+        dst.reserve(total);
+        for pc in &pieces {
+            match *pc {
+                Piece::Base(a, b) => dst.extend_from(&all, a, b - a),
+                Piece::App(a, b) => v.gather_appended(pid, &locals[a..b], dst),
+            }
+        }
+        if !updates {
+            continue;
+        }
+        // Updated values: stored rels of touched nodes, and appended rels.
+        let mut subs = Vec::new();
+        let mut at = 0usize; // output position
+        let mut t = 0usize; // touched range
+        let mut tid0 = 0usize; // index in `tids` of touched[t]'s first rel
+        for pc in &pieces {
+            match *pc {
+                Piece::Base(a, b) => {
+                    while t < touched.len() && touched[t].1 <= a {
+                        tid0 += touched[t].1 - touched[t].0;
+                        t += 1;
+                    }
+                    let (mut tt, mut ti) = (t, tid0);
+                    while tt < touched.len() && touched[tt].0 < b {
+                        let (ta, tb) = touched[tt];
+                        for pos in ta.max(a)..tb.min(b) {
+                            if let Some(x) = v.updated(pid, tids[ti + pos - ta], s) {
+                                subs.push((at + pos - a, x.clone()));
+                            }
+                        }
+                        if tb > b {
+                            break;
+                        }
+                        ti += tb - ta;
+                        tt += 1;
+                    }
+                    at += b - a;
+                }
+                Piece::App(a, b) => {
+                    for (i, &l) in locals[a..b].iter().enumerate() {
+                        if let Some(x) = v.updated(pid, v.base_rels + l, s) {
+                            subs.push((at + i, x.clone()));
+                        }
+                    }
+                    at += b - a;
+                }
+            }
+        }
+        let col = overlay(col, &subs)?;
+        out.props[ci].extend_from(&col, 0, col.len());
+    }
+    Ok(())
 }
 
 /// Rows `start..start+n` of a node table's property as stored (checkpointed or appended),
@@ -555,7 +715,6 @@ fn read_rows(
 
 /// Checkpointed rels `lo..hi` of a group into `out` (no versions touch them).
 fn read_base(
-    snap: &Snapshot,
     pool: &BufferPool,
     gr: &CsrGroup,
     q: &AdjQuery,
@@ -564,6 +723,7 @@ fn read_base(
     out: &mut AdjOut,
 ) -> Result<()> {
     let before = out.nbrs.len();
+    out.nbrs.reserve((hi - lo) as usize);
     gr.neighbors(pool, lo, hi, &mut out.nbrs)?;
     if (out.nbrs.len() - before) as u64 != hi - lo {
         return Err(Error::corrupted(None, "CSR neighbours and offsets differ"));
@@ -571,7 +731,6 @@ fn read_base(
     if q.want_ids {
         gr.rel_ids(pool, lo, hi, &mut out.ids)?;
     }
-    let _ = snap;
     for (c, p) in out.props.iter_mut().zip(&q.props) {
         match p.and_then(|p| gr.properties.get(p)) {
             Some(chunk) => column::scan(pool, chunk, lo, (hi - lo) as usize, c)?,

@@ -272,10 +272,19 @@ impl Epoch {
                 }
                 Undo::RelDelete { table, rel_id } => {
                     if let Some(t) = self.rels.read().get(&table) {
-                        if let Some(d) = t.write().deleted.get_mut(&rel_id) {
+                        let mut t = t.write();
+                        let base = t.base_rels;
+                        let mut touched = None;
+                        if let Some(d) = t.deleted.get_mut(&rel_id) {
                             if d.ts == mark {
                                 d.ts = ts;
+                                if rel_id < base {
+                                    touched = Some((d.pair, d.src, d.dst));
+                                }
                             }
+                        }
+                        if let Some((pair, src, dst)) = touched {
+                            t.touch_commit(pair, src, dst, ts);
                         }
                     }
                 }
@@ -286,11 +295,21 @@ impl Epoch {
                 } => {
                     if let Some(t) = self.rels.read().get(&table) {
                         let mut t = t.write();
+                        // The first version of a chain is the one that touched the rel's
+                        // nodes (`RelVersions::update`).
+                        let mut first = false;
                         if let Some(c) = t.updates.get_mut(&prop).and_then(|m| m.get_mut(&rel_id)) {
+                            let len = c.len();
                             if let Some(last) = c.last_mut() {
                                 if last.0 == mark {
                                     last.0 = ts;
+                                    first = len == 1;
                                 }
+                            }
+                        }
+                        if first && rel_id < t.base_rels {
+                            if let Some(&(pair, src, dst)) = t.update_ends.get(&rel_id) {
+                                t.touch_commit(pair, src, dst, ts);
                             }
                         }
                     }
@@ -346,7 +365,10 @@ impl Epoch {
                         if let Some(d) = t.deleted.get(&rel_id).cloned() {
                             if d.ts == mark {
                                 t.deleted.remove(&rel_id);
-                                t.touch(d.pair, d.src, d.dst, -1);
+                                // Only a checkpointed rel's delete touched its nodes.
+                                if rel_id < t.base_rels {
+                                    t.touch(d.pair, d.src, d.dst, -1);
+                                }
                             }
                         }
                     }
@@ -372,7 +394,9 @@ impl Epoch {
                         }
                         if emptied {
                             if let Some(&(pair, src, dst)) = t.update_ends.get(&rel_id) {
-                                t.touch(pair, src, dst, -1);
+                                if rel_id < t.base_rels {
+                                    t.touch(pair, src, dst, -1);
+                                }
                                 if !t.updates.values().any(|m| m.contains_key(&rel_id)) {
                                     t.update_ends.remove(&rel_id);
                                 }
@@ -679,9 +703,28 @@ pub struct RelVersions {
     pub updates: HashMap<u32, BTreeMap<u64, Chain>>,
     /// Pair and endpoints of every rel with updates.
     pub update_ends: HashMap<u64, (u32, u64, u64)>,
-    /// Per (pair, direction): bound node → number of its rels deleted or updated (committed
-    /// or not), so extends of other nodes skip the per-rel checks.
-    touched: HashMap<(u32, Dir), BTreeMap<u64, u32>>,
+    /// Per (pair, direction): bound node → how its checkpointed rels are deleted or updated
+    /// (committed or not), so extends of other nodes, and readers that see none of those
+    /// versions, skip the per-rel checks.
+    touched: HashMap<(u32, Dir), BTreeMap<u64, Touch>>,
+}
+
+/// How the checkpointed rels of one bound node are touched (deleted or updated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Touch {
+    /// Versions of the writing transaction (not committed yet).
+    pub open: u32,
+    /// The earliest commit timestamp of a committed version (`u64::MAX`: none).
+    pub first_ts: u64,
+}
+
+impl Touch {
+    /// Whether a stamp sees any of the versions (a reader: a commit at or before its
+    /// timestamp; the writer: also its own).
+    #[inline]
+    pub fn visible(&self, s: Stamp) -> bool {
+        self.first_ts <= s.ts || (s.is_writer() && self.open > 0)
+    }
 }
 
 impl RelVersions {
@@ -711,35 +754,104 @@ impl RelVersions {
         self.rels.committed_len()
     }
 
+    /// The writer touched (`by` = 1) or untouched (rollback, `by` = -1) the checkpointed
+    /// rels of `src` and `dst`.
     fn touch(&mut self, pair: u32, src: u64, dst: u64, by: i32) {
         for (dir, node) in [(Dir::Fwd, src), (Dir::Bwd, dst)] {
             let m = self.touched.entry((pair, dir)).or_default();
-            let c = m.entry(node).or_insert(0);
-            *c = (*c as i64 + by as i64).max(0) as u32;
-            if *c == 0 {
+            let t = m.entry(node).or_insert(Touch {
+                open: 0,
+                first_ts: u64::MAX,
+            });
+            t.open = (t.open as i64 + by as i64).max(0) as u32;
+            if t.open == 0 && t.first_ts == u64::MAX {
                 m.remove(&node);
             }
         }
     }
 
+    /// One version of the writer touching `src` and `dst` committed at `ts`.
+    fn touch_commit(&mut self, pair: u32, src: u64, dst: u64, ts: u64) {
+        for (dir, node) in [(Dir::Fwd, src), (Dir::Bwd, dst)] {
+            if let Some(t) = self
+                .touched
+                .get_mut(&(pair, dir))
+                .and_then(|m| m.get_mut(&node))
+            {
+                t.open = t.open.saturating_sub(1);
+                t.first_ts = t.first_ts.min(ts);
+            }
+        }
+    }
+
     /// Whether any bound node in `start..start+n` of (pair, dir) has appended, deleted or
-    /// updated rels (the extend must merge versions).
-    pub fn affects(&self, pair: u32, dir: Dir, start: u64, n: u64) -> bool {
+    /// updated rels the stamp sees (the extend must merge versions). Versions of another
+    /// transaction, and commits after the stamp, do not count.
+    pub fn affects(&self, pair: u32, dir: Dir, start: u64, n: u64, s: Stamp) -> bool {
         let r = start..start + n;
-        self.adj
-            .get(&(pair, dir))
-            .is_some_and(|m| m.range(r.clone()).next().is_some())
+        let vis = self.rels.visible_len(s);
+        (vis > 0
+            && self.adj.get(&(pair, dir)).is_some_and(|m| {
+                m.range(r.clone())
+                    .any(|(_, l)| l.first().is_some_and(|&l| l < vis))
+            }))
             || self
                 .touched
                 .get(&(pair, dir))
-                .is_some_and(|m| m.range(r).next().is_some())
+                .is_some_and(|m| m.range(r).any(|(_, t)| t.visible(s)))
     }
 
-    /// Whether checkpointed rels of `node` in (pair, dir) may be deleted or updated.
-    pub fn touched(&self, pair: u32, dir: Dir, node: u64) -> bool {
+    /// Bound nodes in `range` of (pair, dir) whose checkpointed rels have deletes or updates
+    /// the stamp sees, ascending.
+    pub fn touched_in(
+        &self,
+        pair: u32,
+        dir: Dir,
+        range: std::ops::Range<u64>,
+        s: Stamp,
+    ) -> impl Iterator<Item = u64> + '_ {
         self.touched
             .get(&(pair, dir))
-            .is_some_and(|m| m.contains_key(&node))
+            .into_iter()
+            .flat_map(move |m| m.range(range.clone()))
+            .filter(move |(_, t)| t.visible(s))
+            .map(|(&n, _)| n)
+    }
+
+    /// Bound nodes in `range` of (pair, dir) with appended rels (committed or not), ascending,
+    /// with the local indexes of those rels (ascending; filter them with `visible_appended`).
+    pub fn appended_in(
+        &self,
+        pair: u32,
+        dir: Dir,
+        range: std::ops::Range<u64>,
+    ) -> impl Iterator<Item = (u64, &[u64])> + '_ {
+        self.adj
+            .get(&(pair, dir))
+            .into_iter()
+            .flat_map(move |m| m.range(range.clone()))
+            .map(|(&n, l)| (n, l.as_slice()))
+    }
+
+    /// Appended rels the stamp sees (`0..` this, local indexes; deleted ones included).
+    pub fn visible_len(&self, s: Stamp) -> u64 {
+        self.rels.visible_len(s)
+    }
+
+    /// Of the appended rels `locals` (ascending), those the stamp sees and has not deleted
+    /// (`vis`: `visible_len(s)`).
+    pub fn visible_appended<'a>(
+        &'a self,
+        locals: &'a [u64],
+        vis: u64,
+        s: Stamp,
+    ) -> impl Iterator<Item = u64> + 'a {
+        let no_deletes = self.deleted.is_empty();
+        locals
+            .iter()
+            .copied()
+            .take_while(move |&l| l < vis)
+            .filter(move |&l| no_deletes || !self.is_deleted(self.base_rels + l, s))
     }
 
     /// Whether rel `id` is deleted for the stamp.
@@ -760,22 +872,6 @@ impl RelVersions {
         self.updates.get(&prop).is_some_and(|m| !m.is_empty())
     }
 
-    /// Appended rels of `node` in (pair, dir) the stamp sees (not deleted): local indexes.
-    pub fn appended_of(&self, pair: u32, dir: Dir, node: u64, s: Stamp) -> Vec<u64> {
-        let vis = self.rels.visible_len(s);
-        self.adj
-            .get(&(pair, dir))
-            .and_then(|m| m.get(&node))
-            .map(|v| {
-                v.iter()
-                    .copied()
-                    .take_while(|&l| l < vis)
-                    .filter(|&l| !self.is_deleted(self.base_rels + l, s))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
     /// Pair, source and destination of appended rel `local`.
     pub fn appended_ends(&self, local: u64) -> (u32, u64, u64) {
         self.ends.get(local as usize).copied().unwrap_or((0, 0, 0))
@@ -791,9 +887,16 @@ impl RelVersions {
     /// Appends rows of `prop` of the appended rels `locals` to `out`.
     pub fn gather_appended(&self, prop: u32, locals: &[u64], out: &mut Column) {
         match self.rels.column(prop) {
-            Some(c) => {
+            Some(c) if c.ty == out.ty => {
                 let rows: Vec<u32> = locals.iter().map(|&l| l as u32).collect();
                 out.gather(c, &rows);
+            }
+            Some(c) => {
+                for &l in locals {
+                    if !out.push_value(&c.get(l as usize)) {
+                        out.push_null();
+                    }
+                }
             }
             None => locals.iter().for_each(|_| out.push_null()),
         }
@@ -891,31 +994,24 @@ impl RelVersions {
         self.rels.len == 0 && self.deleted.is_empty() && self.updates.values().all(|m| m.is_empty())
     }
 
-    /// Bound nodes of (pair, dir) whose rels changed (appended, deleted or updated, committed
-    /// or not): the CSR groups a checkpoint rewrites.
-    pub fn changed_nodes(&self, pair: u32, dir: Dir) -> Vec<u64> {
+    /// Bound nodes of (pair, dir) whose rels changed for the stamp (appended, deleted or
+    /// updated rels it sees), ascending: the CSR parts a checkpoint rewrites.
+    pub fn changed_nodes(&self, pair: u32, dir: Dir, s: Stamp) -> Vec<u64> {
+        let vis = self.rels.visible_len(s);
         let mut v: Vec<u64> = self
             .adj
             .get(&(pair, dir))
-            .map(|m| m.keys().copied().collect())
+            .map(|m| {
+                m.iter()
+                    .filter(|(_, l)| l.first().is_some_and(|&l| l < vis))
+                    .map(|(&n, _)| n)
+                    .collect()
+            })
             .unwrap_or_default();
-        if let Some(m) = self.touched.get(&(pair, dir)) {
-            v.extend(m.keys().copied());
-        }
+        v.extend(self.touched_in(pair, dir, 0..u64::MAX, s));
         v.sort_unstable();
         v.dedup();
         v
-    }
-
-    /// Committed appended rels of `node` in (pair, dir), deleted ones included (local
-    /// indexes), for a checkpoint.
-    pub fn committed_appended_of(&self, pair: u32, dir: Dir, node: u64) -> Vec<u64> {
-        let keep = self.rels.committed_len();
-        self.adj
-            .get(&(pair, dir))
-            .and_then(|m| m.get(&node))
-            .map(|v| v.iter().copied().take_while(|&l| l < keep).collect())
-            .unwrap_or_default()
     }
 }
 

@@ -683,7 +683,36 @@ impl Column {
 
     /// Appends rows `start..start+len` of `other` (same type).
     pub fn extend_from(&mut self, other: &Column, start: usize, len: usize) {
-        self.gather_from(other, &mut (start..start + len));
+        macro_rules! slice {
+            ($a:expr, $b:expr) => {{
+                $a.extend_from_slice(&$b[start..start + len]);
+            }};
+        }
+        // Fixed-width values are copied as slices (a merge copies long runs).
+        match (&mut self.data, &other.data) {
+            (ColumnData::Bool(a), ColumnData::Bool(b)) => slice!(a, b),
+            (ColumnData::Int8(a), ColumnData::Int8(b)) => slice!(a, b),
+            (ColumnData::Int16(a), ColumnData::Int16(b)) => slice!(a, b),
+            (ColumnData::Int32(a), ColumnData::Int32(b)) => slice!(a, b),
+            (ColumnData::Int64(a), ColumnData::Int64(b)) => slice!(a, b),
+            (ColumnData::Int128(a), ColumnData::Int128(b)) => slice!(a, b),
+            (ColumnData::UInt8(a), ColumnData::UInt8(b)) => slice!(a, b),
+            (ColumnData::UInt16(a), ColumnData::UInt16(b)) => slice!(a, b),
+            (ColumnData::UInt32(a), ColumnData::UInt32(b)) => slice!(a, b),
+            (ColumnData::UInt64(a), ColumnData::UInt64(b)) => slice!(a, b),
+            (ColumnData::Float(a), ColumnData::Float(b)) => slice!(a, b),
+            (ColumnData::Double(a), ColumnData::Double(b)) => slice!(a, b),
+            (ColumnData::Interval(a), ColumnData::Interval(b)) => slice!(a, b),
+            _ => return self.gather_from(other, &mut (start..start + len)),
+        }
+        if other.nulls.null_count() == 0 {
+            let n = self.nulls.len() + len;
+            self.nulls.resize(n);
+        } else {
+            for r in start..start + len {
+                self.nulls.push(other.nulls.is_null(r));
+            }
+        }
     }
 
     /// Appends the rows of `other` at `rows`, in that order.
