@@ -4,7 +4,9 @@
 //! checksum (both header slots included), page ownership (each page referenced once, with the
 //! kind it is read as, never also free), and the structures (node group sizes, CSR offsets
 //! monotone and in range, neighbours inside their node table, rel ids unique, multiplicity,
-//! the primary key unique). Read-only: opens the file without the write lock.
+//! the primary key unique). Read-only: opens the file under its shared lock (refused while a
+//! process writes it), and reads in windows, so memory does not grow with a table's size
+//! beyond 2 bits per rel (the rel ids each CSR direction holds).
 
 use crate::catalog::{Catalog, Multiplicity, TableKind};
 use crate::error::{Error, Result};
@@ -16,12 +18,18 @@ use crate::storage::page::{self, PageKind, PageState, PAGE_SIZE};
 use crate::storage::pager::Pager;
 use crate::storage::table::{StorageMeta, TableData, NODE_GROUP_SIZE};
 use crate::types::vector::Column;
-use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
-fn open(path: &Path) -> Result<(Pager, Catalog, StorageMeta)> {
-    let backend: Arc<dyn StorageBackend> = Arc::new(OsBackend::open(path, false)?);
+/// Opens `path` for reading under its shared lock (held while the result lives): a
+/// process writing the file holds it exclusively, so `info` and `check` never read pages a
+/// writer is changing, and a writer cannot start while they run.
+fn open(path: &Path, lock: bool) -> Result<(Pager, Catalog, StorageMeta)> {
+    let backend = OsBackend::open(path, false)?;
+    if lock {
+        crate::transaction::take_lock(backend.file(), path, true)?;
+    }
+    let backend: Arc<dyn StorageBackend> = Arc::new(backend);
     let (pager, cat, meta) = Pager::open(backend, MemoryManager::new(64 << 20), path)?;
     let pages = pager.page_count();
     Ok((
@@ -29,6 +37,41 @@ fn open(path: &Path) -> Result<(Pager, Catalog, StorageMeta)> {
         Catalog::decode(&cat)?,
         StorageMeta::decode(&meta, pages)?,
     ))
+}
+
+/// Rels (and CSR nodes) `check` reads at a time.
+const CHECK_WINDOW: u64 = 1 << 16;
+
+/// The rel ids one CSR direction of a pair holds: one bit per id of the table, so `check`
+/// needs 2 bits per rel (both directions, compared exactly), not hash set entries.
+struct IdBitmap {
+    bits: Vec<u64>,
+    len: u64,
+}
+
+impl IdBitmap {
+    fn new(len: u64) -> Result<IdBitmap> {
+        let words = len.div_ceil(64) as usize;
+        let mut bits = Vec::new();
+        bits.try_reserve_exact(words).map_err(|_| {
+            Error::corrupted(None, format!("rel count {len} is too large to check"))
+        })?;
+        bits.resize(words, 0);
+        Ok(IdBitmap { bits, len })
+    }
+
+    /// Adds `id`; false when it is out of range or already present.
+    fn insert(&mut self, id: u64) -> bool {
+        if id >= self.len {
+            return false;
+        }
+        let (w, b) = ((id / 64) as usize, id % 64);
+        if self.bits[w] >> b & 1 == 1 {
+            return false;
+        }
+        self.bits[w] |= 1 << b;
+        true
+    }
 }
 
 fn human(bytes: u64) -> String {
@@ -54,7 +97,7 @@ fn table_runs(t: &TableData) -> Vec<(PageKind, PageRun)> {
 
 /// The text `ruzu info` prints.
 pub fn info(path: &Path) -> Result<String> {
-    let (pager, catalog, meta) = open(path)?;
+    let (pager, catalog, meta) = open(path, true)?;
     let mut out = String::new();
     out.push_str(&format!("ruzu format {FORMAT_VERSION}\n"));
     let h = pager.header();
@@ -169,6 +212,17 @@ impl CheckReport {
 /// checkpoint must be referenced exactly once, or free; a page that is neither has leaked and
 /// is reported by number.
 pub fn check(path: &Path) -> Result<CheckReport> {
+    check_file(path, true)
+}
+
+/// `check` without the shared lock, for tests that check a file their own process has open
+/// for writing while no write runs (the lock would refuse them).
+#[doc(hidden)]
+pub fn check_unlocked(path: &Path) -> Result<CheckReport> {
+    check_file(path, false)
+}
+
+fn check_file(path: &Path, lock: bool) -> Result<CheckReport> {
     let backend = OsBackend::open(path, false)?;
     let len = backend.len()?;
     let mut page0 = vec![0u8; PAGE_SIZE];
@@ -180,7 +234,7 @@ pub fn check(path: &Path) -> Result<CheckReport> {
     backend.read_at(0, &mut page0)?;
     // Both slots must be intact, even where opening would fall back to the other.
     Header::decode(&page0, path, true)?;
-    let (pager, catalog, meta) = open(path)?;
+    let (pager, catalog, meta) = open(path, lock)?;
     let pages = pager.page_count();
     // `open` has checked that the file holds every page of the checkpoint.
     let tail_bytes = len - pages * PAGE_SIZE as u64;
@@ -379,7 +433,7 @@ pub fn check(path: &Path) -> Result<CheckReport> {
                 },
                 Some(TableData::Rel(r)),
             ) => {
-                let mut ids_fwd = 0u64;
+                let mut ids_fwd: Option<IdBitmap> = None;
                 for pair in &r.pairs {
                     let rows = |id: u64| meta.node(id).map(|n| n.num_rows).unwrap_or(0);
                     for (dir, groups, bound_rows, other_rows, single) in [
@@ -398,7 +452,8 @@ pub fn check(path: &Path) -> Result<CheckReport> {
                             *src_mult == Multiplicity::One,
                         ),
                     ] {
-                        let mut seen = HashSet::new();
+                        // One bit per rel id: each id at most once per direction.
+                        let mut seen = IdBitmap::new(r.num_rels)?;
                         for (g, grp) in groups.iter().enumerate() {
                             let where_ = || format!("{} {dir} CSR group {g}", t.name);
                             if g as u64 * NODE_GROUP_SIZE + grp.num_nodes > bound_rows
@@ -409,56 +464,100 @@ pub fn check(path: &Path) -> Result<CheckReport> {
                                     format!("{}: more nodes than its node table", where_()),
                                 ));
                             }
-                            let offs = grp.offsets(pool, 0, grp.num_nodes as usize)?;
-                            if offs.first() != Some(&0) || offs.last() != Some(&grp.num_edges()) {
+                            // Offsets, then rels, in windows: memory does not grow with a
+                            // group's size.
+                            let mut last = 0u64;
+                            let mut node = 0u64;
+                            while node < grp.num_nodes {
+                                let n = (grp.num_nodes - node).min(CHECK_WINDOW);
+                                let offs = grp.offsets(pool, node, n as usize)?;
+                                if (node == 0 && offs.first() != Some(&0))
+                                    || offs.first() != Some(&last)
+                                {
+                                    return Err(Error::corrupted(
+                                        None,
+                                        format!("{}: offsets do not span its rels", where_()),
+                                    ));
+                                }
+                                if single && offs.windows(2).any(|w| w[1] - w[0] > 1) {
+                                    return Err(Error::corrupted(
+                                        None,
+                                        format!("{}: multiplicity violated", where_()),
+                                    ));
+                                }
+                                last = offs.last().copied().unwrap_or(last);
+                                node += n;
+                            }
+                            if last != grp.num_edges() {
                                 return Err(Error::corrupted(
                                     None,
                                     format!("{}: offsets do not span its rels", where_()),
                                 ));
                             }
-                            if single && offs.windows(2).any(|w| w[1] - w[0] > 1) {
-                                return Err(Error::corrupted(
-                                    None,
-                                    format!("{}: multiplicity violated", where_()),
-                                ));
-                            }
-                            let mut nb = Vec::new();
-                            grp.neighbors(pool, 0, grp.num_edges(), &mut nb)?;
-                            if nb.iter().any(|&x| x >= other_rows) {
-                                return Err(Error::corrupted(
-                                    None,
-                                    format!("{}: neighbour outside its node table", where_()),
-                                ));
-                            }
-                            let mut ids = Vec::new();
-                            grp.rel_ids(pool, 0, grp.num_edges(), &mut ids)?;
-                            for id in ids {
-                                if id >= r.num_rels || !seen.insert(id) {
+                            let props: Vec<_> = grp
+                                .properties
+                                .iter()
+                                .enumerate()
+                                .map(|(pi, pm)| {
+                                    let ty = t
+                                        .properties
+                                        .get(pi)
+                                        .map(|p| p.ty.clone())
+                                        .ok_or_else(|| {
+                                            Error::corrupted(
+                                                None,
+                                                format!("{}: too many property chunks", where_()),
+                                            )
+                                        })?;
+                                    if pm.num_values != grp.num_edges() {
+                                        return Err(Error::corrupted(
+                                            None,
+                                            format!(
+                                                "{}: a property chunk holds {} values for {} rels",
+                                                where_(),
+                                                pm.num_values,
+                                                grp.num_edges()
+                                            ),
+                                        ));
+                                    }
+                                    Ok((pm, ty))
+                                })
+                                .collect::<Result<_>>()?;
+                            let (mut nb, mut ids) = (Vec::new(), Vec::new());
+                            let mut at = 0u64;
+                            while at < grp.num_edges() {
+                                let to = (at + CHECK_WINDOW).min(grp.num_edges());
+                                nb.clear();
+                                grp.neighbors(pool, at, to, &mut nb)?;
+                                if nb.iter().any(|&x| x >= other_rows) {
                                     return Err(Error::corrupted(
                                         None,
-                                        format!(
-                                            "{}: rel id {id} out of range or repeated",
-                                            where_()
-                                        ),
+                                        format!("{}: neighbour outside its node table", where_()),
                                     ));
                                 }
-                            }
-                            for (pi, pm) in grp.properties.iter().enumerate() {
-                                let ty = t.properties.get(pi).map(|p| p.ty.clone()).ok_or_else(
-                                    || {
-                                        Error::corrupted(
+                                ids.clear();
+                                grp.rel_ids(pool, at, to, &mut ids)?;
+                                for &id in &ids {
+                                    if !seen.insert(id) {
+                                        return Err(Error::corrupted(
                                             None,
-                                            format!("{}: too many property chunks", where_()),
-                                        )
-                                    },
-                                )?;
-                                let mut c = Column::new(ty);
-                                column::scan(pool, pm, 0, pm.num_values as usize, &mut c)?;
+                                            format!(
+                                                "{}: rel id {id} out of range or repeated",
+                                                where_()
+                                            ),
+                                        ));
+                                    }
+                                }
+                                for (pm, ty) in &props {
+                                    let mut c = Column::new(ty.clone());
+                                    column::scan(pool, pm, at, (to - at) as usize, &mut c)?;
+                                }
+                                at = to;
                             }
                         }
                         if dir == "fwd" {
-                            ids_fwd += seen.len() as u64;
-                        } else if seen.len() as u64 != ids_fwd {
+                            ids_fwd = Some(seen);
+                        } else if ids_fwd.as_ref().map(|f| &f.bits) != Some(&seen.bits) {
                             return Err(Error::corrupted(
                                 None,
                                 format!(
@@ -468,7 +567,7 @@ pub fn check(path: &Path) -> Result<CheckReport> {
                             ));
                         }
                     }
-                    ids_fwd = 0;
+                    ids_fwd = None;
                 }
             }
             _ => {

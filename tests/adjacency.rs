@@ -300,7 +300,7 @@ fn versions_against_the_model(seed: u64) {
         if round % 2 == 1 {
             w.query("CHECKPOINT").unwrap();
             check(&r, &g, &format!("round {round}: checkpointed"));
-            let rep = ruzu::inspect::check(&path).unwrap();
+            let rep = ruzu::inspect::check_unlocked(&path).unwrap();
             assert_eq!(rep.pages, 1 + rep.referenced + rep.free, "{rep:?}");
         }
         if round % 3 == 1 {
@@ -315,7 +315,7 @@ fn versions_against_the_model(seed: u64) {
     drop(w);
     drop(r);
     drop(db);
-    let rep = ruzu::inspect::check(&path).unwrap();
+    let rep = ruzu::inspect::check_unlocked(&path).unwrap();
     assert_eq!(rep.pages, 1 + rep.referenced + rep.free, "{rep:?}");
     let db = open(&path);
     check(&db.connect(), &g, "final reopen");
@@ -360,7 +360,7 @@ fn emptied_parts_and_added_properties() {
     check(&c, &g, "all deleted, checkpointed");
     drop(c);
     drop(db);
-    let rep = ruzu::inspect::check(&path).unwrap();
+    let rep = ruzu::inspect::check_unlocked(&path).unwrap();
     assert_eq!(rep.pages, 1 + rep.referenced + rep.free, "{rep:?}");
     let db = open(&path);
     check(&db.connect(), &g, "all deleted, reopened");

@@ -45,12 +45,10 @@ fn build_with(plan: &Plan, env: &BuildEnv, morsels: &Morsels) -> Result<Box<dyn 
     Ok(match plan {
         Plan::SingleRow => Box::new(ChunkSource::single_row()),
         Plan::Scan { spec, .. } => Box::new(NodeScan::new(db, snap, spec.clone(), morsels.clone())),
-        Plan::Extend { child, spec, .. } => Box::new(Extend::new(
-            db,
-            snap,
-            build_with(child, env, morsels)?,
-            spec.clone(),
-        )),
+        Plan::Extend { child, spec, .. } => Box::new(
+            Extend::new(db, snap, build_with(child, env, morsels)?, spec.clone())
+                .reading_while_writing(env.txn.is_some()),
+        ),
         Plan::RecursiveExtend { child, spec, .. } => Box::new(RecursiveExtend::new(
             db,
             snap,

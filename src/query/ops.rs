@@ -7,9 +7,11 @@
 //! them back into `InternalId`s at the output.
 
 use crate::error::{Error, Result};
+use crate::exec::chunk::column_bytes;
 use crate::exec::chunk::{null_column, DataChunk, VECTOR_CAPACITY};
 use crate::exec::context::ExecContext;
 use crate::exec::expr::{eval, eval_constant, eval_predicate, BoundExpr, CmpOp};
+use crate::exec::memory::Reservation;
 use crate::exec::Operator;
 use crate::planner::spec::{DegreeSpec, Dir, ExtendSpec, ReadPropsSpec, RelStep, ScanSpec};
 use crate::storage::column::Stats;
@@ -321,11 +323,141 @@ impl Operator for NodeScan {
     }
 }
 
+/// Rels per output batch of `Extend`: consecutive bound nodes are read together up to this
+/// many rels, and a node with more (a hub) is read in windows of this many, so no batch an
+/// extend produces grows with a node's degree.
+pub const EXTEND_BATCH: usize = VECTOR_CAPACITY;
+
 pub struct Extend {
     db: Arc<Store>,
     snap: Arc<Snapshot>,
     child: Box<dyn Operator>,
     spec: ExtendSpec,
+    /// The input chunk being extended.
+    cur: Option<Pending>,
+    /// Memory of a hub read whole (versions touch its rels), or of a whole input chunk's
+    /// extension (`writing`), charged to the query's budget.
+    mem: Option<Reservation>,
+    /// The statement writes as its rows stream: each input chunk is extended whole before
+    /// any of its rows goes on (what the chunk's rows change must not change what it
+    /// reads), then handed out in batches.
+    writing: bool,
+}
+
+/// Where `Extend` stands in one input chunk.
+struct Pending {
+    chunk: DataChunk,
+    ids: Vec<Option<u64>>,
+    /// Runs of consecutive offsets in one node group (`runs`).
+    runs: Vec<(usize, usize)>,
+    step: usize,
+    /// Per input row, its rels in `step` (0 for rows of other tables).
+    degrees: Vec<u64>,
+    run: usize,
+    /// Next input row (within `runs[run]`).
+    row: usize,
+    /// Rels of `row` already emitted (a hub read in windows).
+    skip: u64,
+    /// `row`'s rels read whole, when versions touch them.
+    whole: Option<AdjOut>,
+    /// With `writing`: the chunk's whole extension and how much of it is handed out.
+    all: Option<(Batch, usize)>,
+}
+
+/// One output batch being assembled.
+struct Batch {
+    rows: Vec<usize>,
+    rel_ids: Vec<u64>,
+    nbrs: Vec<u64>,
+    ends: (Vec<u64>, Vec<u64>),
+    props: Vec<Column>,
+}
+
+impl Batch {
+    fn new(prop_types: &[LogicalType]) -> Batch {
+        Batch {
+            rows: Vec::new(),
+            rel_ids: Vec::new(),
+            nbrs: Vec::new(),
+            ends: (Vec::new(), Vec::new()),
+            props: prop_types.iter().map(|t| Column::new(t.clone())).collect(),
+        }
+    }
+
+    /// Appends `adj`, the rels of the bound nodes `first_off..` of `table` (input rows
+    /// `first_row..`, one count per node).
+    fn push(
+        &mut self,
+        spec: &ExtendSpec,
+        s: &RelStep,
+        adj: &mut AdjOut,
+        first_row: usize,
+        first_off: u64,
+    ) {
+        let mut e = self.nbrs.len();
+        for (k, &cnt) in adj.counts.iter().enumerate() {
+            let cnt = cnt as usize;
+            self.rows.extend(std::iter::repeat_n(first_row + k, cnt));
+            if spec.emit_ends {
+                let bound = pack(s.bound_table, first_off + k as u64);
+                for &x in &adj.nbrs[e - self.nbrs.len()..][..cnt] {
+                    let other = pack(s.nbr_table, x);
+                    let (a, b) = match s.dir {
+                        Dir::Fwd => (bound, other),
+                        Dir::Bwd => (other, bound),
+                    };
+                    self.ends.0.push(a);
+                    self.ends.1.push(b);
+                }
+            }
+            e += cnt;
+        }
+        self.nbrs
+            .extend(adj.nbrs.iter().map(|&x| pack(s.nbr_table, x)));
+        if spec.emit_ends {
+            self.rel_ids
+                .extend(adj.ids.iter().map(|&r| pack(s.rel_table, r)));
+        } else {
+            self.rel_ids.extend(std::iter::repeat_n(0, adj.nbrs.len()));
+        }
+        if self.rows.len() == adj.nbrs.len() {
+            // The first (often the only) read of the batch: its columns are taken whole.
+            for (dst, src) in self.props.iter_mut().zip(adj.props.iter_mut()) {
+                *dst = std::mem::replace(src, Column::new(src.ty.clone()));
+            }
+        } else {
+            for (dst, src) in self.props.iter_mut().zip(&adj.props) {
+                dst.extend_from(src, 0, src.len());
+            }
+        }
+    }
+
+    /// Appends rels `at..at+n` of `self` to `out`.
+    fn slice_into(&self, at: usize, n: usize, out: &mut Batch) {
+        out.rows.extend_from_slice(&self.rows[at..at + n]);
+        out.rel_ids.extend_from_slice(&self.rel_ids[at..at + n]);
+        out.nbrs.extend_from_slice(&self.nbrs[at..at + n]);
+        if !self.ends.0.is_empty() {
+            out.ends.0.extend_from_slice(&self.ends.0[at..at + n]);
+            out.ends.1.extend_from_slice(&self.ends.1[at..at + n]);
+        }
+        for (dst, src) in out.props.iter_mut().zip(&self.props) {
+            dst.extend_from(src, at, n);
+        }
+    }
+
+    fn finish(self, chunk: &DataChunk, emit_ends: bool) -> DataChunk {
+        let mut out = chunk.gather(&self.rows);
+        out.columns.push(id_column(self.rel_ids));
+        out.columns.push(id_column(self.nbrs));
+        if emit_ends {
+            out.columns.push(id_column(self.ends.0));
+            out.columns.push(id_column(self.ends.1));
+        }
+        out.columns.extend(self.props);
+        out.len = self.rows.len();
+        out
+    }
 }
 
 impl Extend {
@@ -340,88 +472,202 @@ impl Extend {
             snap,
             child,
             spec,
+            cur: None,
+            mem: None,
+            writing: false,
+        }
+    }
+
+    pub fn reading_while_writing(mut self, writing: bool) -> Self {
+        self.writing = writing;
+        self
+    }
+
+    /// Every extension of `p`'s chunk, all steps (`writing`).
+    fn extend_whole(&mut self, p: &Pending, ctx: &ExecContext) -> Result<Batch> {
+        let pool = self.db.pager().pool();
+        let mut batch = Batch::new(&self.spec.prop_types);
+        for s in &self.spec.steps {
+            let q = adj_query(s, &self.spec.prop_types, self.spec.emit_ends, false);
+            let nbr_rows = self.snap.node_end(s.nbr_table);
+            for &(i, j) in &p.runs {
+                ctx.check()?;
+                let Some((table, off)) = p.ids[i].map(unpack) else {
+                    continue;
+                };
+                if table != s.bound_table {
+                    continue;
+                }
+                let mut adj = AdjOut::new(&q);
+                self.snap.adjacency(pool, &q, off, j - i, &mut adj)?;
+                let rels = adj.counts.iter().sum();
+                check_adj(&adj, j - i, rels, nbr_rows)?;
+                batch.push(&self.spec, s, &mut adj, i, off);
+            }
+        }
+        let bytes =
+            24 * batch.rows.len() as u64 + batch.props.iter().map(column_bytes).sum::<u64>();
+        self.mem
+            .get_or_insert_with(|| Reservation::new(ctx.budget.clone()))
+            .resize(bytes)?;
+        Ok(batch)
+    }
+
+    /// The rels per input row of `p`'s step (from the CSR offsets and the versions; no
+    /// neighbours are read).
+    fn degrees(&self, p: &mut Pending) -> Result<()> {
+        let pool = self.db.pager().pool();
+        let s = &self.spec.steps[p.step];
+        let q = adj_query(s, &[], false, true);
+        let mut adj = AdjOut::new(&q);
+        p.degrees.clear();
+        p.degrees.resize(p.ids.len(), 0);
+        for &(i, j) in &p.runs {
+            let Some(first) = p.ids[i] else { continue };
+            let (table, off) = unpack(first);
+            if table != s.bound_table {
+                continue;
+            }
+            adj.clear();
+            self.snap.adjacency(pool, &q, off, j - i, &mut adj)?;
+            p.degrees[i..j].copy_from_slice(&adj.counts[..j - i]);
+        }
+        p.run = 0;
+        p.row = p.runs.first().map_or(0, |r| r.0);
+        p.skip = 0;
+        p.whole = None;
+        Ok(())
+    }
+
+    /// Adds up to `EXTEND_BATCH` rels of `p` to `batch`; `false` when `p` is done.
+    fn fill(&mut self, p: &mut Pending, batch: &mut Batch, ctx: &ExecContext) -> Result<bool> {
+        if let Some((all, at)) = p.all.as_mut() {
+            let n = (all.rows.len() - *at).min(EXTEND_BATCH);
+            all.slice_into(*at, n, batch);
+            *at += n;
+            return Ok(*at < all.rows.len());
+        }
+        let pool = self.db.pager().pool();
+        let nbr_ends: Vec<u64> = self
+            .spec
+            .steps
+            .iter()
+            .map(|s| self.snap.node_end(s.nbr_table))
+            .collect();
+        loop {
+            ctx.check()?;
+            if p.step == self.spec.steps.len() {
+                return Ok(false);
+            }
+            if p.run == p.runs.len() {
+                p.step += 1;
+                if p.step < self.spec.steps.len() {
+                    self.degrees(p)?;
+                }
+                continue;
+            }
+            let room = EXTEND_BATCH.saturating_sub(batch.rows.len());
+            if room == 0 {
+                return Ok(true);
+            }
+            let s = &self.spec.steps[p.step];
+            let (i, j) = p.runs[p.run];
+            let bound = p.ids[i].map(unpack).filter(|&(t, _)| t == s.bound_table);
+            let Some((_, off0)) = bound else {
+                p.run += 1;
+                p.row = p.runs.get(p.run).map_or(0, |r| r.0);
+                continue;
+            };
+            let want_ids = self.spec.emit_ends;
+            let q = adj_query(s, &self.spec.prop_types, want_ids, false);
+            let deg = p.degrees[p.row];
+            if p.skip == 0 && deg as usize <= room {
+                // Whole nodes: as many of the run as fit.
+                let (mut r, mut sum) = (p.row, 0u64);
+                while r < j && (sum + p.degrees[r]) as usize <= room {
+                    sum += p.degrees[r];
+                    r += 1;
+                }
+                let off = off0 + (p.row - i) as u64;
+                if sum > 0 {
+                    let mut adj = AdjOut::new(&q);
+                    self.snap.adjacency(pool, &q, off, r - p.row, &mut adj)?;
+                    check_adj(&adj, r - p.row, sum, nbr_ends[p.step])?;
+                    batch.push(&self.spec, s, &mut adj, p.row, off);
+                }
+                p.row = r;
+            } else if p.skip == 0 && deg as usize <= EXTEND_BATCH && !batch.rows.is_empty() {
+                // The node fits a batch of its own: the next one.
+                return Ok(true);
+            } else {
+                // A hub: a window of its rels.
+                let node = off0 + (p.row - i) as u64;
+                let take = (deg - p.skip).min(room as u64);
+                let mut adj = AdjOut::new(&q);
+                let windowed = p.whole.is_none()
+                    && self
+                        .snap
+                        .adjacency_window(pool, &q, node, p.skip, take, &mut adj)?;
+                if !windowed {
+                    if p.whole.is_none() {
+                        let mut whole = AdjOut::new(&q);
+                        self.snap.adjacency(pool, &q, node, 1, &mut whole)?;
+                        check_adj(&whole, 1, deg, nbr_ends[p.step])?;
+                        let bytes = 16 * whole.nbrs.len() as u64
+                            + whole.props.iter().map(column_bytes).sum::<u64>();
+                        self.mem
+                            .get_or_insert_with(|| Reservation::new(ctx.budget.clone()))
+                            .resize(bytes)?;
+                        p.whole = Some(whole);
+                    }
+                    let w = p
+                        .whole
+                        .as_ref()
+                        .ok_or_else(|| Error::Runtime("extend".into()))?;
+                    let (a, n) = (p.skip as usize, take as usize);
+                    adj.counts.push(take);
+                    adj.nbrs.extend_from_slice(&w.nbrs[a..a + n]);
+                    if want_ids {
+                        adj.ids.extend_from_slice(&w.ids[a..a + n]);
+                    }
+                    for (dst, src) in adj.props.iter_mut().zip(&w.props) {
+                        dst.extend_from(src, a, n);
+                    }
+                }
+                check_adj(&adj, 1, take, nbr_ends[p.step])?;
+                batch.push(&self.spec, s, &mut adj, p.row, node);
+                p.skip += take;
+                if p.skip == deg {
+                    p.skip = 0;
+                    p.row += 1;
+                    if p.whole.take().is_some() {
+                        if let Some(m) = self.mem.as_mut() {
+                            m.resize(0)?;
+                        }
+                    }
+                }
+            }
+            if p.row >= j {
+                p.run += 1;
+                p.row = p.runs.get(p.run).map_or(0, |r| r.0);
+            }
         }
     }
 }
 
-impl Extend {
-    /// All extensions of one input chunk. Consecutive bound nodes of one node group (what a
-    /// scan produces) share one read of offsets, neighbours, rel ids and properties.
-    fn extend_chunk(&self, chunk: &DataChunk) -> Result<Option<DataChunk>> {
-        let pool = self.db.pager().pool();
-        let ids = id_values(&chunk.columns[self.spec.from_col]);
-        let mut rows: Vec<usize> = Vec::new();
-        let mut rel_ids = Vec::new();
-        let mut nbrs = Vec::new();
-        let mut ends: (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
-        let mut props: Vec<Column> = self
-            .spec
-            .prop_types
-            .iter()
-            .map(|t| Column::new(t.clone()))
-            .collect();
-        let need_rel_ids = self.spec.emit_ends;
-        for s in &self.spec.steps {
-            let q = adj_query(s, &self.spec.prop_types, need_rel_ids, false);
-            let mut adj = AdjOut::new(&q);
-            let nbr_rows = self.snap.node_end(s.nbr_table);
-            for (i, j) in runs(&ids) {
-                let Some(first) = ids[i] else { continue };
-                let (table, off) = unpack(first);
-                if table != s.bound_table {
-                    continue;
-                }
-                let (c0, mut e) = (adj.counts.len(), adj.nbrs.len());
-                self.snap.adjacency(pool, &q, off, j - i, &mut adj)?;
-                if adj.nbrs[e..].iter().any(|&x| x >= nbr_rows) {
-                    return Err(Error::corrupted(None, "CSR neighbour past the node table"));
-                }
-                for (k, &cnt) in adj.counts[c0..].iter().enumerate() {
-                    let cnt = cnt as usize;
-                    rows.extend(std::iter::repeat_n(i + k, cnt));
-                    if self.spec.emit_ends {
-                        let bound = pack(table, off + k as u64);
-                        for x in e..e + cnt {
-                            let other = pack(s.nbr_table, adj.nbrs[x]);
-                            let (a, b) = match s.dir {
-                                Dir::Fwd => (bound, other),
-                                Dir::Bwd => (other, bound),
-                            };
-                            ends.0.push(a);
-                            ends.1.push(b);
-                        }
-                    }
-                    e += cnt;
-                }
-            }
-            nbrs.extend(adj.nbrs.iter().map(|&x| pack(s.nbr_table, x)));
-            if need_rel_ids {
-                rel_ids.extend(adj.ids.iter().map(|&r| pack(s.rel_table, r)));
-            } else {
-                rel_ids.extend(std::iter::repeat_n(0, adj.nbrs.len()));
-            }
-            if self.spec.steps.len() == 1 {
-                props = std::mem::take(&mut adj.props);
-            } else {
-                for (dst, src) in props.iter_mut().zip(&adj.props) {
-                    dst.extend_from(src, 0, src.len());
-                }
-            }
-        }
-        if rows.is_empty() {
-            return Ok(None);
-        }
-        let mut out = chunk.gather(&rows);
-        out.columns.push(id_column(rel_ids));
-        out.columns.push(id_column(nbrs));
-        if self.spec.emit_ends {
-            out.columns.push(id_column(ends.0));
-            out.columns.push(id_column(ends.1));
-        }
-        out.columns.extend(props);
-        out.len = rows.len();
-        Ok(Some(out))
+/// Checks an adjacency read against the degrees it was planned from and the neighbour
+/// table's size.
+fn check_adj(adj: &AdjOut, nodes: usize, rels: u64, nbr_rows: u64) -> Result<()> {
+    if adj.counts.len() != nodes
+        || adj.counts.iter().sum::<u64>() != rels
+        || adj.nbrs.len() as u64 != rels
+    {
+        return Err(Error::corrupted(None, "CSR offsets and neighbours differ"));
     }
+    if adj.nbrs.iter().any(|&x| x >= nbr_rows) {
+        return Err(Error::corrupted(None, "CSR neighbour past the node table"));
+    }
+    Ok(())
 }
 
 /// The adjacency read of one step.
@@ -446,10 +692,47 @@ impl Operator for Extend {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<DataChunk>> {
         loop {
             ctx.check()?;
-            let Some(c) = self.child.next(ctx)? else {
-                return Ok(None);
+            let mut p = match self.cur.take() {
+                Some(p) => p,
+                None => {
+                    let Some(chunk) = self.child.next(ctx)? else {
+                        return Ok(None);
+                    };
+                    if self.spec.steps.is_empty() {
+                        continue;
+                    }
+                    let ids = id_values(&chunk.columns[self.spec.from_col]);
+                    let runs = runs(&ids);
+                    let mut p = Pending {
+                        chunk,
+                        ids,
+                        runs,
+                        step: 0,
+                        degrees: Vec::new(),
+                        run: 0,
+                        row: 0,
+                        skip: 0,
+                        whole: None,
+                        all: None,
+                    };
+                    if self.writing {
+                        let all = self.extend_whole(&p, ctx)?;
+                        p.all = Some((all, 0));
+                    } else {
+                        self.degrees(&mut p)?;
+                    }
+                    p
+                }
             };
-            if let Some(out) = self.extend_chunk(&c)? {
+            let mut batch = Batch::new(&self.spec.prop_types);
+            let more = self.fill(&mut p, &mut batch, ctx)?;
+            let out = (!batch.rows.is_empty()).then(|| batch.finish(&p.chunk, self.spec.emit_ends));
+            if more {
+                self.cur = Some(p);
+            } else if let Some(m) = self.mem.as_mut() {
+                m.resize(0)?;
+            }
+            if let Some(out) = out {
                 return Ok(Some(out));
             }
         }

@@ -522,3 +522,90 @@ fn optional_match_property_maps_see_outer_variables() {
         ["1|Bob", "2|Cy", "3|"]
     );
 }
+
+/// Every batch the operators of `q` produce (after the first), pulled straight from the plan.
+fn batch_sizes(db: &Database, q: &str) -> Vec<usize> {
+    use crate::cypher::ast::StatementKind;
+    let stmts = crate::cypher::parse(q).unwrap();
+    let StatementKind::Query(query) = &stmts[0].kind else {
+        panic!("not a query")
+    };
+    let snap = db.snapshot();
+    let params = crate::types::Params::default();
+    let (plan, _) = crate::planner::query::Planner::new(&snap, &params)
+        .plan_query(query)
+        .unwrap();
+    let ctx = crate::exec::context::ExecContext::new(std::sync::Arc::new(
+        crate::query::budget::PoolBudget {
+            store: db.store().clone(),
+        },
+    ));
+    let env = crate::query::build::BuildEnv {
+        store: db.store(),
+        snap: &snap,
+        ctx: &ctx,
+        txn: None,
+    };
+    let mut op = crate::query::build::build(&plan, &env).unwrap();
+    let mut sizes = Vec::new();
+    while let Some(c) = op.next(&ctx).unwrap() {
+        sizes.push(c.len);
+    }
+    sizes
+}
+
+#[test]
+fn extend_cuts_a_hub_into_bounded_batches() {
+    use crate::query::ops::EXTEND_BATCH;
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path().join("db.ruzu")).unwrap();
+    let (p, r) = (dir.path().join("p.csv"), dir.path().join("r.csv"));
+    let n = 3000u64;
+    let mut text = String::from("id\n");
+    (0..n).for_each(|i| text.push_str(&format!("{i}\n")));
+    std::fs::write(&p, text).unwrap();
+    // Node 0 is a hub (every node), 1 and 2 have 3 rels each, the rest none.
+    let mut text = String::from("from,to,w\n");
+    (0..n).for_each(|i| text.push_str(&format!("0,{i},w{i}\n")));
+    for a in 1..3 {
+        (0..3).for_each(|i| text.push_str(&format!("{a},{i},x\n")));
+    }
+    std::fs::write(&r, text).unwrap();
+    let c = db.connect();
+    c.query("CREATE NODE TABLE P(id INT64, PRIMARY KEY(id))")
+        .unwrap();
+    c.query("CREATE REL TABLE R(FROM P TO P, w STRING)")
+        .unwrap();
+    c.query(&format!("COPY P FROM '{}' (header=true)", p.display()))
+        .unwrap();
+    c.query(&format!("COPY R FROM '{}' (header=true)", r.display()))
+        .unwrap();
+    let q = "MATCH (a:P)-[r:R]->(b:P) RETURN a.id, b.id, r.w";
+    // The hub's rels in CSR order: stored ones not deleted, then inserted ones.
+    let mut hub: Vec<String> = (0..n).map(|i| format!("0|{i}|w{i}")).collect();
+    let check = |hub: &[String]| {
+        let sizes = batch_sizes(&db, q);
+        assert!(
+            sizes.iter().all(|&s| s > 0 && s <= EXTEND_BATCH),
+            "{sizes:?}"
+        );
+        assert_eq!(sizes.iter().sum::<usize>(), hub.len() + 6);
+        // The same rows as through the API, hub rels in order.
+        let got = rows(&db, q);
+        assert_eq!(&got[..hub.len()], hub);
+        assert_eq!(got.len(), hub.len() + 6);
+    };
+    check(&hub);
+    // Rels committed but not checkpointed: versions touch the hub, which is then read whole
+    // (charged to the budget) and still cut into bounded batches.
+    c.query("MATCH (a:P), (b:P) WHERE a.id = 0 AND b.id = 5 CREATE (a)-[:R {w: 'new'}]->(b)")
+        .unwrap();
+    hub.push("0|5|new".into());
+    check(&hub);
+    c.query("MATCH (a:P)-[r:R]->(b:P) WHERE a.id = 0 AND b.id = 7 AND r.w = 'w7' DELETE r")
+        .unwrap();
+    hub.remove(7);
+    check(&hub);
+    c.query("CHECKPOINT").unwrap();
+    check(&hub);
+}

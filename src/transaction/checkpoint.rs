@@ -311,7 +311,7 @@ mod page_accounting {
             t.commit(CommitOptions::default()).unwrap();
             store.checkpoint(None).unwrap();
         }
-        drop(c);
+        drop((c, store));
         drop(db);
         let r = crate::inspect::check(&p).unwrap();
         assert_eq!(r.pages, 1 + r.referenced + r.free, "{r:?}");

@@ -650,7 +650,9 @@ impl Drop for Store {
     }
 }
 
-fn take_lock(file: &std::fs::File, path: &Path, shared: bool) -> Result<()> {
+/// Takes `file`'s OS lock (shared: beside other shared holders; else exclusive), or fails
+/// with Kuzu's wording when another process holds a conflicting one.
+pub(crate) fn take_lock(file: &std::fs::File, path: &Path, shared: bool) -> Result<()> {
     let r = if shared {
         file.try_lock_shared()
     } else {

@@ -378,6 +378,39 @@ impl Snapshot {
         merge_run(self, pool, q, &v, &run, out)
     }
 
+    /// Rels `skip..skip+take` of `node`'s checkpointed rels (CSR order) appended to `out`
+    /// (with `take` pushed to `counts`), when no version this snapshot sees touches the
+    /// node's rels; `Ok(false)` (and nothing appended) when one does: the caller then reads
+    /// the node whole with `adjacency`. Lets a reader cut a hub's rels into bounded batches.
+    pub fn adjacency_window(
+        &self,
+        pool: &BufferPool,
+        q: &AdjQuery,
+        node: u64,
+        skip: u64,
+        take: u64,
+        out: &mut AdjOut,
+    ) -> Result<bool> {
+        if let Some(v) = self.epoch.rel(q.rel_table) {
+            if v.read().affects(q.pair as u32, q.dir, node, 1, self.stamp) {
+                return Ok(false);
+            }
+        }
+        let groups = self.csr_groups(q)?;
+        let local = node % NODE_GROUP_SIZE;
+        let gr = groups
+            .get((node / NODE_GROUP_SIZE) as usize)
+            .filter(|gr| local < gr.num_nodes)
+            .ok_or_else(|| Error::corrupted(None, "missing CSR group"))?;
+        let o = gr.offsets(pool, local, 1)?;
+        if o.len() != 2 || o[0] + skip + take > o[1] {
+            return Err(Error::corrupted(None, "short CSR offsets"));
+        }
+        out.counts.push(take);
+        read_base(pool, gr, q, o[0] + skip, o[0] + skip + take, out)?;
+        Ok(true)
+    }
+
     /// Rels of `node` in `q`'s pair and direction (one-node `adjacency`).
     pub fn rels_of(&self, pool: &BufferPool, q: &AdjQuery, node: u64) -> Result<AdjOut> {
         let mut out = AdjOut::new(q);
