@@ -11,8 +11,9 @@
 //! above take a `Snapshot` or a `WriteTxn` as plain inputs.
 //!
 //! Isolation: snapshot isolation. A reader's snapshot is the committed state when it began;
-//! the writer sees that plus its own writes; a commit becomes visible at once to readers that
-//! begin after it (after its WAL record is durable), never partly.
+//! the writer sees that plus its own writes; a commit becomes visible to readers that begin
+//! after its WAL record is durable, never partly. The next writer begins on the appended
+//! state (`latest`), which may hold commits still waiting for their sync (group commit).
 //!
 //! Durability: a commit appends the transaction's logical records and a commit record to the
 //! WAL and returns once a sync covers them (group commit: the writer slot is released after
