@@ -480,8 +480,16 @@ impl GatedWal {
     fn wait_until_held(&self) {
         let (m, cv) = &*self.gate;
         let mut g = m.lock().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         while !g.waiting {
-            g = cv.wait(g).unwrap();
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no commit reached the WAL sync"
+            );
+            g = cv
+                .wait_timeout(g, std::time::Duration::from_millis(100))
+                .unwrap()
+                .0;
         }
     }
 
@@ -552,7 +560,13 @@ fn held_sync(fault: Option<SyncFault>) -> (MemBackend, MemBackend, Vec<ruzu::Res
     wal.wait_until_held();
     // Four more append behind it (the writer slot is free while the sync runs) and wait.
     threads.extend((1..5).map(commit));
+    // (A stall here means a commit holds the writer slot through its sync: no grouping.)
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while db.store().commit_syncs().1 < appended0 + 5 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "commits did not append while a sync ran"
+        );
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
     // None is visible to a new snapshot before its sync.
