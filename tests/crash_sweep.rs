@@ -6,7 +6,7 @@
 //! acknowledged before the crash (or also the one in flight, if its commit reached the disk
 //! before the error came back), pass `ruzu::inspect::check`, and take further writes.
 
-use ruzu::storage::file::{MemBackend, StorageBackend};
+use ruzu::storage::file::{MemBackend, StorageBackend, SyncFault};
 use ruzu::{Config, Database};
 use std::path::Path;
 use std::sync::Arc;
@@ -278,4 +278,363 @@ fn first_difference(got: &str, want: &str) -> String {
         short(got),
         short(want)
     )
+}
+
+// ------------------------------------------------------------------------- group commit
+
+/// Writer threads of the group-commit tests, and the commits each makes.
+const THREADS: i64 = 4;
+const PER_THREAD: i64 = 6;
+
+/// Each commit of thread `t` adds two rows, `id` and `id + 10000`, both with `twin = id`:
+/// one auto-commit statement, so both or neither must survive.
+fn pair_insert(id: i64) -> String {
+    format!(
+        "CREATE (:G {{id: {id}, twin: {id}}}), (:G {{id: {}, twin: {id}}})",
+        id + 10000
+    )
+}
+
+/// Opens the database on `data`/`wal`, creates table G, then runs `THREADS` threads that
+/// each commit `PER_THREAD` pair inserts at once until one fails. Returns whether the
+/// database was created, and the commits attempted and acknowledged (by their `id`).
+fn group_run(data: &MemBackend, wal: &MemBackend) -> (bool, Vec<i64>, Vec<i64>) {
+    let Ok(db) = open_mem(data, wal) else {
+        return (false, Vec::new(), Vec::new());
+    };
+    if db
+        .connect()
+        .query("CREATE NODE TABLE G(id INT64 PRIMARY KEY, twin INT64)")
+        .is_err()
+    {
+        return (true, Vec::new(), Vec::new());
+    }
+    let barrier = Arc::new(std::sync::Barrier::new(THREADS as usize));
+    let threads: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let db = db.clone();
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                let conn = db.connect();
+                let (mut attempted, mut acked) = (Vec::new(), Vec::new());
+                barrier.wait();
+                for k in 0..PER_THREAD {
+                    let id = t * 100 + k;
+                    attempted.push(id);
+                    if conn.query(&pair_insert(id)).is_err() {
+                        break;
+                    }
+                    acked.push(id);
+                }
+                (attempted, acked)
+            })
+        })
+        .collect();
+    let (mut attempted, mut acked) = (Vec::new(), Vec::new());
+    for th in threads {
+        let (a, k) = th.join().unwrap();
+        attempted.extend(a);
+        acked.extend(k);
+    }
+    drop(db);
+    (true, attempted, acked)
+}
+
+/// Reopens the surviving bytes and checks: every acknowledged commit is there, nothing
+/// that was not attempted is, no commit is there by half, and the file passes `ruzu check`.
+fn check_group(
+    dir: &Path,
+    data: Vec<u8>,
+    wal: Vec<u8>,
+    attempted: &[i64],
+    acked: &[i64],
+    what: &str,
+) {
+    let path = dir.join("g.ruzu");
+    let wal_path = dir.join("g.ruzu.wal");
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_file(&wal_path);
+    if data.is_empty() {
+        assert!(acked.is_empty(), "{what}: nothing reached the disk");
+        return;
+    }
+    std::fs::write(&path, &data).unwrap();
+    std::fs::write(&wal_path, &wal).unwrap();
+    let rows: Vec<(i64, i64)> = {
+        let db = Database::open_with(&path, config())
+            .unwrap_or_else(|e| panic!("{what}: reopening failed: {e}"));
+        let conn = db.connect();
+        match conn
+            .query("MATCH (n:G) RETURN n.id, n.twin")
+            .and_then(|r| r.collect::<Result<Vec<_>, _>>())
+        {
+            Ok(rows) => rows
+                .into_iter()
+                .map(|r| match (&r[0], &r[1]) {
+                    (ruzu::Value::Int64(a), ruzu::Value::Int64(b)) => (*a, *b),
+                    other => panic!("{what}: row {other:?}"),
+                })
+                .collect(),
+            // The table itself was not acknowledged.
+            Err(_) => Vec::new(),
+        }
+    };
+    let present: std::collections::BTreeSet<(i64, i64)> = rows.iter().copied().collect();
+    assert_eq!(present.len(), rows.len(), "{what}: a row twice: {rows:?}");
+    for &id in acked {
+        assert!(
+            present.contains(&(id, id)) && present.contains(&(id + 10000, id)),
+            "{what}: acknowledged commit {id} is lost; rows {rows:?}"
+        );
+    }
+    for &(id, twin) in &present {
+        assert!(
+            attempted.contains(&twin),
+            "{what}: row {id} of a commit never attempted"
+        );
+        assert!(
+            present.contains(&(twin, twin)) && present.contains(&(twin + 10000, twin)),
+            "{what}: commit {twin} survived by half: {rows:?}"
+        );
+    }
+    if let Err(e) = ruzu::inspect::check(&path) {
+        panic!("{what}: the file fails ruzu check: {e}");
+    }
+}
+
+/// Threads committing at once (group commit: commits share syncs, the writer slot is
+/// released before the sync) with the disk cut after every write: after each cut, every
+/// acknowledged commit is durable, whole, and nothing else is there but commits in flight.
+#[test]
+fn concurrent_commits_survive_every_crash_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = MemBackend::new();
+    let wal = data.sharing_crash_point();
+    let (_, attempted, acked) = group_run(&data, &wal);
+    assert_eq!(
+        acked.len() as i64,
+        THREADS * PER_THREAD,
+        "the reference run failed a commit"
+    );
+    check_group(
+        dir.path(),
+        data.durable(),
+        wal.durable(),
+        &attempted,
+        &acked,
+        "clean close",
+    );
+    let total = data.writes();
+    eprintln!("the group-commit workload made {total} writes");
+    for n in 0..=total {
+        let data = MemBackend::new();
+        let wal = data.sharing_crash_point();
+        data.crash_after_writes(n);
+        let (_, attempted, acked) = group_run(&data, &wal);
+        for (kind, d, w) in [
+            ("power loss", data.durable(), wal.durable()),
+            ("process kill", data.contents(), wal.contents()),
+        ] {
+            let what = format!(
+                "crash after write {n} of {total} ({kind}, {} commits acknowledged)",
+                acked.len()
+            );
+            check_group(dir.path(), d, w, &attempted, &acked, &what);
+        }
+    }
+}
+
+/// A WAL whose syncs can be held at a gate (to line commits up behind one sync) and made to
+/// fail.
+#[derive(Clone)]
+struct GatedWal {
+    inner: MemBackend,
+    gate: Arc<(std::sync::Mutex<Gate>, std::sync::Condvar)>,
+}
+
+#[derive(Default)]
+struct Gate {
+    /// The next sync waits at the gate.
+    armed: bool,
+    /// A sync is waiting at the gate.
+    waiting: bool,
+    open: bool,
+}
+
+impl GatedWal {
+    fn new(inner: MemBackend) -> GatedWal {
+        GatedWal {
+            inner,
+            gate: Arc::default(),
+        }
+    }
+
+    fn arm(&self) {
+        let mut g = self.gate.0.lock().unwrap();
+        *g = Gate {
+            armed: true,
+            ..Gate::default()
+        };
+    }
+
+    fn wait_until_held(&self) {
+        let (m, cv) = &*self.gate;
+        let mut g = m.lock().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !g.waiting {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no commit reached the WAL sync"
+            );
+            g = cv
+                .wait_timeout(g, std::time::Duration::from_millis(100))
+                .unwrap()
+                .0;
+        }
+    }
+
+    fn open(&self) {
+        let (m, cv) = &*self.gate;
+        m.lock().unwrap().open = true;
+        cv.notify_all();
+    }
+}
+
+impl StorageBackend for GatedWal {
+    fn len(&self) -> ruzu::Result<u64> {
+        self.inner.len()
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> ruzu::Result<()> {
+        self.inner.read_at(offset, buf)
+    }
+    fn write_at(&self, offset: u64, buf: &[u8]) -> ruzu::Result<()> {
+        self.inner.write_at(offset, buf)
+    }
+    fn set_len(&self, len: u64) -> ruzu::Result<()> {
+        self.inner.set_len(len)
+    }
+    fn sync(&self) -> ruzu::Result<()> {
+        let (m, cv) = &*self.gate;
+        let mut g = m.lock().unwrap();
+        if g.armed {
+            g.armed = false;
+            g.waiting = true;
+            cv.notify_all();
+            while !g.open {
+                g = cv.wait(g).unwrap();
+            }
+        }
+        drop(g);
+        self.inner.sync()
+    }
+}
+
+fn count_g(db: &Database) -> String {
+    run(&db.connect(), "MATCH (n:G) RETURN count(*)")
+}
+
+/// Holds the sync of one commit at the gate while four more commits append behind it, then
+/// lets it go (failing it if `fault`). Returns the database, the WAL, the commits' results
+/// and the number of syncs the five made.
+fn held_sync(fault: Option<SyncFault>) -> (MemBackend, MemBackend, Vec<ruzu::Result<()>>, u64) {
+    let data = MemBackend::new();
+    let mem_wal = data.sharing_crash_point();
+    let wal = GatedWal::new(mem_wal.clone());
+    let d: Arc<dyn StorageBackend> = Arc::new(data.clone());
+    let w: Arc<dyn StorageBackend> = Arc::new(wal.clone());
+    let db = Database::open_backends(d, Some(w), "gated.ruzu", config()).unwrap();
+    db.connect()
+        .query("CREATE NODE TABLE G(id INT64 PRIMARY KEY, twin INT64)")
+        .unwrap();
+    let (syncs0, appended0) = db.store().commit_syncs();
+    wal.arm();
+    if let Some(f) = fault {
+        mem_wal.fail_nth_sync(0, f);
+    }
+    let commit = |id: i64| {
+        let db = db.clone();
+        std::thread::spawn(move || db.connect().query(&pair_insert(id)).map(|_| ()))
+    };
+    // The first commit leads a sync, held at the gate.
+    let mut threads = vec![commit(0)];
+    wal.wait_until_held();
+    // Four more append behind it (the writer slot is free while the sync runs) and wait.
+    threads.extend((1..5).map(commit));
+    // (A stall here means a commit holds the writer slot through its sync: no grouping.)
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while db.store().commit_syncs().1 < appended0 + 5 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "commits did not append while a sync ran"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    // None is visible to a new snapshot before its sync.
+    assert_eq!(count_g(&db), "[[Int64(0)]]");
+    wal.open();
+    let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let syncs = db.store().commit_syncs().0 - syncs0;
+    let after = count_g(&db);
+    if results.iter().all(|r| r.is_ok()) {
+        assert_eq!(after, "[[Int64(10)]]");
+    } else {
+        // The store is poisoned: what readers see stays the durable state.
+        assert_eq!(after, "[[Int64(0)]]");
+        let more = run(&db.connect(), &pair_insert(99));
+        assert!(
+            more.starts_with("error"),
+            "a write after a failed sync: {more}"
+        );
+    }
+    drop(db);
+    (data, mem_wal, results, syncs)
+}
+
+/// Commits that appended while a sync ran share the next one: five commits, two syncs.
+#[test]
+fn commits_waiting_for_one_sync_share_the_next() {
+    let (data, wal, results, syncs) = held_sync(None);
+    for r in &results {
+        assert!(r.is_ok(), "{r:?}");
+    }
+    assert_eq!(
+        syncs, 2,
+        "the four commits behind the held sync should share one sync"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<i64> = (0..5).collect();
+    check_group(
+        dir.path(),
+        data.durable(),
+        wal.durable(),
+        &ids,
+        &ids,
+        "after group syncs",
+    );
+}
+
+/// A failed sync fails every commit waiting for it (the leader's and the ones appended
+/// behind it), none is acknowledged, and none of their rows is there after reopen.
+#[test]
+fn a_failed_sync_fails_every_waiter() {
+    let (data, wal, results, _) = held_sync(Some(SyncFault::Lost));
+    for (i, r) in results.iter().enumerate() {
+        assert!(
+            r.is_err(),
+            "commit {i} was acknowledged after its sync failed"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<i64> = (0..5).collect();
+    check_group(
+        dir.path(),
+        data.durable(),
+        wal.durable(),
+        &ids,
+        &[],
+        "after a failed sync",
+    );
+    // And none is there at all: the table is, empty.
+    let db = Database::open_with(dir.path().join("g.ruzu"), config()).unwrap();
+    assert_eq!(count_g(&db), "[[Int64(0)]]");
 }

@@ -222,6 +222,7 @@ fn main() {
     match argv.get(1).map(String::as_str) {
         Some("writes") => exit_with(writes::main(&argv[1..])),
         Some("writes-child") => exit_with(writes::child(&argv[1..])),
+        Some("group-commit") => exit_with(writes::group_commit(&argv[1..])),
         _ => {}
     }
     let args = match Args::try_parse() {
@@ -908,6 +909,174 @@ mod writes {
             }
             Err(e) => errors.push(format!("{name}: {e}")),
         }
+    }
+
+    #[derive(Parser, Debug)]
+    #[command(
+        name = "ruzu-bench group-commit",
+        about = "Single-row auto-commit CREATEs from 1, 2, 4, 8 threads at once, with group commit and without"
+    )]
+    struct GroupArgs {
+        /// A database loaded from gen_social.py's output (only copied, never written).
+        base: PathBuf,
+        /// Scratch directory for the copies (on the disk to measure, not tmpfs).
+        #[arg(long)]
+        work: PathBuf,
+        /// Thread counts, comma-separated.
+        #[arg(long, default_value = "1,2,4,8")]
+        threads: String,
+        /// Commits per run (split evenly over the threads).
+        #[arg(long, default_value_t = 2000)]
+        commits: u64,
+        /// Repetitions of each run (each on a fresh copy); the median is reported.
+        #[arg(long, default_value_t = 3)]
+        reps: usize,
+        /// First id of the created Person rows (no generated id is this large).
+        #[arg(long, default_value_t = 1u64 << 62)]
+        new_id_base: u64,
+        /// One JSON object instead of a readable table.
+        #[arg(long)]
+        json: bool,
+    }
+
+    /// One run: `threads` connections each commit `per` single-row CREATEs; returns
+    /// commits/s and WAL syncs per commit.
+    fn group_run(
+        a: &GroupArgs,
+        grouped: bool,
+        threads: u64,
+        per: u64,
+    ) -> Result<(f64, f64), String> {
+        let path = a.work.join("group.ruzu");
+        copy_db(&a.base, &path)?;
+        let db = Database::open(&path).map_err(|e| e.to_string())?;
+        db.store().set_group_commit(grouped);
+        let (syncs0, commits0) = db.store().commit_syncs();
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(threads as usize + 1));
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let db = db.clone();
+                let barrier = barrier.clone();
+                let base = a.new_id_base as i64 + (t * per) as i64;
+                std::thread::spawn(move || -> Result<(), String> {
+                    let c = db.connect();
+                    let s = prepare(&c, NODE_CREATE)?;
+                    barrier.wait();
+                    for k in 0..per {
+                        exec(&c, &s, &node_params(base + k as i64, k))?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        barrier.wait();
+        let t = Instant::now();
+        let mut errors = Vec::new();
+        for h in handles {
+            match h.join() {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => errors.push(e),
+                Err(_) => errors.push("a writer thread panicked".into()),
+            }
+        }
+        let wall = t.elapsed();
+        if let Some(e) = errors.into_iter().next() {
+            return Err(e);
+        }
+        let (syncs, commits) = db.store().commit_syncs();
+        let (syncs, commits) = (syncs - syncs0, commits - commits0);
+        let c = db.connect();
+        let n = one_int(
+            &c,
+            "MATCH (p:Person) WHERE p.id >= $lo RETURN count(*)",
+            &Params::from([("lo".to_string(), Value::Int64(a.new_id_base as i64))]),
+        )?;
+        if n != (threads * per) as i64 || commits != threads * per {
+            return Err(format!(
+                "{} rows and {commits} commits after {} creates",
+                n,
+                threads * per
+            ));
+        }
+        drop(c);
+        drop(db);
+        Ok((rate(commits, wall), syncs as f64 / commits.max(1) as f64))
+    }
+
+    /// `ruzu-bench group-commit`: commits/s and syncs per commit of single-row auto-commit
+    /// CREATEs from 1, 2, 4, 8 threads, with group commit (the default) and with it off (a
+    /// commit holds the writer slot until its sync: the behaviour before group commit),
+    /// runs interleaved, medians of `--reps`.
+    pub fn group_commit(argv: &[String]) -> Result<(), String> {
+        let a = GroupArgs::try_parse_from(argv).unwrap_or_else(|e| usage_exit(e));
+        std::fs::create_dir_all(&a.work).map_err(|e| format!("{}: {e}", a.work.display()))?;
+        let threads: Vec<u64> = a
+            .threads
+            .split(',')
+            .map(|t| {
+                t.trim()
+                    .parse::<u64>()
+                    .map_err(|e| format!("--threads {t:?}: {e}"))
+            })
+            .collect::<Result<_, _>>()?;
+        if threads.contains(&0) || a.reps == 0 {
+            return Err("--threads and --reps must be positive".into());
+        }
+        let mut out = serde_json::Map::new();
+        out.insert("engine".into(), json!("ruzu"));
+        out.insert("commits".into(), json!(a.commits));
+        out.insert("fdatasync_us".into(), json!(fdatasync_us(&a.work)?));
+        let mut rows = Vec::new();
+        for &n in &threads {
+            let per = (a.commits / n).max(1);
+            let (mut on, mut off) = (Vec::new(), Vec::new());
+            for rep in 0..a.reps {
+                // Alternating which goes first, so neither always meets a colder cache.
+                for grouped in [rep % 2 == 0, rep % 2 != 0] {
+                    let r = group_run(&a, grouped, n, per)?;
+                    if grouped {
+                        on.push(r)
+                    } else {
+                        off.push(r)
+                    }
+                }
+            }
+            let med = |v: &mut Vec<(f64, f64)>| {
+                v.sort_by(|x, y| x.0.total_cmp(&y.0));
+                v[v.len() / 2]
+            };
+            let (on, off) = (med(&mut on), med(&mut off));
+            rows.push(json!({
+                "threads": n,
+                "grouped_per_s": on.0,
+                "grouped_syncs_per_commit": on.1,
+                "ungrouped_per_s": off.0,
+                "ungrouped_syncs_per_commit": off.1,
+                "ratio": on.0 / off.0,
+            }));
+            if !a.json {
+                eprintln!(
+                    "{n} thread(s): grouped {:.0}/s ({:.3} syncs/commit), ungrouped {:.0}/s ({:.3} syncs/commit), ratio {:.2}",
+                    on.0, on.1, off.0, off.1, on.0 / off.0
+                );
+            }
+        }
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        if let Some(l) = load
+            .split_whitespace()
+            .next()
+            .and_then(|l| l.parse::<f64>().ok())
+        {
+            out.insert("loadavg_1m".into(), json!(l));
+        }
+        out.insert("runs".into(), json!(rows));
+        let out = Json::Object(out);
+        if a.json {
+            println!("{out}");
+        } else {
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        Ok(())
     }
 
     pub fn main(argv: &[String]) -> Result<(), String> {

@@ -11,11 +11,13 @@
 //! above take a `Snapshot` or a `WriteTxn` as plain inputs.
 //!
 //! Isolation: snapshot isolation. A reader's snapshot is the committed state when it began;
-//! the writer sees that plus its own writes; a commit becomes visible at once to readers that
-//! begin after it (after its WAL record is durable), never partly.
+//! the writer sees that plus its own writes; a commit becomes visible to readers that begin
+//! after its WAL record is durable, never partly. The next writer begins on the appended
+//! state (`latest`), which may hold commits still waiting for their sync (group commit).
 //!
 //! Durability: a commit appends the transaction's logical records and a commit record to the
-//! WAL and syncs it before it returns. A checkpoint writes the merged pages, the metadata and
+//! WAL and returns once a sync covers them (group commit: the writer slot is released after
+//! the append, so that one sync covers every commit appended meanwhile; see `Group`). A checkpoint writes the merged pages, the metadata and
 //! the header slot (copy-on-write, never overwriting a page the previous checkpoint
 //! references), then starts a new WAL generation. Statements that write pages directly (COPY,
 //! ALTER TABLE on stored columns) commit by checkpoint.
@@ -39,7 +41,7 @@ use crate::storage::file::{OsBackend, StorageBackend};
 use crate::storage::pager::{CheckpointData, NewFile, Pager};
 use crate::storage::table::StorageMeta;
 use parking_lot::{Condvar, Mutex, RwLock};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -139,6 +141,30 @@ impl Default for CommitOptions {
     }
 }
 
+/// Group commit: commits appended to the WAL and the syncs that make them durable.
+///
+/// A committing writer appends its records (under the WAL lock, so the order of appends is
+/// the commit order), stamps its versions, records its new state here as pending, releases
+/// the writer slot and waits until `durable` reaches its number. Whoever finds no sync
+/// running becomes the leader: it syncs the WAL for every commit appended so far (without
+/// holding any lock), then publishes the newest state that sync covers to readers and wakes
+/// the others; a follower whose commit the sync did not cover leads the next one.
+#[derive(Default)]
+struct Group {
+    /// Commits appended so far (numbered over the store's life, from 1).
+    appended: u64,
+    /// Commits a finished sync covers.
+    durable: u64,
+    /// A leader is syncing the WAL.
+    syncing: bool,
+    /// A sync failed: no commit not yet durable is ever acknowledged (the store is poisoned).
+    failed: bool,
+    /// The states of appended commits not yet durable, oldest first, by commit number.
+    pending: VecDeque<(u64, Committed)>,
+    /// WAL syncs commits made (for the benchmark's syncs per commit).
+    syncs: u64,
+}
+
 /// Kuzu's message when a second write transaction is refused.
 pub const ONE_WRITER: &str = "Cannot start a new write transaction in the system. Only one write transaction at a time is allowed in the system.";
 
@@ -148,7 +174,17 @@ pub struct Store {
     read_only: bool,
     pager: Pager,
     mem: Arc<MemoryManager>,
+    /// The durable committed state: what a snapshot begins on.
     committed: RwLock<Committed>,
+    /// The newest appended state (durable or not): what the next writer begins on. Equal to
+    /// `committed` when no commit waits for its sync.
+    latest: RwLock<Committed>,
+    group: Mutex<Group>,
+    /// Signalled when a sync ends.
+    synced: Condvar,
+    /// Release the writer slot before the sync (group commit); off, a commit holds the slot
+    /// until its record is durable (one commit per sync; for comparison in the benchmark).
+    group_commit: AtomicBool,
     writer: Mutex<Option<Writer>>,
     writer_done: Condvar,
     /// State versions read by live snapshots: version → count.
@@ -283,7 +319,11 @@ impl Store {
             read_only,
             pager,
             mem,
+            latest: RwLock::new(committed.clone()),
             committed: RwLock::new(committed),
+            group: Mutex::new(Group::default()),
+            synced: Condvar::new(),
+            group_commit: AtomicBool::new(true),
             writer: Mutex::new(None),
             writer_done: Condvar::new(),
             readers: Arc::new(Mutex::new(BTreeMap::new())),
@@ -425,7 +465,9 @@ impl Store {
     ) -> Result<WriteTxn> {
         self.refuse_writes()?;
         let mark = self.acquire_writer(manual, deadline)?;
-        let c = self.committed.read().clone();
+        // The writer builds on every appended commit, durable or not: its own record follows
+        // theirs in the WAL, and it is acknowledged only after a sync that covers them too.
+        let c = self.latest.read().clone();
         let wal_start = self.wal.lock().len();
         Ok(WriteTxn::new(self.clone(), mark, manual, c, wal_start))
     }
@@ -473,8 +515,16 @@ impl Store {
         }
     }
 
-    /// Publishes a new committed state (the caller holds the writer slot).
+    /// Publishes a new committed state that is durable already (a checkpoint, a replayed
+    /// transaction, a newer checkpoint of another process) to readers and writers. The caller
+    /// holds the writer slot and no commit waits for a sync (`sync_appended`).
     fn publish(&self, next: Committed) {
+        *self.latest.write() = next.clone();
+        self.publish_durable(next);
+    }
+
+    /// Makes `next` the state new snapshots read.
+    fn publish_durable(&self, next: Committed) {
         let generation = self.pager.header().current_slot().generation;
         {
             let oldest = self.oldest_reader().min(next.version);
@@ -527,6 +577,110 @@ impl Store {
         self.committed.read().clone()
     }
 
+    /// The newest appended state (what the writer slot's next holder begins on).
+    fn latest(&self) -> Committed {
+        self.latest.read().clone()
+    }
+
+    /// Records a commit whose WAL record is appended (not yet synced): the next writer
+    /// begins on `next`; readers see it once a sync covers it. Returns its commit number, for
+    /// `wait_durable`. The caller holds the writer slot.
+    fn appended(&self, next: Committed) -> u64 {
+        *self.latest.write() = next.clone();
+        let mut g = self.group.lock();
+        g.appended += 1;
+        let n = g.appended;
+        g.pending.push_back((n, next));
+        n
+    }
+
+    /// Returns once commit `n` is durable (leading a sync if none runs), with its state
+    /// published to readers; or the error of the sync that failed to cover it, which poisons
+    /// the store.
+    fn wait_durable(&self, n: u64) -> Result<()> {
+        let mut g = self.group.lock();
+        loop {
+            if g.durable >= n {
+                return Ok(());
+            }
+            if g.failed {
+                return Err(Error::Runtime(format!(
+                    "{}: syncing the WAL failed, so this commit may not be durable; reopen the database to recover it",
+                    self.path.display()
+                )));
+            }
+            if g.syncing {
+                self.synced.wait(&mut g);
+                continue;
+            }
+            // Lead: one sync for every commit appended so far (their writes completed before
+            // they were counted, so a sync that starts now covers them).
+            let target = g.appended;
+            g.syncing = true;
+            drop(g);
+            let r = if self.poisoned.load(Ordering::Acquire) {
+                Err(Error::Runtime(format!(
+                    "{}: an earlier write or sync failed; reopen the database to recover it",
+                    self.path.display()
+                )))
+            } else {
+                let file = self.wal.lock().file();
+                match file {
+                    Some(f) => f.sync(),
+                    None => Ok(()),
+                }
+            };
+            g = self.group.lock();
+            g.syncing = false;
+            g.syncs += 1;
+            match r {
+                Ok(()) => {
+                    g.durable = g.durable.max(target);
+                    let mut last = None;
+                    while g.pending.front().is_some_and(|(k, _)| *k <= target) {
+                        last = g.pending.pop_front().map(|(_, c)| c);
+                    }
+                    if let Some(c) = last {
+                        self.publish_durable(c);
+                    }
+                    self.synced.notify_all();
+                }
+                Err(e) => {
+                    // The WAL's state on disk is unknown: nothing not yet durable may be
+                    // acknowledged, and every later write is refused until reopen.
+                    self.poisoned.store(true, Ordering::Release);
+                    g.failed = true;
+                    g.pending.clear();
+                    self.synced.notify_all();
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// Makes every appended commit durable (waits for the sync running, or leads one). A
+    /// checkpoint calls it first: it merges only durable commits and may then reset the WAL.
+    fn sync_appended(&self) -> Result<()> {
+        let n = self.group.lock().appended;
+        self.wait_durable(n)
+    }
+
+    /// WAL syncs commits made so far, and commits appended (the benchmark's syncs per commit).
+    pub fn commit_syncs(&self) -> (u64, u64) {
+        let g = self.group.lock();
+        (g.syncs, g.appended)
+    }
+
+    /// Group commit on (the default) or off: off, a commit keeps the writer slot until its
+    /// sync returns, so commits never share a sync (the behaviour before group commit).
+    pub fn set_group_commit(&self, on: bool) {
+        self.group_commit.store(on, Ordering::Release);
+    }
+
+    fn group_commit(&self) -> bool {
+        self.group_commit.load(Ordering::Acquire)
+    }
+
     /// Writes `state`'s catalog and table data and switches the header (copy-on-write);
     /// records the page ranges it stopped referencing as held for readers of older states.
     /// On failure, the allocator goes back to `saved` (pages written since are unreferenced);
@@ -565,7 +719,9 @@ impl Store {
     /// Merges every committed version into the tables' pages and writes a checkpoint. The
     /// caller holds the writer slot (no write transaction runs).
     fn checkpoint_locked(&self, force: bool) -> Result<()> {
-        let c = self.committed();
+        // Only durable commits are merged, and the WAL is reset only when no sync runs.
+        self.sync_appended()?;
+        let c = self.latest();
         if !force && c.epoch.is_empty() && self.wal.lock().is_empty() {
             return Ok(());
         }
@@ -614,7 +770,7 @@ impl Store {
             return Ok(());
         }
         let mark = self.acquire_writer(false, Some(Instant::now()))?;
-        let r = if self.wal.lock().is_empty() && self.committed().epoch.is_empty() {
+        let r = if self.wal.lock().is_empty() && self.latest().epoch.is_empty() {
             Ok(())
         } else {
             self.checkpoint_locked(true)

@@ -714,6 +714,11 @@ impl Wal {
         Ok(())
     }
 
+    /// The WAL file, to sync without holding the WAL's lock (group commit).
+    pub fn file(&self) -> Option<Arc<dyn StorageBackend>> {
+        self.file.clone()
+    }
+
     /// Makes every append durable.
     pub fn sync(&self) -> Result<()> {
         match &self.file {

@@ -701,6 +701,9 @@ impl WriteTxn {
             }
         }
         if self.by_checkpoint {
+            // The checkpoint holds the commits appended before this transaction began: they
+            // are made durable first, so the WAL it resets holds none still waiting.
+            store.sync_appended()?;
             self.epoch.commit(&self.undo, self.mark, ts);
             let meta = checkpoint::merge(
                 &store.pager,
@@ -727,39 +730,55 @@ impl WriteTxn {
             store.release_writer(self.mark);
             return Ok(());
         }
+        // A sync that failed since this transaction began leaves the WAL's state unknown:
+        // nothing more is appended.
+        store.refuse_writes()?;
         Record::Commit { ts }.encode_into(&mut self.records)?;
-        {
+        let wal_len = {
             let mut wal = store.wal.lock();
             let bytes = std::mem::take(&mut self.records);
             wal.append(&bytes)?;
-            if let Err(e) = wal.sync() {
-                store
-                    .poisoned
-                    .store(true, std::sync::atomic::Ordering::Release);
-                return Err(e);
-            }
-        }
+            wal.len()
+        };
+        // Appended: the versions take the commit's timestamp, which readers' snapshots do
+        // not reach until the state is published as durable (`Store::wait_durable`); the next
+        // writer builds on it at once.
         self.epoch.commit(&self.undo, self.mark, ts);
-        store.publish(Committed {
+        let n = store.appended(Committed {
             catalog: self.catalog.clone(),
             meta: self.meta.clone(),
             epoch: self.epoch.clone(),
             ts,
             version,
         });
+        // From here the transaction cannot roll back: a later writer may build on it, and
+        // its record is in the WAL. If the sync fails, the store is poisoned instead.
         self.done = true;
-        let wal_full = store.wal.lock().len() >= opts.checkpoint_threshold;
+        let wal_full = wal_len >= opts.checkpoint_threshold;
         // Versions live in memory until a checkpoint merges them into pages, which the pool
         // can evict: past a quarter of the budget they are merged now, so that a stream of
         // writes larger than memory keeps committing.
         let versions_big = self.epoch.bytes() > store.mem.budget() / 4;
         if opts.auto_checkpoint && (wal_full || versions_big) {
-            // The commit is durable; a failed checkpoint leaves it in the WAL (and a failed
-            // sync poisons the store, so later writes report it).
-            let _ = store.checkpoint_locked(false);
+            // Keeps the slot: the checkpoint makes every appended commit durable first.
+            let r = store.wait_durable(n);
+            if r.is_ok() {
+                // The commit is durable; a failed checkpoint leaves it in the WAL (and a
+                // failed sync poisons the store, so later writes report it).
+                let _ = store.checkpoint_locked(false);
+            }
+            store.release_writer(self.mark);
+            return r;
         }
-        store.release_writer(self.mark);
-        Ok(())
+        if store.group_commit() {
+            // The next writer may start while this commit waits for its sync.
+            store.release_writer(self.mark);
+            store.wait_durable(n)
+        } else {
+            let r = store.wait_durable(n);
+            store.release_writer(self.mark);
+            r
+        }
     }
 
     /// Rolls back: every version is undone, pages written are given back, the WAL is cut back.
@@ -829,7 +848,7 @@ fn render_key(ty: &LogicalType, v: &Value) -> String {
 /// Applies one committed WAL transaction to the store's committed state (recovery).
 pub(super) fn replay(store: &Store, txn: (Vec<Record>, u64)) -> Result<()> {
     let (records, ts) = txn;
-    let c = store.committed();
+    let c = store.latest();
     let mark = TXN_BIT;
     let mut r = Replayer {
         store,
