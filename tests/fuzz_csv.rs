@@ -378,3 +378,41 @@ fn fuzz_load_from() {
     });
     let _ = Path::new("");
 }
+
+/// Options the fuzzer found overflowing: the sample size and the records to skip were added
+/// to the header row unchecked (`usize::MAX + 1`: a panic in debug builds; in release the
+/// skip wrapped to 0 and the file was read from its start).
+#[test]
+fn fuzz_csv_known_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k.csv");
+    std::fs::write(&path, "a,b\n1,x\n2,y\n").unwrap();
+    let schema = CsvSchema {
+        columns: vec![
+            ("a".into(), LogicalType::Int64),
+            ("b".into(), LogicalType::String),
+        ],
+    };
+    for (skip, sample_size) in [(0, usize::MAX), (u64::MAX, 20), (u64::MAX, usize::MAX)] {
+        let opts = CsvOptions {
+            header: Some(true),
+            skip,
+            sample_size,
+            ..CsvOptions::default()
+        };
+        let input = format!("skip {skip}, sample_size {sample_size}, header");
+        fuzz::once(&input, || {
+            let mut rows = 0;
+            let r = read_csv(&path, "k.csv", &opts, &schema, 1, |b| {
+                rows += b.len();
+                Ok(())
+            });
+            let _ = sniff_columns(&path, "k.csv", &opts, None);
+            if skip == u64::MAX {
+                assert_eq!(rows, 0, "{input}: {r:?}");
+            } else {
+                assert_eq!(rows, 2, "{input}: {r:?}");
+            }
+        });
+    }
+}
