@@ -315,6 +315,65 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// A function argument: any literal, extreme numbers, typed values and small lists.
+    fn argument(&mut self) -> String {
+        match self.rng.below(10) {
+            0 => self
+                .rng
+                .pick(&[
+                    "-1",
+                    "0",
+                    "2147483647",
+                    "-9223372036854775808",
+                    "9223372036854775807",
+                    "1000000000",
+                    "4294967296",
+                    "-2147483648",
+                ])
+                .to_string(),
+            1 => self
+                .rng
+                .pick(&[
+                    "[]",
+                    "[[]]",
+                    "[NULL]",
+                    "[1, 2, 3]",
+                    "['a', NULL, 'b']",
+                    "[[1, 2], [3]]",
+                    "[{a: 1}, {a: 2}]",
+                    "{a: 1, b: 'x'}",
+                    "map([1, 2], ['a', 'b'])",
+                    "map([], [])",
+                ])
+                .to_string(),
+            2 => self
+                .rng
+                .pick(&[
+                    "date('2020-02-29')",
+                    "timestamp('2020-02-29 12:00:00')",
+                    "interval('1 year 2 days')",
+                    "interval('-999999999 years')",
+                    "date('9999-12-31')",
+                    "timestamp('0001-01-01 00:00:00')",
+                    "CAST(1.5 AS DECIMAL(5, 2))",
+                    "CAST('A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11' AS UUID)",
+                    "CAST('\\xAA' AS BLOB)",
+                    "CAST(1 AS INT128)",
+                    "CAST(255 AS UINT8)",
+                    "CAST(-1 AS INT8)",
+                    "1e308",
+                    "-0.0",
+                ])
+                .to_string(),
+            3 => {
+                let i = self.rng.below(self.funcs.len().max(1));
+                let f = self.funcs.get(i).cloned().unwrap_or_default();
+                format!("{f}({})", self.literal_shallow())
+            }
+            _ => self.literal(),
+        }
+    }
+
     fn literal_shallow(&mut self) -> String {
         match self.rng.below(4) {
             0 | 1 => self.int_literal(),
@@ -1093,9 +1152,17 @@ impl<'a> Gen<'a> {
                     "CHECKPOINT",
                 ])
                 .to_string(),
-            _ => {
+            _ if self.rng.one_in(2) => {
                 let (p, _) = self.projection(false);
                 format!("RETURN {p}{}", self.tail())
+            }
+            _ => {
+                // One function on literals of every shape: the functions' own argument
+                // checks (huge counts, negative indexes, empty and nested lists, NULLs).
+                let name = self.rng.pick(self.funcs).clone();
+                let n = self.rng.below(4);
+                let args: Vec<String> = (0..n).map(|_| self.argument()).collect();
+                format!("RETURN {name}({})", args.join(", "))
             }
         };
         format!("{prefix}{body}")
@@ -1338,4 +1405,48 @@ fn fuzz_cypher() {
         let _ = c.query("ROLLBACK");
     });
     eprintln!("cypher: {ok} statements ran, {failed} failed (errors are expected)");
+}
+
+/// Inputs the fuzzer found, kept as regression cases: each must end (with a result or an
+/// error) within its timeout and the memory budget.
+#[test]
+fn fuzz_cypher_known_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = build(dir.path());
+    let db = open(&path);
+    let c = db.connect();
+    for (q, timeout_ms) in [
+        // An unbound three-node MERGE tried every Person x Person x City combination without
+        // looking at the deadline: minutes past a 5 s timeout.
+        (
+            "MERGE (n2:Person)<-[:knows]-(n3:Person)-[r1:livesIn]->(n4:City) REMOVE r1.since",
+            1000,
+        ),
+        // Every acyclic path with a rel variable was collected unbudgeted (gigabytes under a
+        // 16 MiB pool).
+        (
+            "MATCH (:Doc)-[r14:cites*ACYCLIC 3..]-(n15:Doc)-[:cites]-(n15) RETURN n15.body",
+            5000,
+        ),
+        // Walk counts of 2^k rows per source were pushed as rows all at once.
+        ("MATCH (a:Doc)-[:cites*1..30]-(b:Doc) RETURN count(*)", 1000),
+    ] {
+        fuzz::once(q, || {
+            c.set_timeout(Some(std::time::Duration::from_millis(timeout_ms)));
+            let start = std::time::Instant::now();
+            if let Ok(r) = c.query(q) {
+                for row in r {
+                    if row.is_err() {
+                        break;
+                    }
+                }
+            }
+            let _ = c.query("ROLLBACK");
+            let took = start.elapsed();
+            assert!(
+                took < std::time::Duration::from_millis(timeout_ms * 4 + 2000),
+                "{q}: {took:?}"
+            );
+        });
+    }
 }

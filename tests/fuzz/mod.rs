@@ -40,6 +40,13 @@ static CURRENT: Mutex<String> = Mutex::new(String::new());
 static CASE_STARTED_MS: AtomicU64 = AtomicU64::new(0);
 static CASE_SEED: AtomicU64 = AtomicU64::new(0);
 static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+/// The targets of one test binary take turns: the input, the hang clock and the memory
+/// guard are process-wide.
+static TURN: Mutex<()> = Mutex::new(());
+
+fn turn() -> std::sync::MutexGuard<'static, ()> {
+    TURN.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn too_much(size: usize) {
     if !ARMED.load(Ordering::Relaxed) || REPORTING.swap(true, Ordering::SeqCst) {
@@ -217,6 +224,7 @@ fn now_ms() -> u64 {
 /// that can fail) with `set_input`, so a failure can be reported and replayed.
 /// `default_secs` is the budget when `RUZU_FUZZ_SECS` is unset.
 pub fn run(target: &str, default_secs: f64, mut case: impl FnMut(&mut Rng)) -> Summary {
+    let _turn = turn();
     install_hook();
     watchdog();
     let secs = std::env::var("RUZU_FUZZ_SECS")
@@ -398,5 +406,23 @@ pub fn mutate(rng: &mut Rng, b: &mut Vec<u8>, resize: bool) -> String {
             b.splice(at..at, bytes);
             format!("insert {len} bytes at {at}")
         }
+    }
+}
+
+/// Runs one known input (a regression case) under the same guards as a fuzz case: a panic
+/// fails the test naming `input`; a hang or an allocation past the budget aborts with it.
+pub fn once(input: &str, f: impl FnOnce()) {
+    let _turn = turn();
+    install_hook();
+    watchdog();
+    set_input(input);
+    CASE_SEED.store(0, Ordering::Relaxed);
+    CASE_STARTED_MS.store(now_ms(), Ordering::Relaxed);
+    ARMED.store(true, Ordering::Relaxed);
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    ARMED.store(false, Ordering::Relaxed);
+    CASE_STARTED_MS.store(0, Ordering::Relaxed);
+    if r.is_err() {
+        panic!("known input panicked:\n{input}");
     }
 }
