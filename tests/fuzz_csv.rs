@@ -130,8 +130,8 @@ fn field(rng: &mut Rng, delim: u8, quote: u8, escape: u8) -> Vec<u8> {
 }
 
 fn file(rng: &mut Rng, ncols: usize) -> (Vec<u8>, u8, u8, u8) {
-    let delim = *rng.pick(&[b',', b',', b';', b'|', b'\t', b' ', b'x']);
-    let quote = *rng.pick(&[b'"', b'"', b'\'', b'|']);
+    let delim = *rng.pick(b",,;|\t x");
+    let quote = *rng.pick(b"\"\"'|");
     let escape = *rng.pick(&[quote, quote, b'\\', b'"']);
     let eols: [&[u8]; 4] = [b"\n", b"\r\n", b"\r", b"\n\n"];
     let eol: &[u8] = eols[rng.below(4)];

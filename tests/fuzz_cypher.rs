@@ -1322,7 +1322,7 @@ fn fuzz_cypher() {
     fuzz::run("cypher", 4.0, |rng| {
         cases += 1;
         // Back to the pristine file now and then (writes and DDL change it).
-        if cases % 40 == 0 || db.is_none() {
+        if cases.is_multiple_of(40) || db.is_none() {
             db = None;
             std::fs::write(&path, &base).unwrap();
             let _ = std::fs::remove_file(&wal);

@@ -35,6 +35,9 @@ struct Trace {
 /// The (neighbour id, rel id, followed forward) pairs of one node.
 type Adjacency = Arc<Vec<(u64, u64, bool)>>;
 
+/// See `RecursiveExtend::pending`.
+type Pending = (usize, Vec<(u64, u64)>, usize, u64);
+
 /// The recursive extend operator (see the module header).
 pub struct RecursiveExtend {
     db: Arc<Store>,
@@ -53,7 +56,7 @@ pub struct RecursiveExtend {
     /// input row `.0` not emitted yet, the next of them, and how many copies of it were
     /// emitted. Path counts grow exponentially with the length, so one source's rows are
     /// emitted over as many chunks as they need, never held at once.
-    pending: Option<(usize, Vec<(u64, u64)>, usize, u64)>,
+    pending: Option<Pending>,
 }
 
 impl RecursiveExtend {
