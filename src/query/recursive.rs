@@ -35,6 +35,9 @@ struct Trace {
 /// The (neighbour id, rel id, followed forward) pairs of one node.
 type Adjacency = Arc<Vec<(u64, u64, bool)>>;
 
+/// See `RecursiveExtend::pending`.
+type Pending = (usize, Vec<(u64, u64)>, usize, u64);
+
 /// The recursive extend operator (see the module header).
 pub struct RecursiveExtend {
     db: Arc<Store>,
@@ -49,6 +52,11 @@ pub struct RecursiveExtend {
     mem: Option<Reservation>,
     /// With a path: the properties of the rels read so far, by packed rel id.
     rel_props: HashMap<u64, Vec<Value>>,
+    /// Without a path: the destinations (with their numbers of paths) of the source in
+    /// input row `.0` not emitted yet, the next of them, and how many copies of it were
+    /// emitted. Path counts grow exponentially with the length, so one source's rows are
+    /// emitted over as many chunks as they need, never held at once.
+    pending: Option<Pending>,
 }
 
 impl RecursiveExtend {
@@ -67,6 +75,7 @@ impl RecursiveExtend {
             input: None,
             mem: None,
             rel_props: HashMap::new(),
+            pending: None,
         }
     }
 
@@ -249,7 +258,9 @@ impl RecursiveExtend {
 impl RecursiveExtend {
     /// Every path from `src` the spec matches (one per output row), enumerated depth-first.
     /// Shortest semantics follow only edges one level further in the BFS distance order.
-    fn paths(&mut self, src: u64, ctx: &ExecContext) -> Result<Vec<Trace>> {
+    /// The traces are charged to `held` (the query's budget): a source with more paths than
+    /// the budget holds fails with the out-of-memory error.
+    fn paths(&mut self, src: u64, ctx: &ExecContext, held: &mut Reservation) -> Result<Vec<Trace>> {
         let (lower, upper) = (self.spec.lower, self.spec.upper);
         let sem = self.spec.semantic;
         let shortest = matches!(sem, PathSemantic::Shortest | PathSemantic::AllShortest);
@@ -313,6 +324,7 @@ impl RecursiveExtend {
             nodes.push(m);
             rels.push((r, fwd));
             if len >= lower && self.keep(m) && (sem != PathSemantic::Shortest || found.insert(m)) {
+                held.grow(trace_bytes(nodes.len()))?;
                 out.push(Trace {
                     nodes: nodes.clone(),
                     rels: rels.clone(),
@@ -399,6 +411,12 @@ impl RecursiveExtend {
     }
 }
 
+/// What one enumerated path of `nodes` nodes holds until it is emitted (the trace, its row
+/// and destination, and its path value of internal ids, labels and properties), roughly.
+fn trace_bytes(nodes: usize) -> u64 {
+    (nodes as u64) * 160 + 96
+}
+
 fn id_at(c: &Column, i: usize) -> Option<u64> {
     if c.nulls.is_null(i) {
         return None;
@@ -433,24 +451,45 @@ impl Operator for RecursiveExtend {
                 continue;
             };
             let mut at = at;
-            while at < chunk.len && rows.len() < VECTOR_CAPACITY {
+            // Memory of the paths of this chunk until it is returned.
+            let mut held = Reservation::new(ctx.budget.clone());
+            while rows.len() < VECTOR_CAPACITY {
+                if let Some((row, dests, i, done)) = &mut self.pending {
+                    while *i < dests.len() && rows.len() < VECTOR_CAPACITY {
+                        let (d, c) = dests[*i];
+                        let room = (VECTOR_CAPACITY - rows.len()) as u64;
+                        let take = c.saturating_sub(*done).min(room);
+                        for _ in 0..take {
+                            rows.push(*row);
+                            dsts.push(d);
+                        }
+                        *done += take;
+                        if *done >= c {
+                            *i += 1;
+                            *done = 0;
+                        }
+                    }
+                    if *i >= dests.len() {
+                        self.pending = None;
+                    }
+                    continue;
+                }
+                if at >= chunk.len {
+                    break;
+                }
                 let src = chunk
                     .columns
                     .get(self.spec.from_col)
                     .and_then(|c| id_at(c, at));
                 if let (Some(src), true) = (src, self.spec.path.is_some()) {
-                    for t in self.paths(src, ctx)? {
+                    for t in self.paths(src, ctx, &mut held)? {
                         rows.push(at);
                         dsts.push(t.nodes.last().copied().unwrap_or(src));
                         paths.push(self.path_value(&t)?);
                     }
                 } else if let Some(src) = src {
-                    for (d, c) in self.expand(src, ctx)? {
-                        for _ in 0..c {
-                            rows.push(at);
-                            dsts.push(d);
-                        }
-                    }
+                    let dests = self.expand(src, ctx)?;
+                    self.pending = Some((at, dests, 0, 0));
                 }
                 at += 1;
             }
@@ -475,7 +514,7 @@ impl Operator for RecursiveExtend {
                 out.len = n;
                 Some(out)
             };
-            if at < chunk.len {
+            if at < chunk.len || self.pending.is_some() {
                 self.input = Some((chunk, at));
             }
             if out.is_some() {
@@ -572,6 +611,62 @@ mod tests {
         };
         assert_eq!(count(":E* TRAIL 1..10"), ["14"]);
         assert_eq!(count(":E* ACYCLIC 1..10"), ["6"]);
+    }
+
+    /// Found by fuzzing (tests/fuzz_cypher.rs): the rows of one source were all built at
+    /// once (a walk count of 3^k pushed 3^k rows) and every path of a source with a path
+    /// variable was collected unbudgeted, so a cyclic graph took gigabytes under a 16 MiB
+    /// budget. Rows now stream out in chunks and held paths are charged to the budget.
+    #[test]
+    fn many_paths_stream_or_fail_within_the_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open_with(
+            dir.path().join("db.ruzu"),
+            crate::Config {
+                buffer_pool_size: 16 << 20,
+                ..crate::Config::default()
+            },
+        )
+        .unwrap();
+        let c = db.connect();
+        for q in [
+            "CREATE NODE TABLE N(id INT64, PRIMARY KEY(id))",
+            "CREATE REL TABLE E(FROM N TO N)",
+            "UNWIND range(0, 1) AS i CREATE (:N {id: i})",
+            // Three rels each way between two nodes: 3^k walks of length k from either.
+            "MATCH (a:N), (b:N) WHERE a.id <> b.id UNWIND range(1, 3) AS k CREATE (a)-[:E]->(b)",
+        ] {
+            c.query(q).unwrap();
+        }
+        // sum(3^k, k = 1..10) = 88,572 rows from one source, exactly.
+        assert_eq!(
+            rows(
+                &c,
+                "MATCH (a:N)-[:E*1..10]->(b:N) WHERE a.id = 0 RETURN count(*)"
+            ),
+            ["88572"]
+        );
+        // 3^30 walks: streamed until the timeout, never held.
+        c.set_timeout(Some(std::time::Duration::from_millis(300)));
+        assert_eq!(
+            err(&c, "MATCH (a:N)-[:E*30..30]->(b:N) RETURN count(*)"),
+            "Interrupted."
+        );
+        // A path variable holds every path of a source: out of memory, not out of RAM.
+        c.set_timeout(Some(std::time::Duration::from_secs(60)));
+        for i in 2..8 {
+            c.query(&format!("CREATE (:N {{id: {i}}})")).unwrap();
+        }
+        c.query(
+            "MATCH (a:N), (b:N) WHERE a.id <> b.id AND (a.id > 1 OR b.id > 1) CREATE (a)-[:E]->(b)",
+        )
+        .unwrap();
+        // Returning the rel variable makes the operator build every path of the source.
+        let e = err(
+            &c,
+            "MATCH (a:N)-[e:E*ACYCLIC 1..8]->(b:N) WHERE a.id = 0 RETURN e",
+        );
+        assert!(e.contains("Unable to allocate memory"), "{e}");
     }
 
     #[test]

@@ -222,7 +222,9 @@ pub fn detect_dialect(
     let sample = strip_bom(sample);
     let ncols = schema.columns.len();
     let d = if opts.auto_detect {
-        let rows = opts.sample_size + usize::from(opts.header == Some(true));
+        let rows = opts
+            .sample_size
+            .saturating_add(usize::from(opts.header == Some(true)));
         sniff::detect(
             sample,
             whole_file,
@@ -707,7 +709,7 @@ fn read_csv_stream(
         };
         let mut incomplete = false;
         let mut records = 0u64;
-        let wanted = opts.skip + u64::from(dialect.header);
+        let wanted = opts.skip.saturating_add(u64::from(dialect.header));
         let mut header = None;
         while records < wanted {
             sink.fields.clear();

@@ -91,7 +91,7 @@ pub fn sniff_sample(
     let mut columns: Vec<(String, LogicalType)> = Vec::new();
     let mut sniff_type: Vec<bool> = Vec::new();
     let mut first_row: Option<Vec<String>> = None;
-    let wanted = opts.sample_size as u64 + u64::from(has_header);
+    let wanted = (opts.sample_size as u64).saturating_add(u64::from(has_header));
     let mut row = 0u64;
     while row < wanted {
         sink.fields.clear();
