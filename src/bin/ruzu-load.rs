@@ -39,7 +39,7 @@ struct Args {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
-    /// Memory limit of the whole load, e.g. 256MB (default: a quarter of RAM, 256MB-2GB).
+    /// Memory limit of the whole load, e.g. 256MB (default: RAM/32, 256MB-1GB).
     #[arg(long, value_name = "SIZE")]
     memory_limit: Option<String>,
     /// Fix the 128-bit database id (32 hex digits) for byte-identical outputs.

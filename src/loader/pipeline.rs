@@ -480,7 +480,29 @@ pub fn copy_nodes_from(
     }
     stats.phases.add(&phases);
     stats.peak_memory = pool.memory().peak();
+    trace_phases(&entry.name, &stats);
     Ok((out, stats))
+}
+
+/// With `RUZU_LOAD_PHASES` set, one line per copy on stderr: its phase times, the budget's
+/// peak and the bytes spilled (what `bench/load.sh --phases` reports).
+fn trace_phases(table: &str, s: &CopyStats) {
+    if std::env::var_os("RUZU_LOAD_PHASES").is_none() {
+        return;
+    }
+    let p = &s.phases;
+    eprintln!(
+        "phases {table}: rows {} parse {:.2} convert {:.2} index {:.2} sort {:.2} write {:.2} s; budget peak {} MiB; spilled {} MiB; peak RSS {} MiB",
+        s.rows,
+        p.parse.as_secs_f64(),
+        p.convert.as_secs_f64(),
+        p.index.as_secs_f64(),
+        p.sort.as_secs_f64(),
+        p.write.as_secs_f64(),
+        s.peak_memory >> 20,
+        s.spilled_bytes >> 20,
+        super::spill::peak_rss_bytes().unwrap_or(0) >> 20
+    );
 }
 
 /// Frees every page of `chunks` (pending until the next checkpoint commits).
@@ -627,15 +649,44 @@ struct RelBatch {
     first_id: u64,
     props: Vec<Column>,
     /// Where each row came from: input index (`NO_FILE` for existing rels) and line, for
-    /// multiplicity errors.
+    /// multiplicity errors (kept only when `origins`: the table has a "one" side).
     files: Vec<u32>,
     lines: Vec<u64>,
+    origins: bool,
 }
 
 const NO_FILE: u32 = u32::MAX;
 
+/// Makes room for `more` elements, growing by a quarter rather than doubling (the run's
+/// vectors are the copy's largest allocations; a large `realloc` moves no bytes).
+fn room<T>(v: &mut Vec<T>, more: usize) {
+    if v.len() + more > v.capacity() {
+        v.reserve_exact(more.max(v.capacity() / 4));
+    }
+}
+
+/// `room` for a column's values.
+fn column_room(c: &mut Column, more: usize) {
+    match &mut c.data {
+        ColumnData::Bool(v) => room(v, more),
+        ColumnData::Int8(v) => room(v, more),
+        ColumnData::Int16(v) => room(v, more),
+        ColumnData::Int32(v) => room(v, more),
+        ColumnData::Int64(v) => room(v, more),
+        ColumnData::Int128(v) => room(v, more),
+        ColumnData::UInt8(v) => room(v, more),
+        ColumnData::UInt16(v) => room(v, more),
+        ColumnData::UInt32(v) => room(v, more),
+        ColumnData::UInt64(v) => room(v, more),
+        ColumnData::Float(v) => room(v, more),
+        ColumnData::Double(v) => room(v, more),
+        ColumnData::String(v) => room(&mut v.offsets, more),
+        _ => {}
+    }
+}
+
 impl RelBatch {
-    fn new(types: &[LogicalType], first_id: u64) -> Self {
+    fn new(types: &[LogicalType], first_id: u64, origins: bool) -> Self {
         RelBatch {
             src: Vec::new(),
             dst: Vec::new(),
@@ -644,6 +695,20 @@ impl RelBatch {
             props: types.iter().map(|t| Column::new(t.clone())).collect(),
             files: Vec::new(),
             lines: Vec::new(),
+            origins,
+        }
+    }
+
+    /// Makes room for `more` rows.
+    fn room(&mut self, more: usize) {
+        room(&mut self.src, more);
+        room(&mut self.dst, more);
+        if self.origins {
+            room(&mut self.files, more);
+            room(&mut self.lines, more);
+        }
+        for c in &mut self.props {
+            column_room(c, more);
         }
     }
 
@@ -671,7 +736,7 @@ impl RelBatch {
     fn reset(&mut self) {
         let next = self.first_id + (self.len() - self.old_ids.len()) as u64;
         let types: Vec<LogicalType> = self.props.iter().map(|c| c.ty.clone()).collect();
-        *self = RelBatch::new(&types, next);
+        *self = RelBatch::new(&types, next, self.origins);
     }
 }
 
@@ -815,8 +880,10 @@ fn encode_segment(
     put_u32s(out, rows.iter().map(|&r| (bound[r as usize] - base) as u32));
     put_u64s(out, rows.iter().map(|&r| other[r as usize]));
     put_u64s(out, rows.iter().map(|&r| acc.rel_id(r as usize)));
-    put_u32s(out, rows.iter().map(|&r| acc.files[r as usize]));
-    put_u64s(out, rows.iter().map(|&r| acc.lines[r as usize]));
+    if acc.origins {
+        put_u32s(out, rows.iter().map(|&r| acc.files[r as usize]));
+        put_u64s(out, rows.iter().map(|&r| acc.lines[r as usize]));
+    }
     for c in &acc.props {
         put_column(c, rows, out)?;
     }
@@ -824,15 +891,22 @@ fn encode_segment(
 }
 
 /// Appends a segment read back to `into`.
-fn decode_segment(buf: &[u8], rows: usize, with_origin: bool, into: &mut GroupRels) -> Result<()> {
+/// (`has_origin`: the segment holds the rels' origins; `with_origin`: read them.)
+fn decode_segment(
+    buf: &[u8],
+    rows: usize,
+    has_origin: bool,
+    with_origin: bool,
+    into: &mut GroupRels,
+) -> Result<()> {
     let mut rd = Reader::new(buf);
     rd.u32s(rows, &mut into.local)?;
     rd.u64s(rows, &mut into.other)?;
     rd.u64s(rows, &mut into.ids)?;
-    if with_origin {
+    if has_origin && with_origin {
         rd.u32s(rows, &mut into.files)?;
         rd.u64s(rows, &mut into.lines)?;
-    } else {
+    } else if has_origin {
         rd.take(rows * 12)?;
     }
     for c in &mut into.props {
@@ -897,6 +971,7 @@ enum RunSource<'a> {
         file: &'a SpillFile,
         runs: &'a [SpilledRun],
         dir: usize,
+        has_origin: bool,
     },
 }
 
@@ -927,7 +1002,7 @@ impl RunSource<'_> {
                     .collect();
                 out.other = rows.iter().map(|&r| other[r as usize]).collect();
                 out.ids = rows.iter().map(|&r| acc.rel_id(r as usize)).collect();
-                if with_origin {
+                if with_origin && acc.origins {
                     out.files = rows.iter().map(|&r| acc.files[r as usize]).collect();
                     out.lines = rows.iter().map(|&r| acc.lines[r as usize]).collect();
                 }
@@ -935,14 +1010,19 @@ impl RunSource<'_> {
                     o.gather(c, rows);
                 }
             }
-            RunSource::Spilled { file, runs, dir } => {
+            RunSource::Spilled {
+                file,
+                runs,
+                dir,
+                has_origin,
+            } => {
                 for run in runs.iter() {
                     let seg = run.dirs[*dir][g];
                     if seg.rows == 0 {
                         continue;
                     }
                     let buf = file.read_at(seg.offset, seg.len as usize)?;
-                    decode_segment(&buf, seg.rows as usize, with_origin, &mut out)?;
+                    decode_segment(&buf, seg.rows as usize, *has_origin, with_origin, &mut out)?;
                 }
             }
         }
@@ -1036,7 +1116,8 @@ pub fn copy_rels_from(
     let settings = &settings;
 
     // Existing rels of this pair, in rel id order, then the new ones.
-    let mut acc = RelBatch::new(&types, data.num_rels);
+    let origins = *src_mult == Multiplicity::One || *dst_mult == Multiplicity::One;
+    let mut acc = RelBatch::new(&types, data.num_rels, origins);
     let old_pair = data
         .pairs
         .iter()
@@ -1070,11 +1151,13 @@ pub fn copy_rels_from(
             ];
             let t1 = Instant::now();
             phases.convert += t1 - t;
-            let mut found: Vec<Vec<Option<u64>>> = Vec::with_capacity(2);
-            for (col, map) in [(&ikeys[0], keys.0), (&ikeys[1], keys.1)] {
-                found.push(map.lookup_column(pool, col)?);
-            }
+            // (`lookup_column` orders the keys by page and works in parallel itself.)
+            let found = [
+                keys.0.lookup_column(pool, &ikeys[0])?,
+                keys.1.lookup_column(pool, &ikeys[1])?,
+            ];
             drop(ikeys);
+            acc.room(batch.len());
             let t2 = Instant::now();
             phases.index += t2 - t1;
             let problem = |side: usize, i: usize| {
@@ -1131,8 +1214,10 @@ pub fn copy_rels_from(
             for (p, c) in acc.props.iter_mut().zip(&batch.columns[2..]) {
                 p.extend_from(c, 0, n);
             }
-            acc.files.extend(std::iter::repeat_n(fi as u32, n));
-            acc.lines.extend_from_slice(&batch.lines);
+            if acc.origins {
+                acc.files.extend(std::iter::repeat_n(fi as u32, n));
+                acc.lines.extend_from_slice(&batch.lines);
+            }
             next_rel_id += n as u64;
             drop(batch);
             let t3 = Instant::now();
@@ -1176,6 +1261,7 @@ pub fn copy_rels_from(
                 file,
                 runs: &runs,
                 dir: d,
+                has_origin: origins,
             },
             None => {
                 let t = Instant::now();
@@ -1239,6 +1325,7 @@ pub fn copy_rels_from(
     }
     stats.phases.add(&phases);
     stats.peak_memory = pool.memory().peak();
+    trace_phases(&entry.name, &stats);
     Ok((out, stats))
 }
 
@@ -1272,8 +1359,10 @@ fn read_existing(pager: &Pager, pair: &RelPairData, acc: &mut RelBatch) -> Resul
         acc.old_ids.push(id);
         acc.src.push(s);
         acc.dst.push(d);
-        acc.files.push(NO_FILE);
-        acc.lines.push(0);
+        if acc.origins {
+            acc.files.push(NO_FILE);
+            acc.lines.push(0);
+        }
         for (p, c) in acc.props.iter_mut().enumerate() {
             c.extend_from(&groups_props[g][p], r as usize, 1);
         }
