@@ -66,6 +66,24 @@ impl CopyInput<'_> {
         }
     }
 
+    /// Working memory the CSV reader needs for this input: the plan's share, or less for
+    /// small plain files (a query's batches need none here).
+    fn csv_bytes(&self, plan: &MemPlan) -> u64 {
+        match self {
+            CopyInput::Batches { .. } => 0,
+            CopyInput::Files(sources) => {
+                let mut total = 0u64;
+                for s in sources.iter() {
+                    match std::fs::metadata(&s.path) {
+                        Ok(m) if !is_gzip(&s.path) => total += m.len(),
+                        _ => return plan.csv,
+                    }
+                }
+                plan.csv.min(3 * total)
+            }
+        }
+    }
+
     /// The names of the inputs, by input index (as `for_each_batch` numbers them).
     fn displays(&self) -> Vec<String> {
         match self {
@@ -361,7 +379,7 @@ pub fn copy_nodes_from(
     settings.csv.chunk_size = plan.chunk;
     let settings = &settings;
     let mut csv_charge = MemCharge::new(pool);
-    csv_charge.grow(plan.csv);
+    csv_charge.grow(input.csv_bytes(&plan));
     // The rows of the groups being filled and written.
     let mut group_charge = MemCharge::new(pool);
     let mut phases = PhaseTimes::default();
@@ -1136,7 +1154,7 @@ pub fn copy_rels_from(
     let paths = input.paths();
     let mut key_warnings: Vec<InputError> = Vec::new();
     let mut csv_charge = MemCharge::new(pool);
-    csv_charge.grow(plan.csv);
+    csv_charge.grow(input.csv_bytes(&plan));
     for_each_batch(
         &mut input,
         settings,

@@ -119,12 +119,14 @@ pub struct SpillFile {
 }
 
 impl SpillFile {
-    /// The name a spill file of `db` takes: `.NAME.spill-PID-N` in the database's directory.
+    /// The name a spill file of `db` takes: `.NAME.spill-PID-N` in the database's directory
+    /// (the system's temporary directory when `db` is no file, as for in-memory test pagers).
     pub fn create(db: &Path) -> Result<SpillFile> {
         let dir = match db.parent() {
+            _ if !db.is_file() => std::env::temp_dir(),
             Some(d) if d.as_os_str().is_empty() => PathBuf::from("."),
-            Some(d) if d.is_dir() => d.to_path_buf(),
-            _ => std::env::temp_dir(),
+            Some(d) => d.to_path_buf(),
+            None => std::env::temp_dir(),
         };
         let name = db
             .file_name()
@@ -407,8 +409,11 @@ mod tests {
     #[test]
     fn spill_file_is_removed_on_drop() {
         let dir = tempfile::tempdir().unwrap();
-        let mut f = SpillFile::create(&dir.path().join("x.ruzu")).unwrap();
+        let db = dir.path().join("x.ruzu");
+        std::fs::write(&db, b"").unwrap();
+        let mut f = SpillFile::create(&db).unwrap();
         let p = f.path().to_path_buf();
+        assert_eq!(p.parent(), Some(dir.path()));
         assert_eq!(f.append(b"abc").unwrap(), 0);
         assert_eq!(f.append(b"de").unwrap(), 3);
         assert_eq!(f.read_at(2, 2).unwrap(), b"cd");
