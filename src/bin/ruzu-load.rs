@@ -39,9 +39,9 @@ struct Args {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
-    /// Memory budget of the loader's buffer pool, e.g. 256MB.
-    #[arg(long, value_name = "SIZE", default_value = "256MB")]
-    memory_limit: String,
+    /// Memory limit of the whole load, e.g. 256MB (default: RAM/32, 256MB-1GB).
+    #[arg(long, value_name = "SIZE")]
+    memory_limit: Option<String>,
     /// Fix the 128-bit database id (32 hex digits) for byte-identical outputs.
     #[arg(long, value_name = "HEX")]
     db_id: Option<String>,
@@ -157,7 +157,10 @@ fn run(args: Args, trailing_out: Option<String>) -> Result<(), Error> {
             )))
         }
     };
-    let memory_limit = parse_size(&args.memory_limit).map_err(Error::Usage)?;
+    let memory_limit = match &args.memory_limit {
+        Some(s) => parse_size(s).map_err(Error::Usage)?,
+        None => ruzu::loader::spill::default_memory_limit(),
+    };
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())

@@ -5,3 +5,4 @@ pub mod keys;
 pub mod load;
 pub mod pipeline;
 pub mod schema;
+pub mod spill;

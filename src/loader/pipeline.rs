@@ -12,6 +12,9 @@
 
 use super::csv::{is_gzip, read_csv, record_text, CsvBatch, CsvOptions, CsvSchema};
 use super::keys::{check_pk_type, index_column, index_key_type, key_at};
+use super::spill::{
+    column_bytes, get_column, put_column, put_u32s, put_u64s, MemCharge, Reader, SpillFile,
+};
 use crate::catalog::{Catalog, Multiplicity, TableEntry, TableKind};
 use crate::error::{Error, InputError, Result};
 use crate::storage::column::{encode_chunk, ChunkMeta, RunSink};
@@ -26,6 +29,7 @@ use crate::types::vector::{Column, ColumnData};
 use crate::types::LogicalType;
 use rayon::prelude::*;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 /// One input file of a copy.
 #[derive(Debug, Clone)]
@@ -62,6 +66,24 @@ impl CopyInput<'_> {
         }
     }
 
+    /// Working memory the CSV reader needs for this input: the plan's share, or less for
+    /// small plain files (a query's batches need none here).
+    fn csv_bytes(&self, plan: &MemPlan) -> u64 {
+        match self {
+            CopyInput::Batches { .. } => 0,
+            CopyInput::Files(sources) => {
+                let mut total = 0u64;
+                for s in sources.iter() {
+                    match std::fs::metadata(&s.path) {
+                        Ok(m) if !is_gzip(&s.path) => total += m.len(),
+                        _ => return plan.csv,
+                    }
+                }
+                plan.csv.min(3 * total)
+            }
+        }
+    }
+
     /// The names of the inputs, by input index (as `for_each_batch` numbers them).
     fn displays(&self) -> Vec<String> {
         match self {
@@ -84,14 +106,23 @@ fn for_each_batch(
     match input {
         CopyInput::Files(sources) => {
             for (fi, src) in sources.iter().enumerate() {
+                // Time spent waiting for the reader (not in `f`) is parsing.
+                let mut parse = Duration::ZERO;
+                let mut last = Instant::now();
                 let summary = read_csv(
                     &src.path,
                     &src.display,
                     &settings.csv,
                     schema,
                     threads,
-                    |batch: CsvBatch| f(fi, &src.display, batch),
+                    |batch: CsvBatch| {
+                        parse += last.elapsed();
+                        let r = f(fi, &src.display, batch);
+                        last = Instant::now();
+                        r
+                    },
                 )?;
+                stats.phases.parse += parse + last.elapsed();
                 stats.bytes += summary.bytes;
                 stats.skipped += summary.skipped_rows;
                 stats.warnings.extend(summary.warnings);
@@ -113,6 +144,13 @@ pub struct CopyStats {
     pub bytes: u64,
     pub skipped: u64,
     pub warnings: Vec<InputError>,
+    /// Time per phase of the pipeline.
+    pub phases: PhaseTimes,
+    /// The most memory the budget had handed out (buffer pool pages and the pipeline's
+    /// working memory) when the copy ended: the peak of the whole process's budget so far.
+    pub peak_memory: u64,
+    /// Bytes written to the spill file (0: everything fit in memory).
+    pub spilled_bytes: u64,
 }
 
 /// Writes the pages of `sink` to freshly allocated pages and moves `metas` onto them.
@@ -335,6 +373,16 @@ pub fn copy_nodes_from(
     let mut stats = CopyStats::default();
     let threads = settings.threads.max(1);
     let mut key_warnings: Vec<InputError> = Vec::new();
+    let pool = pager.pool();
+    let plan = MemPlan::new(pool.memory().budget(), threads, settings.csv.chunk_size);
+    let mut settings = settings.clone();
+    settings.csv.chunk_size = plan.chunk;
+    let settings = &settings;
+    let mut csv_charge = MemCharge::new(pool);
+    csv_charge.grow(input.csv_bytes(&plan));
+    // The rows of the groups being filled and written.
+    let mut group_charge = MemCharge::new(pool);
+    let mut phases = PhaseTimes::default();
     for_each_batch(
         &mut input,
         settings,
@@ -342,6 +390,7 @@ pub fn copy_nodes_from(
         threads,
         &mut stats,
         |_, display, mut batch: CsvBatch| {
+            let t0 = Instant::now();
             let pk_name = || Some(entry.properties[pk].name.clone());
             number_serials(&mut batch, &serial, next_offset, from_files);
             let batch = if settings.csv.ignore_errors {
@@ -384,6 +433,8 @@ pub fn copy_nodes_from(
                 }
                 batch
             };
+            let t1 = Instant::now();
+            phases.index += t1 - t0;
             let n = batch.len();
             next_offset += n as u64;
             let mut done = 0;
@@ -402,17 +453,33 @@ pub fn copy_nodes_from(
                     pending.push(full);
                 }
             }
+            drop(batch);
+            let held: u64 = pending
+                .iter()
+                .chain(std::iter::once(&builder))
+                .flatten()
+                .map(column_bytes)
+                .sum();
+            // Encoding a group takes about as much again as its rows.
+            group_charge.set(2 * held);
+            let t2 = Instant::now();
+            phases.convert += t2 - t1;
             if pending.len() >= threads {
                 write_groups(pager, std::mem::take(&mut pending), &mut out.groups)?;
+                phases.write += t2.elapsed();
             }
             Ok(())
         },
     )?;
+    drop(csv_charge);
     add_warnings(&mut stats, key_warnings, settings.csv.warning_limit);
     if !builder[0].is_empty() {
         pending.push(builder);
     }
+    let t = Instant::now();
     write_groups(pager, pending, &mut out.groups)?;
+    phases.write += t.elapsed();
+    drop(group_charge);
     if let Some((g, deleted)) = reopened_deleted {
         if let Some(group) = out.groups.get_mut(g) {
             group.deleted = crate::storage::table::write_deleted(pager, group.num_rows, &deleted)?;
@@ -429,7 +496,31 @@ pub fn copy_nodes_from(
             g.columns.iter().chain(g.deleted.iter().map(|(c, _)| c)),
         );
     }
+    stats.phases.add(&phases);
+    stats.peak_memory = pool.memory().peak();
+    trace_phases(&entry.name, &stats);
     Ok((out, stats))
+}
+
+/// With `RUZU_LOAD_PHASES` set, one line per copy on stderr: its phase times, the budget's
+/// peak and the bytes spilled (what `bench/load.sh --phases` reports).
+fn trace_phases(table: &str, s: &CopyStats) {
+    if std::env::var_os("RUZU_LOAD_PHASES").is_none() {
+        return;
+    }
+    let p = &s.phases;
+    eprintln!(
+        "phases {table}: rows {} parse {:.2} convert {:.2} index {:.2} sort {:.2} write {:.2} s; budget peak {} MiB; spilled {} MiB; peak RSS {} MiB",
+        s.rows,
+        p.parse.as_secs_f64(),
+        p.convert.as_secs_f64(),
+        p.index.as_secs_f64(),
+        p.sort.as_secs_f64(),
+        p.write.as_secs_f64(),
+        s.peak_memory >> 20,
+        s.spilled_bytes >> 20,
+        super::spill::peak_rss_bytes().unwrap_or(0) >> 20
+    );
 }
 
 /// Frees every page of `chunks` (pending until the next checkpoint commits).
@@ -565,15 +656,396 @@ fn insert_keys_skipping(
     Ok(kept)
 }
 
-/// Rels in file order while a copy accumulates them.
-#[derive(Default)]
+/// Rels in file order while a copy accumulates them (one run: spilled when it outgrows its
+/// share of the memory budget).
 struct RelBatch {
     src: Vec<u64>,
     dst: Vec<u64>,
-    rel_ids: Vec<u64>,
+    /// Rel ids of the pair's existing rels (the first `old_ids.len()` rows); the new rows'
+    /// ids run on from `first_id`.
+    old_ids: Vec<u64>,
+    first_id: u64,
     props: Vec<Column>,
-    /// Where each new rel came from (file index, line), for multiplicity errors.
-    origin: Vec<(u32, u64)>,
+    /// Where each row came from: input index (`NO_FILE` for existing rels) and line, for
+    /// multiplicity errors (kept only when `origins`: the table has a "one" side).
+    files: Vec<u32>,
+    lines: Vec<u64>,
+    origins: bool,
+}
+
+const NO_FILE: u32 = u32::MAX;
+
+/// Makes room for `more` elements, growing by a quarter rather than doubling (the run's
+/// vectors are the copy's largest allocations; a large `realloc` moves no bytes).
+fn room<T>(v: &mut Vec<T>, more: usize) {
+    if v.len() + more > v.capacity() {
+        v.reserve_exact(more.max(v.capacity() / 4));
+    }
+}
+
+/// `room` for a column's values.
+fn column_room(c: &mut Column, more: usize) {
+    match &mut c.data {
+        ColumnData::Bool(v) => room(v, more),
+        ColumnData::Int8(v) => room(v, more),
+        ColumnData::Int16(v) => room(v, more),
+        ColumnData::Int32(v) => room(v, more),
+        ColumnData::Int64(v) => room(v, more),
+        ColumnData::Int128(v) => room(v, more),
+        ColumnData::UInt8(v) => room(v, more),
+        ColumnData::UInt16(v) => room(v, more),
+        ColumnData::UInt32(v) => room(v, more),
+        ColumnData::UInt64(v) => room(v, more),
+        ColumnData::Float(v) => room(v, more),
+        ColumnData::Double(v) => room(v, more),
+        ColumnData::String(v) => room(&mut v.offsets, more),
+        _ => {}
+    }
+}
+
+impl RelBatch {
+    fn new(types: &[LogicalType], first_id: u64, origins: bool) -> Self {
+        RelBatch {
+            src: Vec::new(),
+            dst: Vec::new(),
+            old_ids: Vec::new(),
+            first_id,
+            props: types.iter().map(|t| Column::new(t.clone())).collect(),
+            files: Vec::new(),
+            lines: Vec::new(),
+            origins,
+        }
+    }
+
+    /// Makes room for `more` rows.
+    fn room(&mut self, more: usize) {
+        room(&mut self.src, more);
+        room(&mut self.dst, more);
+        if self.origins {
+            room(&mut self.files, more);
+            room(&mut self.lines, more);
+        }
+        for c in &mut self.props {
+            column_room(c, more);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.src.len()
+    }
+
+    #[inline]
+    fn rel_id(&self, i: usize) -> u64 {
+        match self.old_ids.get(i) {
+            Some(&id) => id,
+            None => self.first_id + (i - self.old_ids.len()) as u64,
+        }
+    }
+
+    /// Bytes held (by capacity for the fixed-width vectors).
+    fn bytes(&self) -> u64 {
+        (8 * (self.src.capacity() + self.dst.capacity() + self.old_ids.capacity())
+            + 4 * self.files.capacity()
+            + 8 * self.lines.capacity()) as u64
+            + self.props.iter().map(column_bytes).sum::<u64>()
+    }
+
+    /// Empties the batch (freeing its memory); the next rows' ids follow this batch's.
+    fn reset(&mut self) {
+        let next = self.first_id + (self.len() - self.old_ids.len()) as u64;
+        let types: Vec<LogicalType> = self.props.iter().map(|c| c.ty.clone()).collect();
+        *self = RelBatch::new(&types, next, self.origins);
+    }
+}
+
+/// How a copy shares the memory budget (`MemoryManager::budget`, which the buffer pool
+/// shares): CSV blocks in flight, the rel run being accumulated, and the CSR groups being
+/// built; the buffer pool (the key index's pages) gets the rest.
+#[derive(Debug, Clone, Copy)]
+struct MemPlan {
+    chunk: usize,
+    csv: u64,
+    run: u64,
+    merge: u64,
+}
+
+impl MemPlan {
+    fn new(budget: u64, threads: usize, chunk: usize) -> MemPlan {
+        let slots = threads as u64 + 2;
+        // Blocks in flight: one per reader thread, one being cut, one being consumed; a
+        // block's parsed batch is charged at twice its text.
+        let chunk = (chunk as u64).min(budget / (16 * slots)).max(64 << 10);
+        let csv = slots * chunk * 3;
+        let rest = budget.saturating_sub(csv);
+        MemPlan {
+            chunk: chunk as usize,
+            csv,
+            run: (rest * 2 / 5).max(64 << 10),
+            merge: (rest / 2).max(64 << 10),
+        }
+    }
+}
+
+/// Where a copy's phases spent their time (wall time on the copy's thread; CSV parsing and
+/// conversion run on reader threads and count as `parse` while the copy waits for them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PhaseTimes {
+    /// Waiting for the CSV reader: tokenizing and converting fields to column values.
+    pub parse: Duration,
+    /// The pipeline's own conversions: key columns to index keys, rows into node groups or
+    /// the rel run.
+    pub convert: Duration,
+    /// Primary-key index inserts (nodes) and endpoint lookups (rels).
+    pub index: Duration,
+    /// Partitioning and sorting rel runs (spilling included) and CSR groups.
+    pub sort: Duration,
+    /// Encoding column chunks and writing pages.
+    pub write: Duration,
+}
+
+impl PhaseTimes {
+    pub fn add(&mut self, o: &PhaseTimes) {
+        self.parse += o.parse;
+        self.convert += o.convert;
+        self.index += o.index;
+        self.sort += o.sort;
+        self.write += o.write;
+    }
+}
+
+/// One group's slice of a spilled run, for one direction.
+#[derive(Debug, Clone, Copy, Default)]
+struct Segment {
+    offset: u64,
+    len: u64,
+    rows: u64,
+}
+
+/// A run written to the spill file: per direction (fwd, bwd), a segment per node group.
+struct SpilledRun {
+    dirs: [Vec<Segment>; 2],
+}
+
+/// The rels of one node group of one direction, gathered from the runs in input order.
+struct GroupRels {
+    /// The bound node, relative to the group's first node.
+    local: Vec<u32>,
+    other: Vec<u64>,
+    ids: Vec<u64>,
+    props: Vec<Column>,
+    /// Input index and line of each rel (only when multiplicity is checked).
+    files: Vec<u32>,
+    lines: Vec<u64>,
+}
+
+impl GroupRels {
+    fn new(types: &[LogicalType]) -> Self {
+        GroupRels {
+            local: Vec::new(),
+            other: Vec::new(),
+            ids: Vec::new(),
+            props: types.iter().map(|t| Column::new(t.clone())).collect(),
+            files: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+}
+
+/// Rows of `bound` bucketed by node group, stably: `(perm, starts)` with group `g`'s rows
+/// at `perm[starts[g]..starts[g + 1]]`.
+fn bucket_by_group(bound: &[u64], num_bound: u64) -> Result<(Vec<u32>, Vec<usize>)> {
+    if bound.len() > u32::MAX as usize {
+        return Err(Error::Copy("more than 4 billion rels in one run".into()));
+    }
+    let groups = (num_bound as usize).div_ceil(NODE_GROUP_SIZE as usize);
+    let mut starts = vec![0usize; groups + 1];
+    for &b in bound {
+        if b >= num_bound {
+            return Err(Error::corrupted(None, "rel endpoint beyond its node table"));
+        }
+        starts[(b / NODE_GROUP_SIZE) as usize + 1] += 1;
+    }
+    for g in 0..groups {
+        starts[g + 1] += starts[g];
+    }
+    let mut pos = starts.clone();
+    let mut perm = vec![0u32; bound.len()];
+    for (e, &b) in bound.iter().enumerate() {
+        let p = &mut pos[(b / NODE_GROUP_SIZE) as usize];
+        perm[*p] = e as u32;
+        *p += 1;
+    }
+    Ok((perm, starts))
+}
+
+/// The two directions of a run: (bound, other, number of bound nodes).
+fn directions(acc: &RelBatch, node_rows: (u64, u64)) -> [(&[u64], &[u64], u64); 2] {
+    [
+        (&acc.src, &acc.dst, node_rows.0),
+        (&acc.dst, &acc.src, node_rows.1),
+    ]
+}
+
+/// Encodes rows `rows` of `acc` (one group of one direction) as a segment.
+fn encode_segment(
+    acc: &RelBatch,
+    rows: &[u32],
+    bound: &[u64],
+    other: &[u64],
+    base: u64,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    put_u32s(out, rows.iter().map(|&r| (bound[r as usize] - base) as u32));
+    put_u64s(out, rows.iter().map(|&r| other[r as usize]));
+    put_u64s(out, rows.iter().map(|&r| acc.rel_id(r as usize)));
+    if acc.origins {
+        put_u32s(out, rows.iter().map(|&r| acc.files[r as usize]));
+        put_u64s(out, rows.iter().map(|&r| acc.lines[r as usize]));
+    }
+    for c in &acc.props {
+        put_column(c, rows, out)?;
+    }
+    Ok(())
+}
+
+/// Appends a segment read back to `into`.
+/// (`has_origin`: the segment holds the rels' origins; `with_origin`: read them.)
+fn decode_segment(
+    buf: &[u8],
+    rows: usize,
+    has_origin: bool,
+    with_origin: bool,
+    into: &mut GroupRels,
+) -> Result<()> {
+    let mut rd = Reader::new(buf);
+    rd.u32s(rows, &mut into.local)?;
+    rd.u64s(rows, &mut into.other)?;
+    rd.u64s(rows, &mut into.ids)?;
+    if has_origin && with_origin {
+        rd.u32s(rows, &mut into.files)?;
+        rd.u64s(rows, &mut into.lines)?;
+    } else if has_origin {
+        rd.take(rows * 12)?;
+    }
+    for c in &mut into.props {
+        get_column(&mut rd, rows, c)?;
+    }
+    Ok(())
+}
+
+/// Writes `acc` to the spill file as one run (both directions, bucketed by node group and
+/// kept in input order within each group).
+fn spill_run(
+    acc: &RelBatch,
+    node_rows: (u64, u64),
+    file: &mut SpillFile,
+    charge: &mut MemCharge,
+) -> Result<SpilledRun> {
+    let mut dirs: [Vec<Segment>; 2] = [Vec::new(), Vec::new()];
+    for (d, (bound, other, n)) in directions(acc, node_rows).into_iter().enumerate() {
+        charge.grow(4 * bound.len() as u64);
+        let (perm, starts) = bucket_by_group(bound, n)?;
+        let mut buf = Vec::new();
+        for g in 0..starts.len() - 1 {
+            let rows = &perm[starts[g]..starts[g + 1]];
+            if rows.is_empty() {
+                dirs[d].push(Segment::default());
+                continue;
+            }
+            buf.clear();
+            encode_segment(
+                acc,
+                rows,
+                bound,
+                other,
+                g as u64 * NODE_GROUP_SIZE,
+                &mut buf,
+            )?;
+            charge.grow(buf.capacity() as u64);
+            let offset = file.append(&buf)?;
+            charge.shrink(buf.capacity() as u64);
+            dirs[d].push(Segment {
+                offset,
+                len: buf.len() as u64,
+                rows: rows.len() as u64,
+            });
+        }
+        drop(perm);
+        charge.shrink(4 * bound.len() as u64);
+    }
+    Ok(SpilledRun { dirs })
+}
+
+/// Where the rels of a direction are: all in memory (one run), or in runs of the spill file.
+enum RunSource<'a> {
+    Memory {
+        acc: &'a RelBatch,
+        bound: &'a [u64],
+        other: &'a [u64],
+        perm: Vec<u32>,
+        starts: Vec<usize>,
+    },
+    Spilled {
+        file: &'a SpillFile,
+        runs: &'a [SpilledRun],
+        dir: usize,
+        has_origin: bool,
+    },
+}
+
+impl RunSource<'_> {
+    fn group_rows(&self, g: usize) -> u64 {
+        match self {
+            RunSource::Memory { starts, .. } => (starts[g + 1] - starts[g]) as u64,
+            RunSource::Spilled { runs, dir, .. } => runs.iter().map(|r| r.dirs[*dir][g].rows).sum(),
+        }
+    }
+
+    /// The rels of group `g`, in input order.
+    fn gather(&self, g: usize, types: &[LogicalType], with_origin: bool) -> Result<GroupRels> {
+        let mut out = GroupRels::new(types);
+        match self {
+            RunSource::Memory {
+                acc,
+                bound,
+                other,
+                perm,
+                starts,
+            } => {
+                let rows = &perm[starts[g]..starts[g + 1]];
+                let base = g as u64 * NODE_GROUP_SIZE;
+                out.local = rows
+                    .iter()
+                    .map(|&r| (bound[r as usize] - base) as u32)
+                    .collect();
+                out.other = rows.iter().map(|&r| other[r as usize]).collect();
+                out.ids = rows.iter().map(|&r| acc.rel_id(r as usize)).collect();
+                if with_origin && acc.origins {
+                    out.files = rows.iter().map(|&r| acc.files[r as usize]).collect();
+                    out.lines = rows.iter().map(|&r| acc.lines[r as usize]).collect();
+                }
+                for (o, c) in out.props.iter_mut().zip(&acc.props) {
+                    o.gather(c, rows);
+                }
+            }
+            RunSource::Spilled {
+                file,
+                runs,
+                dir,
+                has_origin,
+            } => {
+                for run in runs.iter() {
+                    let seg = run.dirs[*dir][g];
+                    if seg.rows == 0 {
+                        continue;
+                    }
+                    let buf = file.read_at(seg.offset, seg.len as usize)?;
+                    decode_segment(&buf, seg.rows as usize, *has_origin, with_origin, &mut out)?;
+                }
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// Appends the rels of `sources` to rel table `entry`, pair `pair` (index into its FROM/TO
@@ -604,6 +1076,11 @@ pub fn copy_rels(
 }
 
 /// `copy_rels` from any input (files, or batches of FROM key, TO key and property columns).
+///
+/// Memory: the rels accumulate in a run charged to the budget; a run that outgrows its
+/// share (`MemPlan::run`) is written to a spill file beside the database, bucketed by node
+/// group for each direction, and the CSR groups are then built a few at a time from the
+/// runs' segments (in input order, so the pages are those an all-in-memory copy writes).
 #[allow(clippy::too_many_arguments)]
 pub fn copy_rels_from(
     pager: &Pager,
@@ -649,16 +1126,16 @@ pub fn copy_rels_from(
     );
     let schema = CsvSchema { columns };
     let threads = settings.threads.max(1);
+    let types: Vec<LogicalType> = entry.properties.iter().map(|p| p.ty.clone()).collect();
+    let pool = pager.pool();
+    let plan = MemPlan::new(pool.memory().budget(), threads, settings.csv.chunk_size);
+    let mut settings = settings.clone();
+    settings.csv.chunk_size = plan.chunk;
+    let settings = &settings;
 
     // Existing rels of this pair, in rel id order, then the new ones.
-    let mut acc = RelBatch {
-        props: entry
-            .properties
-            .iter()
-            .map(|p| Column::new(p.ty.clone()))
-            .collect(),
-        ..Default::default()
-    };
+    let origins = *src_mult == Multiplicity::One || *dst_mult == Multiplicity::One;
+    let mut acc = RelBatch::new(&types, data.num_rels, origins);
     let old_pair = data
         .pairs
         .iter()
@@ -666,12 +1143,18 @@ pub fn copy_rels_from(
     if let Some(old) = old_pair {
         read_existing(pager, old, &mut acc)?;
     }
-    let existing = acc.src.len();
+    let mut acc_charge = MemCharge::new(pool);
+    acc_charge.set(acc.bytes());
+    let mut spill: Option<SpillFile> = None;
+    let mut runs: Vec<SpilledRun> = Vec::new();
     let mut next_rel_id = data.num_rels;
     let mut stats = CopyStats::default();
+    let mut phases = PhaseTimes::default();
     let displays = input.displays();
     let paths = input.paths();
     let mut key_warnings: Vec<InputError> = Vec::new();
+    let mut csv_charge = MemCharge::new(pool);
+    csv_charge.grow(input.csv_bytes(&plan));
     for_each_batch(
         &mut input,
         settings,
@@ -679,10 +1162,22 @@ pub fn copy_rels_from(
         threads,
         &mut stats,
         |fi, display, batch: CsvBatch| {
-            let mut found: Vec<Vec<Option<u64>>> = Vec::with_capacity(2);
-            for (col, map) in [(&batch.columns[0], keys.0), (&batch.columns[1], keys.1)] {
-                found.push(map.lookup_column(pager.pool(), &index_column(col))?);
-            }
+            let t = Instant::now();
+            let ikeys = [
+                index_column(&batch.columns[0]),
+                index_column(&batch.columns[1]),
+            ];
+            let t1 = Instant::now();
+            phases.convert += t1 - t;
+            // (`lookup_column` orders the keys by page and works in parallel itself.)
+            let found = [
+                keys.0.lookup_column(pool, &ikeys[0])?,
+                keys.1.lookup_column(pool, &ikeys[1])?,
+            ];
+            drop(ikeys);
+            acc.room(batch.len());
+            let t2 = Instant::now();
+            phases.index += t2 - t1;
             let problem = |side: usize, i: usize| {
                 let col = &batch.columns[side];
                 let reason = if col.nulls.is_null(i) {
@@ -737,45 +1232,87 @@ pub fn copy_rels_from(
             for (p, c) in acc.props.iter_mut().zip(&batch.columns[2..]) {
                 p.extend_from(c, 0, n);
             }
-            acc.rel_ids.extend(next_rel_id..next_rel_id + n as u64);
-            acc.origin
-                .extend(batch.lines.iter().map(|&l| (fi as u32, l)));
+            if acc.origins {
+                acc.files.extend(std::iter::repeat_n(fi as u32, n));
+                acc.lines.extend_from_slice(&batch.lines);
+            }
             next_rel_id += n as u64;
+            drop(batch);
+            let t3 = Instant::now();
+            phases.convert += t3 - t2;
+            if acc.bytes() >= plan.run {
+                let file = match &mut spill {
+                    Some(f) => f,
+                    None => spill.insert(SpillFile::create(pager.path())?),
+                };
+                runs.push(spill_run(&acc, node_rows, file, &mut acc_charge)?);
+                acc.reset();
+                phases.sort += t3.elapsed();
+            }
+            acc_charge.set(acc.bytes());
             Ok(())
         },
     )?;
+    drop(csv_charge);
     add_warnings(&mut stats, key_warnings, settings.csv.warning_limit);
     stats.rows = next_rel_id - data.num_rels;
-
-    let origin_of = |e: usize| -> Option<(String, u64)> {
-        e.checked_sub(existing).and_then(|k| {
-            acc.origin
-                .get(k)
-                .map(|&(f, l)| (displays[f as usize].clone(), l))
-        })
-    };
-    let fwd = build_direction(
-        pager,
-        node_rows.0,
-        &acc.src,
-        &acc.dst,
-        &acc.rel_ids,
-        &acc.props,
+    // Once anything is spilled, so is the rest: the groups are then built with only the
+    // groups' own rels in memory.
+    if let Some(file) = &mut spill {
+        if acc.len() > 0 {
+            let t = Instant::now();
+            runs.push(spill_run(&acc, node_rows, file, &mut acc_charge)?);
+            phases.sort += t.elapsed();
+        }
+        acc.reset();
+        acc_charge.set(acc.bytes());
+    }
+    let mut out_dirs: [Vec<CsrGroup>; 2] = [Vec::new(), Vec::new()];
+    let singles = [
         (*dst_mult == Multiplicity::One).then_some("fwd"),
-        &entry.name,
-        &origin_of,
-    )?;
-    let bwd = build_direction(
-        pager,
-        node_rows.1,
-        &acc.dst,
-        &acc.src,
-        &acc.rel_ids,
-        &acc.props,
         (*src_mult == Multiplicity::One).then_some("bwd"),
-        &entry.name,
-        &origin_of,
-    )?;
+    ];
+    for (d, (bound, other, n)) in directions(&acc, node_rows).into_iter().enumerate() {
+        let mut sort_charge = MemCharge::new(pool);
+        let source = match &spill {
+            Some(file) => RunSource::Spilled {
+                file,
+                runs: &runs,
+                dir: d,
+                has_origin: origins,
+            },
+            None => {
+                let t = Instant::now();
+                sort_charge.grow(4 * bound.len() as u64);
+                let (perm, starts) = bucket_by_group(bound, n)?;
+                phases.sort += t.elapsed();
+                RunSource::Memory {
+                    acc: &acc,
+                    bound,
+                    other,
+                    perm,
+                    starts,
+                }
+            }
+        };
+        out_dirs[d] = build_direction(
+            pager,
+            n,
+            &source,
+            &types,
+            singles[d],
+            &entry.name,
+            &displays,
+            threads,
+            plan.merge,
+            &mut phases,
+        )?;
+    }
+    drop(acc_charge);
+    drop(runs);
+    stats.spilled_bytes = spill.as_ref().map_or(0, |f| f.len());
+    drop(spill);
+    let [fwd, bwd] = out_dirs;
     // The pair's old CSR groups (both directions) are rebuilt above: free their pages
     // (reusable once the commit of the result is durable).
     if let Some(old) = old_pair {
@@ -804,6 +1341,9 @@ pub fn copy_rels_from(
         Some(p) => *p = new_pair,
         None => out.pairs.push(new_pair),
     }
+    stats.phases.add(&phases);
+    stats.peak_memory = pool.memory().peak();
+    trace_phases(&entry.name, &stats);
     Ok((out, stats))
 }
 
@@ -834,9 +1374,13 @@ fn read_existing(pager: &Pager, pair: &RelPairData, acc: &mut RelBatch) -> Resul
     }
     rows.sort_unstable_by_key(|r| r.0);
     for &(id, s, d, g, r) in &rows {
-        acc.rel_ids.push(id);
+        acc.old_ids.push(id);
         acc.src.push(s);
         acc.dst.push(d);
+        if acc.origins {
+            acc.files.push(NO_FILE);
+            acc.lines.push(0);
+        }
         for (p, c) in acc.props.iter_mut().enumerate() {
             c.extend_from(&groups_props[g][p], r as usize, 1);
         }
@@ -844,44 +1388,120 @@ fn read_existing(pager: &Pager, pair: &RelPairData, acc: &mut RelBatch) -> Resul
     Ok(())
 }
 
-/// Builds the CSR groups of one direction by counting sort on `bound` (stable, so each node's
-/// rels stay in input order), checks "one" multiplicity, encodes groups in parallel and
-/// writes them in order.
+/// Builds the CSR groups of one direction from `source`, a few groups at a time (as many
+/// as the threads, while their rels fit in `merge_budget`): each group's rels counting-sorted
+/// on the bound node (stable, so each node's rels stay in input order), "one" multiplicity
+/// checked, encoded in parallel and written in order.
 #[allow(clippy::too_many_arguments)]
 fn build_direction(
     pager: &Pager,
     num_bound: u64,
-    bound: &[u64],
-    other: &[u64],
-    rel_ids: &[u64],
-    props: &[Column],
+    source: &RunSource,
+    types: &[LogicalType],
     single: Option<&str>,
     table: &str,
-    origin_of: &dyn Fn(usize) -> Option<(String, u64)>,
+    displays: &[String],
+    threads: usize,
+    merge_budget: u64,
+    phases: &mut PhaseTimes,
 ) -> Result<Vec<CsrGroup>> {
     let n = num_bound as usize;
-    // Count.
-    let mut starts = vec![0u64; n + 1];
-    for &b in bound {
-        if b as usize >= n {
+    let groups = n.div_ceil(NODE_GROUP_SIZE as usize);
+    // Bytes per rel while its group is built: gathered, sorted and encoded.
+    let row_bytes = 2 * (24 + types.len() as u64 * 12) + 16;
+    let mut out = Vec::with_capacity(groups);
+    let mut charge = MemCharge::new(pager.pool());
+    let mut g0 = 0;
+    while g0 < groups {
+        // As many groups as fit (at least one).
+        let mut k = 0;
+        let mut want = 0u64;
+        while g0 + k < groups && k < threads {
+            let w = source.group_rows(g0 + k) * row_bytes;
+            if k > 0 && want + w > merge_budget {
+                break;
+            }
+            want += w;
+            k += 1;
+        }
+        charge.set(want);
+        let t = Instant::now();
+        let built: Vec<Result<(u64, csr::RunParts, RunSink, Duration)>> = (g0..g0 + k)
+            .into_par_iter()
+            .map(|g| build_group(g, n, source, types, single, table, displays))
+            .collect();
+        let wall = t.elapsed();
+        let mut sort_cpu = Duration::ZERO;
+        let mut total_cpu = Duration::ZERO;
+        let t = Instant::now();
+        for (g, r) in (g0..g0 + k).zip(built) {
+            let (nodes, mut parts, sink, sort) = r?;
+            sort_cpu += sort;
+            total_cpu += sort;
+            csr::place_run(pager, sink, &mut parts)?;
+            out.push(parts.into_group(nodes));
+            let _ = g;
+        }
+        // The parallel part's wall time, split between sorting and encoding.
+        let _ = total_cpu;
+        let share = if k > 0 {
+            sort_cpu.as_secs_f64() / (k as f64 * wall.as_secs_f64().max(1e-9))
+        } else {
+            0.0
+        }
+        .min(1.0);
+        phases.sort += wall.mul_f64(share);
+        phases.write += wall.mul_f64(1.0 - share) + t.elapsed();
+        g0 += k;
+    }
+    Ok(out)
+}
+
+/// One CSR group: its rels gathered, sorted by bound node, checked and encoded. Returns the
+/// group's node count, its parts, their pages and the time the gather and sort took.
+fn build_group(
+    g: usize,
+    n: usize,
+    source: &RunSource,
+    types: &[LogicalType],
+    single: Option<&str>,
+    table: &str,
+    displays: &[String],
+) -> Result<(u64, csr::RunParts, RunSink, Duration)> {
+    let t = Instant::now();
+    let a = g * NODE_GROUP_SIZE as usize;
+    let b = ((g + 1) * NODE_GROUP_SIZE as usize).min(n);
+    let rels = source.gather(g, types, single.is_some())?;
+    let nn = b - a;
+    let mut starts = vec![0u64; nn + 1];
+    for &l in &rels.local {
+        if l as usize >= nn {
             return Err(Error::corrupted(None, "rel endpoint beyond its node table"));
         }
-        starts[b as usize + 1] += 1;
+        starts[l as usize + 1] += 1;
     }
     if let Some(dir) = single {
-        if let Some(node) = (0..n).find(|&i| starts[i + 1] > 1) {
+        if let Some(node) = (0..nn).find(|&i| starts[i + 1] > 1) {
             // The second rel of that node, in input order, is the violating one.
-            let second = bound
+            let second = rels
+                .local
                 .iter()
                 .enumerate()
-                .filter(|(_, &b)| b as usize == node)
+                .filter(|(_, &l)| l as usize == node)
                 .nth(1)
                 .map(|(e, _)| e)
                 .unwrap_or(0);
+            let node = a + node;
             let reason = format!(
                 "Node(nodeOffset: {node}) has more than one neighbour in table {table} in the {dir} direction, which violates the rel multiplicity constraint."
             );
-            return Err(match origin_of(second) {
+            let origin = match (rels.files.get(second), rels.lines.get(second)) {
+                (Some(&f), Some(&line)) if f != NO_FILE => {
+                    displays.get(f as usize).map(|d| (d.clone(), line))
+                }
+                _ => None,
+            };
+            return Err(match origin {
                 Some((file, line)) => InputError::new(file, line, reason)
                     .with_column(if dir == "fwd" { 1 } else { 2 }, None)
                     .unlocated_in_kuzu()
@@ -890,55 +1510,35 @@ fn build_direction(
             });
         }
     }
-    // Prefix sum.
-    for i in 0..n {
+    for i in 0..nn {
         starts[i + 1] += starts[i];
     }
-    // Scatter.
     let mut pos = starts.clone();
-    let mut perm = vec![0u32; bound.len()];
-    if bound.len() > u32::MAX as usize {
-        return Err(Error::Copy("more than 4 billion rels in one copy".into()));
-    }
-    for (e, &b) in bound.iter().enumerate() {
-        let p = &mut pos[b as usize];
+    let mut perm = vec![0u32; rels.local.len()];
+    for (e, &l) in rels.local.iter().enumerate() {
+        let p = &mut pos[l as usize];
         perm[*p as usize] = e as u32;
         *p += 1;
     }
     drop(pos);
-    let groups = n.div_ceil(NODE_GROUP_SIZE as usize);
-    let encoded: Vec<(u64, csr::RunParts, RunSink)> = (0..groups)
-        .into_par_iter()
-        .map(|g| {
-            let a = g * NODE_GROUP_SIZE as usize;
-            let b = ((g + 1) * NODE_GROUP_SIZE as usize).min(n);
-            let (ra, rb) = (starts[a] as usize, starts[b] as usize);
-            let rows = &perm[ra..rb];
-            let mut sink = RunSink::new();
-            let offs: Vec<u64> = starts[a..=b].iter().map(|&s| s - starts[a]).collect();
-            let nbrs: Vec<u64> = rows.iter().map(|&e| other[e as usize]).collect();
-            let ids: Vec<u64> = rows.iter().map(|&e| rel_ids[e as usize]).collect();
-            let cols: Vec<Column> = props
-                .iter()
-                .map(|c| {
-                    let mut g = Column::with_capacity(c.ty.clone(), rows.len());
-                    g.gather(c, rows);
-                    g
-                })
-                .collect();
-            // In parts, so that a checkpoint rewrites only the parts whose nodes change.
-            let parts = csr::encode_run(&offs, true, &nbrs, &ids, &cols, &mut sink);
-            ((b - a) as u64, parts, sink)
+    let nbrs: Vec<u64> = perm.iter().map(|&e| rels.other[e as usize]).collect();
+    let ids: Vec<u64> = perm.iter().map(|&e| rels.ids[e as usize]).collect();
+    let cols: Vec<Column> = rels
+        .props
+        .iter()
+        .map(|c| {
+            let mut g = Column::with_capacity(c.ty.clone(), perm.len());
+            g.gather(c, &perm);
+            g
         })
         .collect();
-    let mut out = Vec::with_capacity(groups);
-    for (nodes, mut parts, sink) in encoded {
-        csr::place_run(pager, sink, &mut parts)?;
-        out.push(parts.into_group(nodes));
-    }
-    Ok(out)
+    drop(rels);
+    let sort = t.elapsed();
+    let mut sink = RunSink::new();
+    // In parts, so that a checkpoint rewrites only the parts whose nodes change.
+    let parts = csr::encode_run(&starts, true, &nbrs, &ids, &cols, &mut sink);
+    Ok((nn as u64, parts, sink, sort))
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,11 @@ pub const MIN_BUDGET: u64 = 64 * PAGE_SIZE as u64;
 pub struct MemoryManager {
     budget: u64,
     used: AtomicU64,
+    /// The most `used` has been (the loader reports it).
+    peak: AtomicU64,
+    /// The part of `used` the bulk pipeline holds as working memory (see
+    /// `loader::spill::MemCharge`), which must leave the pool room to pin pages.
+    working: AtomicU64,
 }
 
 impl MemoryManager {
@@ -42,6 +47,8 @@ impl MemoryManager {
         Arc::new(MemoryManager {
             budget: budget.max(MIN_BUDGET),
             used: AtomicU64::new(0),
+            peak: AtomicU64::new(0),
+            working: AtomicU64::new(0),
         })
     }
 
@@ -51,6 +58,35 @@ impl MemoryManager {
 
     pub fn used(&self) -> u64 {
         self.used.load(Ordering::Relaxed)
+    }
+
+    /// Counts `bytes` more working memory if the working total stays within `limit`.
+    pub fn take_working(&self, bytes: u64, limit: u64) -> bool {
+        let mut cur = self.working.load(Ordering::Relaxed);
+        loop {
+            if cur + bytes > limit {
+                return false;
+            }
+            match self.working.compare_exchange_weak(
+                cur,
+                cur + bytes,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(now) => cur = now,
+            }
+        }
+    }
+
+    /// Returns working memory counted by `take_working`.
+    pub fn give_working(&self, bytes: u64) {
+        self.working.fetch_sub(bytes, Ordering::AcqRel);
+    }
+
+    /// The most bytes taken from the budget at once so far.
+    pub fn peak(&self) -> u64 {
+        self.peak.load(Ordering::Relaxed)
     }
 
     /// Takes `bytes` from the budget if they are free.
@@ -66,7 +102,10 @@ impl MemoryManager {
                 Ordering::AcqRel,
                 Ordering::Relaxed,
             ) {
-                Ok(_) => return true,
+                Ok(_) => {
+                    self.peak.fetch_max(cur + bytes, Ordering::Relaxed);
+                    return true;
+                }
                 Err(now) => cur = now,
             }
         }

@@ -1,0 +1,424 @@
+//! Working memory of the bulk pipeline: charging it to the budget, and spilling what does
+//! not fit to a temporary file.
+//!
+//! Owns: `MemCharge` (working memory taken from the `MemoryManager` the buffer pool shares,
+//! evicting unpinned pages to make room, given back on drop), `SpillFile` (a temporary file
+//! beside the database, removed when dropped, so on success and on failure alike),
+//! the segment codec the rel copy spills its partitions with, and the process-wide helpers
+//! `default_memory_limit` and `peak_rss_bytes`.
+
+use crate::error::{Error, Result};
+use crate::storage::buffer::{BufferPool, MIN_BUDGET};
+use crate::transaction::wal::{decode_value, encode_value};
+use crate::types::vector::{Column, ColumnData};
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Working memory charged to the budget; given back when dropped.
+///
+/// Charging never fails: what the budget cannot hold even after evicting every unpinned page
+/// is counted as `over` (the pipeline keeps its own structures within its plan, so only a
+/// single node or CSR group larger than a tiny budget ends up there, and that group must be
+/// whole in memory to be encoded).
+pub struct MemCharge<'a> {
+    pool: &'a BufferPool,
+    bytes: u64,
+    over: u64,
+}
+
+impl<'a> MemCharge<'a> {
+    pub fn new(pool: &'a BufferPool) -> Self {
+        MemCharge {
+            pool,
+            bytes: 0,
+            over: 0,
+        }
+    }
+
+    /// Takes `bytes` more, evicting unpinned pages if needed.
+    pub fn grow(&mut self, bytes: u64) {
+        if bytes == 0 {
+            return;
+        }
+        // The pool keeps an eighth of the budget to pin the pages it needs.
+        let mem = self.pool.memory();
+        let limit = mem.budget() - (mem.budget() / 8).max(MIN_BUDGET.min(mem.budget() / 2));
+        if mem.take_working(bytes, limit) {
+            if self.pool.reserve(bytes).is_ok() {
+                self.bytes += bytes;
+                return;
+            }
+            mem.give_working(bytes);
+        }
+        self.over += bytes;
+    }
+
+    /// Charges exactly `bytes` (growing or shrinking).
+    pub fn set(&mut self, bytes: u64) {
+        let now = self.bytes + self.over;
+        if bytes > now {
+            self.grow(bytes - now)
+        } else {
+            self.shrink(now - bytes);
+        }
+    }
+
+    pub fn shrink(&mut self, bytes: u64) {
+        let from_over = bytes.min(self.over);
+        self.over -= from_over;
+        let b = (bytes - from_over).min(self.bytes);
+        self.pool.release(b);
+        self.pool.memory().give_working(b);
+        self.bytes -= b;
+    }
+
+    /// Bytes charged to the budget.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Bytes held beyond what the budget could give.
+    pub fn over(&self) -> u64 {
+        self.over
+    }
+}
+
+impl Drop for MemCharge<'_> {
+    fn drop(&mut self) {
+        self.pool.release(self.bytes);
+        self.pool.memory().give_working(self.bytes);
+    }
+}
+
+/// Bytes a column's values take in memory (what the pipeline charges for it).
+pub fn column_bytes(c: &Column) -> u64 {
+    let n = c.len() as u64;
+    let data = match &c.data {
+        ColumnData::Bool(_) | ColumnData::Int8(_) | ColumnData::UInt8(_) => n,
+        ColumnData::Int16(_) | ColumnData::UInt16(_) => 2 * n,
+        ColumnData::Int32(_) | ColumnData::UInt32(_) | ColumnData::Float(_) => 4 * n,
+        ColumnData::Int64(_) | ColumnData::UInt64(_) | ColumnData::Double(_) => 8 * n,
+        ColumnData::Int128(_) | ColumnData::Interval(_) => 16 * n,
+        ColumnData::String(s) => 8 * n + s.bytes.len() as u64,
+        ColumnData::List { child, .. } => 8 * n + column_bytes(child),
+        ColumnData::Struct(ch) => ch.iter().map(column_bytes).sum(),
+    };
+    data + n.div_ceil(8)
+}
+
+static SPILL_SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// A temporary file beside the database (in the system's temporary directory for a database
+/// without a directory), removed when dropped.
+pub struct SpillFile {
+    file: File,
+    path: PathBuf,
+    len: u64,
+}
+
+impl SpillFile {
+    /// The name a spill file of `db` takes: `.NAME.spill-PID-N` in the database's directory
+    /// (the system's temporary directory when `db` is no file, as for in-memory test pagers).
+    pub fn create(db: &Path) -> Result<SpillFile> {
+        let dir = match db.parent() {
+            _ if !db.is_file() => std::env::temp_dir(),
+            Some(d) if d.as_os_str().is_empty() => PathBuf::from("."),
+            Some(d) => d.to_path_buf(),
+            None => std::env::temp_dir(),
+        };
+        let name = db
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "ruzu".into());
+        let seq = SPILL_SEQ.fetch_add(1, Ordering::Relaxed);
+        let path = dir.join(format!(".{name}.spill-{}-{seq}", std::process::id()));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| Error::io(format!("cannot create spill file {}", path.display()), e))?;
+        Ok(SpillFile { file, path, len: 0 })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends `bytes`; returns their offset.
+    pub fn append(&mut self, bytes: &[u8]) -> Result<u64> {
+        let at = self.len;
+        self.file.write_all(bytes).map_err(|e| {
+            Error::io(
+                format!("cannot write spill file {}", self.path.display()),
+                e,
+            )
+        })?;
+        self.len += bytes.len() as u64;
+        Ok(at)
+    }
+
+    /// Reads `len` bytes at `offset` (safe to call from several threads at once).
+    pub fn read_at(&self, offset: u64, len: usize) -> Result<Vec<u8>> {
+        use std::os::unix::fs::FileExt;
+        let mut buf = vec![0u8; len];
+        self.file
+            .read_exact_at(&mut buf, offset)
+            .map_err(|e| Error::io(format!("cannot read spill file {}", self.path.display()), e))?;
+        Ok(buf)
+    }
+}
+
+impl Drop for SpillFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Segment codec: rows of columns, written and read back exactly (NULL rows keep the value
+// bytes they held, so a spilled copy writes the same pages as one that stayed in memory).
+
+pub fn put_u32s(out: &mut Vec<u8>, v: impl Iterator<Item = u32>) {
+    for x in v {
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+}
+
+pub fn put_u64s(out: &mut Vec<u8>, v: impl Iterator<Item = u64>) {
+    for x in v {
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+}
+
+/// A cursor over a segment read back.
+pub struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(buf: &'a [u8]) -> Self {
+        Reader { buf, pos: 0 }
+    }
+
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.buf.len())
+            .ok_or_else(|| Error::Runtime("spill file segment is shorter than written".into()))?;
+        let s = &self.buf[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+
+    pub fn u32s(&mut self, n: usize, out: &mut Vec<u32>) -> Result<()> {
+        let b = self.take(n * 4)?;
+        out.extend(
+            b.chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+        );
+        Ok(())
+    }
+
+    pub fn u64s(&mut self, n: usize, out: &mut Vec<u64>) -> Result<()> {
+        let b = self.take(n * 8)?;
+        out.extend(b.chunks_exact(8).map(|c| {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            u64::from_le_bytes(a)
+        }));
+        Ok(())
+    }
+}
+
+macro_rules! fixed {
+    ($v:expr, $rows:expr, $out:expr) => {
+        for &r in $rows {
+            $out.extend_from_slice(&$v[r as usize].to_le_bytes());
+        }
+    };
+}
+
+/// Appends rows `rows` of `c`: a NULL byte per row, then the values.
+pub fn put_column(c: &Column, rows: &[u32], out: &mut Vec<u8>) -> Result<()> {
+    out.extend(rows.iter().map(|&r| u8::from(c.nulls.is_null(r as usize))));
+    match &c.data {
+        ColumnData::Bool(v) => out.extend(rows.iter().map(|&r| u8::from(v[r as usize]))),
+        ColumnData::Int8(v) => fixed!(v, rows, out),
+        ColumnData::Int16(v) => fixed!(v, rows, out),
+        ColumnData::Int32(v) => fixed!(v, rows, out),
+        ColumnData::Int64(v) => fixed!(v, rows, out),
+        ColumnData::Int128(v) => fixed!(v, rows, out),
+        ColumnData::UInt8(v) => fixed!(v, rows, out),
+        ColumnData::UInt16(v) => fixed!(v, rows, out),
+        ColumnData::UInt32(v) => fixed!(v, rows, out),
+        ColumnData::UInt64(v) => fixed!(v, rows, out),
+        ColumnData::Float(v) => fixed!(v, rows, out),
+        ColumnData::Double(v) => fixed!(v, rows, out),
+        ColumnData::String(s) => {
+            for &r in rows {
+                let b = s.get(r as usize);
+                out.extend_from_slice(&(b.len() as u64).to_le_bytes());
+                out.extend_from_slice(b);
+            }
+        }
+        // Intervals and nested values, self-described value by value.
+        _ => {
+            let mut e = crate::storage::page::Encoder::new();
+            for &r in rows {
+                encode_value(&mut e, &c.get(r as usize))?;
+            }
+            out.extend_from_slice(&(e.buf.len() as u64).to_le_bytes());
+            out.extend_from_slice(&e.buf);
+        }
+    }
+    Ok(())
+}
+
+macro_rules! read_fixed {
+    ($v:expr, $t:ty, $n:expr, $rd:expr) => {{
+        const W: usize = std::mem::size_of::<$t>();
+        let b = $rd.take($n * W)?;
+        $v.extend(b.chunks_exact(W).map(|c| {
+            let mut a = [0u8; W];
+            a.copy_from_slice(c);
+            <$t>::from_le_bytes(a)
+        }));
+    }};
+}
+
+/// Reads `n` rows written by `put_column` and appends them to `c`.
+pub fn get_column(rd: &mut Reader, n: usize, c: &mut Column) -> Result<()> {
+    let nulls = rd.take(n)?;
+    match &mut c.data {
+        ColumnData::Bool(v) => v.extend(rd.take(n)?.iter().map(|&b| b != 0)),
+        ColumnData::Int8(v) => read_fixed!(v, i8, n, rd),
+        ColumnData::Int16(v) => read_fixed!(v, i16, n, rd),
+        ColumnData::Int32(v) => read_fixed!(v, i32, n, rd),
+        ColumnData::Int64(v) => read_fixed!(v, i64, n, rd),
+        ColumnData::Int128(v) => read_fixed!(v, i128, n, rd),
+        ColumnData::UInt8(v) => read_fixed!(v, u8, n, rd),
+        ColumnData::UInt16(v) => read_fixed!(v, u16, n, rd),
+        ColumnData::UInt32(v) => read_fixed!(v, u32, n, rd),
+        ColumnData::UInt64(v) => read_fixed!(v, u64, n, rd),
+        ColumnData::Float(v) => read_fixed!(v, f32, n, rd),
+        ColumnData::Double(v) => read_fixed!(v, f64, n, rd),
+        ColumnData::String(s) => {
+            for _ in 0..n {
+                let mut len = Vec::with_capacity(1);
+                rd.u64s(1, &mut len)?;
+                let b = rd.take(len[0] as usize)?;
+                s.push(b);
+            }
+        }
+        _ => {
+            let mut len = Vec::with_capacity(1);
+            rd.u64s(1, &mut len)?;
+            let body = rd.take(len[0] as usize)?;
+            let mut d = crate::storage::page::Decoder::new(body, "spill file");
+            for _ in 0..n {
+                let v = decode_value(&mut d, 0)?;
+                if !c.push_value(&v) {
+                    return Err(Error::Runtime("spill file value of another type".into()));
+                }
+            }
+            return Ok(());
+        }
+    }
+    for &b in nulls {
+        c.nulls.push(b != 0);
+    }
+    Ok(())
+}
+
+/// The default `--memory-limit`: a thirty-second of physical memory, at least 256 MiB and at
+/// most 1 GiB (768 MiB on a 24 GiB machine). The loader spills rel runs that do not fit, and
+/// spilling costs less than the memory it saves (see docs/PERFORMANCE.md), so more buys little.
+pub fn default_memory_limit() -> u64 {
+    let ram = physical_memory().unwrap_or(8 << 30);
+    (ram / 32).clamp(256 << 20, 1 << 30)
+}
+
+fn physical_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// The process's peak resident set size so far (Linux `VmHWM`), if known.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = text.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{LogicalType, Value};
+
+    #[test]
+    fn columns_round_trip_through_segments() {
+        let mut cols = vec![
+            Column::new(LogicalType::Int64),
+            Column::new(LogicalType::Double),
+            Column::new(LogicalType::String),
+            Column::new(LogicalType::List(Box::new(LogicalType::Int32))),
+            Column::new(LogicalType::Bool),
+        ];
+        for i in 0..5i64 {
+            let null = i == 2;
+            let v = |x: Value| if null { Value::Null } else { x };
+            assert!(cols[0].push_value(&v(Value::Int64(i * 7))));
+            assert!(cols[1].push_value(&v(Value::Double(i as f64 / 3.0))));
+            assert!(cols[2].push_value(&v(Value::String(format!("s{i}")))));
+            assert!(cols[3].push_value(&v(Value::List(vec![Value::Int32(i as i32)]))));
+            assert!(cols[4].push_value(&v(Value::Bool(i % 2 == 0))));
+        }
+        let rows = [4u32, 0, 2, 3];
+        let mut buf = Vec::new();
+        for c in &cols {
+            put_column(c, &rows, &mut buf).unwrap();
+        }
+        let mut rd = Reader::new(&buf);
+        for c in &cols {
+            let mut back = Column::new(c.ty.clone());
+            get_column(&mut rd, rows.len(), &mut back).unwrap();
+            let mut want = Column::new(c.ty.clone());
+            want.gather(c, &rows);
+            assert_eq!(back, want, "{}", c.ty);
+        }
+        assert!(rd.take(1).is_err());
+    }
+
+    #[test]
+    fn spill_file_is_removed_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("x.ruzu");
+        std::fs::write(&db, b"").unwrap();
+        let mut f = SpillFile::create(&db).unwrap();
+        let p = f.path().to_path_buf();
+        assert_eq!(p.parent(), Some(dir.path()));
+        assert_eq!(f.append(b"abc").unwrap(), 0);
+        assert_eq!(f.append(b"de").unwrap(), 3);
+        assert_eq!(f.read_at(2, 2).unwrap(), b"cd");
+        assert!(p.exists());
+        drop(f);
+        assert!(!p.exists());
+    }
+}
