@@ -116,6 +116,15 @@ fn split_output(mut argv: Vec<String>) -> (Vec<String>, Option<String>) {
     if last.starts_with('-') || SINGLE_VALUED.contains(&prev) {
         return (argv, None);
     }
+    // --append names the database; --check needs no output, so its last argument is an
+    // output only if it looks like one.
+    if argv
+        .iter()
+        .any(|a| a == "--append" || a.starts_with("--append="))
+        || (argv.iter().any(|a| a == "--check") && !last.ends_with(".ruzu"))
+    {
+        return (argv, None);
+    }
     argv.pop();
     (argv, Some(last))
 }

@@ -52,7 +52,7 @@ pub enum LoadMode {
     Append,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadRequest {
     pub catalog: Catalog,
     /// The schema file's text and name (`Append` applies its statements to the existing
@@ -143,6 +143,15 @@ impl LoadReport {
             "file_size": self.file_size,
             "peak_memory": self.peak_memory,
             "seconds": self.seconds,
+            // Per-phase seconds summed over the tables; null until the pipeline measures
+            // them.
+            "phases": {
+                "parse": null,
+                "convert": null,
+                "index": null,
+                "sort": null,
+                "write": null,
+            },
             "tables": tables,
         })
         .to_string()
@@ -221,13 +230,15 @@ impl OutputLock {
             .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
         match file.try_lock() {
             Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Err(Error::io(
-                format!(
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::io(
+                    format!(
                     "{} is open in another process (it holds the database's lock); close it first",
                     path.display()
                 ),
-                std::io::Error::from(std::io::ErrorKind::WouldBlock),
-            )),
+                    std::io::Error::from(std::io::ErrorKind::WouldBlock),
+                ))
+            }
             Err(std::fs::TryLockError::Error(e)) => {
                 return Err(Error::io(format!("cannot lock {}", path.display()), e))
             }
@@ -767,8 +778,10 @@ pub fn write_bad_rows(rows: &[InputError], path: &Path) -> Result<()> {
 /// Reads back the records of errors that lack one (key errors are found after parsing), by
 /// their physical line: the line, and the lines after it while a quote is open.
 fn fill_records(errors: &mut [InputError], files: &[CopySource], quote: u8) {
+    // A record cut short at the bad field (`...`) is read back whole.
+    let cut = |e: &InputError| e.record.as_ref().is_none_or(|r| r.ends_with("..."));
     let mut wanted: HashMap<&str, BTreeSet<u64>> = HashMap::new();
-    for e in errors.iter().filter(|e| e.record.is_none()) {
+    for e in errors.iter().filter(|e| cut(e)) {
         wanted.entry(e.file.as_str()).or_default().insert(e.line);
     }
     let mut found: HashMap<(String, u64), String> = HashMap::new();
@@ -782,9 +795,12 @@ fn fill_records(errors: &mut [InputError], files: &[CopySource], quote: u8) {
             }
         }
     }
-    for e in errors.iter_mut().filter(|e| e.record.is_none()) {
+    for e in errors.iter_mut().filter(|e| cut(e)) {
         if let Some(t) = found.remove(&(e.file.clone(), e.line)) {
-            e.record = Some(t);
+            let prefix = e.record.as_deref().map(|r| &r[..r.len() - 3]).unwrap_or("");
+            if t.starts_with(prefix) {
+                e.record = Some(t);
+            }
         }
     }
 }

@@ -690,7 +690,16 @@ fn read_csv_stream(
         reader.buf.drain(..3);
         reader.offset = 3;
     }
-    let dialect = detect_dialect(&reader.buf, reader.eof, opts, schema);
+    // Detection looks past the records to skip (taken as lines: the dialect that would
+    // count records is what is being detected), which need not look like the data.
+    let sample_start = match usize::try_from(opts.skip) {
+        Ok(0) => 0,
+        Ok(n) => memchr::memchr_iter(b'\n', &reader.buf)
+            .nth(n - 1)
+            .map_or(reader.buf.len(), |i| i + 1),
+        Err(_) => reader.buf.len(),
+    };
+    let dialect = detect_dialect(&reader.buf[sample_start..], reader.eof, opts, schema);
     let d = Dialect {
         delimiter: dialect.delimiter,
         quote: dialect.quote,
