@@ -688,3 +688,124 @@ fn dialects_bom_crlf_blank_lines_gzip_globs() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(query(&p.join("g.ruzu"), "MATCH (n:P) RETURN n.name"), ["q"]);
 }
+
+/// `fixtures/neo4j`: neo4j-admin headers (`:ID(Group)`, `:START_ID`, `:END_ID`, `:LABEL`,
+/// `:TYPE`, `:IGNORE`, `name:type`, `tags:string[]`) and a plain header in another order,
+/// matched to the schema by name.
+#[test]
+fn neo4j_admin_headers_load_given_a_schema() {
+    let d = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/neo4j");
+    for f in [
+        "schema.cypher",
+        "persons.csv",
+        "movies.csv",
+        "acted_in.csv",
+        "knows.csv",
+    ] {
+        std::fs::copy(src.join(f), d.path().join(f)).unwrap();
+    }
+    let args = [
+        "--schema",
+        "schema.cypher",
+        "--nodes",
+        "Person=persons.csv",
+        "Movie=movies.csv",
+        "--rels",
+        "ACTED_IN=acted_in.csv",
+        "KNOWS=knows.csv",
+        "out.ruzu",
+    ];
+    let o = ruzu_load(d.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = d.path().join("out.ruzu");
+    assert_eq!(
+        query(
+            &out,
+            "MATCH (p:Person) RETURN p.id, p.name, p.born, p.tags ORDER BY p.id"
+        ),
+        [
+            "carrie|Carrie-Anne Moss|1967|[scifi]",
+            "keanu|Keanu Reeves|1964|[action,scifi]",
+            "lana|Lana Wachowski|1965|",
+        ]
+    );
+    assert_eq!(
+        query(
+            &out,
+            "MATCH (m:Movie) RETURN m.id, m.title, m.released ORDER BY m.id"
+        ),
+        [
+            "matrix|The Matrix|1999",
+            "reloaded|The Matrix Reloaded|2003"
+        ]
+    );
+    assert_eq!(
+        query(
+            &out,
+            "MATCH (p:Person)-[r:ACTED_IN]->(m:Movie) RETURN p.name, m.title, r.roles ORDER BY p.name, m.title"
+        ),
+        [
+            "Carrie-Anne Moss|The Matrix|[Trinity,Marianne]",
+            "Keanu Reeves|The Matrix|[Neo]",
+            "Keanu Reeves|The Matrix Reloaded|[Neo]",
+        ]
+    );
+    assert_eq!(
+        query(
+            &out,
+            "MATCH (a:Person)-[k:KNOWS]->(b:Person) RETURN a.id, b.id, k.since ORDER BY k.since"
+        ),
+        ["keanu|carrie|1999", "keanu|lana|2001"]
+    );
+
+    // Another array delimiter.
+    std::fs::write(
+        d.path().join("persons.csv"),
+        ":ID(Person),tags:string[]\nzed,a|b|c\n",
+    )
+    .unwrap();
+    let o = ruzu_load(
+        d.path(),
+        &[
+            "--schema",
+            "schema.cypher",
+            "--array-delimiter",
+            "|",
+            "--delimiter",
+            ",",
+            "--nodes",
+            "Person=persons.csv",
+            "z.ruzu",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        query(
+            &d.path().join("z.ruzu"),
+            "MATCH (p:Person) RETURN p.id, p.name, p.tags"
+        ),
+        ["zed||[a,b,c]"]
+    );
+
+    // A header field that names nothing, and a file without the key: clear errors.
+    for (text, want) in [
+        (
+            ":ID(Person),nickname:string\nx,y\n",
+            "persons.csv:1: header field 'nickname:string' names no column of the table (its columns: id, name, born, tags).",
+        ),
+        (
+            "name:string,born:int\nx,1\n",
+            "persons.csv:1: the header has no field for column id.",
+        ),
+    ] {
+        std::fs::write(d.path().join("persons.csv"), text).unwrap();
+        let o = ruzu_load(
+            d.path(),
+            &["--schema", "schema.cypher", "--nodes", "Person=persons.csv", "e.ruzu"],
+        );
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).starts_with(want), "{}", stderr(&o));
+        assert!(!d.path().join("e.ruzu").exists());
+    }
+}

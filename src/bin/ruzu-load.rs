@@ -66,6 +66,9 @@ struct Args {
     /// Validate everything, write nothing (exit 0 or 1).
     #[arg(long)]
     check: bool,
+    /// Separator of the elements of array fields (neo4j-admin headers such as tags:string[]).
+    #[arg(long, value_name = "CHAR", default_value = ";")]
+    array_delimiter: String,
     /// Append to the existing database DB (new tables of the schema are added), all or
     /// nothing.
     #[arg(long, value_name = "DB")]
@@ -281,6 +284,10 @@ fn run(args: Args, trailing_out: Option<String>) -> Result<bool, Error> {
         quote: Some(quote),
         escape: Some(escape),
         skip: args.skip,
+        // Header fields are matched to the schema's columns by name (neo4j-admin headers
+        // included); a plain header with other names is read by position.
+        match_header: !args.no_header,
+        array_delimiter: one_char("--array-delimiter", &args.array_delimiter)?,
         // Only what is not given is detected (the delimiter).
         auto_detect: delimiter.is_none(),
         ..CsvOptions::default()

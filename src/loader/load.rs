@@ -609,6 +609,13 @@ fn load_tables(
                 v.insert(IndexWrite::begin(pager, index_of(&entry, &data)?))
             }
         };
+        // Header fields named for the key (`:ID`) fill it; every file must.
+        let mut settings = settings.clone();
+        if let TableKind::Node { primary_key } = entry.kind {
+            let key = entry.properties[primary_key].name.clone();
+            settings.csv.key_column = Some(key.clone());
+            settings.csv.required_columns = vec![key];
+        }
         let r = copy_nodes(pager, &entry, &data, index, &tf.files, &settings);
         let (new, stats) = bad.fail(r, &tf.files)?;
         snap.meta.tables.insert(entry.id, TableData::Node(new));
@@ -650,6 +657,9 @@ fn load_tables(
         let (from, to) = pairs[0];
         let rows = |id: u64| snap.meta.node(id).map(|n| n.num_rows).unwrap_or(0);
         let data = snap.meta.rel(entry.id).cloned().unwrap_or_default();
+        let mut settings = settings.clone();
+        settings.csv.key_column = None;
+        settings.csv.required_columns = vec!["from".into(), "to".into()];
         let r = copy_rels(
             pager,
             &snap.catalog,

@@ -32,6 +32,7 @@
 //! the sample never quotes (Kuzu then turns quoting off for the whole file).
 
 mod convert;
+mod header;
 mod sample;
 mod sniff;
 mod tokenizer;
@@ -105,6 +106,15 @@ pub struct CsvOptions {
     /// A record (in practice: a quoted field) longer than this stops the read with an error,
     /// so a stray quote cannot make the reader buffer the rest of a huge file.
     pub max_record_bytes: usize,
+    /// Match the header's fields to the schema's columns by name, with neo4j-admin's header
+    /// syntax (see `header`); off: by position (Kuzu's COPY).
+    pub match_header: bool,
+    /// With `match_header`: the column a neo4j-admin `:ID` field fills (a node table's key).
+    pub key_column: Option<String>,
+    /// With `match_header`: columns every file must fill (a key, a rel's endpoints).
+    pub required_columns: Vec<String>,
+    /// With `match_header`: the separator of array fields (`tags:string[]`).
+    pub array_delimiter: u8,
 }
 
 impl Default for CsvOptions {
@@ -126,6 +136,10 @@ impl Default for CsvOptions {
             chunk_size: 8 << 20,
             warning_limit: 8192,
             max_record_bytes: 256 << 20,
+            match_header: false,
+            key_column: None,
+            required_columns: Vec::new(),
+            array_delimiter: b';',
         }
     }
 }
@@ -293,6 +307,8 @@ struct ParseCtx {
     refuse_quoted_newlines: bool,
     /// A parallel read (Kuzu words some errors differently then).
     parallel: bool,
+    /// Fields matched to columns by the header's names.
+    field_map: Option<Arc<header::FieldMap>>,
 }
 
 /// A chunk's parse, positions relative to the chunk.
@@ -321,6 +337,7 @@ fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx, resume: Skip) -> Chun
     let mut tok = Tokenizer::new(data, is_last, ctx.dialect, ctx.refuse_quoted_newlines);
     tok.resume_skip(resume);
     let mut sink = ColumnSink::new(&ctx.types, ctx.cast.clone());
+    sink.map = ctx.field_map.clone();
     sink.reserve(memchr::memchr_iter(b'\n', data).count() + 1);
     let d = ctx.dialect;
     sink.trusted_utf8 = d.delimiter.is_ascii()
@@ -708,7 +725,7 @@ fn read_csv_stream(
     reader.quote = Some(dialect.quote);
 
     // Skipped records and the header, read sequentially.
-    let (consumed, lines, records, header) = loop {
+    let (consumed, lines, records, header, header_line) = loop {
         let mut tok = Tokenizer::new(&reader.buf, reader.eof, d, false);
         let mut sink = TextSink {
             fields: Vec::new(),
@@ -718,6 +735,7 @@ fn read_csv_stream(
         let mut records = 0u64;
         let wanted = opts.skip + u64::from(dialect.header);
         let mut header = None;
+        let mut header_line = 0;
         while records < wanted {
             sink.fields.clear();
             let (rec_start, rec_line) = (tok.position(), tok.line());
@@ -743,7 +761,11 @@ fn read_csv_stream(
                     if records == opts.skip && dialect.header {
                         // The header must have a field per column, as every record must.
                         let want = schema.columns.len();
-                        if sink.fields.len() != want && !opts.ignore_errors && want > 0 {
+                        if sink.fields.len() != want
+                            && !opts.ignore_errors
+                            && !opts.match_header
+                            && want > 0
+                        {
                             let line = match opts.line_numbers {
                                 LineNumbers::Physical => rec_line + 1,
                                 LineNumbers::Record => records + 1,
@@ -763,6 +785,10 @@ fn read_csv_stream(
                             ));
                         }
                         header = Some(std::mem::take(&mut sink.fields));
+                        header_line = match opts.line_numbers {
+                            LineNumbers::Physical => rec_line + 1,
+                            LineNumbers::Record => records + 1,
+                        };
                     }
                     records += 1;
                 }
@@ -773,12 +799,40 @@ fn read_csv_stream(
             reader.fill_to(want)?;
             continue;
         }
-        break (tok.position(), tok.line(), records, header);
+        break (tok.position(), tok.line(), records, header, header_line);
     };
     reader.buf.drain(..consumed);
     reader.offset += consumed as u64;
 
+    let field_map = match (&header, opts.match_header) {
+        (Some(h), true) => {
+            let want = schema.columns.len();
+            let bad = |reason: String| {
+                Error::input(
+                    InputError::new(display_name, header_line, reason)
+                        .with_record(h.join(&char::from(d.delimiter).to_string())),
+                )
+            };
+            let m = header::map_header(
+                h,
+                schema,
+                opts.key_column.as_deref(),
+                &opts.required_columns,
+                opts.array_delimiter,
+            )
+            .map_err(bad)?;
+            if m.is_none() && h.len() != want && !opts.ignore_errors && want > 0 {
+                return Err(bad(format!(
+                    "expected {want} values per row, but got {}.",
+                    h.len()
+                )));
+            }
+            m.map(Arc::new)
+        }
+        _ => None,
+    };
     let ctx = Arc::new(ParseCtx {
+        field_map: field_map.clone(),
         dialect: d,
         types: schema.columns.iter().map(|c| c.1.clone()).collect(),
         cast: Arc::new(CastOptions {
@@ -792,7 +846,10 @@ fn read_csv_stream(
     let mut asm = Assembler {
         ctx: ctx.clone(),
         display_name,
-        names: schema.columns.iter().map(|c| c.0.clone()).collect(),
+        names: match &field_map {
+            Some(m) => m.names.clone(),
+            None => schema.columns.iter().map(|c| c.0.clone()).collect(),
+        },
         line_numbers: opts.line_numbers,
         warning_limit: opts.warning_limit,
         max_record_bytes: opts.max_record_bytes.max(opts.chunk_size),
