@@ -809,3 +809,17 @@ fn neo4j_admin_headers_load_given_a_schema() {
         assert!(!d.path().join("e.ruzu").exists());
     }
 }
+
+/// stderr is not a terminal here: no progress, nothing but errors; --quiet prints nothing.
+#[test]
+fn no_progress_when_stderr_is_not_a_terminal() {
+    let d = workdir();
+    let o = ruzu_load(d.path(), USAGE);
+    assert!(o.status.success());
+    assert_eq!(stderr(&o), "");
+    let mut args = vec!["--quiet", "--force"];
+    args.extend_from_slice(USAGE);
+    let o = ruzu_load(d.path(), &args);
+    assert!(o.status.success());
+    assert!(o.stdout.is_empty() && o.stderr.is_empty());
+}

@@ -4,13 +4,17 @@
 //! Exit codes: 0 loaded, 1 bad data or I/O error, 2 bad usage.
 
 use clap::Parser;
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ruzu::cli::{parse_size, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
 use ruzu::loader::csv::CsvOptions;
-use ruzu::loader::load::{run_load, LoadMode, LoadRequest, TableFiles};
+use ruzu::loader::load::{
+    run_load, LoadMode, LoadProgress, LoadRequest, ProgressEvent, TableFiles,
+};
 use ruzu::loader::pipeline::CopySource;
 use ruzu::Error;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 /// Bulk-load CSV files into a new ruzu database file.
 ///
@@ -315,13 +319,24 @@ fn run(args: Args, trailing_out: Option<String>) -> Result<bool, Error> {
         csv,
         max_errors: args.max_errors,
         bad_rows: args.bad_rows.clone(),
+        progress: None,
+    };
+    // Bars only for a person watching: stderr a terminal and not --quiet.
+    let bars = (!args.quiet && std::io::stderr().is_terminal()).then(Bars::new);
+    let req = LoadRequest {
+        progress: bars.as_ref().map(Bars::hook),
+        ..req
     };
     if req.nodes.is_empty() && req.rels.is_empty() {
         return Err(Error::Usage(
             "nothing to load: give --nodes and/or --rels".into(),
         ));
     }
-    let report = run_load(&req)?;
+    let result = run_load(&req);
+    if let Some(b) = &bars {
+        b.clear();
+    }
+    let report = result?;
     if !report.bad_rows.is_empty() {
         eprintln!(
             "ruzu-load: skipped {} bad row{}{}",
@@ -389,6 +404,103 @@ fn run(args: Args, trailing_out: Option<String>) -> Result<bool, Error> {
         }
     }
     Ok(true)
+}
+
+/// Progress bars on stderr: one per table (bytes read, rows and rows/s, ETA), then one for
+/// finishing the file.
+struct Bars {
+    multi: MultiProgress,
+    state: Arc<Mutex<BarState>>,
+}
+
+struct BarState {
+    bar: Option<ProgressBar>,
+    rows: u64,
+    start: std::time::Instant,
+}
+
+impl Bars {
+    fn new() -> Bars {
+        Bars {
+            multi: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
+            state: Arc::new(Mutex::new(BarState {
+                bar: None,
+                rows: 0,
+                start: std::time::Instant::now(),
+            })),
+        }
+    }
+
+    fn hook(&self) -> LoadProgress {
+        let multi = self.multi.clone();
+        let state = self.state.clone();
+        LoadProgress(Arc::new(move |e| {
+            let Ok(mut st) = state.lock() else {
+                return;
+            };
+            match e {
+                ProgressEvent::TableStart {
+                    name,
+                    is_node,
+                    bytes,
+                } => {
+                    let bar = match bytes {
+                        Some(n) => multi.add(ProgressBar::new(n)).with_style(
+                            ProgressStyle::with_template(
+                                "{prefix:>20} [{bar:30}] {bytes:>10}/{total_bytes:<10} {msg} ETA {eta}",
+                            )
+                            .unwrap_or_else(|_| ProgressStyle::default_bar())
+                            .progress_chars("=> "),
+                        ),
+                        None => multi.add(ProgressBar::new_spinner()).with_style(
+                            ProgressStyle::with_template(
+                                "{prefix:>20} {spinner} {bytes:>10} {msg}",
+                            )
+                            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                        ),
+                    };
+                    bar.set_prefix(format!("{name} ({})", if is_node { "node" } else { "rel" }));
+                    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+                    st.bar = Some(bar);
+                    st.rows = 0;
+                    st.start = std::time::Instant::now();
+                }
+                ProgressEvent::Read { bytes, rows } => {
+                    st.rows += rows;
+                    let secs = st.start.elapsed().as_secs_f64().max(1e-3);
+                    let msg = format!("{} rows, {:.0} rows/s", st.rows, st.rows as f64 / secs);
+                    if let Some(b) = &st.bar {
+                        b.inc(bytes);
+                        if b.length().is_some_and(|l| b.position() >= l) {
+                            b.set_message(format!("{msg}; indexing, sorting, writing"));
+                        } else {
+                            b.set_message(msg);
+                        }
+                    }
+                }
+                ProgressEvent::TableDone { rows, seconds, .. } => {
+                    if let Some(b) = st.bar.take() {
+                        b.finish_with_message(format!("{rows} rows in {seconds:.2} s"));
+                    }
+                }
+                ProgressEvent::Finishing => {
+                    let b = multi.add(ProgressBar::new_spinner());
+                    b.set_message("writing the checkpoint");
+                    b.enable_steady_tick(std::time::Duration::from_millis(200));
+                    st.bar = Some(b);
+                }
+            }
+        }))
+    }
+
+    fn clear(&self) {
+        if let Ok(mut st) = self.state.lock() {
+            if let Some(b) = st.bar.take() {
+                b.finish_and_clear();
+            }
+        }
+        let _ = self.multi.clear();
+    }
 }
 
 fn main() {

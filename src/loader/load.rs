@@ -74,6 +74,80 @@ pub struct LoadRequest {
     pub max_errors: Option<u64>,
     /// Where to write the skipped rows as CSV (also when the load fails).
     pub bad_rows: Option<PathBuf>,
+    /// Told what the load is doing (progress bars).
+    pub progress: Option<LoadProgress>,
+}
+
+/// What a load is doing, for progress displays.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProgressEvent {
+    /// A table's files are about to be read; `bytes` is their size (`None` when some are
+    /// compressed: the bytes read then exceed the files' size).
+    TableStart {
+        name: String,
+        is_node: bool,
+        bytes: Option<u64>,
+    },
+    /// Bytes read and rows delivered since the last event.
+    Read { bytes: u64, rows: u64 },
+    /// The table is loaded (`rows` new rows).
+    TableDone {
+        name: String,
+        rows: u64,
+        seconds: f64,
+    },
+    /// All tables are loaded; the file is being finished (checkpoint, sync, rename).
+    Finishing,
+}
+
+/// A callback for `ProgressEvent`s, called on the loading thread.
+#[derive(Clone)]
+pub struct LoadProgress(pub Arc<dyn Fn(ProgressEvent) + Send + Sync>);
+
+impl std::fmt::Debug for LoadProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LoadProgress")
+    }
+}
+
+impl LoadProgress {
+    fn tell(p: &Option<LoadProgress>, e: ProgressEvent) {
+        if let Some(p) = p {
+            (p.0)(e);
+        }
+    }
+}
+
+/// Announces a table to the progress display and routes the reader's progress to it.
+fn start_table(
+    req: &LoadRequest,
+    name: &str,
+    is_node: bool,
+    files: &[CopySource],
+    csv: &mut CsvOptions,
+) {
+    let Some(p) = &req.progress else {
+        return;
+    };
+    let bytes = if files.iter().any(|f| super::csv::is_gzip(&f.path)) {
+        None
+    } else {
+        Some(
+            files
+                .iter()
+                .map(|f| std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0))
+                .sum(),
+        )
+    };
+    (p.0)(ProgressEvent::TableStart {
+        name: name.to_string(),
+        is_node,
+        bytes,
+    });
+    let p = p.clone();
+    csv.progress = Some(super::csv::ReadProgress(Arc::new(move |bytes, rows| {
+        (p.0)(ProgressEvent::Read { bytes, rows })
+    })));
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -616,10 +690,19 @@ fn load_tables(
             settings.csv.key_column = Some(key.clone());
             settings.csv.required_columns = vec![key];
         }
+        start_table(req, &entry.name, true, &tf.files, &mut settings.csv);
         let r = copy_nodes(pager, &entry, &data, index, &tf.files, &settings);
         let (new, stats) = bad.fail(r, &tf.files)?;
         snap.meta.tables.insert(entry.id, TableData::Node(new));
         bad.absorb(stats.skipped, stats.warnings, &tf.files, req)?;
+        LoadProgress::tell(
+            &req.progress,
+            ProgressEvent::TableDone {
+                name: entry.name.clone(),
+                rows: stats.rows,
+                seconds: t0.elapsed().as_secs_f64(),
+            },
+        );
         reports.push(TableReport {
             name: entry.name.clone(),
             is_node: true,
@@ -660,6 +743,7 @@ fn load_tables(
         let mut settings = settings.clone();
         settings.csv.key_column = None;
         settings.csv.required_columns = vec!["from".into(), "to".into()];
+        start_table(req, &entry.name, false, &tf.files, &mut settings.csv);
         let r = copy_rels(
             pager,
             &snap.catalog,
@@ -679,6 +763,14 @@ fn load_tables(
         let (new, stats) = bad.fail(r, &tf.files)?;
         snap.meta.tables.insert(entry.id, TableData::Rel(new));
         bad.absorb(stats.skipped, stats.warnings, &tf.files, req)?;
+        LoadProgress::tell(
+            &req.progress,
+            ProgressEvent::TableDone {
+                name: entry.name.clone(),
+                rows: stats.rows,
+                seconds: t0.elapsed().as_secs_f64(),
+            },
+        );
         reports.push(TableReport {
             name: entry.name.clone(),
             is_node: false,
@@ -688,6 +780,7 @@ fn load_tables(
             seconds: t0.elapsed().as_secs_f64(),
         });
     }
+    LoadProgress::tell(&req.progress, ProgressEvent::Finishing);
     Ok(reports)
 }
 

@@ -115,6 +115,19 @@ pub struct CsvOptions {
     pub required_columns: Vec<String>,
     /// With `match_header`: the separator of array fields (`tags:string[]`).
     pub array_delimiter: u8,
+    /// Told, on the reading thread, the bytes of each chunk read and the rows of each batch
+    /// delivered (`ruzu-load`'s progress bars).
+    pub progress: Option<ReadProgress>,
+}
+
+/// A callback for progress: `(bytes read, rows delivered)` since the last call.
+#[derive(Clone)]
+pub struct ReadProgress(pub Arc<dyn Fn(u64, u64) + Send + Sync>);
+
+impl std::fmt::Debug for ReadProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReadProgress")
+    }
 }
 
 impl Default for CsvOptions {
@@ -140,6 +153,7 @@ impl Default for CsvOptions {
             key_column: None,
             required_columns: Vec::new(),
             array_delimiter: b';',
+            progress: None,
         }
     }
 }
@@ -525,6 +539,7 @@ struct Assembler<'a, F> {
     rows: u64,
     skipped: u64,
     warnings: Vec<InputError>,
+    progress: Option<ReadProgress>,
     on_batch: F,
 }
 
@@ -610,6 +625,9 @@ impl<F: FnMut(CsvBatch) -> Result<()>> Assembler<'_, F> {
                 first_row: self.rows,
             };
             self.rows += n;
+            if let Some(p) = &self.progress {
+                (p.0)(0, n);
+            }
             (self.on_batch)(batch)?;
         }
         self.skipping = out.skipping_at_end;
@@ -861,16 +879,21 @@ fn read_csv_stream(
         rows: 0,
         skipped: 0,
         warnings: Vec::new(),
+        progress: opts.progress.clone(),
         on_batch,
     };
 
     let threads = if opts.parallel { threads.max(1) } else { 1 };
     if threads == 1 {
         while let Some(chunk) = reader.next_chunk()? {
+            if let Some(p) = &opts.progress {
+                (p.0)(chunk.data.len() as u64, 0);
+            }
             asm.accept(&chunk, None)?;
         }
     } else {
-        run_parallel(&mut reader, &mut asm, ctx, threads)?;
+        let progress = opts.progress.clone();
+        run_parallel(&mut reader, &mut asm, ctx, threads, progress)?;
     }
     if let Some(tail) = asm.carry.take() {
         // Only possible if the last chunk was not marked last; parse what is left as final.
@@ -896,6 +919,7 @@ fn run_parallel<F: FnMut(CsvBatch) -> Result<()>>(
     asm: &mut Assembler<'_, F>,
     ctx: Arc<ParseCtx>,
     threads: usize,
+    progress: Option<ReadProgress>,
 ) -> Result<()> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -912,6 +936,9 @@ fn run_parallel<F: FnMut(CsvBatch) -> Result<()>>(
         while !done_reading && submitted - consumed < max_in_flight {
             match reader.next_chunk()? {
                 Some(chunk) => {
+                    if let Some(p) = &progress {
+                        (p.0)(chunk.data.len() as u64, 0);
+                    }
                     let chunk = Arc::new(chunk);
                     let (tx, ctx, idx) = (tx.clone(), ctx.clone(), submitted);
                     pool.spawn(move || {
