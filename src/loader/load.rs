@@ -436,24 +436,27 @@ fn create(req: &LoadRequest, bad: &mut BadRows) -> Result<(Vec<TableReport>, u64
         rename(&tmp.path, &req.output)?;
     } else {
         // No replacing what another load put there meanwhile: a link fails if the name
-        // exists.
-        std::fs::hard_link(&tmp.path, &req.output).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                Error::Usage(format!(
+        // exists. (A file system without links gets a rename after a last look.)
+        match std::fs::hard_link(&tmp.path, &req.output) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(Error::Usage(format!(
                     "{} appeared while loading (another load?); use --force to replace it",
                     req.output.display()
-                ))
-            } else {
-                Error::io(
+                )))
+            }
+            Err(_) if !req.output.exists() => rename(&tmp.path, &req.output)?,
+            Err(e) => {
+                return Err(Error::io(
                     format!(
                         "cannot link {} to {}",
                         tmp.path.display(),
                         req.output.display()
                     ),
                     e,
-                )
+                ))
             }
-        })?;
+        }
     }
     // The rename is durable only once the directory is synced; until then a crash may
     // bring back the old name. A failure here fails the load (the file under the output
