@@ -1,7 +1,9 @@
 //! `ruzu-load`: bulk-loads CSV files into a new ruzu database file.
 //!
 //! `ruzu-load --schema schema.cypher --nodes Person.csv City.csv --rels knows.csv out.ruzu`
-//! Exit codes: 0 loaded, 1 bad data or I/O error, 2 bad usage.
+//! `--append DB` adds to an existing database; `--check` validates and writes nothing.
+//! Exit codes: 0 loaded (bad rows within `--max-errors` included), 1 bad data or I/O error,
+//! 2 bad usage.
 
 use clap::Parser;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -28,10 +30,10 @@ struct Args {
     /// Kuzu DDL: CREATE NODE TABLE / CREATE REL TABLE statements.
     #[arg(long, value_name = "FILE")]
     schema: PathBuf,
-    /// Node table files: FILE or TABLE=FILE[,FILE...].
+    /// Node table files: FILE, PATTERN (a table per match) or TABLE=FILE[,FILE...].
     #[arg(long, value_name = "SPEC", num_args = 1..)]
     nodes: Vec<String>,
-    /// Rel table files: FILE or TABLE=FILE[,FILE...].
+    /// Rel table files: FILE, PATTERN (a table per match) or TABLE=FILE[,FILE...].
     #[arg(long, value_name = "SPEC", num_args = 1..)]
     rels: Vec<String>,
     /// The database file to create.
@@ -52,7 +54,7 @@ struct Args {
     /// Field delimiter (one character, or \t); detected among , | ; TAB when not given.
     #[arg(long, value_name = "CHAR")]
     delimiter: Option<String>,
-    /// Quote character (default ").
+    /// Quote character.
     #[arg(long, value_name = "CHAR", default_value = "\"")]
     quote: String,
     /// Escape character inside quotes (default: the quote, i.e. "" escapes ").
