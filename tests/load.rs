@@ -259,6 +259,7 @@ fn dataset_larger_than_the_buffer_pool() {
         memory_limit: 1 << 20,
         db_id: None,
         csv: ruzu_load_csv(),
+        ..Default::default()
     })
     .unwrap();
     let size = std::fs::metadata(&out).unwrap().len();

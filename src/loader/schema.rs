@@ -32,3 +32,29 @@ pub fn catalog_from_schema(text: &str, display: &str) -> Result<Catalog> {
     }
     Ok(c)
 }
+
+/// Applies the schema file's `CREATE NODE TABLE` and `CREATE REL TABLE` statements for the
+/// tables named in `only` (lower case) to an existing catalog (`ruzu-load --append`).
+pub fn apply_schema(
+    c: &mut Catalog,
+    text: &str,
+    display: &str,
+    only: &std::collections::BTreeSet<String>,
+) -> Result<()> {
+    let stmts = crate::cypher::parse(text)
+        .map_err(|e| Error::input(InputError::new(display, 1, e.to_string())))?;
+    for s in &stmts {
+        let line = text[..s.span.start.min(text.len())].matches('\n').count() + 1;
+        let r = match &s.kind {
+            StatementKind::CreateNodeTable(t) if only.contains(&t.name.to_lowercase()) => {
+                create_node_table(c, t).map(|_| ())
+            }
+            StatementKind::CreateRelTable(t) if only.contains(&t.name.to_lowercase()) => {
+                create_rel_table(c, t).map(|_| ())
+            }
+            _ => Ok(()),
+        };
+        r.map_err(|e| Error::input(InputError::new(display, line as u64, e.to_string())))?;
+    }
+    Ok(())
+}

@@ -59,6 +59,7 @@ pub fn load_fixtures(out: &Path, threads: usize) -> LoadReport {
         memory_limit: 16 << 20,
         db_id: Some([7; 16]),
         csv: ruzu_load_csv(),
+        ..Default::default()
     })
     .unwrap()
 }

@@ -6,11 +6,13 @@
 //! `types::cast` / `types::temporal` (their allocation-free fast paths for scalars, the
 //! generic `cast_text_with` for nested and rarer types).
 
+use super::header::FieldMap;
 use super::tokenizer::{FieldError, FieldSink};
 use crate::types::cast::{self, CastOptions};
 use crate::types::temporal;
 use crate::types::vector::{Column, ColumnData};
 use crate::types::LogicalType;
+use crate::types::Value;
 use std::sync::Arc;
 
 /// How a column's text is converted; chosen once per column.
@@ -69,6 +71,8 @@ pub struct ColumnSink {
     /// The whole input is known to be valid UTF-8 (and the dialect ASCII), so fields need no
     /// check of their own.
     pub trusted_utf8: bool,
+    /// Fields matched to columns by the header (`None`: field i fills column i).
+    pub map: Option<Arc<FieldMap>>,
 }
 
 impl ColumnSink {
@@ -79,6 +83,7 @@ impl ColumnSink {
             cast,
             rows: 0,
             trusted_utf8: false,
+            map: None,
         }
     }
 
@@ -86,6 +91,43 @@ impl ColumnSink {
         for c in &mut self.columns {
             c.reserve(rows);
         }
+    }
+
+    /// Fields per record.
+    fn fields(&self) -> usize {
+        self.map
+            .as_ref()
+            .map_or(self.columns.len(), |m| m.targets.len())
+    }
+
+    /// A neo4j-admin array field: elements separated by `delimiter`, each converted to the
+    /// list column's element type; an empty field is NULL.
+    fn push_array(&mut self, col: usize, bytes: &[u8], delimiter: u8) -> Result<(), String> {
+        let column = &mut self.columns[col];
+        if bytes.is_empty() {
+            column.push_null();
+            return Ok(());
+        }
+        let child = match &column.ty {
+            LogicalType::List(c) | LogicalType::Array(c, _) => (**c).clone(),
+            other => {
+                return Err(format!(
+                    "Conversion exception: an array field fills column of type {other}, not a list."
+                ))
+            }
+        };
+        let text = String::from_utf8_lossy(bytes);
+        let mut items = Vec::new();
+        for part in text.split(char::from(delimiter)) {
+            items.push(cast::cast_text_with(part, &child, &self.cast).map_err(|e| e.to_string())?);
+        }
+        if !column.push_value(&Value::List(items)) {
+            return Err(format!(
+                "Conversion exception: Cast failed. Could not convert \"{text}\" to {}.",
+                column.ty
+            ));
+        }
+        Ok(())
     }
 
     /// Converts one field (valid UTF-8, checked by the caller) with Kuzu's rules: NULL per
@@ -209,7 +251,7 @@ impl FieldSink for ColumnSink {
                 fatal: true,
             });
         }
-        let n = self.columns.len();
+        let n = self.fields();
         if col == n && bytes.is_empty() {
             // A single trailing delimiter is allowed.
             return Ok(());
@@ -220,16 +262,32 @@ impl FieldSink for ColumnSink {
                 fatal: false,
             });
         }
-        self.push(col, bytes).map_err(|reason| FieldError {
+        let r = match &self.map {
+            None => self.push(col, bytes),
+            Some(m) => match m.targets[col] {
+                None => Ok(()),
+                Some(t) if m.arrays[col] => {
+                    let d = m.array_delimiter;
+                    self.push_array(t, bytes, d)
+                }
+                Some(t) => self.push(t, bytes),
+            },
+        };
+        r.map_err(|reason| FieldError {
             reason,
             fatal: false,
         })
     }
 
     fn row(&mut self, fields: usize) -> Result<(), String> {
-        let n = self.columns.len();
+        let n = self.fields();
         if fields < n {
             return Err(format!("expected {n} values per row, but got {fields}."));
+        }
+        if let Some(m) = &self.map {
+            for &c in &m.missing {
+                self.columns[c].push_null();
+            }
         }
         self.rows += 1;
         Ok(())
@@ -245,7 +303,7 @@ impl FieldSink for ColumnSink {
     }
 
     fn columns(&self) -> usize {
-        self.columns.len()
+        self.fields()
     }
 }
 

@@ -32,6 +32,7 @@
 //! the sample never quotes (Kuzu then turns quoting off for the whole file).
 
 mod convert;
+mod header;
 mod sample;
 mod sniff;
 mod tokenizer;
@@ -105,6 +106,28 @@ pub struct CsvOptions {
     /// A record (in practice: a quoted field) longer than this stops the read with an error,
     /// so a stray quote cannot make the reader buffer the rest of a huge file.
     pub max_record_bytes: usize,
+    /// Match the header's fields to the schema's columns by name, with neo4j-admin's header
+    /// syntax (see `header`); off: by position (Kuzu's COPY).
+    pub match_header: bool,
+    /// With `match_header`: the column a neo4j-admin `:ID` field fills (a node table's key).
+    pub key_column: Option<String>,
+    /// With `match_header`: columns every file must fill (a key, a rel's endpoints).
+    pub required_columns: Vec<String>,
+    /// With `match_header`: the separator of array fields (`tags:string[]`).
+    pub array_delimiter: u8,
+    /// Told, on the reading thread, the bytes of each chunk read and the rows of each batch
+    /// delivered (`ruzu-load`'s progress bars).
+    pub progress: Option<ReadProgress>,
+}
+
+/// A callback for progress: `(bytes read, rows delivered)` since the last call.
+#[derive(Clone)]
+pub struct ReadProgress(pub Arc<dyn Fn(u64, u64) + Send + Sync>);
+
+impl std::fmt::Debug for ReadProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReadProgress")
+    }
 }
 
 impl Default for CsvOptions {
@@ -126,6 +149,11 @@ impl Default for CsvOptions {
             chunk_size: 8 << 20,
             warning_limit: 8192,
             max_record_bytes: 256 << 20,
+            match_header: false,
+            key_column: None,
+            required_columns: Vec::new(),
+            array_delimiter: b';',
+            progress: None,
         }
     }
 }
@@ -295,6 +323,8 @@ struct ParseCtx {
     refuse_quoted_newlines: bool,
     /// A parallel read (Kuzu words some errors differently then).
     parallel: bool,
+    /// Fields matched to columns by the header's names.
+    field_map: Option<Arc<header::FieldMap>>,
 }
 
 /// A chunk's parse, positions relative to the chunk.
@@ -323,6 +353,7 @@ fn parse_chunk(data: &[u8], is_last: bool, ctx: &ParseCtx, resume: Skip) -> Chun
     let mut tok = Tokenizer::new(data, is_last, ctx.dialect, ctx.refuse_quoted_newlines);
     tok.resume_skip(resume);
     let mut sink = ColumnSink::new(&ctx.types, ctx.cast.clone());
+    sink.map = ctx.field_map.clone();
     sink.reserve(memchr::memchr_iter(b'\n', data).count() + 1);
     let d = ctx.dialect;
     sink.trusted_utf8 = d.delimiter.is_ascii()
@@ -510,6 +541,7 @@ struct Assembler<'a, F> {
     rows: u64,
     skipped: u64,
     warnings: Vec<InputError>,
+    progress: Option<ReadProgress>,
     on_batch: F,
 }
 
@@ -595,6 +627,9 @@ impl<F: FnMut(CsvBatch) -> Result<()>> Assembler<'_, F> {
                 first_row: self.rows,
             };
             self.rows += n;
+            if let Some(p) = &self.progress {
+                (p.0)(0, n);
+            }
             (self.on_batch)(batch)?;
         }
         self.skipping = out.skipping_at_end;
@@ -692,7 +727,16 @@ fn read_csv_stream(
         reader.buf.drain(..3);
         reader.offset = 3;
     }
-    let dialect = detect_dialect(&reader.buf, reader.eof, opts, schema);
+    // Detection looks past the records to skip (taken as lines: the dialect that would
+    // count records is what is being detected), which need not look like the data.
+    let sample_start = match usize::try_from(opts.skip) {
+        Ok(0) => 0,
+        Ok(n) => memchr::memchr_iter(b'\n', &reader.buf)
+            .nth(n - 1)
+            .map_or(reader.buf.len(), |i| i + 1),
+        Err(_) => reader.buf.len(),
+    };
+    let dialect = detect_dialect(&reader.buf[sample_start..], reader.eof, opts, schema);
     let d = Dialect {
         delimiter: dialect.delimiter,
         quote: dialect.quote,
@@ -701,7 +745,7 @@ fn read_csv_stream(
     reader.quote = Some(dialect.quote);
 
     // Skipped records and the header, read sequentially.
-    let (consumed, lines, records, header) = loop {
+    let (consumed, lines, records, header, header_line) = loop {
         let mut tok = Tokenizer::new(&reader.buf, reader.eof, d, false);
         let mut sink = TextSink {
             fields: Vec::new(),
@@ -711,6 +755,7 @@ fn read_csv_stream(
         let mut records = 0u64;
         let wanted = opts.skip.saturating_add(u64::from(dialect.header));
         let mut header = None;
+        let mut header_line = 0;
         while records < wanted {
             sink.fields.clear();
             let (rec_start, rec_line) = (tok.position(), tok.line());
@@ -736,7 +781,11 @@ fn read_csv_stream(
                     if records == opts.skip && dialect.header {
                         // The header must have a field per column, as every record must.
                         let want = schema.columns.len();
-                        if sink.fields.len() != want && !opts.ignore_errors && want > 0 {
+                        if sink.fields.len() != want
+                            && !opts.ignore_errors
+                            && !opts.match_header
+                            && want > 0
+                        {
                             let line = match opts.line_numbers {
                                 LineNumbers::Physical => rec_line + 1,
                                 LineNumbers::Record => records + 1,
@@ -756,6 +805,10 @@ fn read_csv_stream(
                             ));
                         }
                         header = Some(std::mem::take(&mut sink.fields));
+                        header_line = match opts.line_numbers {
+                            LineNumbers::Physical => rec_line + 1,
+                            LineNumbers::Record => records + 1,
+                        };
                     }
                     records += 1;
                 }
@@ -766,12 +819,40 @@ fn read_csv_stream(
             reader.fill_to(want)?;
             continue;
         }
-        break (tok.position(), tok.line(), records, header);
+        break (tok.position(), tok.line(), records, header, header_line);
     };
     reader.buf.drain(..consumed);
     reader.offset += consumed as u64;
 
+    let field_map = match (&header, opts.match_header) {
+        (Some(h), true) => {
+            let want = schema.columns.len();
+            let bad = |reason: String| {
+                Error::input(
+                    InputError::new(display_name, header_line, reason)
+                        .with_record(h.join(&char::from(d.delimiter).to_string())),
+                )
+            };
+            let m = header::map_header(
+                h,
+                schema,
+                opts.key_column.as_deref(),
+                &opts.required_columns,
+                opts.array_delimiter,
+            )
+            .map_err(bad)?;
+            if m.is_none() && h.len() != want && !opts.ignore_errors && want > 0 {
+                return Err(bad(format!(
+                    "expected {want} values per row, but got {}.",
+                    h.len()
+                )));
+            }
+            m.map(Arc::new)
+        }
+        _ => None,
+    };
     let ctx = Arc::new(ParseCtx {
+        field_map: field_map.clone(),
         dialect: d,
         types: schema.columns.iter().map(|c| c.1.clone()).collect(),
         cast: Arc::new(CastOptions {
@@ -785,7 +866,10 @@ fn read_csv_stream(
     let mut asm = Assembler {
         ctx: ctx.clone(),
         display_name,
-        names: schema.columns.iter().map(|c| c.0.clone()).collect(),
+        names: match &field_map {
+            Some(m) => m.names.clone(),
+            None => schema.columns.iter().map(|c| c.0.clone()).collect(),
+        },
         line_numbers: opts.line_numbers,
         warning_limit: opts.warning_limit,
         max_record_bytes: opts.max_record_bytes.max(opts.chunk_size),
@@ -797,16 +881,21 @@ fn read_csv_stream(
         rows: 0,
         skipped: 0,
         warnings: Vec::new(),
+        progress: opts.progress.clone(),
         on_batch,
     };
 
     let threads = if opts.parallel { threads.max(1) } else { 1 };
     if threads == 1 {
         while let Some(chunk) = reader.next_chunk()? {
+            if let Some(p) = &opts.progress {
+                (p.0)(chunk.data.len() as u64, 0);
+            }
             asm.accept(&chunk, None)?;
         }
     } else {
-        run_parallel(&mut reader, &mut asm, ctx, threads)?;
+        let progress = opts.progress.clone();
+        run_parallel(&mut reader, &mut asm, ctx, threads, progress)?;
     }
     if let Some(tail) = asm.carry.take() {
         // Only possible if the last chunk was not marked last; parse what is left as final.
@@ -832,6 +921,7 @@ fn run_parallel<F: FnMut(CsvBatch) -> Result<()>>(
     asm: &mut Assembler<'_, F>,
     ctx: Arc<ParseCtx>,
     threads: usize,
+    progress: Option<ReadProgress>,
 ) -> Result<()> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -848,6 +938,9 @@ fn run_parallel<F: FnMut(CsvBatch) -> Result<()>>(
         while !done_reading && submitted - consumed < max_in_flight {
             match reader.next_chunk()? {
                 Some(chunk) => {
+                    if let Some(p) = &progress {
+                        (p.0)(chunk.data.len() as u64, 0);
+                    }
                     let chunk = Arc::new(chunk);
                     let (tx, ctx, idx) = (tx.clone(), ctx.clone(), submitted);
                     pool.spawn(move || {
