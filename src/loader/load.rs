@@ -159,6 +159,15 @@ pub struct TableReport {
     /// Bad rows of this table's files that were skipped.
     pub skipped: u64,
     pub seconds: f64,
+    /// Seconds per pipeline phase: parse, convert, index, sort, write.
+    pub phases: [f64; 5],
+    /// Bytes of rels spilled to the temporary file.
+    pub spilled_bytes: u64,
+}
+
+/// The phase seconds of a copy, in `TableReport::phases` order.
+fn phase_seconds(p: &super::pipeline::PhaseTimes) -> [f64; 5] {
+    [p.parse, p.convert, p.index, p.sort, p.write].map(|d| d.as_secs_f64())
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -201,6 +210,8 @@ impl LoadReport {
                     "bytes_read": t.bytes_read,
                     "skipped_rows": t.skipped,
                     "seconds": t.seconds,
+                    "phases": phases_json(&t.phases),
+                    "spilled_bytes": t.spilled_bytes,
                 })
             })
             .collect();
@@ -217,19 +228,26 @@ impl LoadReport {
             "file_size": self.file_size,
             "peak_memory": self.peak_memory,
             "seconds": self.seconds,
-            // Per-phase seconds summed over the tables; null until the pipeline measures
-            // them.
-            "phases": {
-                "parse": null,
-                "convert": null,
-                "index": null,
-                "sort": null,
-                "write": null,
-            },
+            // Per-phase seconds summed over the tables.
+            "phases": phases_json(&self.tables.iter().fold([0.0; 5], |mut acc, t| {
+                acc.iter_mut().zip(t.phases).for_each(|(a, x)| *a += x);
+                acc
+            })),
+            "spilled_bytes": self.tables.iter().map(|t| t.spilled_bytes).sum::<u64>(),
             "tables": tables,
         })
         .to_string()
     }
+}
+
+fn phases_json(p: &[f64; 5]) -> serde_json::Value {
+    serde_json::json!({
+        "parse": p[0],
+        "convert": p[1],
+        "index": p[2],
+        "sort": p[3],
+        "write": p[4],
+    })
 }
 
 /// The process's peak resident set size (`VmHWM` of `/proc/self/status`), in bytes.
@@ -713,6 +731,8 @@ fn load_tables(
             bytes_read: stats.bytes,
             skipped: stats.skipped,
             seconds: t0.elapsed().as_secs_f64(),
+            phases: phase_seconds(&stats.phases),
+            spilled_bytes: stats.spilled_bytes,
         });
     }
     // The node tables' finished indexes, stored with the tables and resolving rel endpoints.
@@ -781,6 +801,8 @@ fn load_tables(
             bytes_read: stats.bytes,
             skipped: stats.skipped,
             seconds: t0.elapsed().as_secs_f64(),
+            phases: phase_seconds(&stats.phases),
+            spilled_bytes: stats.spilled_bytes,
         });
     }
     LoadProgress::tell(&req.progress, ProgressEvent::Finishing);
