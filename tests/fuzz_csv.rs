@@ -213,6 +213,7 @@ fn options(rng: &mut Rng, delim: u8, quote: u8, escape: u8) -> CsvOptions {
         chunk_size: *rng.pick(&[1, 2, 7, 64, 4096, 8 << 20]),
         warning_limit: *rng.pick(&[0, 1, 8192]),
         max_record_bytes: *rng.pick(&[1, 16, 4096, 256 << 20]),
+        ..CsvOptions::default()
     }
 }
 

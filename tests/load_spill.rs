@@ -70,6 +70,7 @@ fn load(dir: &Path, out: &Path, inputs: &[PathBuf; 3], limit: u64) -> ruzu::Resu
         memory_limit: limit,
         db_id: Some([9; 16]),
         csv: ruzu_load_csv(),
+        ..Default::default()
     })
     .map(|_| ())?;
     // Nothing but the inputs and the output in the directory.

@@ -727,9 +727,12 @@ fn read_csv_stream(
         reader.buf.drain(..3);
         reader.offset = 3;
     }
-    // Detection looks past the records to skip (taken as lines: the dialect that would
-    // count records is what is being detected), which need not look like the data.
+    // COPY and LOAD FROM detect from the file's start, skipped records included, as Kuzu's
+    // sniffer does (a header found on line 1 decides whether the record after the skipped
+    // ones is a header). ruzu-load (`match_header`) looks past the lines `--skip` drops
+    // (junk before the header need not look like the data).
     let sample_start = match usize::try_from(opts.skip) {
+        _ if !opts.match_header => 0,
         Ok(0) => 0,
         Ok(n) => memchr::memchr_iter(b'\n', &reader.buf)
             .nth(n - 1)
