@@ -17,7 +17,7 @@ use crate::exec::typing::max_logical_type;
 use crate::exec::values::encode_row;
 use crate::types::vector::{Column, ColumnData, NullMask};
 use crate::types::LogicalType;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JoinType {
@@ -37,7 +37,7 @@ pub struct HashJoin {
     build_types: Vec<LogicalType>,
     table: HashMap<Vec<u8>, Vec<u32>>,
     build_rows: DataChunk,
-    pending: VecDeque<DataChunk>,
+    state: Option<ProbeState>,
     reservation: Option<Reservation>,
 }
 
@@ -76,7 +76,7 @@ impl HashJoin {
             build_rows: DataChunk::empty(&build_types),
             build_types,
             table: HashMap::new(),
-            pending: VecDeque::new(),
+            state: None,
             reservation: None,
         }
     }
@@ -116,73 +116,104 @@ impl HashJoin {
         Ok(())
     }
 
-    fn probe_chunk(&mut self, chunk: &DataChunk, ctx: &ExecContext) -> Result<()> {
-        let keys = Self::key_columns(&self.probe_keys, chunk, ctx)?;
+    /// The next output batch of the probe chunk in hand: at most `VECTOR_CAPACITY` rows,
+    /// a probe row with more matches than that continuing in the next batch, so the output
+    /// never grows with the number of matches. `None` once the chunk is done.
+    fn probe_some(&mut self) -> Option<DataChunk> {
+        let HashJoin {
+            state,
+            table,
+            join_type,
+            build_rows,
+            ..
+        } = self;
+        let st = state.as_mut()?;
         let mut probe_idx: Vec<usize> = Vec::new();
         let mut build_idx: Vec<Option<usize>> = Vec::new();
         let mut marks: Vec<bool> = Vec::new();
         let mut key = Vec::new();
-        for i in 0..chunk.len {
-            let matches: &[u32] = if keys.iter().any(|k| k.nulls.is_null(i)) {
+        while st.row < st.chunk.len && probe_idx.len() < VECTOR_CAPACITY {
+            let i = st.row;
+            let matches: &[u32] = if st.keys.iter().any(|k| k.nulls.is_null(i)) {
                 &[]
             } else {
                 key.clear();
-                encode_row(&keys, i, &mut key);
-                self.table.get(&key).map(|v| v.as_slice()).unwrap_or(&[])
+                encode_row(&st.keys, i, &mut key);
+                table.get(&key).map(|v| v.as_slice()).unwrap_or(&[])
             };
-            match self.join_type {
-                JoinType::Inner => {
-                    for &m in matches {
-                        probe_idx.push(i);
-                        build_idx.push(Some(m as usize));
-                    }
-                }
-                JoinType::Left => {
+            match join_type {
+                JoinType::Inner | JoinType::Left => {
                     if matches.is_empty() {
-                        probe_idx.push(i);
-                        build_idx.push(None);
+                        if *join_type == JoinType::Left {
+                            probe_idx.push(i);
+                            build_idx.push(None);
+                        }
+                        st.row += 1;
+                        continue;
                     }
-                    for &m in matches {
+                    let room = VECTOR_CAPACITY - probe_idx.len();
+                    let take = (matches.len() - st.pos).min(room);
+                    for &m in &matches[st.pos..st.pos + take] {
                         probe_idx.push(i);
                         build_idx.push(Some(m as usize));
+                    }
+                    st.pos += take;
+                    if st.pos == matches.len() {
+                        st.pos = 0;
+                        st.row += 1;
                     }
                 }
                 JoinType::Semi => {
                     if !matches.is_empty() {
                         probe_idx.push(i);
                     }
+                    st.row += 1;
                 }
                 JoinType::Anti => {
                     if matches.is_empty() {
                         probe_idx.push(i);
                     }
+                    st.row += 1;
                 }
                 JoinType::Mark => {
                     probe_idx.push(i);
                     marks.push(!matches.is_empty());
+                    st.row += 1;
                 }
             }
         }
-        for start in (0..probe_idx.len()).step_by(VECTOR_CAPACITY) {
-            let end = (start + VECTOR_CAPACITY).min(probe_idx.len());
-            let mut out = chunk.gather(&probe_idx[start..end]);
-            match self.join_type {
+        let out = (!probe_idx.is_empty()).then(|| {
+            let mut out = st.chunk.gather(&probe_idx);
+            match join_type {
                 JoinType::Inner | JoinType::Left => {
-                    for c in &self.build_rows.columns {
-                        out.columns.push(gather_opt(c, &build_idx[start..end]));
+                    for c in &build_rows.columns {
+                        out.columns.push(gather_opt(c, &build_idx));
                     }
                 }
                 JoinType::Mark => out.columns.push(Column {
                     ty: LogicalType::Bool,
-                    data: ColumnData::Bool(marks[start..end].to_vec()),
-                    nulls: NullMask::with_len(end - start),
+                    data: ColumnData::Bool(marks),
+                    nulls: NullMask::with_len(probe_idx.len()),
                 }),
                 _ => {}
             }
-            self.pending.push_back(out);
+            out
+        });
+        if st.row >= st.chunk.len {
+            *state = None;
         }
-        Ok(())
+        out
     }
+}
+
+/// The probe chunk being joined: its key columns and how far its output has got.
+struct ProbeState {
+    chunk: DataChunk,
+    keys: Vec<Column>,
+    /// Next probe row.
+    row: usize,
+    /// Matches of `row` already emitted.
+    pos: usize,
 }
 
 /// Rows of `c` at the indices, NULL where the index is `None`.
@@ -202,13 +233,19 @@ impl Operator for HashJoin {
         self.build_table(ctx)?;
         loop {
             ctx.check()?;
-            if let Some(c) = self.pending.pop_front() {
+            if let Some(c) = self.probe_some() {
                 return Ok(Some(c));
             }
             let Some(chunk) = self.probe.next(ctx)? else {
                 return Ok(None);
             };
-            self.probe_chunk(&chunk, ctx)?;
+            let keys = Self::key_columns(&self.probe_keys, &chunk, ctx)?;
+            self.state = Some(ProbeState {
+                chunk,
+                keys,
+                row: 0,
+                pos: 0,
+            });
         }
     }
     fn types(&self) -> Vec<LogicalType> {
@@ -350,5 +387,44 @@ mod tests {
             collect_rows(&mut j, &ExecContext::default()).unwrap(),
             vec![vec![Int32(7), Int64(7)]]
         );
+    }
+
+    #[test]
+    fn many_matches_come_out_in_bounded_batches() {
+        // Every probe row matches all 3,000 build rows (one key): 9,000 rows, never more
+        // than one vector at a time, in probe order then build order.
+        let t = vec![LogicalType::Int64, LogicalType::Int64];
+        for jt in [JoinType::Inner, JoinType::Left] {
+            let probe = source(
+                t.clone(),
+                (0..3).map(|i| vec![Int64(7), Int64(i)]).collect(),
+                2048,
+            );
+            let build = source(
+                t.clone(),
+                (0..3000).map(|i| vec![Int64(7), Int64(i)]).collect(),
+                2048,
+            );
+            let mut j = HashJoin::new(
+                Box::new(probe),
+                Box::new(build),
+                vec![BoundExpr::column(0, LogicalType::Int64)],
+                vec![BoundExpr::column(0, LogicalType::Int64)],
+                jt,
+            );
+            let ctx = ExecContext::default();
+            let mut rows = Vec::new();
+            while let Some(c) = j.next(&ctx).unwrap() {
+                assert!(c.len > 0 && c.len <= VECTOR_CAPACITY, "{}", c.len);
+                for r in 0..c.len {
+                    rows.push((c.columns[1].get(r), c.columns[3].get(r)));
+                }
+            }
+            assert_eq!(rows.len(), 9000);
+            let want: Vec<_> = (0..3)
+                .flat_map(|p| (0..3000).map(move |b| (Int64(p), Int64(b))))
+                .collect();
+            assert_eq!(rows, want);
+        }
     }
 }
