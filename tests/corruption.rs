@@ -400,3 +400,24 @@ fn a_damaged_header_prefix_falls_back_to_its_copy() {
         assert_eq!(node_rows(&db, "Person"), before, "byte {at}");
     }
 }
+
+#[test]
+fn check_and_info_wait_for_no_writer() {
+    let (_d, out) = loaded();
+    let db = Database::open(&out).unwrap();
+    for e in [
+        ruzu::inspect::check(&out).err().unwrap(),
+        ruzu::inspect::info(&out).err().unwrap(),
+    ] {
+        assert!(
+            e.to_string()
+                .contains("another process holds its write lock"),
+            "{e}"
+        );
+    }
+    drop(db);
+    ruzu::inspect::check(&out).unwrap();
+    assert!(ruzu::inspect::info(&out)
+        .unwrap()
+        .starts_with("ruzu format 6"));
+}

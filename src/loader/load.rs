@@ -320,21 +320,19 @@ impl OutputLock {
             .write(true)
             .open(path)
             .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::io(
+        // The same lock `Store::open` takes, with the same refusal.
+        crate::transaction::take_lock(&file, path, false).map_err(|e| match e {
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::WouldBlock => {
+                Error::io(
                     format!(
-                    "{} is open in another process (it holds the database's lock); close it first",
-                    path.display()
-                ),
-                    std::io::Error::from(std::io::ErrorKind::WouldBlock),
-                ))
+                        "{} is open in another process (it holds the database's lock); close it first",
+                        path.display()
+                    ),
+                    source,
+                )
             }
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(Error::io(format!("cannot lock {}", path.display()), e))
-            }
-        }
+            e => e,
+        })?;
         // Read-only processes take no lock on the file; they register as readers.
         if crate::transaction::readers::oldest_generation(path)? != u64::MAX {
             return Err(Error::io(
