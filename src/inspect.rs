@@ -43,21 +43,23 @@ fn open(path: &Path, lock: bool) -> Result<(Pager, Catalog, StorageMeta)> {
 const CHECK_WINDOW: u64 = 1 << 16;
 
 /// The rel ids one CSR direction of a pair holds: one bit per id of the table, so `check`
-/// needs 2 bits per rel (both directions, compared exactly), not hash set entries.
+/// needs 2 bits per rel (both directions, compared exactly), not hash set entries. The bits
+/// live in chunks made when an id in them is first seen, so memory follows the ids the file
+/// really holds, not the rel count its metadata claims (which a damaged file can make huge).
 struct IdBitmap {
-    bits: Vec<u64>,
+    chunks: std::collections::BTreeMap<u64, Box<[u64]>>,
     len: u64,
 }
 
+/// Ids per chunk of an `IdBitmap` (8 KiB of bits).
+const ID_CHUNK: u64 = 1 << 16;
+
 impl IdBitmap {
-    fn new(len: u64) -> Result<IdBitmap> {
-        let words = len.div_ceil(64) as usize;
-        let mut bits = Vec::new();
-        bits.try_reserve_exact(words).map_err(|_| {
-            Error::corrupted(None, format!("rel count {len} is too large to check"))
-        })?;
-        bits.resize(words, 0);
-        Ok(IdBitmap { bits, len })
+    fn new(len: u64) -> IdBitmap {
+        IdBitmap {
+            chunks: std::collections::BTreeMap::new(),
+            len,
+        }
     }
 
     /// Adds `id`; false when it is out of range or already present.
@@ -65,12 +67,22 @@ impl IdBitmap {
         if id >= self.len {
             return false;
         }
-        let (w, b) = ((id / 64) as usize, id % 64);
-        if self.bits[w] >> b & 1 == 1 {
+        let chunk = self
+            .chunks
+            .entry(id / ID_CHUNK)
+            .or_insert_with(|| vec![0u64; (ID_CHUNK / 64) as usize].into_boxed_slice());
+        let within = id % ID_CHUNK;
+        let (w, b) = ((within / 64) as usize, within % 64);
+        if chunk[w] >> b & 1 == 1 {
             return false;
         }
-        self.bits[w] |= 1 << b;
+        chunk[w] |= 1 << b;
         true
+    }
+
+    /// The same ids as `other`.
+    fn same(&self, other: &IdBitmap) -> bool {
+        self.chunks == other.chunks
     }
 }
 
@@ -453,7 +465,7 @@ fn check_file(path: &Path, lock: bool) -> Result<CheckReport> {
                         ),
                     ] {
                         // One bit per rel id: each id at most once per direction.
-                        let mut seen = IdBitmap::new(r.num_rels)?;
+                        let mut seen = IdBitmap::new(r.num_rels);
                         for (g, grp) in groups.iter().enumerate() {
                             let where_ = || format!("{} {dir} CSR group {g}", t.name);
                             if g as u64 * NODE_GROUP_SIZE + grp.num_nodes > bound_rows
@@ -557,7 +569,7 @@ fn check_file(path: &Path, lock: bool) -> Result<CheckReport> {
                         }
                         if dir == "fwd" {
                             ids_fwd = Some(seen);
-                        } else if ids_fwd.as_ref().map(|f| &f.bits) != Some(&seen.bits) {
+                        } else if !ids_fwd.as_ref().is_some_and(|f| f.same(&seen)) {
                             return Err(Error::corrupted(
                                 None,
                                 format!(
@@ -585,4 +597,27 @@ fn check_file(path: &Path, lock: bool) -> Result<CheckReport> {
         tables: catalog.tables.len(),
         tail_bytes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rel count read from a damaged file may be anything: the bitmap must not allocate
+    /// for it up front (a fuzz finding: 2^63 rels claimed, an abort on allocation).
+    #[test]
+    fn id_bitmap_allocates_for_the_ids_it_sees_not_the_count_claimed() {
+        let mut a = IdBitmap::new(u64::MAX);
+        assert!(a.chunks.is_empty());
+        assert!(a.insert(3));
+        assert!(a.insert(u64::MAX - 1));
+        assert!(!a.insert(3), "a repeated id is refused");
+        assert_eq!(a.chunks.len(), 2);
+        let mut b = IdBitmap::new(u64::MAX);
+        assert!(b.insert(u64::MAX - 1));
+        assert!(!a.same(&b));
+        assert!(b.insert(3));
+        assert!(a.same(&b));
+        assert!(!b.insert(u64::MAX), "ids at or past the count are refused");
+    }
 }
