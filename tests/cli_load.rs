@@ -823,3 +823,43 @@ fn no_progress_when_stderr_is_not_a_terminal() {
     assert!(o.status.success());
     assert!(o.stdout.is_empty() && o.stderr.is_empty());
 }
+
+/// A load killed with `kill -9` leaves its temporary database (and maybe a spill file)
+/// behind; the next load of that output removes those of processes that are gone, and
+/// keeps anything else.
+#[test]
+#[cfg(target_os = "linux")]
+fn the_next_load_removes_a_killed_loads_temporary_files() {
+    let d = workdir();
+    // The pid of a process that has exited.
+    let mut child = Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let live = std::os::unix::process::parent_id();
+    let stale = [
+        format!("out.ruzu.tmp.{dead}.00000000deadbeef"),
+        format!(".out.ruzu.spill-{dead}-3"),
+    ];
+    let kept = [
+        format!("out.ruzu.tmp.{live}.00000000cafef00d"),
+        format!(".out.ruzu.spill-{live}-0"),
+        format!("out.ruzu.tmp.{dead}.notes"),
+        format!("other.ruzu.tmp.{dead}.00000000deadbeef"),
+    ];
+    for f in stale.iter().chain(&kept) {
+        std::fs::write(d.path().join(f), b"x").unwrap();
+    }
+    // The WAL name a temporary database's WAL takes.
+    let wal = ruzu::transaction::wal_path(&d.path().join(&stale[0]));
+    std::fs::write(&wal, b"x").unwrap();
+    let o = ruzu_load(d.path(), USAGE);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let now = listing(d.path());
+    for f in &stale {
+        assert!(!now.contains(f), "{f} is still there: {now:?}");
+    }
+    assert!(!wal.exists());
+    for f in &kept {
+        assert!(now.contains(f), "{f} was removed: {now:?}");
+    }
+}

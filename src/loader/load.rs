@@ -293,6 +293,60 @@ impl TmpFile {
     }
 }
 
+/// Removes what loads of `out` killed before they could clean up left beside it: temporary
+/// databases `OUT.tmp.<pid>.<hex>` (with their WAL and reader table) and spill files
+/// `.OUT.spill-<pid>-<n>` whose process no longer runs. A live load's files are kept: on
+/// Linux its pid is in /proc; elsewhere nothing is removed. Returns what was removed.
+pub fn remove_stale_temps(out: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let proc_fs = Path::new("/proc/self");
+    let (Some(name), true) = (out.file_name(), proc_fs.exists()) else {
+        return removed;
+    };
+    let name = name.to_string_lossy();
+    let dir = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return removed;
+    };
+    let tmp_prefix = format!("{name}.tmp.");
+    let spill_prefix = format!(".{name}.spill-");
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let pid = if let Some(rest) = file.strip_prefix(&tmp_prefix) {
+            match rest.split_once('.') {
+                Some((pid, hex))
+                    if hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit()) =>
+                {
+                    pid.parse::<u32>().ok()
+                }
+                _ => None,
+            }
+        } else if let Some(rest) = file.strip_prefix(&spill_prefix) {
+            match rest.split_once('-') {
+                Some((pid, n)) if n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty() => {
+                    pid.parse::<u32>().ok()
+                }
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let Some(pid) = pid else { continue };
+        if pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists() {
+            continue;
+        }
+        let path = dir.join(&file);
+        if std::fs::remove_file(&path).is_ok() {
+            remove_beside(&path);
+            removed.push(path);
+        }
+    }
+    removed
+}
+
 fn remove_beside(path: &Path) {
     let _ = std::fs::remove_file(crate::transaction::wal_path(path));
     let _ = std::fs::remove_dir_all(crate::transaction::readers::readers_dir(path));
@@ -443,6 +497,7 @@ fn create(req: &LoadRequest, bad: &mut BadRows) -> Result<(Vec<TableReport>, u64
     } else {
         None
     };
+    remove_stale_temps(&req.output);
     let tmp = TmpFile::new(tmp_path(&req.output)?);
     let backend: Arc<dyn StorageBackend> = Arc::new(OsBackend::create_new(&tmp.path)?);
     let (tables, file_size) = build(req, &tmp.path, backend, bad)?;
@@ -557,6 +612,7 @@ fn append(req: &LoadRequest, bad: &mut BadRows) -> Result<(Vec<TableReport>, u64
         ));
     }
     let lock = OutputLock::take(&req.output)?;
+    remove_stale_temps(&req.output);
     let tmp = TmpFile::new(tmp_path(&req.output)?);
     std::fs::copy(&req.output, &tmp.path).map_err(|e| {
         Error::io(
