@@ -293,3 +293,93 @@ fn dataset_larger_than_the_buffer_pool() {
     }
     assert!(db.pager().pool().resident_frames() <= 256);
 }
+
+/// Keys are inserted and endpoints looked up in large deferred batches (one pass over the
+/// index per batch); errors must still name the row the per-batch pipeline named: the first
+/// duplicate in file order, and the first batch with a missing endpoint (FROM before TO).
+#[test]
+fn errors_name_the_same_row_when_keys_are_deferred() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, header: &str, rows: &[String]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+        p
+    };
+    let n1: Vec<String> = (0..1000).map(|i| format!("{i},a{i}")).collect();
+    let mut n2: Vec<String> = (1000..2000).map(|i| format!("{i},b{i}")).collect();
+    // Line numbers count the header: row k of the file is on line k + 2.
+    n2[498] = "17,dup-of-n1".into(); // N2.csv line 500
+    n2[698] = "1200,dup-of-n2".into(); // N2.csv line 700 (a later duplicate)
+    let n1 = write("N1.csv", "id,name", &n1);
+    let n2p = write("N2.csv", "id,name", &n2);
+    let schema = "CREATE NODE TABLE N(id INT64, name STRING, PRIMARY KEY(id));
+                  CREATE REL TABLE R(FROM N TO N, w INT64);";
+    let csv = ruzu::loader::csv::CsvOptions {
+        chunk_size: 256,
+        ..ruzu_load_csv()
+    };
+    let where_ = |e: ruzu::Error| match e {
+        ruzu::Error::Input(e) => e.location_form(),
+        e => panic!("not an input error: {e}"),
+    };
+    let load = |nodes: Vec<std::path::PathBuf>, rels: Vec<std::path::PathBuf>, out: &str| {
+        ruzu::loader::load::run_load(&ruzu::loader::load::LoadRequest {
+            catalog: ruzu::loader::schema::catalog_from_schema(schema, "inline").unwrap(),
+            nodes: vec![files("N", &nodes)],
+            rels: vec![files("R", &rels)],
+            output: dir.path().join(out),
+            threads: 2,
+            memory_limit: 64 << 20,
+            csv: csv.clone(),
+            ..Default::default()
+        })
+    };
+    let e = where_(load(vec![n1.clone(), n2p], vec![], "dup.ruzu").unwrap_err());
+    assert!(e.contains("N2.csv:500:1"), "{e}");
+    assert!(e.contains("17"), "{e}");
+
+    let good: Vec<String> = (1000..2000).map(|i| format!("{i},b{i}")).collect();
+    let n2 = write("N2.csv", "id,name", &good);
+    // Batches are at least 64 KiB: 20,000 rows make several.
+    let mut r1: Vec<String> = (0..20_000)
+        .map(|i| format!("{},{},{i}", i % 2000, (i + 1) % 2000))
+        .collect();
+    r1[298] = "5,999999,1".into(); // R1.csv line 300: TO is missing
+    r1[14_998] = "888888,5,1".into(); // R1.csv line 15000: FROM is missing (a later batch)
+    let mut r2: Vec<String> = (0..1000).map(|i| format!("{i},{},{i}", i + 2)).collect();
+    r2[8] = "777777,5,1".into(); // R2.csv line 10
+    let r1 = write("R1.csv", "a,b,w", &r1);
+    let r2 = write("R2.csv", "a,b,w", &r2);
+    let e = where_(load(vec![n1.clone(), n2.clone()], vec![r1, r2], "rel.ruzu").unwrap_err());
+    assert!(e.contains("R1.csv:300:2") && e.contains("999999"), "{e}");
+    // Within one batch, a missing FROM is named before a missing TO of an earlier row.
+    let mut r3: Vec<String> = (0..10).map(|i| format!("{i},{},{i}", i + 1)).collect();
+    r3[2] = "1,424242,1".into();
+    r3[3] = "434343,1,1".into();
+    let r3 = write("R3.csv", "a,b,w", &r3);
+    let e = where_(load(vec![n1.clone(), n2.clone()], vec![r3], "rel3.ruzu").unwrap_err());
+    assert!(e.contains("R3.csv:5:1") && e.contains("434343"), "{e}");
+    // And a good load over many batches reads back every rel.
+    let out = load(vec![n1, n2], vec![r2_good(&dir)], "good.ruzu");
+    assert!(out.is_ok(), "{out:?}");
+    let db = Database::open(dir.path().join("good.ruzu")).unwrap();
+    let rels = rel_rows(&db, "R", true);
+    assert_eq!(rels.len(), 2000);
+    for (src, dst, _, props) in rels {
+        let Value::Int64(w) = props[0] else { panic!() };
+        assert_eq!(dst, src + 1 + u64::from(w >= 1000), "{src} {dst} {w}");
+    }
+}
+
+fn r2_good(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    let p = dir.path().join("Rgood.csv");
+    let mut text = String::from("a,b,w\n");
+    for i in 0..1000 {
+        text.push_str(&format!("{i},{},{i}\n", i + 1));
+    }
+    for i in 0..1000 {
+        text.push_str(&format!("{},{},{}\n", i + 500, i + 502, i + 1000));
+    }
+    std::fs::write(&p, text).unwrap();
+    p
+}

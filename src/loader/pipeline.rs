@@ -19,7 +19,7 @@ use crate::catalog::{Catalog, Multiplicity, TableEntry, TableKind};
 use crate::error::{Error, InputError, Result};
 use crate::storage::column::{encode_chunk, ChunkMeta, RunSink};
 use crate::storage::csr;
-use crate::storage::index::{HashIndex, WriteSession};
+use crate::storage::index::{HashIndex, WriteSession, NOT_FOUND};
 use crate::storage::page::Encoder;
 use crate::storage::pager::Pager;
 use crate::storage::table::{
@@ -383,6 +383,8 @@ pub fn copy_nodes_from(
     // The rows of the groups being filled and written.
     let mut group_charge = MemCharge::new(pool);
     let mut phases = PhaseTimes::default();
+    let mut deferred = DeferredKeys::new(entry.properties[pk].ty.clone());
+    let mut key_charge = MemCharge::new(pool);
     for_each_batch(
         &mut input,
         settings,
@@ -419,17 +421,14 @@ pub fn copy_nodes_from(
                         .unlocated_in_kuzu()
                         .into());
                 }
-                let ikeys = index_column(keycol);
-                let inserted = pager
-                    .with_allocator(|a| keys.insert_column(pager.pool(), a, &ikeys, next_offset))?;
-                if let Err(dup) = inserted {
-                    let i = dup.row;
-                    return Err(
-                        InputError::new(display, batch.lines[i], duplicate_key(keycol, i))
-                            .with_column(pk + 1, pk_name())
-                            .unlocated_in_kuzu()
-                            .into(),
-                    );
+                // Keys wait in `deferred` until there are about as many as the index holds:
+                // each bulk insert passes over every page of the index, so inserting per
+                // CSV batch would cost (rows / batch) passes (quadratic at scale 10).
+                deferred.push(keycol, &batch.lines, display, next_offset);
+                key_charge.set(deferred.bytes());
+                if deferred.due(keys.len(), plan.run / 4) {
+                    deferred.flush(pager, keys, pk + 1, pk_name())?;
+                    key_charge.set(0);
                 }
                 batch
             };
@@ -472,6 +471,10 @@ pub fn copy_nodes_from(
         },
     )?;
     drop(csv_charge);
+    let t = Instant::now();
+    deferred.flush(pager, keys, pk + 1, Some(entry.properties[pk].name.clone()))?;
+    phases.index += t.elapsed();
+    drop(key_charge);
     add_warnings(&mut stats, key_warnings, settings.csv.warning_limit);
     if !builder[0].is_empty() {
         pending.push(builder);
@@ -500,6 +503,170 @@ pub fn copy_nodes_from(
     stats.peak_memory = pool.memory().peak();
     trace_phases(&entry.name, &stats);
     Ok((out, stats))
+}
+
+/// Primary keys of a node copy waiting for one bulk insert (`copy_nodes_from`), with where
+/// each came from, so a duplicate is reported at its file and line as before.
+struct DeferredKeys {
+    keys: Column,
+    lines: Vec<u64>,
+    /// (first row, input name) of each batch.
+    inputs: Vec<(usize, String)>,
+    first_offset: u64,
+}
+
+/// Fewest keys a deferred insert waits for (a bulk insert passes over the whole index).
+const MIN_DEFERRED_KEYS: usize = 1 << 18;
+
+impl DeferredKeys {
+    fn new(ty: LogicalType) -> Self {
+        DeferredKeys {
+            keys: Column::new(ty),
+            lines: Vec::new(),
+            inputs: Vec::new(),
+            first_offset: 0,
+        }
+    }
+
+    fn push(&mut self, keys: &Column, lines: &[u64], input: &str, first_offset: u64) {
+        if self.keys.is_empty() {
+            self.first_offset = first_offset;
+        }
+        if self.inputs.last().is_none_or(|(_, name)| name != input) {
+            self.inputs.push((self.keys.len(), input.to_string()));
+        }
+        self.keys.extend_from(keys, 0, keys.len());
+        self.lines.extend_from_slice(lines);
+    }
+
+    fn bytes(&self) -> u64 {
+        column_bytes(&self.keys) + 8 * self.lines.len() as u64
+    }
+
+    /// Time to insert: about as many keys as the index holds, or `max_bytes` of them.
+    fn due(&self, indexed: u64, max_bytes: u64) -> bool {
+        let n = self.keys.len();
+        (n >= MIN_DEFERRED_KEYS && n as u64 >= indexed) || self.bytes() >= max_bytes
+    }
+
+    fn flush(
+        &mut self,
+        pager: &Pager,
+        index: &mut WriteSession,
+        column: usize,
+        name: Option<String>,
+    ) -> Result<()> {
+        if self.keys.is_empty() {
+            return Ok(());
+        }
+        let ikeys = index_column(&self.keys);
+        let inserted = pager
+            .with_allocator(|a| index.insert_column(pager.pool(), a, &ikeys, self.first_offset))?;
+        drop(ikeys);
+        if let Err(dup) = inserted {
+            let i = dup.row;
+            let at = self.inputs.partition_point(|(first, _)| *first <= i);
+            let input = self.inputs[at.saturating_sub(1)].1.as_str();
+            let line = self.lines.get(i).copied().unwrap_or(0);
+            return Err(InputError::new(input, line, duplicate_key(&self.keys, i))
+                .with_column(column, name)
+                .unlocated_in_kuzu()
+                .into());
+        }
+        self.keys = Column::new(self.keys.ty.clone());
+        self.lines = Vec::new();
+        self.inputs.clear();
+        Ok(())
+    }
+}
+
+/// Endpoint keys of a rel copy waiting for one bulk lookup (`copy_rels_from`; the rels'
+/// properties are already in the run, their endpoints follow when resolved), with where
+/// each came from, so a missing endpoint is reported at its file and line as before.
+struct DeferredEnds {
+    from: Column,
+    to: Column,
+    /// (name, type) of the two key columns, for messages.
+    names: [String; 2],
+    lines: Vec<u64>,
+    /// First row of each batch, and its input's name.
+    batches: Vec<(usize, String)>,
+}
+
+impl DeferredEnds {
+    fn new(schema: &CsvSchema) -> Self {
+        DeferredEnds {
+            from: Column::new(schema.columns[0].1.clone()),
+            to: Column::new(schema.columns[1].1.clone()),
+            names: [schema.columns[0].0.clone(), schema.columns[1].0.clone()],
+            lines: Vec::new(),
+            batches: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, from: &Column, to: &Column, lines: &[u64], input: &str) {
+        self.batches.push((self.from.len(), input.to_string()));
+        self.from.extend_from(from, 0, from.len());
+        self.to.extend_from(to, 0, to.len());
+        self.lines.extend_from_slice(lines);
+    }
+
+    fn bytes(&self) -> u64 {
+        column_bytes(&self.from) + column_bytes(&self.to) + 8 * self.lines.len() as u64
+    }
+
+    /// Time to look up: about as many keys as the larger index holds, or `max_bytes`.
+    fn due(&self, indexed: u64, max_bytes: u64) -> bool {
+        let n = self.from.len();
+        (n >= MIN_DEFERRED_KEYS && n as u64 >= indexed) || self.bytes() >= max_bytes
+    }
+
+    /// Looks the keys up and appends their offsets to `acc`'s endpoints; a key that is
+    /// missing (or NULL) fails the copy at the first batch that has one, FROM before TO
+    /// within a batch, as when each batch was looked up on its own.
+    fn resolve(
+        &mut self,
+        pool: &crate::storage::buffer::BufferPool,
+        keys: (&HashIndex, &HashIndex),
+        acc: &mut RelBatch,
+    ) -> Result<()> {
+        if self.from.is_empty() {
+            return Ok(());
+        }
+        let found = [
+            keys.0.lookup_offsets(pool, &index_column(&self.from))?,
+            keys.1.lookup_offsets(pool, &index_column(&self.to))?,
+        ];
+        let missing = [0, 1].into_iter().filter_map(|side| {
+            let i = found[side].iter().position(|&o| o == NOT_FOUND)?;
+            let batch = self.batches.partition_point(|(first, _)| *first <= i) - 1;
+            Some((batch, side, i))
+        });
+        if let Some((batch, side, i)) = missing.min() {
+            let col = if side == 0 { &self.from } else { &self.to };
+            let reason = if col.nulls.is_null(i) {
+                NULL_KEY.to_string()
+            } else {
+                format!(
+                    "Unable to find primary key value {}.",
+                    key_at(col, i).render()
+                )
+            };
+            let line = self.lines.get(i).copied().unwrap_or(0);
+            return Err(InputError::new(&self.batches[batch].1, line, reason)
+                .with_column(side + 1, Some(self.names[side].clone()))
+                .unlocated_in_kuzu()
+                .into());
+        }
+        let [src, dst] = found;
+        acc.src.extend_from_slice(&src);
+        acc.dst.extend_from_slice(&dst);
+        self.from = Column::new(self.from.ty.clone());
+        self.to = Column::new(self.to.ty.clone());
+        self.lines = Vec::new();
+        self.batches.clear();
+        Ok(())
+    }
 }
 
 /// With `RUZU_LOAD_PHASES` set, one line per copy on stderr: its phase times, the budget's
@@ -826,8 +993,10 @@ struct SpilledRun {
     dirs: [Vec<Segment>; 2],
 }
 
-/// The rels of one node group of one direction, gathered from the runs in input order.
+/// The rels of one node group of one direction, gathered from the runs in input order
+/// (or, with `sorted`, already in CSR order: by bound node, then input order).
 struct GroupRels {
+    sorted: bool,
     /// The bound node, relative to the group's first node.
     local: Vec<u32>,
     other: Vec<u64>,
@@ -841,6 +1010,7 @@ struct GroupRels {
 impl GroupRels {
     fn new(types: &[LogicalType]) -> Self {
         GroupRels {
+            sorted: false,
             local: Vec::new(),
             other: Vec::new(),
             ids: Vec::new(),
@@ -1012,8 +1182,30 @@ impl RunSource<'_> {
                 perm,
                 starts,
             } => {
-                let rows = &perm[starts[g]..starts[g + 1]];
+                // Sort the group's row numbers by bound node (stably, by counting), then
+                // gather each column once, in CSR order.
+                let group = &perm[starts[g]..starts[g + 1]];
                 let base = g as u64 * NODE_GROUP_SIZE;
+                let mut at = vec![0u32; NODE_GROUP_SIZE as usize + 1];
+                for &r in group {
+                    let l = bound[r as usize] - base;
+                    if l >= NODE_GROUP_SIZE {
+                        return Err(Error::corrupted(None, "rel endpoint beyond its node table"));
+                    }
+                    at[l as usize + 1] += 1;
+                }
+                for i in 0..NODE_GROUP_SIZE as usize {
+                    at[i + 1] += at[i];
+                }
+                let mut sorted = vec![0u32; group.len()];
+                for &r in group {
+                    let p = &mut at[(bound[r as usize] - base) as usize];
+                    sorted[*p as usize] = r;
+                    *p += 1;
+                }
+                drop(at);
+                let rows = &sorted[..];
+                out.sorted = true;
                 out.local = rows
                     .iter()
                     .map(|&r| (bound[r as usize] - base) as u32)
@@ -1155,6 +1347,7 @@ pub fn copy_rels_from(
     let mut key_warnings: Vec<InputError> = Vec::new();
     let mut csv_charge = MemCharge::new(pool);
     csv_charge.grow(input.csv_bytes(&plan));
+    let mut deferred = DeferredEnds::new(&schema);
     for_each_batch(
         &mut input,
         settings,
@@ -1162,22 +1355,8 @@ pub fn copy_rels_from(
         threads,
         &mut stats,
         |fi, display, batch: CsvBatch| {
-            let t = Instant::now();
-            let ikeys = [
-                index_column(&batch.columns[0]),
-                index_column(&batch.columns[1]),
-            ];
-            let t1 = Instant::now();
-            phases.convert += t1 - t;
-            // (`lookup_column` orders the keys by page and works in parallel itself.)
-            let found = [
-                keys.0.lookup_column(pool, &ikeys[0])?,
-                keys.1.lookup_column(pool, &ikeys[1])?,
-            ];
-            drop(ikeys);
-            acc.room(batch.len());
             let t2 = Instant::now();
-            phases.index += t2 - t1;
+            acc.room(batch.len());
             let problem = |side: usize, i: usize| {
                 let col = &batch.columns[side];
                 let reason = if col.nulls.is_null(i) {
@@ -1193,6 +1372,20 @@ pub fn copy_rels_from(
                     .unlocated_in_kuzu()
             };
             let batch = if settings.csv.ignore_errors {
+                // Rows with a missing endpoint are dropped before their properties are
+                // kept: look this batch up now.
+                let t = Instant::now();
+                let ikeys = [
+                    index_column(&batch.columns[0]),
+                    index_column(&batch.columns[1]),
+                ];
+                // (`lookup_offsets` orders the keys by page and works in parallel itself.)
+                let found = [
+                    keys.0.lookup_column(pool, &ikeys[0])?,
+                    keys.1.lookup_column(pool, &ikeys[1])?,
+                ];
+                drop(ikeys);
+                phases.index += t.elapsed();
                 let mut kept: Vec<u32> = Vec::with_capacity(batch.len());
                 for (i, (&from, &to)) in found[0].iter().zip(&found[1]).enumerate() {
                     match (from, to) {
@@ -1219,13 +1412,9 @@ pub fn copy_rels_from(
                 }
                 keep_rows(batch, &kept)
             } else {
-                for (side, f) in found.iter().enumerate() {
-                    if let Some(i) = f.iter().position(|o| o.is_none()) {
-                        return Err(problem(side, i).into());
-                    }
-                }
-                acc.src.extend(found[0].iter().flatten());
-                acc.dst.extend(found[1].iter().flatten());
+                // Endpoints wait in `deferred` until there are about as many as the larger
+                // index holds: each bulk lookup passes over every page of the index.
+                deferred.push(&batch.columns[0], &batch.columns[1], &batch.lines, display);
                 batch
             };
             let n = batch.len();
@@ -1240,6 +1429,14 @@ pub fn copy_rels_from(
             drop(batch);
             let t3 = Instant::now();
             phases.convert += t3 - t2;
+            if deferred.due(keys.0.len().max(keys.1.len()), plan.run / 4)
+                || acc.bytes() + deferred.bytes() >= plan.run
+            {
+                acc_charge.set(acc.bytes() + deferred.bytes());
+                deferred.resolve(pool, keys, &mut acc)?;
+                phases.index += t3.elapsed();
+            }
+            let t3 = Instant::now();
             if acc.bytes() >= plan.run {
                 let file = match &mut spill {
                     Some(f) => f,
@@ -1249,11 +1446,15 @@ pub fn copy_rels_from(
                 acc.reset();
                 phases.sort += t3.elapsed();
             }
-            acc_charge.set(acc.bytes());
+            acc_charge.set(acc.bytes() + deferred.bytes());
             Ok(())
         },
     )?;
     drop(csv_charge);
+    let t = Instant::now();
+    deferred.resolve(pool, keys, &mut acc)?;
+    phases.index += t.elapsed();
+    acc_charge.set(acc.bytes());
     add_warnings(&mut stats, key_warnings, settings.csv.warning_limit);
     stats.rows = next_rel_id - data.num_rels;
     // Once anything is spilled, so is the rest: the groups are then built with only the
@@ -1513,26 +1714,31 @@ fn build_group(
     for i in 0..nn {
         starts[i + 1] += starts[i];
     }
-    let mut pos = starts.clone();
-    let mut perm = vec![0u32; rels.local.len()];
-    for (e, &l) in rels.local.iter().enumerate() {
-        let p = &mut pos[l as usize];
-        perm[*p as usize] = e as u32;
-        *p += 1;
-    }
-    drop(pos);
-    let nbrs: Vec<u64> = perm.iter().map(|&e| rels.other[e as usize]).collect();
-    let ids: Vec<u64> = perm.iter().map(|&e| rels.ids[e as usize]).collect();
-    let cols: Vec<Column> = rels
-        .props
-        .iter()
-        .map(|c| {
-            let mut g = Column::with_capacity(c.ty.clone(), perm.len());
-            g.gather(c, &perm);
-            g
-        })
-        .collect();
-    drop(rels);
+    let (nbrs, ids, cols) = if rels.sorted {
+        (rels.other, rels.ids, rels.props)
+    } else {
+        let mut pos = starts.clone();
+        let mut perm = vec![0u32; rels.local.len()];
+        for (e, &l) in rels.local.iter().enumerate() {
+            let p = &mut pos[l as usize];
+            perm[*p as usize] = e as u32;
+            *p += 1;
+        }
+        drop(pos);
+        let nbrs: Vec<u64> = perm.iter().map(|&e| rels.other[e as usize]).collect();
+        let ids: Vec<u64> = perm.iter().map(|&e| rels.ids[e as usize]).collect();
+        let cols: Vec<Column> = rels
+            .props
+            .iter()
+            .map(|c| {
+                let mut g = Column::with_capacity(c.ty.clone(), perm.len());
+                g.gather(c, &perm);
+                g
+            })
+            .collect();
+        (nbrs, ids, cols)
+    };
+    drop((rels.local, rels.files, rels.lines));
     let sort = t.elapsed();
     let mut sink = RunSink::new();
     // In parts, so that a checkpoint rewrites only the parts whose nodes change.

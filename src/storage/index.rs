@@ -408,6 +408,10 @@ fn mum(a: u64, b: u64) -> u64 {
     (r as u64) ^ ((r >> 64) as u64)
 }
 
+/// What `HashIndex::lookup_offsets` gives for a key that is absent (no node has offset
+/// `u64::MAX`: offsets stay below 2^62).
+pub const NOT_FOUND: u64 = u64::MAX;
+
 /// Hash of an integer key (its 64-bit pattern).
 #[inline]
 pub fn hash_u64(k: u64) -> u64 {
@@ -579,6 +583,14 @@ fn pin_mut(pool: &BufferPool, page: u64) -> Result<PageMut<'_>> {
 }
 
 /// Rows of a key column, typed.
+/// Integer keys gathered in the order a bulk lookup visits them (`Rows`: read each from
+/// its row).
+enum SortedKeys {
+    I64(Vec<i64>),
+    U64(Vec<u64>),
+    Rows,
+}
+
 enum KeyRows<'a> {
     I8(&'a [i8]),
     I16(&'a [i16]),
@@ -1557,7 +1569,20 @@ impl HashIndex {
             return Err(corrupt(pno, format!("slot holds {n} entries")));
         }
         let oat = self.key_type.offset_at();
-        for ent in slot[SLOT_HEADER..SLOT_HEADER + n * e].chunks_exact(e) {
+        let ents = &slot[SLOT_HEADER..SLOT_HEADER + n * e];
+        // Integer keys: a plain comparison of each entry's first 8 bytes.
+        if let IndexKey::Int64(_) | IndexKey::UInt64(_) = key {
+            let k = match key {
+                IndexKey::Int64(k) => k as u64,
+                IndexKey::UInt64(k) => k,
+                _ => 0,
+            };
+            return Ok(match ents.chunks_exact(e).find(|ent| rd_u64(ent, 0) == k) {
+                Some(ent) => (Some(rd_u64(ent, oat)), 0),
+                None => (None, rd_u64(slot, 8)),
+            });
+        }
+        for ent in ents.chunks_exact(e) {
             if self.entry_matches(rd, ent, key, h, pno)? {
                 return Ok((Some(rd_u64(ent, oat)), 0));
             }
@@ -1715,8 +1740,17 @@ impl HashIndex {
     /// Offsets of many keys (`None` for absent keys and NULL rows). Keys are processed in
     /// primary-page order, in parallel.
     pub fn lookup_column(&self, pool: &BufferPool, keys: &Column) -> Result<Vec<Option<u64>>> {
+        Ok(self
+            .lookup_offsets(pool, keys)?
+            .into_iter()
+            .map(|o| (o != NOT_FOUND).then_some(o))
+            .collect())
+    }
+
+    /// As `lookup_column`, 8 bytes a key: `NOT_FOUND` for absent keys and NULL rows.
+    pub fn lookup_offsets(&self, pool: &BufferPool, keys: &Column) -> Result<Vec<u64>> {
         let (rows, n) = KeyRows::new(keys, self.key_type)?;
-        let mut out = vec![None; n];
+        let mut out = vec![NOT_FOUND; n];
         if n == 0 || self.len == 0 {
             return Ok(out);
         }
@@ -1725,15 +1759,29 @@ impl HashIndex {
         }
         let hashes = rows.hashes(n);
         let order = self.order_by_page(&hashes, keys);
+        // Hashes and integer keys in page order: the loop below then reads them in sequence
+        // instead of missing the cache on every row of a large batch (a gather like this one
+        // overlaps its misses; the lookup loop could not).
+        let hashes: Vec<u64> = order.iter().map(|&r| hashes[r as usize]).collect();
+        let sorted = match rows {
+            KeyRows::I64(v) => SortedKeys::I64(order.iter().map(|&r| v[r as usize]).collect()),
+            KeyRows::U64(v) => SortedKeys::U64(order.iter().map(|&r| v[r as usize]).collect()),
+            _ => SortedKeys::Rows,
+        };
         let spp = SLOTS_PER_PAGE as u64;
         let chunk = 16384;
-        let run = |part: &[u32]| -> Result<Vec<Option<u64>>> {
+        let run = |(c, part): (usize, &[u32])| -> Result<Vec<u64>> {
             let mut rd = Reader::new(pool);
             let mut res = Vec::with_capacity(part.len());
             let mut cur: Option<(u64, Option<(u64, PageRef<'_>)>)> = None;
-            for &r in part {
-                let r = r as usize;
-                let h = hashes[r];
+            for (j, &r) in part.iter().enumerate() {
+                let k = c * chunk + j;
+                let h = hashes[k];
+                let key = match &sorted {
+                    SortedKeys::I64(v) => IndexKey::Int64(v[k]),
+                    SortedKeys::U64(v) => IndexKey::UInt64(v[k]),
+                    SortedKeys::Rows => rows.get(r as usize),
+                };
                 let b = self.bucket(h);
                 let ordinal = b / spp;
                 if cur.as_ref().map(|c| c.0) != Some(ordinal) {
@@ -1742,11 +1790,9 @@ impl HashIndex {
                 }
                 let found = match cur.as_ref().and_then(|c| c.1.as_ref()) {
                     None => None,
-                    Some((pno, pg)) => {
-                        self.find(&mut rd, pg, *pno, (b % spp) as usize, rows.get(r), h)?
-                    }
+                    Some((pno, pg)) => self.find(&mut rd, pg, *pno, (b % spp) as usize, key, h)?,
                 };
-                res.push(found);
+                res.push(found.unwrap_or(NOT_FOUND));
             }
             Ok(res)
         };
@@ -1754,10 +1800,18 @@ impl HashIndex {
         // an overflow-slot and a string page); stay sequential when the pool is small.
         let frames = pool.memory().budget() / PAGE_SIZE as u64;
         let parallel = order.len() > chunk && frames >= 16 * rayon::current_num_threads() as u64;
-        let results: Vec<Vec<Option<u64>>> = if parallel {
-            order.par_chunks(chunk).map(run).collect::<Result<_>>()?
+        let results: Vec<Vec<u64>> = if parallel {
+            order
+                .par_chunks(chunk)
+                .enumerate()
+                .map(run)
+                .collect::<Result<_>>()?
         } else {
-            order.chunks(chunk).map(run).collect::<Result<_>>()?
+            order
+                .chunks(chunk)
+                .enumerate()
+                .map(run)
+                .collect::<Result<_>>()?
         };
         for (part, res) in order.chunks(chunk).zip(results) {
             for (&r, v) in part.iter().zip(res) {
@@ -2453,6 +2507,10 @@ impl WriteSession {
     /// `HashIndex::lookup_column`, seeing the session's changes.
     pub fn lookup_column(&self, pool: &BufferPool, keys: &Column) -> Result<Vec<Option<u64>>> {
         self.cur.lookup_column(pool, keys)
+    }
+
+    pub fn lookup_offsets(&self, pool: &BufferPool, keys: &Column) -> Result<Vec<u64>> {
+        self.cur.lookup_offsets(pool, keys)
     }
 
     /// Inserts; if the key exists returns `Ok(Some(existing_offset))` and inserts nothing.
