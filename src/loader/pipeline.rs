@@ -1465,6 +1465,7 @@ pub fn copy_rels_from(
             runs.push(spill_run(&acc, node_rows, file, &mut acc_charge)?);
             phases.sort += t.elapsed();
         }
+        file.finish()?;
         acc.reset();
         acc_charge.set(acc.bytes());
     }
