@@ -1146,94 +1146,112 @@ fn spill_run(
     Ok(SpilledRun { dirs })
 }
 
-/// Where the rels of a direction are: all in memory (one run), or in runs of the spill file.
-enum RunSource<'a> {
-    Memory {
-        acc: &'a RelBatch,
-        bound: &'a [u64],
-        other: &'a [u64],
-        perm: Vec<u32>,
-        starts: Vec<usize>,
-    },
-    Spilled {
-        file: &'a SpillFile,
-        runs: &'a [SpilledRun],
-        dir: usize,
-        has_origin: bool,
-    },
+/// The run still in memory: its rows bucketed by node group for one direction.
+struct MemRun<'a> {
+    acc: &'a RelBatch,
+    bound: &'a [u64],
+    other: &'a [u64],
+    perm: Vec<u32>,
+    starts: Vec<usize>,
+}
+
+/// The runs of the spill file, for one direction.
+struct SpilledRuns<'a> {
+    file: &'a SpillFile,
+    runs: &'a [SpilledRun],
+    dir: usize,
+    has_origin: bool,
+}
+
+/// Where the rels of a direction are: runs in the spill file (if any were spilled), then the
+/// last run, still in memory (input order is spilled runs first).
+struct RunSource<'a> {
+    spilled: Option<SpilledRuns<'a>>,
+    memory: Option<MemRun<'a>>,
 }
 
 impl RunSource<'_> {
     fn group_rows(&self, g: usize) -> u64 {
-        match self {
-            RunSource::Memory { starts, .. } => (starts[g + 1] - starts[g]) as u64,
-            RunSource::Spilled { runs, dir, .. } => runs.iter().map(|r| r.dirs[*dir][g].rows).sum(),
-        }
+        let spilled = self.spilled.as_ref().map_or(0, |s| {
+            s.runs.iter().map(|r| r.dirs[s.dir][g].rows).sum::<u64>()
+        });
+        let memory = self
+            .memory
+            .as_ref()
+            .map_or(0, |m| (m.starts[g + 1] - m.starts[g]) as u64);
+        spilled + memory
     }
 
-    /// The rels of group `g`, in input order.
+    /// The rels of group `g`, in input order (sorted, when all are in memory).
     fn gather(&self, g: usize, types: &[LogicalType], with_origin: bool) -> Result<GroupRels> {
         let mut out = GroupRels::new(types);
-        match self {
-            RunSource::Memory {
-                acc,
-                bound,
-                other,
-                perm,
-                starts,
-            } => {
-                // Sort the group's row numbers by bound node (stably, by counting), then
-                // gather each column once, in CSR order.
-                let group = &perm[starts[g]..starts[g + 1]];
-                let base = g as u64 * NODE_GROUP_SIZE;
-                let mut at = vec![0u32; NODE_GROUP_SIZE as usize + 1];
-                for &r in group {
-                    let l = bound[r as usize] - base;
-                    if l >= NODE_GROUP_SIZE {
-                        return Err(Error::corrupted(None, "rel endpoint beyond its node table"));
-                    }
-                    at[l as usize + 1] += 1;
+        if let Some(s) = &self.spilled {
+            for run in s.runs.iter() {
+                let seg = run.dirs[s.dir][g];
+                if seg.rows == 0 {
+                    continue;
                 }
-                for i in 0..NODE_GROUP_SIZE as usize {
-                    at[i + 1] += at[i];
-                }
-                let mut sorted = vec![0u32; group.len()];
-                for &r in group {
-                    let p = &mut at[(bound[r as usize] - base) as usize];
-                    sorted[*p as usize] = r;
-                    *p += 1;
-                }
-                drop(at);
-                let rows = &sorted[..];
-                out.sorted = true;
-                out.local = rows
-                    .iter()
-                    .map(|&r| (bound[r as usize] - base) as u32)
-                    .collect();
-                out.other = rows.iter().map(|&r| other[r as usize]).collect();
-                out.ids = rows.iter().map(|&r| acc.rel_id(r as usize)).collect();
-                if with_origin && acc.origins {
-                    out.files = rows.iter().map(|&r| acc.files[r as usize]).collect();
-                    out.lines = rows.iter().map(|&r| acc.lines[r as usize]).collect();
-                }
-                for (o, c) in out.props.iter_mut().zip(&acc.props) {
-                    o.gather(c, rows);
-                }
+                let buf = s.file.read_at(seg.offset, seg.len as usize)?;
+                decode_segment(&buf, seg.rows as usize, s.has_origin, with_origin, &mut out)?;
             }
-            RunSource::Spilled {
-                file,
-                runs,
-                dir,
-                has_origin,
-            } => {
-                for run in runs.iter() {
-                    let seg = run.dirs[*dir][g];
-                    if seg.rows == 0 {
-                        continue;
-                    }
-                    let buf = file.read_at(seg.offset, seg.len as usize)?;
-                    decode_segment(&buf, seg.rows as usize, *has_origin, with_origin, &mut out)?;
+        }
+        let Some(MemRun {
+            acc,
+            bound,
+            other,
+            perm,
+            starts,
+        }) = &self.memory
+        else {
+            return Ok(out);
+        };
+        let group = &perm[starts[g]..starts[g + 1]];
+        let base = g as u64 * NODE_GROUP_SIZE;
+        let sorted_rows;
+        let rows = if self.spilled.is_some() {
+            // After the spilled rows, in input order; `build_group` sorts them all.
+            group
+        } else {
+            // Sort the group's row numbers by bound node (stably, by counting), then gather
+            // each column once, in CSR order.
+            let mut at = vec![0u32; NODE_GROUP_SIZE as usize + 1];
+            for &r in group {
+                let l = bound[r as usize] - base;
+                if l >= NODE_GROUP_SIZE {
+                    return Err(Error::corrupted(None, "rel endpoint beyond its node table"));
                 }
+                at[l as usize + 1] += 1;
+            }
+            for i in 0..NODE_GROUP_SIZE as usize {
+                at[i + 1] += at[i];
+            }
+            let mut sorted = vec![0u32; group.len()];
+            for &r in group {
+                let p = &mut at[(bound[r as usize] - base) as usize];
+                sorted[*p as usize] = r;
+                *p += 1;
+            }
+            out.sorted = true;
+            sorted_rows = sorted;
+            &sorted_rows[..]
+        };
+        out.local
+            .extend(rows.iter().map(|&r| (bound[r as usize] - base) as u32));
+        out.other.extend(rows.iter().map(|&r| other[r as usize]));
+        out.ids.extend(rows.iter().map(|&r| acc.rel_id(r as usize)));
+        if with_origin && acc.origins {
+            out.files
+                .extend(rows.iter().map(|&r| acc.files[r as usize]));
+            out.lines
+                .extend(rows.iter().map(|&r| acc.lines[r as usize]));
+        }
+        for (o, c) in out.props.iter_mut().zip(&acc.props) {
+            if out.sorted {
+                o.gather(c, rows);
+            } else {
+                let mut part = Column::with_capacity(c.ty.clone(), rows.len());
+                part.gather(c, rows);
+                o.extend_from(&part, 0, rows.len());
             }
         }
         Ok(out)
@@ -1457,17 +1475,10 @@ pub fn copy_rels_from(
     acc_charge.set(acc.bytes());
     add_warnings(&mut stats, key_warnings, settings.csv.warning_limit);
     stats.rows = next_rel_id - data.num_rels;
-    // Once anything is spilled, so is the rest: the groups are then built with only the
-    // groups' own rels in memory.
+    // The last run stays in memory (it is charged, and under its share of the budget):
+    // groups are built from the spilled runs' segments followed by its rows.
     if let Some(file) = &mut spill {
-        if acc.len() > 0 {
-            let t = Instant::now();
-            runs.push(spill_run(&acc, node_rows, file, &mut acc_charge)?);
-            phases.sort += t.elapsed();
-        }
         file.finish()?;
-        acc.reset();
-        acc_charge.set(acc.bytes());
     }
     let mut out_dirs: [Vec<CsrGroup>; 2] = [Vec::new(), Vec::new()];
     let singles = [
@@ -1476,26 +1487,24 @@ pub fn copy_rels_from(
     ];
     for (d, (bound, other, n)) in directions(&acc, node_rows).into_iter().enumerate() {
         let mut sort_charge = MemCharge::new(pool);
-        let source = match &spill {
-            Some(file) => RunSource::Spilled {
+        let t = Instant::now();
+        sort_charge.grow(4 * bound.len() as u64);
+        let (perm, starts) = bucket_by_group(bound, n)?;
+        phases.sort += t.elapsed();
+        let source = RunSource {
+            spilled: spill.as_ref().map(|file| SpilledRuns {
                 file,
                 runs: &runs,
                 dir: d,
                 has_origin: origins,
-            },
-            None => {
-                let t = Instant::now();
-                sort_charge.grow(4 * bound.len() as u64);
-                let (perm, starts) = bucket_by_group(bound, n)?;
-                phases.sort += t.elapsed();
-                RunSource::Memory {
-                    acc: &acc,
-                    bound,
-                    other,
-                    perm,
-                    starts,
-                }
-            }
+            }),
+            memory: Some(MemRun {
+                acc: &acc,
+                bound,
+                other,
+                perm,
+                starts,
+            }),
         };
         out_dirs[d] = build_direction(
             pager,
