@@ -1110,35 +1110,53 @@ fn spill_run(
     node_rows: (u64, u64),
     file: &mut SpillFile,
     charge: &mut MemCharge,
+    threads: usize,
 ) -> Result<SpilledRun> {
     let mut dirs: [Vec<Segment>; 2] = [Vec::new(), Vec::new()];
     for (d, (bound, other, n)) in directions(acc, node_rows).into_iter().enumerate() {
         charge.grow(4 * bound.len() as u64);
         let (perm, starts) = bucket_by_group(bound, n)?;
-        let mut buf = Vec::new();
-        for g in 0..starts.len() - 1 {
-            let rows = &perm[starts[g]..starts[g + 1]];
-            if rows.is_empty() {
-                dirs[d].push(Segment::default());
-                continue;
+        let groups = starts.len() - 1;
+        // A few groups' segments are encoded in parallel, then appended in group order.
+        let mut g0 = 0;
+        while g0 < groups {
+            let k = threads.max(1).min(groups - g0);
+            let bufs: Vec<Vec<u8>> = (g0..g0 + k)
+                .into_par_iter()
+                .map(|g| {
+                    let rows = &perm[starts[g]..starts[g + 1]];
+                    let mut buf = Vec::new();
+                    if !rows.is_empty() {
+                        encode_segment(
+                            acc,
+                            rows,
+                            bound,
+                            other,
+                            g as u64 * NODE_GROUP_SIZE,
+                            &mut buf,
+                        )?;
+                    }
+                    Ok(buf)
+                })
+                .collect::<Result<_>>()?;
+            let held: u64 = bufs.iter().map(|b| b.capacity() as u64).sum();
+            charge.grow(held);
+            for (g, buf) in (g0..g0 + k).zip(&bufs) {
+                let rows = (starts[g + 1] - starts[g]) as u64;
+                if rows == 0 {
+                    dirs[d].push(Segment::default());
+                    continue;
+                }
+                let offset = file.append(buf)?;
+                dirs[d].push(Segment {
+                    offset,
+                    len: buf.len() as u64,
+                    rows,
+                });
             }
-            buf.clear();
-            encode_segment(
-                acc,
-                rows,
-                bound,
-                other,
-                g as u64 * NODE_GROUP_SIZE,
-                &mut buf,
-            )?;
-            charge.grow(buf.capacity() as u64);
-            let offset = file.append(&buf)?;
-            charge.shrink(buf.capacity() as u64);
-            dirs[d].push(Segment {
-                offset,
-                len: buf.len() as u64,
-                rows: rows.len() as u64,
-            });
+            drop(bufs);
+            charge.shrink(held);
+            g0 += k;
         }
         drop(perm);
         charge.shrink(4 * bound.len() as u64);
@@ -1460,7 +1478,7 @@ pub fn copy_rels_from(
                     Some(f) => f,
                     None => spill.insert(SpillFile::create(pager.path())?),
                 };
-                runs.push(spill_run(&acc, node_rows, file, &mut acc_charge)?);
+                runs.push(spill_run(&acc, node_rows, file, &mut acc_charge, threads)?);
                 acc.reset();
                 phases.sort += t3.elapsed();
             }
