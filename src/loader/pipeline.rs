@@ -426,7 +426,9 @@ pub fn copy_nodes_from(
                 // CSV batch would cost (rows / batch) passes (quadratic at scale 10).
                 deferred.push(keycol, &batch.lines, display, next_offset);
                 key_charge.set(deferred.bytes());
-                if deferred.due(keys.len(), plan.run / 4) {
+                if deferred.due(keys.len(), plan.run / 8) {
+                    // The insert's own vectors take about twice the keys again.
+                    key_charge.set(3 * deferred.bytes());
                     deferred.flush(pager, keys, pk + 1, pk_name())?;
                     key_charge.set(0);
                 }
@@ -472,6 +474,7 @@ pub fn copy_nodes_from(
     )?;
     drop(csv_charge);
     let t = Instant::now();
+    key_charge.set(3 * deferred.bytes());
     deferred.flush(pager, keys, pk + 1, Some(entry.properties[pk].name.clone()))?;
     phases.index += t.elapsed();
     drop(key_charge);
@@ -1468,7 +1471,9 @@ pub fn copy_rels_from(
             if deferred.due(keys.0.len().max(keys.1.len()), plan.run / 4)
                 || acc.bytes() + deferred.bytes() >= plan.run
             {
-                acc_charge.set(acc.bytes() + deferred.bytes());
+                // The lookup's own vectors (hashes, page order, keys in that order,
+                // results) take about twice the deferred keys again while it runs.
+                acc_charge.set(acc.bytes() + 3 * deferred.bytes());
                 deferred.resolve(pool, keys, &mut acc)?;
                 phases.index += t3.elapsed();
             }
@@ -1488,6 +1493,7 @@ pub fn copy_rels_from(
     )?;
     drop(csv_charge);
     let t = Instant::now();
+    acc_charge.set(acc.bytes() + 3 * deferred.bytes());
     deferred.resolve(pool, keys, &mut acc)?;
     phases.index += t.elapsed();
     acc_charge.set(acc.bytes());
