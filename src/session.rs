@@ -314,14 +314,14 @@ fn dispatch(conn: &ClientContext, s: &Statement, params: &Params) -> Result<Quer
         },
         StatementKind::Query(q) if crate::query::writes(q) => with_write(conn, |h| {
             let view = View::write(h.lock().snapshot(), h.clone());
-            crate::query::run(conn, s, params, &view)?.materialize()
+            crate::query::run(conn, s, params, &view)?.materialize_in(query_budget(conn))
         }),
         _ => {
             let view = read_view(conn);
             let r = crate::query::run(conn, s, params, &view)?;
             // Inside a write transaction later statements change what a lazy result reads.
             if view.txn.is_some() {
-                r.materialize()
+                r.materialize_in(query_budget(conn))
             } else {
                 Ok(r)
             }
@@ -722,4 +722,12 @@ fn pick_pair(snap: &State, name: &str, pairs: &[(u64, u64)], plan: &CopyPlan) ->
                 "REL table {name} does not contain {f}-{t} from-to connections."
             ))
         })
+}
+
+/// The memory budget a statement's materialized rows are charged to: the database's buffer
+/// pool, as the query's operators are.
+fn query_budget(conn: &ClientContext) -> std::sync::Arc<dyn crate::exec::MemoryBudget> {
+    std::sync::Arc::new(crate::query::budget::PoolBudget {
+        store: conn.store().clone(),
+    })
 }

@@ -123,3 +123,35 @@ fn a_workload_eight_times_the_budget() {
     assert_eq!(ints(&c, q), expect);
     assert_eq!(ints(&c, rq), rexpect);
 }
+
+/// A writing statement's rows are materialized before it commits; they are charged to the
+/// budget, so a statement whose rows outgrow it fails with the out-of-memory error and
+/// leaves the database as it was (a fuzz finding: a MERGE that multiplied its rows grew
+/// past 1 GiB with a 16 MiB budget).
+#[test]
+fn a_writing_statement_whose_rows_outgrow_the_budget_fails_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(&dir.path().join("db.ruzu"));
+    let c = db.connect();
+    c.query("CREATE NODE TABLE N(id INT64 PRIMARY KEY, s STRING)")
+        .unwrap();
+    c.query("UNWIND range(1, 2000) AS i CREATE (:N {id: i, s: repeat('x', 100)})")
+        .unwrap();
+    let q = "MATCH (a:N), (b:N) MERGE (c:N {id: 999999}) RETURN a, b, c";
+    let err = match c.query(q) {
+        Ok(r) => r
+            .collect::<Result<Vec<_>, _>>()
+            .err()
+            .unwrap_or_else(|| panic!("{q}: 4M rows fit in a 4 MiB budget?")),
+        Err(e) => e,
+    };
+    assert!(
+        matches!(err, ruzu::Error::OutOfMemory { .. }),
+        "{q}: not the out-of-memory error: {err}"
+    );
+    assert_eq!(
+        ints(&c, "MATCH (n:N) WHERE n.id = 999999 RETURN count(*)"),
+        [0]
+    );
+    assert_eq!(ints(&c, "MATCH (n:N) RETURN count(*)"), [2000]);
+}

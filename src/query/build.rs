@@ -3,6 +3,7 @@
 //! top-k over scan pipelines run morsel-parallel on the connection's threads.
 
 use crate::error::Result;
+use crate::exec::memory::Reservation;
 use crate::exec::operator::{
     ChunkSource, CrossProduct, Distinct, Filter, HashAggregate, HashJoin, OrderBy, Projection,
     SkipLimit, SortKey, TopK, Union, Unwind,
@@ -191,8 +192,11 @@ fn build_with(plan: &Plan, env: &BuildEnv, morsels: &Morsels) -> Result<Box<dyn 
 }
 
 /// Runs every `Plan::Buffer` of `plan` (innermost first) to the end, so the rest of the plan
-/// replays their rows.
-pub fn prime_buffers(plan: &Plan, env: &BuildEnv) -> Result<()> {
+/// replays their rows. The rows held are charged to the query's memory budget (a writing
+/// statement whose MERGE multiplied its rows past it fails with the out-of-memory error,
+/// instead of growing without bound: a fuzz finding); the reservations returned hold that
+/// charge for as long as the caller keeps them (the query's run).
+pub fn prime_buffers(plan: &Plan, env: &BuildEnv) -> Result<Vec<Reservation>> {
     let mut buffers: Vec<(Box<Plan>, crate::planner::BufferCache)> = Vec::new();
     plan.visit(&mut |p| {
         if let Plan::Buffer { child, cache } = p {
@@ -200,18 +204,22 @@ pub fn prime_buffers(plan: &Plan, env: &BuildEnv) -> Result<()> {
         }
     });
     // `visit` goes parents first: run the innermost first.
+    let mut held = Vec::new();
     for (child, cache) in buffers.into_iter().rev() {
         if cache.lock().is_some() {
             continue;
         }
         let mut op = build(&child, env)?;
         let mut chunks = Vec::new();
+        let mut charge = Reservation::new(env.ctx.budget.clone());
         while let Some(c) = op.next(env.ctx)? {
+            charge.grow(c.columns.iter().map(crate::exec::chunk::column_bytes).sum())?;
             chunks.push(c);
         }
         *cache.lock() = Some((op.types(), Arc::new(chunks)));
+        held.push(charge);
     }
-    Ok(())
+    Ok(held)
 }
 
 /// The input of a top-k: for a scan pipeline, one partial top-k of `keep` rows per thread

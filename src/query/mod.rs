@@ -184,7 +184,7 @@ pub fn run(
         limit: conn.warning_limit(),
         lists,
     });
-    crate::query::build::prime_buffers(&plan, &env)?;
+    let buffered = crate::query::build::prime_buffers(&plan, &env)?;
     let mut op = build(&plan, &env)?;
     // The first batch is produced now, so that most errors surface from `query` itself; the
     // rest is produced as the caller iterates.
@@ -211,6 +211,7 @@ pub fn run(
         row: 0,
         done: false,
         warnings,
+        _buffered: buffered,
     };
     Ok(QueryResult::streaming(names, types, Box::new(stream)))
 }
@@ -227,6 +228,8 @@ struct RowStream {
     row: usize,
     done: bool,
     warnings: Option<StreamWarnings>,
+    /// The memory charge of the rows `prime_buffers` holds for this run.
+    _buffered: Vec<crate::exec::memory::Reservation>,
 }
 
 /// Where a finished stream's LOAD FROM warnings go.

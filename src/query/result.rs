@@ -19,11 +19,14 @@ pub struct QueryResult {
     names: Vec<String>,
     types: Vec<LogicalType>,
     rows: Rows,
+    /// The memory charge of materialized rows, given back with them.
+    _held: Option<crate::exec::memory::Reservation>,
 }
 
 impl QueryResult {
     pub fn new(names: Vec<String>, types: Vec<LogicalType>, rows: Vec<Vec<Value>>) -> Self {
         QueryResult {
+            _held: None,
             names,
             types,
             rows: Rows::Ready(rows.into_iter()),
@@ -36,16 +39,40 @@ impl QueryResult {
             names,
             types,
             rows: Rows::Stream(rows),
+            _held: None,
         }
     }
 
     /// Runs a streaming result to its end, so that its errors surface now.
     pub fn materialize(self) -> Result<QueryResult> {
+        self.materialize_in(std::sync::Arc::new(crate::exec::memory::UnlimitedBudget))
+    }
+
+    /// `materialize`, the rows it holds charged to `budget` (a statement whose rows outgrow it fails with the
+    /// out-of-memory error instead of growing without bound: a fuzz finding, a MERGE that
+    /// multiplied its rows); the charge is given back when the rows are.
+    pub fn materialize_in(
+        self,
+        budget: std::sync::Arc<dyn crate::exec::MemoryBudget>,
+    ) -> Result<QueryResult> {
         match self.rows {
             Rows::Ready(_) => Ok(self),
             Rows::Stream(it) => {
-                let rows = it.collect::<Result<Vec<_>>>()?;
-                Ok(QueryResult::new(self.names, self.types, rows))
+                let mut charge = crate::exec::memory::Reservation::new(budget);
+                let mut rows = Vec::new();
+                for row in it {
+                    let row = row?;
+                    let bytes: u64 = row
+                        .iter()
+                        .map(crate::transaction::versions::value_bytes)
+                        .sum::<u64>()
+                        + 24;
+                    charge.grow(bytes)?;
+                    rows.push(row);
+                }
+                let mut r = QueryResult::new(self.names, self.types, rows);
+                r._held = Some(charge);
+                Ok(r)
             }
         }
     }

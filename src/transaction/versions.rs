@@ -81,9 +81,34 @@ pub fn chain_latest(chain: &[(u64, Value)]) -> Option<&Value> {
         .map(|(_, v)| v)
 }
 
-/// Rough bytes a value takes in a chain or a map (for the memory budget).
-fn value_bytes(v: &Value) -> u64 {
+/// Rough bytes a value takes in a chain, a map or a materialized result (for the memory
+/// budget).
+pub(crate) fn value_bytes(v: &Value) -> u64 {
+    let props = |p: &[(String, Value)]| {
+        p.iter()
+            .map(|(n, v)| 24 + n.len() as u64 + value_bytes(v))
+            .sum::<u64>()
+    };
     match v {
+        Value::Node(n) => 64 + n.label.len() as u64 + props(&n.properties),
+        Value::Rel(r) => 96 + r.label.len() as u64 + props(&r.properties),
+        Value::Path(p) => {
+            32 + p
+                .nodes
+                .iter()
+                .map(|n| 64 + n.label.len() as u64 + props(&n.properties))
+                .sum::<u64>()
+                + p.rels
+                    .iter()
+                    .map(|r| 96 + r.label.len() as u64 + props(&r.properties))
+                    .sum::<u64>()
+        }
+        Value::Map(m) => {
+            32 + m
+                .iter()
+                .map(|(k, v)| value_bytes(k) + value_bytes(v))
+                .sum::<u64>()
+        }
         Value::String(s) => 32 + s.len() as u64,
         Value::Blob(b) => 32 + b.len() as u64,
         Value::List(l) | Value::Array(l) => 32 + l.iter().map(value_bytes).sum::<u64>(),
