@@ -58,18 +58,25 @@ impl QueryResult {
         match self.rows {
             Rows::Ready(_) => Ok(self),
             Rows::Stream(it) => {
+                // Charged in steps of 64 KiB, not per row: a reservation takes the pool's
+                // accounting each time.
+                const STEP: u64 = 64 << 10;
                 let mut charge = crate::exec::memory::Reservation::new(budget);
+                let mut pending = 0u64;
                 let mut rows = Vec::new();
                 for row in it {
                     let row = row?;
-                    let bytes: u64 = row
+                    pending += row
                         .iter()
                         .map(crate::transaction::versions::value_bytes)
                         .sum::<u64>()
                         + 24;
-                    charge.grow(bytes)?;
+                    if pending >= STEP {
+                        charge.grow(std::mem::take(&mut pending))?;
+                    }
                     rows.push(row);
                 }
+                charge.grow(pending)?;
                 let mut r = QueryResult::new(self.names, self.types, rows);
                 r._held = Some(charge);
                 Ok(r)
